@@ -1,0 +1,58 @@
+"""The community this board serves: name, centre, radius, default language. Set once at first run."""
+from datetime import datetime
+
+from . import users
+from .db import write
+from .errors import SetupDone, ValidationError
+from .geo import check_lat_lon
+from .validate import LANGUAGES, text
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def get(db) -> dict | None:
+    """The community settings, or None before first-run setup."""
+    rows = {r["key"]: r["value"] for r in db.query("SELECT key, value FROM settings")}
+    if "name" not in rows:
+        return None
+    return {
+        "name": rows["name"],
+        "lat": float(rows["lat"]),
+        "lon": float(rows["lon"]),
+        "radius_km": float(rows["radius_km"]),
+        "language": rows["language"],
+        "timezone": rows.get("timezone", DEFAULT_TIMEZONE),
+    }
+
+
+def set_up(db, *, name, lat, lon, radius_km, language, organizer: dict, now: datetime) -> int:
+    """First-run setup: store the community and create the first organizer, in one transaction.
+
+    Raises SetupDone if the community already exists (a second browser finishing setup late),
+    ValidationError for bad fields. Returns the organizer's user id.
+    """
+    name = text(name, "community_name", min_len=1, max_len=60)
+    lat, lon = check_lat_lon(lat, lon, "center")
+    try:
+        radius_km = float(radius_km)
+    except (TypeError, ValueError):
+        raise ValidationError("radius_km", "error.radius") from None
+    if not 0.5 <= radius_km <= 50:
+        raise ValidationError("radius_km", "error.radius")
+    if language not in LANGUAGES:
+        raise ValidationError("language", "error.invalid")
+    with write(db):
+        if get(db) is not None:
+            raise SetupDone()
+        user_id = users.register(db, **organizer, language=language, role="organizer", now=now)
+        db["settings"].insert_all(
+            [
+                {"key": "name", "value": name},
+                {"key": "lat", "value": repr(lat)},
+                {"key": "lon", "value": repr(lon)},
+                {"key": "radius_km", "value": repr(radius_km)},
+                {"key": "language", "value": language},
+                {"key": "timezone", "value": DEFAULT_TIMEZONE},
+            ]
+        )
+    return user_id

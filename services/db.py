@@ -1,0 +1,208 @@
+"""The database: one connection per caller, the pragmas, the one write-transaction helper, migrations.
+
+Every write goes through `write(db)`: BEGIN IMMEDIATE takes the write lock up front, so a writer waits
+on busy_timeout instead of failing when a deferred read-then-write transaction tries to upgrade.
+"""
+import contextlib
+import os
+import pathlib
+import sqlite3
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+DEFAULT_PATH = pathlib.Path(__file__).resolve().parent.parent / "data" / "linbang.db"
+BUSY_TIMEOUT_MS = 5000
+
+migrations = Migrations("linbang")
+
+
+def database_path() -> pathlib.Path:
+    return pathlib.Path(os.environ.get("LINBANG_DB") or DEFAULT_PATH)
+
+
+def connect(path: str | pathlib.Path | None = None) -> sqlite_utils.Database:
+    """Open a connection with the house pragmas and every migration applied.
+
+    isolation_level=None stops the driver from opening hidden transactions: only `write()` begins one.
+    check_same_thread=False because Streamlit runs each rerun of a session on a fresh thread; a
+    connection still belongs to exactly one session (or one test thread) and is never shared.
+    """
+    path = pathlib.Path(path or database_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=FULL")
+    db = sqlite_utils.Database(conn)
+    if migrations.pending(db):
+        with write(db):
+            migrations.apply(db)
+    return db
+
+
+@contextlib.contextmanager
+def write(db: sqlite_utils.Database):
+    """One write transaction: everything inside commits together or not at all.
+
+    Nested use joins the outer transaction through a savepoint (sqlite-utils' atomic()).
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def execute_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one inside the current transaction.
+
+    sqlite3's executescript() would COMMIT first and break the migration's transaction;
+    complete_statement() keeps trigger bodies with inner semicolons whole.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+
+
+def one(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
+    rows = list(db.query(sql, params))
+    return rows[0] if rows else None
+
+
+# --- migrations: never edit one that has been applied; add a new one ----------------------------
+
+SEED_CATEGORIES = [
+    # slug, zh, en, icon, hazardous
+    ("moving", "搬家", "Moving help", "📦", 0),
+    ("parcel", "代取快递", "Parcel pick-up", "📮", 0),
+    ("pets", "宠物照看", "Pet care", "🐾", 0),
+    ("appliance", "家电维修", "Appliance repair", "🔌", 1),
+    ("plumbing", "水电维修", "Plumbing & electrics", "🔧", 1),
+    ("furniture", "家具组装", "Furniture assembly", "🪑", 0),
+    ("cleaning", "保洁", "Cleaning", "🧹", 0),
+    ("computer", "电脑维修", "Computer help", "💻", 0),
+    ("care", "看护", "Child / elder care", "🧸", 0),
+    ("errands", "跑腿", "Errands", "🏃", 0),
+    ("other", "其他", "Other", "✳️", 0),
+]
+
+
+@migrations()
+def m001_core(db):
+    execute_script(
+        db,
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            email TEXT,
+            phone TEXT,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('resident', 'organizer')),
+            language TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            blocked_at TEXT,
+            sessions_valid_after REAL NOT NULL DEFAULT 0
+        );
+        CREATE TABLE login_attempts (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL COLLATE NOCASE,
+            client TEXT NOT NULL,
+            at TEXT NOT NULL,
+            ok INTEGER NOT NULL
+        );
+        CREATE INDEX login_attempts_username ON login_attempts (username, at);
+        CREATE INDEX login_attempts_client ON login_attempts (client, at);
+        CREATE TABLE categories (
+            slug TEXT PRIMARY KEY,
+            name_zh TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            icon TEXT NOT NULL,
+            hazardous INTEGER NOT NULL DEFAULT 0,
+            sort INTEGER NOT NULL
+        );
+        CREATE TABLE worker_profiles (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id),
+            taking_jobs INTEGER NOT NULL DEFAULT 0,
+            categories TEXT NOT NULL DEFAULT '[]',
+            verification TEXT NOT NULL DEFAULT 'unverified'
+                CHECK (verification IN ('unverified', 'pending', 'verified', 'rejected')),
+            verified_by INTEGER REFERENCES users(id),
+            verified_at TEXT,
+            releases INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            poster_id INTEGER NOT NULL REFERENCES users(id),
+            category TEXT NOT NULL REFERENCES categories(slug),
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'grab' CHECK (mode IN ('grab', 'booking')),
+            status TEXT NOT NULL,
+            price_fen INTEGER NOT NULL CHECK (price_fen >= 0),
+            price_type TEXT NOT NULL CHECK (price_type IN ('fixed', 'hourly')),
+            est_minutes INTEGER,
+            window_start TEXT NOT NULL,
+            window_end TEXT NOT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            public_lat REAL NOT NULL,
+            public_lon REAL NOT NULL,
+            address_note TEXT NOT NULL DEFAULT '',
+            worker_id INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX jobs_status ON jobs (status, created_at);
+        CREATE INDEX jobs_poster ON jobs (poster_id);
+        CREATE INDEX jobs_worker ON jobs (worker_id);
+        CREATE TABLE job_events (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            actor_id INTEGER REFERENCES users(id),
+            action TEXT NOT NULL,
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            at TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX job_events_job ON job_events (job_id, id);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            author_id INTEGER NOT NULL REFERENCES users(id),
+            subject_id INTEGER NOT NULL REFERENCES users(id),
+            author_role TEXT NOT NULL CHECK (author_role IN ('poster', 'worker')),
+            stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+            comment TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (job_id, author_id)
+        );
+        CREATE INDEX reviews_subject ON reviews (subject_id);
+        """
+    )
+    db["categories"].insert_all(
+        {"slug": s, "name_zh": zh, "name_en": en, "icon": icon, "hazardous": h, "sort": i}
+        for i, (s, zh, en, icon, h) in enumerate(SEED_CATEGORIES)
+    )

@@ -1,0 +1,52 @@
+"""Domain errors. Each carries a message key the UI translates, and the values the message needs."""
+
+
+class LinbangError(Exception):
+    """Base of every error a person may be shown. `key` is a catalog key; `params` fill it in."""
+
+    key = "error.generic"
+
+    def __init__(self, key: str | None = None, **params):
+        self.key = key or self.key
+        self.params = params
+        super().__init__(self.key, params)
+
+
+class NotFound(LinbangError):
+    key = "error.not_found"
+
+
+class NotAllowed(LinbangError):
+    key = "error.not_allowed"
+
+
+class InvalidTransition(LinbangError):
+    key = "error.invalid_transition"
+
+
+class AlreadyTaken(LinbangError):
+    key = "error.already_taken"
+
+
+class ValidationError(LinbangError):
+    """Bad input. `field` names the form field at fault so the page can point at it."""
+
+    key = "error.invalid"
+
+    def __init__(self, field: str, key: str | None = None, **params):
+        self.field = field
+        super().__init__(key, **params)
+
+
+class AuthFailed(LinbangError):
+    """One generic message whether the name exists, the password is wrong or the account is blocked."""
+
+    key = "error.login_failed"
+
+
+class LockedOut(LinbangError):
+    key = "error.locked_out"
+
+
+class SetupDone(LinbangError):
+    key = "error.setup_done"

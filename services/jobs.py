@@ -1,0 +1,338 @@
+"""Jobs and their state machine.
+
+TRANSITIONS is the one table of what may happen to a job; `act()` is the one place a transition is
+written: a compare-and-set UPDATE plus a job_events row in one write transaction. Later features
+(booking, escrow, notifications) hook in here, inside the same transaction.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from . import community, geo, workers
+from .clock import from_db, to_db
+from .db import one, write
+from .errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
+from .validate import text, yuan_to_fen
+
+AUTO_CONFIRM_AFTER = timedelta(hours=72)
+MAX_WINDOW = timedelta(days=30)
+MAX_AHEAD = timedelta(days=180)
+PRICE_TYPES = ("fixed", "hourly")
+MODES = ("grab", "booking")
+PRIVATE_FIELDS = ("lat", "lon", "address_note")
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[str, ...]
+    target: str
+    # who may do it: 'claimer' (a verified worker who is not the poster), 'worker' (the assigned
+    # worker), 'poster', or 'clock' (the board itself, on a timer)
+    actor: str
+
+
+TRANSITIONS = {
+    "claim": Transition(("open",), "assigned", "claimer"),
+    "release": Transition(("assigned",), "open", "worker"),
+    "start": Transition(("assigned",), "in_progress", "worker"),
+    "finish": Transition(("in_progress",), "done", "worker"),
+    "confirm": Transition(("done",), "completed", "poster"),
+    "auto_confirm": Transition(("done",), "completed", "clock"),
+    "cancel": Transition(("open", "assigned"), "cancelled", "poster"),
+    "expire": Transition(("open",), "expired", "clock"),
+}
+STATUSES = ("open", "assigned", "in_progress", "done", "completed", "cancelled", "expired")
+CLOCK = {"id": None, "role": "clock"}
+
+
+# --- posting -----------------------------------------------------------------------------------
+
+
+def _window(start, end, now: datetime) -> tuple[datetime, datetime]:
+    if not isinstance(start, datetime) or not isinstance(end, datetime) or start.tzinfo is None:
+        raise ValidationError("window", "error.window_missing")
+    if end <= start:
+        raise ValidationError("window", "error.window_order")
+    if end <= now:
+        raise ValidationError("window", "error.window_past")
+    if end - start > MAX_WINDOW:
+        raise ValidationError("window", "error.window_long", days=MAX_WINDOW.days)
+    if start > now + MAX_AHEAD:
+        raise ValidationError("window", "error.window_far", days=MAX_AHEAD.days)
+    return start, end
+
+
+def _price(price_yuan, price_type, est_hours) -> tuple[int, int | None]:
+    if price_type not in PRICE_TYPES:
+        raise ValidationError("price_type", "error.invalid")
+    price_fen = yuan_to_fen(price_yuan, "price")
+    if price_type == "fixed":
+        return price_fen, None
+    try:
+        minutes = round(float(est_hours) * 60)
+    except (TypeError, ValueError):
+        raise ValidationError("est_hours", "error.hours") from None
+    if not 30 <= minutes <= 24 * 60:
+        raise ValidationError("est_hours", "error.hours")
+    return price_fen, minutes
+
+
+def post(
+    db, actor: dict, *, title, description, category, price_yuan, price_type="fixed", est_hours=None,
+    window_start, window_end, lat, lon, address_note="", mode="grab", now: datetime,
+) -> int:
+    """Validate every field and store a new open job. Returns its id; stores nothing on error.
+
+    Raises ValidationError(field, key) for the first bad field, in form order.
+    """
+    title = text(title, "title", min_len=2, max_len=60)
+    description = text(description, "description", min_len=1, max_len=2000)
+    if not one(db, "SELECT 1 AS x FROM categories WHERE slug = ?", [category or ""]):
+        raise ValidationError("category", "error.pick_category")
+    if mode != "grab":  # booking mode arrives with the workers issue
+        raise ValidationError("mode", "error.invalid")
+    price_fen, est_minutes = _price(price_yuan, price_type, est_hours)
+    start, end = _window(window_start, window_end, now)
+    lat, lon = geo.check_lat_lon(lat, lon)
+    place = community.get(db)
+    if place is None:
+        raise NotAllowed()
+    if geo.distance_km(place["lat"], place["lon"], lat, lon) > place["radius_km"]:
+        raise ValidationError("location", "error.outside_radius", km=place["radius_km"])
+    address_note = text(address_note, "address_note", max_len=200)
+    public_lat, public_lon = geo.fuzz(lat, lon)
+    with write(db):
+        job_id = db["jobs"].insert(
+            {
+                "poster_id": actor["id"],
+                "category": category,
+                "title": title,
+                "description": description,
+                "mode": mode,
+                "status": "open",
+                "price_fen": price_fen,
+                "price_type": price_type,
+                "est_minutes": est_minutes,
+                "window_start": to_db(start),
+                "window_end": to_db(end),
+                "lat": lat,
+                "lon": lon,
+                "public_lat": public_lat,
+                "public_lon": public_lon,
+                "address_note": address_note,
+                "created_at": to_db(now),
+                "updated_at": to_db(now),
+            }
+        ).last_pk
+        _record(db, job_id, actor, "post", None, "open", now)
+    return job_id
+
+
+def estimated_total_fen(job: dict) -> int:
+    """What the poster expects to pay: the price, or the hourly rate × estimated hours (half up)."""
+    if job["price_type"] == "hourly":
+        return (job["price_fen"] * job["est_minutes"] + 30) // 60
+    return job["price_fen"]
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def can_see_exact(job: dict, viewer: dict | None) -> bool:
+    """The exact pin and address note: the poster, the assigned worker and organizers only."""
+    return bool(viewer) and (
+        viewer["id"] in (job["poster_id"], job["worker_id"]) or viewer.get("role") == "organizer"
+    )
+
+
+def _for_viewer(job: dict, viewer: dict | None) -> dict:
+    job = dict(job)
+    job["exact"] = can_see_exact(job, viewer)
+    if not job["exact"]:
+        for field in PRIVATE_FIELDS:
+            job[field] = None
+    return job
+
+
+JOB_SELECT = """SELECT j.*, p.display_name AS poster_name, w.display_name AS worker_name
+    FROM jobs j JOIN users p ON p.id = j.poster_id LEFT JOIN users w ON w.id = j.worker_id"""
+
+
+def get(db, job_id, viewer: dict | None) -> dict:
+    """One job as `viewer` may see it (private fields blanked unless can_see_exact). Raises NotFound."""
+    try:
+        job_id = int(job_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    row = one(db, JOB_SELECT + " WHERE j.id = ?", [job_id])
+    if not row:
+        raise NotFound()
+    return _for_viewer(row, viewer)
+
+
+def events(db, job_id: int) -> list[dict]:
+    return list(
+        db.query(
+            """SELECT e.*, u.display_name AS actor_name FROM job_events e
+               LEFT JOIN users u ON u.id = e.actor_id WHERE e.job_id = ? ORDER BY e.id""",
+            [job_id],
+        )
+    )
+
+
+def list_open(
+    db, *, category=None, mode=None, min_fen=None, max_fen=None, near=None, max_km=None, sort="newest",
+) -> list[dict]:
+    """Open jobs at their public (fuzzed) location, filtered and sorted.
+
+    `near` is a (lat, lon) the person picked; each job gets `distance_km` from it (None without).
+    sort: 'nearest' (needs near), 'newest', 'price_low', 'price_high'.
+    """
+    where, params = ["j.status = 'open'"], []
+    if category:
+        where.append("j.category = ?")
+        params.append(category)
+    if mode:
+        where.append("j.mode = ?")
+        params.append(mode)
+    rows = [
+        _for_viewer(r, None)
+        for r in db.query(JOB_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY j.id DESC", params)
+    ]
+    for job in rows:
+        job["total_fen"] = estimated_total_fen(job)
+        job["distance_km"] = geo.distance_km(near[0], near[1], job["public_lat"], job["public_lon"]) if near else None
+    rows = [
+        j for j in rows
+        if (min_fen is None or j["total_fen"] >= min_fen)
+        and (max_fen is None or j["total_fen"] <= max_fen)
+        and (max_km is None or j["distance_km"] is None or j["distance_km"] <= max_km)
+    ]
+    keys = {
+        "nearest": lambda j: (j["distance_km"] if j["distance_km"] is not None else 0, -j["id"]),
+        "newest": lambda j: -j["id"],
+        "price_low": lambda j: (j["total_fen"], -j["id"]),
+        "price_high": lambda j: (-j["total_fen"], -j["id"]),
+    }
+    return sorted(rows, key=keys.get(sort, keys["newest"]))
+
+
+def mine(db, user: dict) -> dict[str, list[dict]]:
+    """The jobs I posted and the jobs I work on, newest first, as I may see them."""
+    posted = db.query(JOB_SELECT + " WHERE j.poster_id = ? ORDER BY j.id DESC", [user["id"]])
+    working = db.query(JOB_SELECT + " WHERE j.worker_id = ? ORDER BY j.id DESC", [user["id"]])
+    return {"posted": [_for_viewer(r, user) for r in posted], "working": [_for_viewer(r, user) for r in working]}
+
+
+# --- transitions -------------------------------------------------------------------------------
+
+
+def _may(db, job: dict, rule: Transition, actor: dict) -> str | None:
+    """None if `actor` may perform `rule` on `job` (ignoring its status), else an error key."""
+    if rule.actor == "clock":
+        return None if actor is CLOCK else "error.not_allowed"
+    if actor is CLOCK or actor.get("blocked_at"):
+        return "error.not_allowed"
+    if rule.actor == "poster":
+        return None if actor["id"] == job["poster_id"] else "error.not_allowed"
+    if rule.actor == "worker":
+        return None if actor["id"] == job["worker_id"] else "error.not_allowed"
+    if actor["id"] == job["poster_id"]:
+        return "error.own_job"
+    return None if workers.is_verified_worker(db, actor["id"]) else "error.not_verified"
+
+
+def allowed_actions(db, job: dict, actor: dict | None) -> list[str]:
+    """The actions `actor` may take on `job` right now, in table order (for showing buttons)."""
+    if not actor:
+        return []
+    return [
+        action for action, rule in TRANSITIONS.items()
+        if rule.actor != "clock" and job["status"] in rule.sources and _may(db, job, rule, actor) is None
+    ]
+
+
+def _effects(action: str, job: dict, actor: dict, now: datetime) -> dict:
+    """Columns a transition changes besides status."""
+    if action == "claim":
+        return {"worker_id": actor["id"]}
+    if action == "release":
+        return {"worker_id": None}
+    if action == "finish":
+        return {"finished_at": to_db(now)}
+    return {}
+
+
+def act(db, job_id: int, action: str, actor: dict, *, now: datetime, detail: str = "") -> dict:
+    """Perform `action` on a job as `actor`. Returns the job as the actor now sees it.
+
+    Raises NotFound, NotAllowed (wrong person), AlreadyTaken (claiming a job someone else got
+    first), InvalidTransition (not possible in the job's current status).
+    """
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise InvalidTransition(action=action)
+    detail = text(detail, "detail", max_len=500)
+    with write(db):
+        job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+        if not job:
+            raise NotFound()
+        refusal = _may(db, job, rule, actor)
+        if refusal:
+            raise NotAllowed(refusal)
+        if job["status"] not in rule.sources:
+            raise AlreadyTaken() if action == "claim" else InvalidTransition(action=action, status=job["status"])
+        changes = {"status": rule.target, "updated_at": to_db(now), **_effects(action, job, actor, now)}
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        cursor = db.execute(
+            f"UPDATE jobs SET {assignments} WHERE id = ? AND status = ?",
+            [*changes.values(), job_id, job["status"]],
+        )
+        if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as the CAS guard
+            raise AlreadyTaken() if action == "claim" else InvalidTransition(action=action, status=job["status"])
+        if action == "release":
+            db.execute("UPDATE worker_profiles SET releases = releases + 1 WHERE user_id = ?", [actor["id"]])
+        _record(db, job_id, actor, action, job["status"], rule.target, now, detail)
+    return get(db, job_id, None if actor is CLOCK else actor)
+
+
+def _record(db, job_id, actor, action, from_status, to_status, now, detail=""):
+    db["job_events"].insert(
+        {
+            "job_id": job_id,
+            "actor_id": actor["id"],
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "at": to_db(now),
+            "detail": detail,
+        }
+    )
+
+
+def run_clock(db, now: datetime) -> int:
+    """Expire open jobs whose window has passed and auto-confirm jobs done for 72 hours.
+
+    Cheap when nothing is due (two indexed reads, no write lock). Returns how many jobs changed.
+    """
+    due = [
+        (row["id"], "expire")
+        for row in db.query("SELECT id FROM jobs WHERE status = 'open' AND window_end < ?", [to_db(now)])
+    ] + [
+        (row["id"], "auto_confirm")
+        for row in db.query(
+            "SELECT id FROM jobs WHERE status = 'done' AND finished_at <= ?", [to_db(now - AUTO_CONFIRM_AFTER)]
+        )
+    ]
+    changed = 0
+    for job_id, action in due:
+        try:
+            act(db, job_id, action, CLOCK, now=now)
+            changed += 1
+        except InvalidTransition:
+            pass  # a person acted on it between our read and our write
+    return changed
+
+
+def auto_confirm_at(job: dict) -> datetime | None:
+    finished = from_db(job.get("finished_at"))
+    return finished + AUTO_CONFIRM_AFTER if finished and job["status"] == "done" else None
