@@ -5,15 +5,12 @@ Full profiles, ID checks and booking come later; they extend worker_profiles.
 import json
 from datetime import datetime
 
+from . import categories as categories_module
 from .clock import to_db
 from .db import one, write
 from .errors import NotAllowed, NotFound, ValidationError
 from .users import get as get_user
 from .users import require_organizer
-
-
-def category_slugs(db) -> list[str]:
-    return [r["slug"] for r in db.query("SELECT slug FROM categories ORDER BY sort")]
 
 
 def get_profile(db, user_id: int) -> dict | None:
@@ -33,7 +30,7 @@ def set_taking_jobs(db, actor: dict, *, taking_jobs: bool, categories: list[str]
 
     Switching on for the first time puts the worker in the organizer's queue ('pending').
     """
-    unknown = set(categories) - set(category_slugs(db))
+    unknown = set(categories) - set(categories_module.by_slug(db))
     if unknown:
         raise ValidationError("categories", "error.invalid")
     if taking_jobs and not categories:

@@ -1,0 +1,79 @@
+"""Linbang (邻帮) entry point: page config, DB and sign-in restore, role-aware navigation."""
+import streamlit as st
+
+from services import community, jobs, users
+from services.clock import utcnow
+from ui import auth, maps
+from ui.components import follow_goto, show_flash
+from ui.db import get_db
+from ui.i18n import LANGUAGE_NAMES, set_language, t
+from ui.safe import md
+
+st.set_page_config(page_title="邻帮 Linbang", page_icon="🏘️", layout="wide", initial_sidebar_state="auto")
+maps.install_vendor_assets()
+st.markdown(  # constant CSS only: bigger tap targets and no sideways scrolling on phones
+    """<style>
+    .stButton button, .stFormSubmitButton button, [data-testid="stPageLink"] a { min-height: 44px; }
+    [data-testid="stMainBlockContainer"] { overflow-x: hidden; }
+    @media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding: 1rem 0.75rem 3rem; } }
+    </style>""",
+    unsafe_allow_html=True,
+)
+
+db = get_db()
+place = community.get(db)
+
+
+def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(path, title=t(key), icon=icon, default=default)
+
+
+if place is None:
+    set_language(st.session_state.get("lang") or "zh_CN")
+    st.navigation([page("app_pages/setup.py", "nav.setup", "🛠️", default=True)], position="hidden").run()
+    st.stop()
+
+st.session_state["timezone"] = place["timezone"]
+jobs.run_clock(db, utcnow())
+user = auth.current_user(db)
+st.session_state["user"] = user
+if "lang" not in st.session_state:
+    set_language(user["language"] if user else place["language"])
+
+browse = page("app_pages/browse.py", "nav.browse", "🗺️", default=True)
+job_page = page("app_pages/job.py", "nav.job", "📌")
+profile_page = page("app_pages/profile.py", "nav.profile", "👤")
+if user is None:
+    menu = [browse, page("app_pages/login.py", "nav.login", "🔑"), page("app_pages/register.py", "nav.register", "📝")]
+else:
+    menu = [
+        browse,
+        page("app_pages/post_job.py", "nav.post", "➕"),
+        page("app_pages/my_jobs.py", "nav.my_jobs", "📋"),
+        page("app_pages/worker.py", "nav.worker", "🧰"),
+        page("app_pages/account.py", "nav.account", "⚙️"),
+    ]
+    if user["role"] == "organizer":
+        menu.append(page("app_pages/organizer_workers.py", "nav.organizer_workers", "🛡️"))
+current = st.navigation([*menu, job_page, profile_page], position="hidden")
+follow_goto()
+
+with st.sidebar:
+    st.markdown(f"### 🏘️ {t('app.name')}")
+    st.caption(md(place["name"]))
+    for item in menu:
+        st.page_link(item)
+    if user:
+        st.caption(t("nav.signed_in_as", name=md(user["display_name"])))
+    choice = st.selectbox(
+        t("nav.language"), list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
+        index=list(LANGUAGE_NAMES).index(st.session_state["lang"]), key="nav_language",
+    )
+    if choice != st.session_state["lang"]:
+        set_language(choice)
+        if user:
+            users.set_language(db, user["id"], choice)
+        st.rerun()
+
+show_flash()
+current.run()

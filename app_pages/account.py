@@ -1,0 +1,22 @@
+"""My account: language, public profile link, sign out."""
+import streamlit as st
+
+from ui import auth
+from ui.components import PROFILE_PAGE, flash, go, rating_line
+from ui.db import get_db
+from ui.i18n import t
+from ui.safe import md
+
+db = get_db()
+user = st.session_state["user"]
+st.title(t("account.title"))
+st.markdown(f"**{md(user['display_name'])}** (@{md(user['username'])})")
+st.caption(rating_line(db, user["id"]))
+st.page_link(PROFILE_PAGE, label=t("account.public_profile"), query_params={"id": user["id"]}, icon="👤")
+st.caption(t("account.language_hint"))
+st.divider()
+st.write(t("account.logout_help"))
+if st.button(t("account.logout"), key="account_logout", use_container_width=True):
+    auth.log_out(db, user)
+    flash(t("account.logged_out"))
+    go("app_pages/browse.py")

@@ -1,0 +1,82 @@
+"""One job: details, place (exact or approximate), the actions allowed now, ratings, history."""
+import streamlit as st
+
+from services import categories, jobs, reviews
+from services.clock import from_db, utcnow
+from services.errors import NotFound
+from ui import maps
+from ui.components import PROFILE_PAGE, attempt, job_actions, price_text, rating_line, status_text, window_text
+from ui.db import get_db
+from ui.i18n import category_name, t, when
+from ui.safe import md
+
+db = get_db()
+user = st.session_state.get("user")
+try:
+    job = jobs.get(db, st.query_params.get("id"), user)
+except NotFound:
+    st.error(t("error.not_found"), icon="🔍")
+    st.page_link("app_pages/browse.py", label=t("nav.browse"), icon="🗺️")
+    st.stop()
+kind = categories.by_slug(db)[job["category"]]
+
+st.title(md(job["title"]))
+st.markdown(f"**{status_text(job['status'])}** · {kind['icon']} {category_name(kind)} · {md(price_text(job))}")
+st.caption(md(t("job.window", window=window_text(job))))
+if kind["hazardous"]:
+    st.warning(t("job.hazard_note"), icon="⚠️")
+
+info, place_column = st.columns([3, 2], gap="medium")
+with info:
+    st.markdown(md(job["description"]))
+    st.page_link(PROFILE_PAGE, label=md(t("job.posted_by", name=job["poster_name"])), query_params={"id": job["poster_id"]})
+    st.caption(rating_line(db, job["poster_id"]))
+    if job["worker_id"]:
+        st.page_link(PROFILE_PAGE, label=md(t("job.worker", name=job["worker_name"])), query_params={"id": job["worker_id"]})
+        st.caption(rating_line(db, job["worker_id"]))
+    confirm_by = jobs.auto_confirm_at(job)
+    if confirm_by:
+        st.info(t("job.auto_confirm", when=when(confirm_by)), icon="⏳")
+    if user is None and job["status"] == "open":
+        st.info(t("job.login_to_claim"), icon="🔑")
+    job_actions(db, job, user, key="job")
+
+with place_column:
+    m = maps.base_map((job["public_lat"], job["public_lon"]), 15)
+    if job["exact"]:
+        maps.exact_pin(m, job["lat"], job["lon"])
+    else:
+        maps.approximate_circle(m, job["public_lat"], job["public_lon"])
+    maps.show(m, f"job_map_{job['id']}", height=300)
+    if job["exact"]:
+        st.caption(t("job.exact_location"))
+        if job["address_note"]:
+            st.markdown(f"**{t('job.address_note')}** {md(job['address_note'])}")
+    else:
+        st.caption(t("job.approximate_location"))
+
+if job["status"] == "completed" and user and user["id"] in (job["poster_id"], job["worker_id"]):
+    st.subheader(t("rating.title"))
+    mine = reviews.by_author(db, job["id"], user["id"])
+    if mine:
+        st.success(t("rating.thanks", stars="★" * mine["stars"]), icon="🙏")
+    else:
+        other = job["worker_name"] if user["id"] == job["poster_id"] else job["poster_name"]
+        with st.form(f"rate_form_{job['id']}"):
+            st.markdown(md(t("rating.prompt", name=other)))
+            stars = st.feedback("stars", key=f"rate_stars_{job['id']}")
+            comment = st.text_area(t("rating.comment"), max_chars=500, key=f"rate_comment_{job['id']}")
+            if st.form_submit_button(t("rating.submit"), type="primary", use_container_width=True):
+                if stars is None:
+                    st.error(t("error.stars"), icon="⚠️")
+                elif attempt(
+                    lambda: reviews.rate(db, user, job["id"], stars=stars + 1, comment=comment, now=utcnow()),
+                    success=t("rating.saved"),
+                ):
+                    st.rerun()
+
+with st.expander(t("job.history"), icon="🕘"):
+    for event in jobs.events(db, job["id"]):
+        who = event["actor_name"] or t("job.the_board")
+        line = t("job.event", when=when(from_db(event["at"])), who=who, action=t(f"event.{event['action']}"))
+        st.markdown(md(line))

@@ -1,0 +1,21 @@
+"""My jobs: what I posted and what I work on, each with only the actions allowed now."""
+import streamlit as st
+
+from services import categories, jobs
+from ui.components import job_actions, job_card
+from ui.db import get_db
+from ui.i18n import t
+
+db = get_db()
+user = st.session_state["user"]
+kinds = categories.by_slug(db)
+lists = jobs.mine(db, user)
+
+st.title(t("my_jobs.title"))
+for tab, key in zip(st.tabs([t("my_jobs.posted"), t("my_jobs.working")]), ("posted", "working")):
+    with tab:
+        if not lists[key]:
+            st.info(t(f"my_jobs.none_{key}"), icon="🌱")
+        for job in lists[key]:
+            job_card(job, kinds, show_status=True)
+            job_actions(db, job, user, key=f"my_{key}")

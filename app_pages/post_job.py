@@ -1,0 +1,69 @@
+"""Post a job: what, where (a click on the map), when, and for how much."""
+from datetime import datetime, time, timedelta
+
+import streamlit as st
+
+from services import categories, community, jobs
+from services.clock import utcnow
+from ui import maps
+from ui.components import attempt, go
+from ui.db import get_db
+from ui.i18n import category_name, t, timezone
+
+db = get_db()
+user = st.session_state["user"]
+place = community.get(db)
+kinds = categories.list_all(db)
+
+st.title(t("post.title"))
+st.subheader(t("post.where"))
+st.caption(t("post.where_help", km=place["radius_km"]))
+point = maps.point_picker("post_location", (place["lat"], place["lon"]), community=place)
+
+PRICE_KINDS = ("fixed", "hourly", "free")
+today = datetime.now(timezone()).date()
+with st.form("post_form"):
+    title = st.text_input(t("post.job_title"), max_chars=60, placeholder=t("post.job_title_example"), key="post_title")
+    description = st.text_area(t("post.description"), max_chars=2000, help=t("post.description_help"), key="post_description")
+    category = st.selectbox(
+        t("post.category"), [c["slug"] for c in kinds], index=None, placeholder=t("post.category_pick"),
+        format_func=lambda slug: next(f"{c['icon']} {category_name(c)}" for c in kinds if c["slug"] == slug),
+        key="post_category",
+    )
+    price_kind = st.radio(
+        t("post.price_kind"), PRICE_KINDS, format_func=lambda k: t(f"post.price_{k}"), horizontal=True, key="post_price_kind"
+    )
+    left, right = st.columns(2)
+    price = left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key="post_price")
+    hours = right.number_input(t("post.est_hours"), min_value=0.5, max_value=24.0, value=2.0, step=0.5, key="post_hours")
+    st.caption(t("post.when"))
+    day_col, start_col, end_col = st.columns(3)
+    day = day_col.date_input(t("post.day"), value=today, min_value=today, key="post_day")
+    start = start_col.time_input(t("post.start"), value=time(9, 0), step=timedelta(minutes=15), key="post_start")
+    end = end_col.time_input(t("post.end"), value=time(18, 0), step=timedelta(minutes=15), key="post_end")
+    address_note = st.text_input(
+        t("post.address_note"), max_chars=200, help=t("post.address_note_help"), key="post_address_note"
+    )
+    st.caption(t("post.privacy"))
+    submitted = st.form_submit_button(t("post.submit"), type="primary", use_container_width=True)
+
+if submitted:
+    if point is None:
+        st.error(t("error.location_missing"), icon="⚠️")
+    else:
+        tz = timezone()
+        job_id = attempt(
+            lambda: jobs.post(
+                db, user, title=title, description=description, category=category,
+                price_yuan="0" if price_kind == "free" else price,
+                price_type="hourly" if price_kind == "hourly" else "fixed",
+                est_hours=hours if price_kind == "hourly" else None,
+                window_start=datetime.combine(day, start, tz), window_end=datetime.combine(day, end, tz),
+                lat=point[0], lon=point[1], address_note=address_note, now=utcnow(),
+            ),
+            success=t("post.done"),
+        )
+        if job_id:
+            for key in ("post_location_lat", "post_location_lon", "post_location_last_click"):
+                st.session_state.pop(key, None)
+            go("app_pages/job.py", id=job_id)

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by pages: DB handle, auth, i18n, maps, safe text, formatting."""

@@ -1,0 +1,133 @@
+"""Small pieces several pages show: feedback, job lines, ratings, page links."""
+import streamlit as st
+
+from services import jobs, reviews
+from services.clock import from_db, utcnow
+from services.errors import LinbangError, ValidationError
+
+from .i18n import category_name, error_text, money, number, t, when
+from .safe import md
+
+JOB_PAGE = "app_pages/job.py"
+PROFILE_PAGE = "app_pages/profile.py"
+STATUS_ICONS = {
+    "open": "🟢", "assigned": "🤝", "in_progress": "🛠️", "done": "✅",
+    "completed": "🏁", "cancelled": "⛔", "expired": "⌛",
+}
+
+
+def flash(message: str) -> None:
+    """A toast to show at the start of the next run (a toast sent just before st.rerun is lost)."""
+    st.session_state.setdefault("_flash", []).append(message)
+
+
+def go(page: str, **query_params) -> None:
+    """Open `page` after the next run has rebuilt the navigation (signing in or out changes which
+    pages exist, and st.switch_page only knows this run's pages)."""
+    st.session_state["_goto"] = (page, query_params)
+    st.rerun()
+
+
+def follow_goto() -> None:
+    """Called by app.py once navigation is built."""
+    target = st.session_state.pop("_goto", None)
+    if target:
+        st.switch_page(target[0], query_params=target[1])
+
+
+def show_flash() -> None:
+    for message in st.session_state.pop("_flash", []):
+        st.toast(message, icon="✅")
+
+
+def attempt(action, *, success: str | None = None, field_errors: dict | None = None):
+    """Run a service call with a spinner. On a domain error show it in the reader's language and
+    return None; on success queue a toast. `field_errors` collects ValidationErrors by field so a
+    form can show the message under the field at fault."""
+    try:
+        with st.spinner(t("common.working")):
+            result = action()
+    except ValidationError as error:
+        if field_errors is not None:
+            field_errors[error.field] = error_text(error)
+        st.error(error_text(error), icon="⚠️")
+        return None
+    except LinbangError as error:
+        st.error(error_text(error), icon="⚠️")
+        return None
+    if success:
+        flash(success)
+    return result
+
+
+def price_text(job: dict) -> str:
+    if job["price_fen"] == 0:
+        return t("job.free")
+    if job["price_type"] == "hourly":
+        return t(
+            "job.hourly_price", rate=money(job["price_fen"]), hours=number(job["est_minutes"] / 60),
+            total=money(jobs.estimated_total_fen(job)),
+        )
+    return money(job["price_fen"])
+
+
+def status_text(status: str) -> str:
+    return f"{STATUS_ICONS.get(status, '')} {t('status.' + status)}"
+
+
+def window_text(job: dict) -> str:
+    return f"{when(from_db(job['window_start']))} – {when(from_db(job['window_end']))}"
+
+
+def stars_text(average, count: int) -> str:
+    if not count:
+        return t("rating.none")
+    return t("rating.summary", stars="★" * round(average), average=number(average), count=count)
+
+
+def rating_line(db, user_id: int) -> str:
+    summary = reviews.summary(db, user_id)
+    return stars_text(summary["average"], summary["count"])
+
+
+def job_card(job: dict, categories: dict, *, show_status: bool = False, distance_km=None) -> None:
+    """One job in a list: its title links to the job page; the rest is plain escaped text."""
+    with st.container(border=True):
+        st.page_link(JOB_PAGE, label=md(job["title"]), query_params={"id": job["id"]}, icon="📌")
+        category = categories.get(job["category"])
+        parts = [
+            f"{category['icon']} {category_name(category)}" if category else "",
+            price_text(job),
+            window_text(job),
+        ]
+        if distance_km is not None:
+            parts.append(t("browse.distance", km=number(distance_km)))
+        if show_status:
+            parts.insert(0, status_text(job["status"]))
+        st.caption(md(" · ".join(p for p in parts if p)))
+
+
+ACTION_STYLE = {"claim": "primary", "finish": "primary", "confirm": "primary", "start": "primary"}
+CONFIRM_FIRST = ("cancel", "release")  # actions that undo something ask once more
+
+
+def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
+    """Buttons for exactly the actions `user` may take on `job` now; each runs the service."""
+    for action in jobs.allowed_actions(db, job, user):
+        button_key = f"{key}_{action}_{job['id']}"
+        if action in CONFIRM_FIRST and not st.session_state.get(f"{button_key}_armed"):
+            if st.button(t(f"action.{action}"), key=button_key, use_container_width=True):
+                st.session_state[f"{button_key}_armed"] = True
+                st.rerun()
+            continue
+        if action in CONFIRM_FIRST:
+            st.warning(t(f"action.{action}_confirm"), icon="❓")
+        label = t(f"action.{action}_sure") if action in CONFIRM_FIRST else t(f"action.{action}")
+        if st.button(label, key=f"{button_key}_go", type=ACTION_STYLE.get(action, "secondary"), use_container_width=True):
+            st.session_state.pop(f"{button_key}_armed", None)
+            done = attempt(
+                lambda action=action: jobs.act(db, job["id"], action, user, now=utcnow()),
+                success=t(f"action.{action}_done"),
+            )
+            if done:
+                st.rerun()

@@ -1,0 +1,69 @@
+"""Translation and locale formatting. Every string a person reads goes through t().
+
+Catalogs are gettext .po files in locales/ (msgid = a stable key), read with Babel; numbers, money
+and dates are formatted by Babel in the reader's language and the community's timezone.
+"""
+import functools
+import pathlib
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+from babel import dates, numbers
+from babel.messages.pofile import read_po
+
+from services.errors import LinbangError
+from services.validate import LANGUAGES
+
+LOCALES = pathlib.Path(__file__).resolve().parent.parent / "locales"
+DEFAULT_LANGUAGE = "zh_CN"
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+@functools.cache
+def catalog(language: str) -> dict[str, str]:
+    with open(LOCALES / f"{language}.po", "rb") as po:
+        return {m.id: m.string for m in read_po(po) if m.id and m.string}
+
+
+def language() -> str:
+    lang = st.session_state.get("lang")
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> None:
+    st.session_state["lang"] = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **params) -> str:
+    """The text for `key` in the reader's language, with {placeholders} filled in."""
+    text = catalog(language()).get(key) or catalog("en").get(key) or key
+    return text.format(**params) if params else text
+
+
+def error_text(error: LinbangError) -> str:
+    return t(error.key, **error.params)
+
+
+def money(fen: int) -> str:
+    """Integer fen -> '¥12.50' in the reader's locale (Decimal: no float rounding)."""
+    return numbers.format_currency(Decimal(fen) / 100, "CNY", locale=language())
+
+
+def number(value, digits: int = 1) -> str:
+    return numbers.format_decimal(round(value, digits), locale=language())
+
+
+def timezone() -> ZoneInfo:
+    return ZoneInfo(st.session_state.get("timezone") or "Asia/Shanghai")
+
+
+def when(moment: datetime | None, fmt: str = "short") -> str:
+    if moment is None:
+        return ""
+    return dates.format_datetime(moment, fmt, tzinfo=timezone(), locale=language())
+
+
+def category_name(category: dict) -> str:
+    return category["name_zh"] if language() == "zh_CN" else category["name_en"]

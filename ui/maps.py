@@ -1,0 +1,163 @@
+"""Maps: vendor assets served by the app itself, and the three maps the pages draw.
+
+folium would load Leaflet and friends from CDNs; offline every one fails and the map throws
+`L is not defined` (DESIGN §3). So the files come from PyPI's xstatic packages, are copied to
+static/vendor/ at start-up and every folium element we use points there.
+User text reaches the map only as JSON data, and the browser puts it in the page with textContent.
+"""
+import json
+import os
+import pathlib
+import shutil
+
+import folium
+import streamlit as st
+import xstatic.pkg.jquery
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
+from folium.plugins import FastMarkerCluster
+from streamlit_folium import st_folium
+
+from services.geo import PUBLIC_CIRCLE_M
+
+from .i18n import t
+
+STATIC_VENDOR = pathlib.Path(__file__).resolve().parent.parent / "static" / "vendor"
+VENDOR_URL = "/app/static/vendor"
+VENDOR_FILES = {  # served name -> (package dir, file)
+    "leaflet/leaflet.js": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.js"),
+    "leaflet/leaflet.css": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.css"),
+    "leaflet/images": (xstatic.pkg.leaflet.BASE_DIR, "images"),
+    "markercluster/leaflet.markercluster.js": (xstatic.pkg.leaflet_markercluster.BASE_DIR, "leaflet.markercluster.js"),
+    "markercluster/MarkerCluster.css": (xstatic.pkg.leaflet_markercluster.BASE_DIR, "MarkerCluster.css"),
+    "markercluster/MarkerCluster.Default.css": (
+        xstatic.pkg.leaflet_markercluster.BASE_DIR, "MarkerCluster.Default.css",
+    ),
+    "jquery/jquery.min.js": (xstatic.pkg.jquery.BASE_DIR, "jquery.min.js"),
+}
+TILE_URL = os.environ.get("LINBANG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+TILE_ATTRIBUTION = os.environ.get("LINBANG_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+MAX_ZOOM = 19
+JOB_COLOUR = "#d9480f"
+
+
+@st.cache_resource
+def install_vendor_assets() -> None:
+    """Copy the map's JS/CSS from the installed PyPI packages into static/vendor/ (once per process)."""
+    for served, (package_dir, name) in VENDOR_FILES.items():
+        source, target = pathlib.Path(package_dir) / name, STATIC_VENDOR / served
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(source, target)
+
+
+def _vendor(path: str) -> str:
+    return f"{VENDOR_URL}/{path}"
+
+
+def base_map(center: tuple[float, float], zoom: int = 14) -> folium.Map:
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
+    m.default_js = [("leaflet", _vendor("leaflet/leaflet.js")), ("jquery", _vendor("jquery/jquery.min.js"))]
+    m.default_css = [("leaflet_css", _vendor("leaflet/leaflet.css"))]
+    m.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs it on the map itself
+    folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, max_zoom=MAX_ZOOM).add_to(m)
+    return m
+
+
+def community_circle(m: folium.Map, community: dict) -> None:
+    folium.Circle(
+        (community["lat"], community["lon"]), radius=community["radius_km"] * 1000,
+        color="#1c7ed6", weight=2, fill=False, dash_array="6 6", interactive=False,
+    ).add_to(m)
+
+
+def _js(value) -> str:
+    """A Python value as a JS literal that cannot close a <script> element."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _job_callback(open_label: str) -> str:
+    """Leaflet code run in the browser for each job row [lat, lon, id, title, line].
+
+    Text is set with textContent, never parsed as HTML; the link goes to the job page of the
+    app around the map's frame.
+    """
+    return f"""function (row) {{
+        var circle = L.circle(L.latLng(row[0], row[1]), {{
+            radius: {PUBLIC_CIRCLE_M}, color: "{JOB_COLOUR}", weight: 2, fillOpacity: 0.25,
+            className: "linbang-job", bubblingMouseEvents: false}});
+        function line(tag, text) {{
+            var el = document.createElement(tag); el.textContent = text; return el;
+        }}
+        var box = document.createElement("div");
+        box.appendChild(line("b", row[3]));
+        box.appendChild(line("div", row[4]));
+        var link = line("a", {_js(open_label)});
+        var base = window.location.href;
+        try {{ base = window.top.location.href; }} catch (e) {{}}
+        link.href = new URL("job?id=" + encodeURIComponent(row[2]), base).href;
+        link.target = "_top";
+        link.className = "linbang-open-job";
+        box.appendChild(link);
+        circle.bindPopup(box);
+        circle.bindTooltip(line("span", row[3]));
+        return circle;
+    }}"""
+
+
+def jobs_layer(rows: list[list], open_label: str) -> FastMarkerCluster:
+    """All jobs as one data layer (FastMarkerCluster): one JSON array instead of one element per job."""
+    layer = FastMarkerCluster(rows, callback=_job_callback(open_label), name="jobs", max_cluster_radius=50)
+    layer.default_js = [("markerclusterjs", _vendor("markercluster/leaflet.markercluster.js"))]
+    layer.default_css = [
+        ("markerclustercss", _vendor("markercluster/MarkerCluster.css")),
+        ("markerclusterdefaultcss", _vendor("markercluster/MarkerCluster.Default.css")),
+    ]
+    return layer
+
+
+def show(m: folium.Map, key: str, *, height: int = 420, pick: bool = False, marker=None) -> tuple | None:
+    """Render a map. With pick=True a click returns (lat, lon); panning and zooming never rerun.
+
+    `marker` (lat, lon) is drawn in a feature group passed separately, so moving it does not
+    rebuild the map and lose the person's zoom.
+    """
+    group = folium.FeatureGroup(name="picked")
+    if marker:
+        folium.CircleMarker(marker, radius=9, color="#c92a2a", fill=True, fill_opacity=0.9).add_to(group)
+    state = st_folium(
+        m, key=key, height=height, use_container_width=True,
+        returned_objects=["last_clicked"] if pick else [],
+        feature_group_to_add=group,
+    )
+    clicked = (state or {}).get("last_clicked") if pick else None
+    return (clicked["lat"], clicked["lng"]) if clicked else None
+
+
+def exact_pin(m: folium.Map, lat: float, lon: float) -> None:
+    folium.CircleMarker((lat, lon), radius=9, color="#c92a2a", fill=True, fill_opacity=0.9).add_to(m)
+
+
+def approximate_circle(m: folium.Map, lat: float, lon: float) -> None:
+    folium.Circle((lat, lon), radius=PUBLIC_CIRCLE_M, color=JOB_COLOUR, weight=2, fill_opacity=0.25).add_to(m)
+
+
+def point_picker(key: str, center: tuple[float, float], *, community: dict | None = None, zoom: int = 14):
+    """A map to click a point on, plus latitude/longitude inputs that follow the click (and can be
+    typed, for people who cannot use the map). Returns the chosen (lat, lon) or None."""
+    lat_key, lon_key, last_key = f"{key}_lat", f"{key}_lon", f"{key}_last_click"
+    current = (st.session_state.get(lat_key), st.session_state.get(lon_key))
+    m = base_map(current if current[0] is not None else center, zoom)
+    if community:
+        community_circle(m, community)
+    clicked = show(m, f"{key}_map", pick=True, marker=current if current[0] is not None else None)
+    if clicked and clicked != st.session_state.get(last_key):
+        st.session_state[last_key] = clicked
+        st.session_state[lat_key], st.session_state[lon_key] = round(clicked[0], 6), round(clicked[1], 6)
+        st.rerun()
+    left, right = st.columns(2)
+    lat = left.number_input(t("map.lat"), min_value=-90.0, max_value=90.0, value=None, format="%.6f", key=lat_key)
+    lon = right.number_input(t("map.lon"), min_value=-180.0, max_value=180.0, value=None, format="%.6f", key=lon_key)
+    return (lat, lon) if lat is not None and lon is not None else None
