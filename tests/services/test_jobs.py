@@ -159,6 +159,19 @@ def test_wrong_person_is_not_allowed(db, people, job_in, now, action, path, who,
     assert snapshot(db, job_id) == before
 
 
+def test_poster_cannot_cancel_or_confirm_another_posters_job(db, post_job, job_in, poster, stranger, now):
+    theirs = post_job(actor=stranger)
+    mine_done = job_in("done")
+
+    with pytest.raises(NotAllowed):
+        jobs.act(db, theirs, "cancel", poster, now=now)
+    with pytest.raises(NotAllowed):
+        jobs.act(db, mine_done, "confirm", stranger, now=now)
+
+    assert jobs.get(db, theirs, None)["status"] == "open"
+    assert jobs.get(db, mine_done, None)["status"] == "done"
+
+
 def test_claim_assigns_the_claiming_worker(db, open_job, verified_worker, now):
     seen = jobs.act(db, open_job["id"], "claim", verified_worker, now=now)
 

@@ -1,0 +1,350 @@
+"""Accounts: registration, sign-in with lock-out, session validity, blocking, first-run setup."""
+from datetime import timedelta
+
+import pytest
+
+from services import community, users
+from services import db as database
+from services.errors import AuthFailed, LockedOut, NotAllowed, NotFound, SetupDone, ValidationError
+
+PASSWORD = "correct horse 7"  # the template's password for every person (tests/services/conftest.py)
+CLIENT = "203.0.113.5"
+
+
+def registration(**overrides) -> dict:
+    fields = {
+        "username": "new_neighbour",
+        "display_name": "New Neighbour",
+        "password": "a long passphrase",
+        "password_again": "a long passphrase",
+        "email": "new@example.org",
+        "phone": "+86 139 1234 5678",
+        "language": "en",
+    }
+    fields.update(overrides)
+    return fields
+
+
+# --- registration -------------------------------------------------------------------------------
+
+INVALID_REGISTRATIONS = {
+    "username-too-short": ({"username": "ab"}, "username", "error.username_format"),
+    "username-too-long": ({"username": "a" * 33}, "username", "error.username_format"),
+    "username-with-space": ({"username": "new neighbour"}, "username", "error.username_format"),
+    "username-with-symbol": ({"username": "neighbour!"}, "username", "error.username_format"),
+    "username-chinese": ({"username": "邻居小王"}, "username", "error.username_format"),
+    "username-markup": ({"username": "<script>"}, "username", "error.username_format"),
+    "username-empty": ({"username": ""}, "username", "error.username_format"),
+    "username-missing": ({"username": None}, "username", "error.username_format"),
+    "username-taken": ({"username": "poster"}, "username", "error.username_taken"),
+    "username-taken-other-case": ({"username": "POSTER"}, "username", "error.username_taken"),
+    "username-taken-mixed-case": ({"username": "Verified_Worker"}, "username", "error.username_taken"),
+    "username-taken-padded": ({"username": "  poster "}, "username", "error.username_taken"),
+    "display-name-empty": ({"display_name": ""}, "display_name", "error.required"),
+    "display-name-blank": ({"display_name": "   "}, "display_name", "error.required"),
+    "display-name-too-long": ({"display_name": "x" * 41}, "display_name", "error.too_long"),
+    "display-name-control-char": ({"display_name": "Wang\x00Wei"}, "display_name", "error.control_chars"),
+    "password-short": ({"password": "seven77", "password_again": "seven77"}, "password", "error.password_short"),
+    "password-empty": ({"password": "", "password_again": ""}, "password", "error.password_short"),
+    "password-long": ({"password": "x" * 73, "password_again": "x" * 73}, "password", "error.password_long"),
+    "password-long-in-bytes": ({"password": "密" * 25, "password_again": "密" * 25}, "password", "error.password_long"),
+    "password-mismatch": ({"password_again": "a long passphrasE"}, "password_again", "error.password_mismatch"),
+    "email-without-at": ({"email": "new.example.org"}, "email", "error.email"),
+    "email-without-dot": ({"email": "new@example"}, "email", "error.email"),
+    "email-with-space": ({"email": "new one@example.org"}, "email", "error.email"),
+    "email-too-long": ({"email": "x" * 110 + "@example.org"}, "email", "error.too_long"),
+    "phone-letters": ({"phone": "call me"}, "phone", "error.phone"),
+    "phone-too-short": ({"phone": "1234"}, "phone", "error.phone"),
+    "phone-too-long": ({"phone": "1" * 21}, "phone", "error.too_long"),
+    "role-unknown": ({"role": "admin"}, "role", "error.invalid"),
+}
+
+
+@pytest.mark.parametrize("overrides, field, key", INVALID_REGISTRATIONS.values(), ids=INVALID_REGISTRATIONS.keys())
+def test_invalid_registration_names_the_field_and_writes_nothing(db, now, overrides, field, key):
+    before = db["users"].count
+
+    with pytest.raises(ValidationError) as refused:
+        users.register(db, **registration(**overrides), now=now)
+
+    assert (refused.value.field, refused.value.key) == (field, key)
+    assert db["users"].count == before
+
+
+ACCEPTED_REGISTRATIONS = {
+    "username-shortest": {"username": "abc"},
+    "username-longest": {"username": "a" * 32},
+    "username-with-dot-dash-underscore": {"username": "wang.wei-2_b"},
+    "password-eight-chars": {"password": "eight888", "password_again": "eight888"},
+    "password-72-bytes": {"password": "x" * 72, "password_again": "x" * 72},
+    "no-email-no-phone": {"email": "", "phone": ""},
+    "phone-local": {"phone": "13912345678"},
+    "display-name-chinese": {"display_name": "王伟"},
+    "no-confirmation-field": {"password_again": None},
+}
+
+
+@pytest.mark.parametrize("overrides", ACCEPTED_REGISTRATIONS.values(), ids=ACCEPTED_REGISTRATIONS.keys())
+def test_valid_registration_creates_a_resident(db, now, overrides):
+    user = users.get(db, users.register(db, **registration(**overrides), now=now))
+
+    assert user["role"] == "resident"
+    assert user["created_at"] == "2026-11-25T06:00:00+00:00"
+    assert "password_hash" not in user
+
+
+def test_registration_strips_the_username_and_never_stores_the_plain_password(db, now):
+    user_id = users.register(db, **registration(username="  wang.wei  "), now=now)
+
+    assert users.get(db, user_id)["username"] == "wang.wei"
+    stored = db.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()[0]
+    assert stored.startswith("$2") and "a long passphrase" not in stored
+
+
+# --- signing in ------------------------------------------------------------------------------------
+
+
+def test_correct_login_returns_the_user_without_the_hash(db, poster, now):
+    user = users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now)
+
+    assert user["id"] == poster["id"]
+    assert "password_hash" not in user
+
+
+def test_login_ignores_username_case_and_padding(db, poster, now):
+    assert users.authenticate(db, "  POSTER ", PASSWORD, client=CLIENT, now=now)["id"] == poster["id"]
+
+
+def test_wrong_password_and_unknown_user_fail_the_same_way(db, now):
+    with pytest.raises(AuthFailed) as wrong_password:
+        users.authenticate(db, "poster", "not the password", client=CLIENT, now=now)
+    with pytest.raises(AuthFailed) as unknown_user:
+        users.authenticate(db, "nobody_here", PASSWORD, client=CLIENT, now=now)
+
+    assert type(wrong_password.value) is type(unknown_user.value) is AuthFailed
+    assert wrong_password.value.key == unknown_user.value.key == "error.login_failed"
+    assert wrong_password.value.params == unknown_user.value.params == {}
+
+
+@pytest.mark.parametrize("password", ["", None])
+def test_empty_password_fails(db, now, password):
+    with pytest.raises(AuthFailed):
+        users.authenticate(db, "poster", password, client=CLIENT, now=now)
+
+
+def test_blocked_user_is_refused_with_the_generic_failure(db, organizer, stranger, now):
+    users.set_blocked(db, organizer, stranger["id"], True, now)
+
+    with pytest.raises(AuthFailed) as refused:
+        users.authenticate(db, "stranger", PASSWORD, client=CLIENT, now=now + timedelta(minutes=1))
+
+    assert refused.value.key == "error.login_failed"
+
+
+def test_every_attempt_is_recorded(db, now):
+    users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now)
+    with pytest.raises(AuthFailed):
+        users.authenticate(db, "poster", "wrong password", client="198.51.100.9", now=now)
+
+    attempts = [(a["username"], a["client"], a["ok"]) for a in db["login_attempts"].rows]
+    assert attempts == [("poster", CLIENT, 1), ("poster", "198.51.100.9", 0)]
+
+
+def fail(db, username, now, client=CLIENT, times=1):
+    for _ in range(times):
+        with pytest.raises(AuthFailed):
+            users.authenticate(db, username, "wrong password", client=client, now=now)
+
+
+def test_five_failures_lock_the_username_even_with_the_right_password(db, now):
+    fail(db, "poster", now, times=5)
+
+    with pytest.raises(LockedOut) as locked:
+        users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(minutes=1))
+
+    assert locked.value.key == "error.locked_out"
+    assert locked.value.params == {"minutes": 15}
+
+
+def test_username_lock_holds_from_another_client_and_another_case(db, now):
+    fail(db, "poster", now, times=5)
+
+    with pytest.raises(LockedOut):
+        users.authenticate(db, "Poster", PASSWORD, client="198.51.100.9", now=now)
+
+
+def test_username_lock_lifts_after_the_window(db, poster, now):
+    fail(db, "poster", now, times=5)
+
+    with pytest.raises(LockedOut):
+        users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(minutes=14, seconds=59))
+    user = users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(minutes=15, seconds=1))
+
+    assert user["id"] == poster["id"]
+
+
+def test_four_failures_do_not_lock_and_a_success_resets_the_count(db, now):
+    fail(db, "poster", now, times=4)
+    users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(seconds=1))
+    fail(db, "poster", now + timedelta(seconds=2), times=4)
+
+    users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(seconds=3))
+
+
+def test_a_locked_username_does_not_lock_other_people(db, stranger, now):
+    fail(db, "poster", now, times=5)
+
+    assert users.authenticate(db, "stranger", PASSWORD, client=CLIENT, now=now)["id"] == stranger["id"]
+
+
+def test_twenty_failures_across_usernames_lock_the_client(db, poster, now):
+    for i in range(20):
+        fail(db, f"guess{i:02d}", now + timedelta(seconds=i))
+
+    with pytest.raises(LockedOut):
+        users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(minutes=1))
+    assert users.authenticate(db, "poster", PASSWORD, client="198.51.100.9", now=now)["id"] == poster["id"]
+    later = now + timedelta(minutes=15, seconds=20)
+    assert users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=later)["id"] == poster["id"]
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+
+def test_session_issued_before_log_out_everywhere_is_refused(db, poster, now):
+    issued = (now - timedelta(hours=1)).timestamp()
+    assert users.session_user(db, "poster", issued)["id"] == poster["id"]
+
+    users.log_out_everywhere(db, poster["id"], now)
+
+    assert users.session_user(db, "poster", issued) is None
+    assert users.session_user(db, "poster", now.timestamp()) is None
+    assert users.session_user(db, "poster", (now + timedelta(seconds=1)).timestamp())["id"] == poster["id"]
+
+
+def test_log_out_everywhere_leaves_other_people_signed_in(db, poster, stranger, now):
+    users.log_out_everywhere(db, poster["id"], now)
+
+    assert users.session_user(db, "stranger", (now - timedelta(hours=1)).timestamp())["id"] == stranger["id"]
+
+
+@pytest.mark.parametrize("username", ["nobody_here", "", None])
+def test_session_for_unknown_user_is_refused(db, now, username):
+    assert users.session_user(db, username, now.timestamp()) is None
+
+
+# --- blocking ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["poster", "verified_worker", "stranger"])
+def test_only_organizers_block(db, people, now, who):
+    with pytest.raises(NotAllowed):
+        users.set_blocked(db, people[who], people["second_worker"]["id"], True, now)
+
+    assert users.get(db, people["second_worker"]["id"])["blocked_at"] is None
+
+
+def test_blocking_ends_sessions_and_unblocking_needs_a_new_sign_in(db, organizer, stranger, now):
+    before_block = now.timestamp()
+    block_time = now + timedelta(minutes=1)
+
+    users.set_blocked(db, organizer, stranger["id"], True, block_time)
+
+    assert users.get(db, stranger["id"])["blocked_at"] == "2026-11-25T06:01:00+00:00"
+    assert users.session_user(db, "stranger", before_block) is None
+    assert users.session_user(db, "stranger", (block_time + timedelta(minutes=1)).timestamp()) is None
+
+    users.set_blocked(db, organizer, stranger["id"], False, block_time + timedelta(minutes=2))
+
+    assert users.get(db, stranger["id"])["blocked_at"] is None
+    assert users.session_user(db, "stranger", before_block) is None
+    assert users.session_user(db, "stranger", (block_time + timedelta(minutes=3)).timestamp())["id"] == stranger["id"]
+
+
+def test_organizer_cannot_block_themselves(db, organizer, now):
+    with pytest.raises(NotAllowed):
+        users.set_blocked(db, organizer, organizer["id"], True, now)
+
+
+def test_blocking_a_missing_user_raises_not_found(db, organizer, now):
+    with pytest.raises(NotFound):
+        users.set_blocked(db, organizer, 999_999, True, now)
+
+
+def test_only_organizers_list_users(db, organizer, poster):
+    assert len(users.list_users(db, organizer)) == db["users"].count
+    with pytest.raises(NotAllowed):
+        users.list_users(db, poster)
+
+
+@pytest.mark.parametrize("language, ok", [("en", True), ("zh_CN", True), ("fr", False), ("", False)])
+def test_set_language(db, poster, language, ok):
+    if ok:
+        users.set_language(db, poster["id"], language)
+        assert users.get(db, poster["id"])["language"] == language
+    else:
+        with pytest.raises(ValidationError):
+            users.set_language(db, poster["id"], language)
+        assert users.get(db, poster["id"])["language"] == "zh_CN"
+
+
+# --- first-run setup ---------------------------------------------------------------------------
+
+
+def setup_fields(**overrides) -> dict:
+    fields = {
+        "name": "Riverside",
+        "lat": 30.25,
+        "lon": 120.16,
+        "radius_km": 2,
+        "language": "en",
+        "organizer": {"username": "second_organizer", "display_name": "Second", "password": "another passphrase"},
+    }
+    fields.update(overrides)
+    return fields
+
+
+def test_setting_up_a_second_time_raises_setup_done(db, now):
+    before = (community.get(db), db["users"].count)
+
+    with pytest.raises(SetupDone) as done:
+        community.set_up(db, **setup_fields(), now=now)
+
+    assert done.value.key == "error.setup_done"
+    assert (community.get(db), db["users"].count) == before
+    assert users.by_username(db, "second_organizer") is None
+
+
+def test_set_up_community_is_read_back(db, organizer):
+    assert community.get(db) == {
+        "name": "Sunny Court", "lat": 31.2304, "lon": 121.4737, "radius_km": 3.0, "language": "zh_CN",
+        "timezone": "Asia/Shanghai",
+    }
+    assert organizer["role"] == "organizer"
+
+
+INVALID_SETUPS = {
+    "name-empty": ({"name": ""}, "community_name"),
+    "centre-off-the-globe": ({"lat": 95}, "center"),
+    "centre-missing": ({"lon": None}, "center"),
+    "radius-too-small": ({"radius_km": 0.4}, "radius_km"),
+    "radius-too-large": ({"radius_km": 51}, "radius_km"),
+    "radius-not-a-number": ({"radius_km": "wide"}, "radius_km"),
+    "language-unknown": ({"language": "fr"}, "language"),
+    "organizer-password-short": ({"organizer": {"username": "boss", "display_name": "B", "password": "short"}},
+                                 "password"),
+}
+
+
+@pytest.mark.parametrize("overrides, field", INVALID_SETUPS.values(), ids=INVALID_SETUPS.keys())
+def test_invalid_first_run_setup_writes_nothing(tmp_path, now, overrides, field):
+    fresh = database.connect(tmp_path / "fresh.db")
+    try:
+        with pytest.raises(ValidationError) as refused:
+            community.set_up(fresh, **setup_fields(**overrides), now=now)
+
+        assert refused.value.field == field
+        assert community.get(fresh) is None
+        assert fresh["users"].count == 0
+    finally:
+        fresh.conn.close()
