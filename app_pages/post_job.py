@@ -1,5 +1,5 @@
 """Post a job: what, where (a click on the map), when, and for how much."""
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import streamlit as st
 
@@ -21,7 +21,9 @@ st.caption(t("post.where_help", km=place["radius_km"]))
 point = maps.point_picker("post_location", (place["lat"], place["lon"]), community=place)
 
 PRICE_KINDS = ("fixed", "hourly", "free")
-today = datetime.now(timezone()).date()
+# Default window: from the next full hour, for four hours.
+soon = datetime.now(timezone()).replace(minute=0, second=0, microsecond=0, tzinfo=None) + timedelta(hours=1)
+later = soon + timedelta(hours=4)
 with st.form("post_form"):
     title = st.text_input(t("post.job_title"), max_chars=60, placeholder=t("post.job_title_example"), key="post_title")
     description = st.text_area(t("post.description"), max_chars=2000, help=t("post.description_help"), key="post_description")
@@ -37,10 +39,11 @@ with st.form("post_form"):
     price = left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key="post_price")
     hours = right.number_input(t("post.est_hours"), min_value=0.5, max_value=24.0, value=2.0, step=0.5, key="post_hours")
     st.caption(t("post.when"))
-    day_col, start_col, end_col = st.columns(3)
-    day = day_col.date_input(t("post.day"), value=today, min_value=today, key="post_day")
-    start = start_col.time_input(t("post.start"), value=time(9, 0), step=timedelta(minutes=15), key="post_start")
-    end = end_col.time_input(t("post.end"), value=time(18, 0), step=timedelta(minutes=15), key="post_end")
+    start_day, start_time, end_day, end_time = st.columns(4)
+    day_from = start_day.date_input(t("post.start_day"), value=soon.date(), min_value=soon.date(), key="post_start_day")
+    time_from = start_time.time_input(t("post.start"), value=soon.time(), step=timedelta(minutes=15), key="post_start")
+    day_to = end_day.date_input(t("post.end_day"), value=later.date(), min_value=soon.date(), key="post_end_day")
+    time_to = end_time.time_input(t("post.end"), value=later.time(), step=timedelta(minutes=15), key="post_end")
     address_note = st.text_input(
         t("post.address_note"), max_chars=200, help=t("post.address_note_help"), key="post_address_note"
     )
@@ -58,7 +61,7 @@ if submitted:
                 price_yuan="0" if price_kind == "free" else price,
                 price_type="hourly" if price_kind == "hourly" else "fixed",
                 est_hours=hours if price_kind == "hourly" else None,
-                window_start=datetime.combine(day, start, tz), window_end=datetime.combine(day, end, tz),
+                window_start=datetime.combine(day_from, time_from, tz), window_end=datetime.combine(day_to, time_to, tz),
                 lat=point[0], lon=point[1], address_note=address_note, now=utcnow(),
             ),
             success=t("post.done"),

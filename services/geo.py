@@ -1,5 +1,6 @@
 """Distances and the fuzzed public location of a job."""
 import math
+import random
 import secrets
 
 from .errors import ValidationError
@@ -29,7 +30,10 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
-def fuzz(lat: float, lon: float, rng=secrets.SystemRandom()) -> tuple[float, float]:
+_RANDOM = secrets.SystemRandom()
+
+
+def fuzz(lat: float, lon: float, rng: random.Random = _RANDOM) -> tuple[float, float]:
     """A point 150–400 m from (lat, lon) in a random direction.
 
     Drawn once when the job is posted and stored, so it is stable per job and cannot be averaged
@@ -37,6 +41,7 @@ def fuzz(lat: float, lon: float, rng=secrets.SystemRandom()) -> tuple[float, flo
     """
     distance_m = rng.uniform(FUZZ_MIN_M, FUZZ_MAX_M)
     bearing = rng.uniform(0, 2 * math.pi)
-    dlat = distance_m * math.cos(bearing) / 111_320
-    dlon = distance_m * math.sin(bearing) / (111_320 * math.cos(math.radians(lat)))
+    metres_per_degree = math.radians(1) * EARTH_RADIUS_KM * 1000  # the sphere distance_km() measures on
+    dlat = distance_m * math.cos(bearing) / metres_per_degree
+    dlon = distance_m * math.sin(bearing) / (metres_per_degree * math.cos(math.radians(lat)))
     return lat + dlat, lon + dlon

@@ -7,7 +7,7 @@ written: a compare-and-set UPDATE plus a job_events row in one write transaction
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import community, geo, workers
+from . import community, geo, users, workers
 from .clock import from_db, to_db
 from .db import one, write
 from .errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -48,7 +48,7 @@ CLOCK = {"id": None, "role": "clock"}
 
 
 def _window(start, end, now: datetime) -> tuple[datetime, datetime]:
-    if not isinstance(start, datetime) or not isinstance(end, datetime) or start.tzinfo is None:
+    if not all(isinstance(moment, datetime) and moment.tzinfo for moment in (start, end)):
         raise ValidationError("window", "error.window_missing")
     if end <= start:
         raise ValidationError("window", "error.window_order")
@@ -69,7 +69,7 @@ def _price(price_yuan, price_type, est_hours) -> tuple[int, int | None]:
         return price_fen, None
     try:
         minutes = round(float(est_hours) * 60)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError("est_hours", "error.hours") from None
     if not 30 <= minutes <= 24 * 60:
         raise ValidationError("est_hours", "error.hours")
@@ -101,6 +101,7 @@ def post(
     address_note = text(address_note, "address_note", max_len=200)
     public_lat, public_lon = geo.fuzz(lat, lon)
     with write(db):
+        users.active(db, actor)
         job_id = db["jobs"].insert(
             {
                 "poster_id": actor["id"],
@@ -230,7 +231,7 @@ def _may(db, job: dict, rule: Transition, actor: dict) -> str | None:
     """None if `actor` may perform `rule` on `job` (ignoring its status), else an error key."""
     if rule.actor == "clock":
         return None if actor is CLOCK else "error.not_allowed"
-    if actor is CLOCK or actor.get("blocked_at"):
+    if actor is CLOCK:
         return "error.not_allowed"
     if rule.actor == "poster":
         return None if actor["id"] == job["poster_id"] else "error.not_allowed"
@@ -276,6 +277,8 @@ def act(db, job_id: int, action: str, actor: dict, *, now: datetime, detail: str
         job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
         if not job:
             raise NotFound()
+        if actor is not CLOCK:
+            actor = users.active(db, actor)
         refusal = _may(db, job, rule, actor)
         if refusal:
             raise NotAllowed(refusal)

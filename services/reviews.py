@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from .clock import to_db
+from . import users
 from .db import one, write
 from .errors import InvalidTransition, NotAllowed, ValidationError
 from .jobs import get as get_job
@@ -27,6 +28,7 @@ def rate(db, actor: dict, job_id: int, *, stars, comment="", now: datetime) -> i
         raise ValidationError("stars", "error.stars")
     comment = text(comment, "comment", max_len=500)
     with write(db):
+        users.active(db, actor)
         if one(db, "SELECT 1 AS x FROM reviews WHERE job_id = ? AND author_id = ?", [job["id"], actor["id"]]):
             raise InvalidTransition("error.already_rated")
         return db["reviews"].insert(

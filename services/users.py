@@ -53,6 +53,8 @@ def register(
     phone = text(phone, "phone", max_len=20)
     if phone and not PHONE_RE.match(phone):
         raise ValidationError("phone", "error.phone")
+    if language not in LANGUAGES:
+        raise ValidationError("language", "error.invalid")
     if role not in ("resident", "organizer"):
         raise ValidationError("role", "error.invalid")
     password_hash = hash_password(password)  # slow: done before the write lock is taken
@@ -73,15 +75,23 @@ def register(
         ).last_pk
 
 
-def _recent_failures(db, column: str, value: str, now: datetime) -> int:
-    """Failures since the last success within the lock window."""
+def _failures_for_username(db, username: str, now: datetime) -> int:
+    """Failures within the lock window since this name last signed in successfully."""
     row = one(
         db,
-        f"""SELECT COUNT(*) AS n FROM login_attempts
-            WHERE {column} = ? AND ok = 0 AND at > ?
-              AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE {column} = ? AND ok = 1), '')""",
-        [value, to_db(now - LOCK_WINDOW), value],
+        """SELECT COUNT(*) AS n FROM login_attempts
+           WHERE username = ? AND ok = 0 AND at > ?
+             AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = ? AND ok = 1), '')""",
+        [username, to_db(now - LOCK_WINDOW), username],
     )
+    return row["n"]
+
+
+def _failures_for_client(db, client: str, now: datetime) -> int:
+    """Every failure from this client within the window: a success with one's own account must not
+    reset the count, or guessing other people's passwords would go on between own logins."""
+    row = one(db, "SELECT COUNT(*) AS n FROM login_attempts WHERE client = ? AND ok = 0 AND at > ?",
+              [client, to_db(now - LOCK_WINDOW)])
     return row["n"]
 
 
@@ -94,8 +104,8 @@ def authenticate(db, username: str, password: str, *, client: str, now: datetime
     """
     username = (username or "").strip()[:64]
     if (
-        _recent_failures(db, "username", username, now) >= MAX_FAILURES_PER_USERNAME
-        or _recent_failures(db, "client", client, now) >= MAX_FAILURES_PER_CLIENT
+        _failures_for_username(db, username, now) >= MAX_FAILURES_PER_USERNAME
+        or _failures_for_client(db, client, now) >= MAX_FAILURES_PER_CLIENT
     ):
         raise LockedOut(minutes=int(LOCK_WINDOW.total_seconds() // 60))
     row = one(db, "SELECT * FROM users WHERE username = ?", [username])
@@ -117,6 +127,17 @@ def get(db, user_id: int) -> dict:
     if not row:
         raise NotFound()
     return _public_row(row)
+
+
+def active(db, actor: dict) -> dict:
+    """The acting user as the database has them now; NotAllowed if blocked since they signed in.
+
+    Services call this inside their write transaction, so a block takes effect at once.
+    """
+    user = get(db, actor["id"])
+    if user["blocked_at"]:
+        raise NotAllowed()
+    return user
 
 
 def by_username(db, username: str) -> dict | None:

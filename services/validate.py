@@ -27,9 +27,9 @@ def yuan_to_fen(value, field: str = "price") -> int:
         raise ValidationError(field, "error.price_number") from None
     if not amount.is_finite() or amount < 0:
         raise ValidationError(field, "error.price_number")
+    if amount > Decimal(MAX_PRICE_FEN) / 100:  # checked first: 1e999999 would overflow below
+        raise ValidationError(field, "error.price_too_high", max=MAX_PRICE_FEN // 100)
     fen = amount * 100
     if fen != fen.to_integral_value():
         raise ValidationError(field, "error.price_cents")
-    if fen > MAX_PRICE_FEN:
-        raise ValidationError(field, "error.price_too_high", max=MAX_PRICE_FEN // 100)
     return int(fen)

@@ -9,7 +9,7 @@ from . import categories as categories_module
 from .clock import to_db
 from .db import one, write
 from .errors import NotAllowed, NotFound, ValidationError
-from .users import get as get_user
+from . import users
 from .users import require_organizer
 
 
@@ -36,6 +36,7 @@ def set_taking_jobs(db, actor: dict, *, taking_jobs: bool, categories: list[str]
     if taking_jobs and not categories:
         raise ValidationError("categories", "error.pick_category")
     with write(db):
+        users.active(db, actor)
         profile = get_profile(db, actor["id"])
         verification = profile["verification"] if profile else "unverified"
         if taking_jobs and verification == "unverified":
@@ -70,7 +71,7 @@ def set_verification(db, actor: dict, user_id: int, status: str, now: datetime) 
         raise NotAllowed("error.self_verify")
     if status not in ("verified", "rejected"):
         raise ValidationError("verification", "error.invalid")
-    get_user(db, user_id)
+    users.get(db, user_id)
     with write(db):
         changed = db.execute(
             "UPDATE worker_profiles SET verification = ?, verified_by = ?, verified_at = ?, updated_at = ? WHERE user_id = ?",

@@ -3,7 +3,7 @@ import streamlit as st
 
 from services import jobs, reviews
 from services.clock import from_db, utcnow
-from services.errors import LinbangError, ValidationError
+from services.errors import LinbangError
 
 from .i18n import category_name, error_text, money, number, t, when
 from .safe import md
@@ -40,24 +40,21 @@ def show_flash() -> None:
         st.toast(message, icon="✅")
 
 
-def attempt(action, *, success: str | None = None, field_errors: dict | None = None):
-    """Run a service call with a spinner. On a domain error show it in the reader's language and
-    return None; on success queue a toast. `field_errors` collects ValidationErrors by field so a
-    form can show the message under the field at fault."""
+def attempt(action, *, success: str | None = None):
+    """Run a service call under a spinner.
+
+    Returns the call's result (True when it returns nothing), or None after showing a domain
+    error in the reader's language. On success a toast is queued for the next run.
+    """
     try:
         with st.spinner(t("common.working")):
             result = action()
-    except ValidationError as error:
-        if field_errors is not None:
-            field_errors[error.field] = error_text(error)
-        st.error(error_text(error), icon="⚠️")
-        return None
     except LinbangError as error:
         st.error(error_text(error), icon="⚠️")
         return None
     if success:
         flash(success)
-    return result
+    return True if result is None else result
 
 
 def price_text(job: dict) -> str:

@@ -54,6 +54,7 @@ INVALID_REGISTRATIONS = {
     "email-with-space": ({"email": "new one@example.org"}, "email", "error.email"),
     "email-too-long": ({"email": "x" * 110 + "@example.org"}, "email", "error.too_long"),
     "phone-letters": ({"phone": "call me"}, "phone", "error.phone"),
+    "language-unknown": ({"language": "xx"}, "language", "error.invalid"),
     "phone-too-short": ({"phone": "1234"}, "phone", "error.phone"),
     "phone-too-long": ({"phone": "1" * 21}, "phone", "error.too_long"),
     "role-unknown": ({"role": "admin"}, "role", "error.invalid"),
@@ -206,6 +207,16 @@ def test_twenty_failures_across_usernames_lock_the_client(db, poster, now):
     assert users.authenticate(db, "poster", PASSWORD, client="198.51.100.9", now=now)["id"] == poster["id"]
     later = now + timedelta(minutes=15, seconds=20)
     assert users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=later)["id"] == poster["id"]
+
+
+def test_own_successful_login_does_not_reset_the_client_count(db, poster, now):
+    for i in range(19):
+        fail(db, f"guess{i:02d}", now + timedelta(seconds=i))
+    users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(seconds=30))
+    fail(db, "guess19", now + timedelta(seconds=31))
+
+    with pytest.raises(LockedOut):
+        users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(seconds=40))
 
 
 # --- sessions ----------------------------------------------------------------------------------

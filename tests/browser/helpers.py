@@ -1,0 +1,97 @@
+"""How a person drives a Streamlit page: labelled inputs, named buttons, a click on a map."""
+import re
+
+from playwright.sync_api import Page, expect
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT = 30_000
+
+
+def wait_idle(page: Page, quiet_ms: int = 900) -> None:
+    """Wait until no script run has been going for `quiet_ms` (a click may cause two reruns in a row,
+    and the running indicator appears only after a short delay)."""
+    running = page.locator('[data-testid="stStatusWidget"]')
+    quiet, step = 0, 150
+    for _ in range(TIMEOUT // step):
+        quiet = 0 if running.count() else quiet + step
+        if quiet >= quiet_ms:
+            return
+        page.wait_for_timeout(step)
+    raise AssertionError("the app kept running")
+
+
+def goto(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator('[data-testid="stMain"]')).to_be_visible(timeout=TIMEOUT)
+    wait_idle(page)
+
+
+def fill(page: Page, label: str, value: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Tab")
+
+
+def click(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+    wait_idle(page)
+
+
+def open_menu_page(page: Page, name: str) -> None:
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a', has_text=name)
+    if not link.is_visible():
+        page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+    link.click()
+    wait_idle(page)
+
+
+def map_frame(page: Page, index: int = 0):
+    frame = page.frame_locator(MAP_FRAME).nth(index)
+    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=TIMEOUT)
+    return frame
+
+
+def click_map_centre(page: Page, index: int = 0) -> None:
+    """Click the middle of a map (the pages centre their pick maps on the community)."""
+    frame = map_frame(page, index)
+    frame.locator(".leaflet-container").click(position=_centre(frame.locator(".leaflet-container")))
+    wait_idle(page)
+
+
+def _centre(locator):
+    box = locator.bounding_box()
+    return {"x": box["width"] / 2, "y": box["height"] / 2}
+
+
+def expect_text(page: Page, text: str) -> None:
+    expect(page.locator('[data-testid="stMain"]').get_by_text(text, exact=False).first).to_be_visible(timeout=TIMEOUT)
+
+
+def no_error(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def text_of(page: Page) -> str:
+    return re.sub(r"\s+", " ", page.inner_text('[data-testid="stMain"]'))
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox or multiselect by its visible text."""
+    wanted = page.get_by_role("option", name=option, exact=True)
+    box = page.get_by_label(label, exact=True)
+    box.click()
+    if not wanted.is_visible():  # focus from a Tab may already have opened it, the click closed it
+        box.click()
+    wanted.click()
+    wait_idle(page)
+
+
+def register(page: Page, base_url: str, *, username: str, name: str, password: str, wants_work: bool = False) -> None:
+    goto(page, base_url + "/register")
+    fill(page, "用户名", username)
+    fill(page, "称呼（公开显示）", name)
+    fill(page, "密码", password)
+    fill(page, "再输一次密码", password)
+    if wants_work:
+        page.get_by_text("我也想接活", exact=False).click()
+    click(page, "注册")
