@@ -1,4 +1,5 @@
 """Linbang (邻帮) entry point: page config, DB and sign-in restore, role-aware navigation."""
+
 import streamlit as st
 
 from services import community, jobs, users
@@ -66,8 +67,11 @@ with st.sidebar:
     if user:
         st.caption(t("nav.signed_in_as", name=md(user["display_name"])))
     choice = st.selectbox(
-        t("nav.language"), list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
-        index=list(LANGUAGE_NAMES).index(st.session_state["lang"]), key="nav_language",
+        t("nav.language"),
+        list(LANGUAGE_NAMES),
+        format_func=LANGUAGE_NAMES.get,
+        index=list(LANGUAGE_NAMES).index(st.session_state["lang"]),
+        key="nav_language",
     )
     if choice != st.session_state["lang"]:
         set_language(choice)

@@ -1,4 +1,5 @@
 """My account: language, public profile link, sign out."""
+
 import streamlit as st
 
 from ui import auth

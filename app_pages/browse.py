@@ -1,4 +1,5 @@
 """Open jobs on a map (at their approximate places) and in a list, with filters and sorting."""
+
 import streamlit as st
 
 from services import categories, community, jobs
@@ -18,11 +19,15 @@ st.title(t("browse.title"))
 with st.expander(t("browse.filters"), expanded=False, icon="🔎"):
     left, right = st.columns(2)
     category = left.selectbox(
-        t("post.category"), [None, *kinds], key="browse_category",
+        t("post.category"),
+        [None, *kinds],
+        key="browse_category",
         format_func=lambda s: t("browse.all") if s is None else f"{kinds[s]['icon']} {category_name(kinds[s])}",
     )
     mode = right.selectbox(
-        t("browse.mode"), [None, *jobs.MODES], key="browse_mode",
+        t("browse.mode"),
+        [None, *jobs.MODES],
+        key="browse_mode",
         format_func=lambda m: t("browse.all") if m is None else t(f"mode.{m}"),
     )
     low, high = st.columns(2)
@@ -30,16 +35,23 @@ with st.expander(t("browse.filters"), expanded=False, icon="🔎"):
     max_yuan = high.number_input(t("browse.max_price"), min_value=0, value=None, step=10, key="browse_max")
     max_km = st.slider(t("browse.max_km"), 0.5, 20.0, value=20.0, step=0.5, key="browse_km")
     st.caption(t("browse.point_help"))
-sort = st.segmented_control(
-    t("browse.sort"), SORTS, format_func=lambda s: t(f"browse.sort_{s}"), default="nearest", key="browse_sort"
-) or "nearest"
+sort = (
+    st.segmented_control(
+        t("browse.sort"), SORTS, format_func=lambda s: t(f"browse.sort_{s}"), default="nearest", key="browse_sort"
+    )
+    or "nearest"
+)
 
 my_point = st.session_state.get("browse_point") or (place["lat"], place["lon"])
 found = jobs.list_open(
-    db, category=category, mode=mode,
+    db,
+    category=category,
+    mode=mode,
     min_fen=None if min_yuan is None else int(min_yuan) * 100,
     max_fen=None if max_yuan is None else int(max_yuan) * 100,
-    near=my_point, max_km=max_km, sort=sort,
+    near=my_point,
+    max_km=max_km,
+    sort=sort,
 )
 
 map_column, list_column = st.columns([3, 2], gap="medium")
@@ -47,7 +59,13 @@ with map_column:
     m = maps.base_map(my_point, 14)
     maps.community_circle(m, place)
     rows = [
-        [j["public_lat"], j["public_lon"], j["id"], j["title"], f"{category_name(kinds[j['category']])} · {price_text(j)}"]
+        [
+            j["public_lat"],
+            j["public_lon"],
+            j["id"],
+            j["title"],
+            f"{category_name(kinds[j['category']])} · {price_text(j)}",
+        ]
         for j in found
     ]
     maps.jobs_layer(rows, t("browse.open_job")).add_to(m)

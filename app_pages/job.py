@@ -1,4 +1,5 @@
 """One job: details, place (exact or approximate), the actions allowed now, ratings, history."""
+
 import streamlit as st
 
 from services import categories, jobs, reviews
@@ -29,10 +30,14 @@ if kind["hazardous"]:
 info, place_column = st.columns([3, 2], gap="medium")
 with info:
     st.markdown(md(job["description"]))
-    st.page_link(PROFILE_PAGE, label=md(t("job.posted_by", name=job["poster_name"])), query_params={"id": job["poster_id"]})
+    st.page_link(
+        PROFILE_PAGE, label=md(t("job.posted_by", name=job["poster_name"])), query_params={"id": job["poster_id"]}
+    )
     st.caption(rating_line(db, job["poster_id"]))
     if job["worker_id"]:
-        st.page_link(PROFILE_PAGE, label=md(t("job.worker", name=job["worker_name"])), query_params={"id": job["worker_id"]})
+        st.page_link(
+            PROFILE_PAGE, label=md(t("job.worker", name=job["worker_name"])), query_params={"id": job["worker_id"]}
+        )
         st.caption(rating_line(db, job["worker_id"]))
     confirm_by = jobs.auto_confirm_at(job)
     if confirm_by:

@@ -1,4 +1,5 @@
 """Sign in."""
+
 import streamlit as st
 
 from ui import auth
@@ -10,7 +11,9 @@ db = get_db()
 st.title(t("login.title"))
 with st.form("login_form"):
     username = st.text_input(t("account.username"), key="login_username", autocomplete="username")
-    password = st.text_input(t("account.password"), type="password", key="login_password", autocomplete="current-password")
+    password = st.text_input(
+        t("account.password"), type="password", key="login_password", autocomplete="current-password"
+    )
     submitted = st.form_submit_button(t("login.submit"), type="primary", use_container_width=True)
 if submitted:
     user = attempt(lambda: auth.log_in(db, username, password), success=t("login.welcome"))

@@ -1,4 +1,5 @@
 """My jobs: what I posted and what I work on, each with only the actions allowed now."""
+
 import streamlit as st
 
 from services import categories, jobs
@@ -12,7 +13,7 @@ kinds = categories.by_slug(db)
 lists = jobs.mine(db, user)
 
 st.title(t("my_jobs.title"))
-for tab, key in zip(st.tabs([t("my_jobs.posted"), t("my_jobs.working")]), ("posted", "working")):
+for tab, key in zip(st.tabs([t("my_jobs.posted"), t("my_jobs.working")]), ("posted", "working"), strict=True):
     with tab:
         if not lists[key]:
             st.info(t(f"my_jobs.none_{key}"), icon="🌱")

@@ -1,4 +1,5 @@
 """Post a job: what, where (a click on the map), when, and for how much."""
+
 from datetime import datetime, timedelta
 
 import streamlit as st
@@ -26,18 +27,29 @@ soon = datetime.now(timezone()).replace(minute=0, second=0, microsecond=0, tzinf
 later = soon + timedelta(hours=4)
 with st.form("post_form"):
     title = st.text_input(t("post.job_title"), max_chars=60, placeholder=t("post.job_title_example"), key="post_title")
-    description = st.text_area(t("post.description"), max_chars=2000, help=t("post.description_help"), key="post_description")
+    description = st.text_area(
+        t("post.description"), max_chars=2000, help=t("post.description_help"), key="post_description"
+    )
     category = st.selectbox(
-        t("post.category"), [c["slug"] for c in kinds], index=None, placeholder=t("post.category_pick"),
+        t("post.category"),
+        [c["slug"] for c in kinds],
+        index=None,
+        placeholder=t("post.category_pick"),
         format_func=lambda slug: next(f"{c['icon']} {category_name(c)}" for c in kinds if c["slug"] == slug),
         key="post_category",
     )
     price_kind = st.radio(
-        t("post.price_kind"), PRICE_KINDS, format_func=lambda k: t(f"post.price_{k}"), horizontal=True, key="post_price_kind"
+        t("post.price_kind"),
+        PRICE_KINDS,
+        format_func=lambda k: t(f"post.price_{k}"),
+        horizontal=True,
+        key="post_price_kind",
     )
     left, right = st.columns(2)
     price = left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key="post_price")
-    hours = right.number_input(t("post.est_hours"), min_value=0.5, max_value=24.0, value=2.0, step=0.5, key="post_hours")
+    hours = right.number_input(
+        t("post.est_hours"), min_value=0.5, max_value=24.0, value=2.0, step=0.5, key="post_hours"
+    )
     st.caption(t("post.when"))
     start_day, start_time, end_day, end_time = st.columns(4)
     day_from = start_day.date_input(t("post.start_day"), value=soon.date(), min_value=soon.date(), key="post_start_day")
@@ -57,12 +69,20 @@ if submitted:
         tz = timezone()
         job_id = attempt(
             lambda: jobs.post(
-                db, user, title=title, description=description, category=category,
+                db,
+                user,
+                title=title,
+                description=description,
+                category=category,
                 price_yuan="0" if price_kind == "free" else price,
                 price_type="hourly" if price_kind == "hourly" else "fixed",
                 est_hours=hours if price_kind == "hourly" else None,
-                window_start=datetime.combine(day_from, time_from, tz), window_end=datetime.combine(day_to, time_to, tz),
-                lat=point[0], lon=point[1], address_note=address_note, now=utcnow(),
+                window_start=datetime.combine(day_from, time_from, tz),
+                window_end=datetime.combine(day_to, time_to, tz),
+                lat=point[0],
+                lon=point[1],
+                address_note=address_note,
+                now=utcnow(),
             ),
             success=t("post.done"),
         )

@@ -1,4 +1,5 @@
 """A person's public profile: name, worker badge and categories, ratings received. No contact data."""
+
 import streamlit as st
 
 from services import categories, reviews, users, workers
@@ -25,7 +26,9 @@ if badge:
     st.success(t("profile.verified"), icon="🛡️")
 if profile and profile["taking_jobs"]:
     kinds = categories.by_slug(db)
-    st.write(t("profile.takes", categories="、".join(category_name(kinds[s]) for s in profile["categories"] if s in kinds)))
+    st.write(
+        t("profile.takes", categories="、".join(category_name(kinds[s]) for s in profile["categories"] if s in kinds))
+    )
 st.subheader(stars_text(summary["average"], summary["count"]))
 for review in reviews.received(db, person["id"]):
     with st.container(border=True):

@@ -1,4 +1,5 @@
 """Create an account. Anyone in the community may; taking jobs needs the organizer's check later."""
+
 import streamlit as st
 
 from services import users
@@ -6,14 +7,18 @@ from services.clock import utcnow
 from ui import auth
 from ui.components import attempt, go
 from ui.db import get_db
-from ui.i18n import LANGUAGE_NAMES, language, t
+from ui.i18n import language, t
 
 db = get_db()
 st.title(t("register.title"))
 with st.form("register_form"):
     username = st.text_input(t("account.username"), help=t("account.username_help"), key="register_username")
-    display_name = st.text_input(t("account.display_name"), help=t("account.display_name_help"), key="register_display_name")
-    password = st.text_input(t("account.password"), type="password", help=t("account.password_help"), key="register_password")
+    display_name = st.text_input(
+        t("account.display_name"), help=t("account.display_name_help"), key="register_display_name"
+    )
+    password = st.text_input(
+        t("account.password"), type="password", help=t("account.password_help"), key="register_password"
+    )
     password_again = st.text_input(t("account.password_again"), type="password", key="register_password_again")
     email = st.text_input(t("account.email_optional"), key="register_email")
     phone = st.text_input(t("account.phone_optional"), help=t("account.phone_help"), key="register_phone")
@@ -22,8 +27,15 @@ with st.form("register_form"):
 if submitted:
     created = attempt(
         lambda: users.register(
-            db, username=username, display_name=display_name, password=password, password_again=password_again,
-            email=email, phone=phone, language=language(), now=utcnow(),
+            db,
+            username=username,
+            display_name=display_name,
+            password=password,
+            password_again=password_again,
+            email=email,
+            phone=phone,
+            language=language(),
+            now=utcnow(),
         ),
         success=t("register.done"),
     )

@@ -1,4 +1,5 @@
 """First run: the community and its first organizer. Shown only while no community exists."""
+
 import streamlit as st
 
 from services import community
@@ -28,7 +29,9 @@ with st.form("setup_form"):
     st.subheader(t("setup.organizer"))
     username = st.text_input(t("account.username"), help=t("account.username_help"), key="setup_username")
     display_name = st.text_input(t("account.display_name"), key="setup_display_name")
-    password = st.text_input(t("account.password"), type="password", help=t("account.password_help"), key="setup_password")
+    password = st.text_input(
+        t("account.password"), type="password", help=t("account.password_help"), key="setup_password"
+    )
     password_again = st.text_input(t("account.password_again"), type="password", key="setup_password_again")
     email = st.text_input(t("account.email_optional"), key="setup_email")
     submitted = st.form_submit_button(t("setup.submit"), type="primary", use_container_width=True)
@@ -38,13 +41,22 @@ if submitted:
         st.error(t("error.location_missing"), icon="⚠️")
     else:
         organizer = {
-            "username": username, "display_name": display_name, "password": password,
-            "password_again": password_again, "email": email,
+            "username": username,
+            "display_name": display_name,
+            "password": password,
+            "password_again": password_again,
+            "email": email,
         }
         done = attempt(
             lambda: community.set_up(
-                db, name=name, lat=centre[0], lon=centre[1], radius_km=radius, language=language,
-                organizer=organizer, now=utcnow(),
+                db,
+                name=name,
+                lat=centre[0],
+                lon=centre[1],
+                radius_km=radius,
+                language=language,
+                organizer=organizer,
+                now=utcnow(),
             ),
             success=t("setup.done"),
         )

@@ -7,6 +7,7 @@ Exits 1 if double_claims > 0, or (with a note on stderr) if anything but Already
 
     .venv/bin/python bench/claim_race.py [--processes 8] [--jobs 50]
 """
+
 import argparse
 import multiprocessing
 import pathlib
@@ -30,26 +31,59 @@ def set_up(path: pathlib.Path, processes: int, job_count: int, now: datetime) ->
     """A community, a poster, `processes` verified workers and `job_count` open jobs. Returns (workers, jobs)."""
     db = database.connect(path)
     try:
-        organizer = users.get(db, community.set_up(
-            db, name="Bench Court", lat=CENTER[0], lon=CENTER[1], radius_km=3, language="en", now=now,
-            organizer={"username": "organizer", "display_name": "Organizer", "password": PASSWORD},
-        ))
-        poster = users.get(db, users.register(
-            db, username="poster", display_name="Poster", password=PASSWORD, language="en", now=now,
-        ))
+        organizer = users.get(
+            db,
+            community.set_up(
+                db,
+                name="Bench Court",
+                lat=CENTER[0],
+                lon=CENTER[1],
+                radius_km=3,
+                language="en",
+                now=now,
+                organizer={"username": "organizer", "display_name": "Organizer", "password": PASSWORD},
+            ),
+        )
+        poster = users.get(
+            db,
+            users.register(
+                db,
+                username="poster",
+                display_name="Poster",
+                password=PASSWORD,
+                language="en",
+                now=now,
+            ),
+        )
         worker_ids = []
         for i in range(processes):
-            worker = users.get(db, users.register(
-                db, username=f"worker{i}", display_name=f"Worker {i}", password=PASSWORD, language="en", now=now,
-            ))
+            worker = users.get(
+                db,
+                users.register(
+                    db,
+                    username=f"worker{i}",
+                    display_name=f"Worker {i}",
+                    password=PASSWORD,
+                    language="en",
+                    now=now,
+                ),
+            )
             workers.set_taking_jobs(db, worker, taking_jobs=True, categories=["parcel"], now=now)
             workers.set_verification(db, organizer, worker["id"], "verified", now)
             worker_ids.append(worker["id"])
         job_ids = [
             jobs.post(
-                db, poster, title=f"Parcel {i}", description="Pick up a parcel at the gate.", category="parcel",
-                price_yuan="10", window_start=now, window_end=now + timedelta(hours=4), lat=CENTER[0],
-                lon=CENTER[1], now=now,
+                db,
+                poster,
+                title=f"Parcel {i}",
+                description="Pick up a parcel at the gate.",
+                category="parcel",
+                price_yuan="10",
+                window_start=now,
+                window_end=now + timedelta(hours=4),
+                lat=CENTER[0],
+                lon=CENTER[1],
+                now=now,
             )
             for i in range(job_count)
         ]

@@ -1,16 +1,17 @@
 """UTC time as stored in the database: ISO 8601 text, one format everywhere so text order is time order."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_db(moment: datetime) -> str:
     """Aware datetime -> '2026-11-25T14:00:00+00:00'. Naive datetimes are refused: they hide bugs."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def from_db(text: str | None) -> datetime | None:

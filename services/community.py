@@ -1,4 +1,5 @@
 """The community this board serves: name, centre, radius, default language. Set once at first run."""
+
 from datetime import datetime
 
 from . import users

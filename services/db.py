@@ -3,6 +3,7 @@
 Every write goes through `write(db)`: BEGIN IMMEDIATE takes the write lock up front, so a writer waits
 on busy_timeout instead of failing when a deferred read-then-write transaction tries to upgrade.
 """
+
 import contextlib
 import os
 import pathlib
@@ -30,9 +31,7 @@ def connect(path: str | pathlib.Path | None = None) -> sqlite_utils.Database:
     """
     path = pathlib.Path(path or database_path())
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
-    )
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -200,7 +199,7 @@ def m001_core(db):
             UNIQUE (job_id, author_id)
         );
         CREATE INDEX reviews_subject ON reviews (subject_id);
-        """
+        """,
     )
     db["categories"].insert_all(
         {"slug": s, "name_zh": zh, "name_en": en, "icon": icon, "hazardous": h, "sort": i}

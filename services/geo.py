@@ -1,4 +1,5 @@
 """Distances and the fuzzed public location of a job."""
+
 import math
 import random
 import secrets

@@ -4,6 +4,7 @@ TRANSITIONS is the one table of what may happen to a job; `act()` is the one pla
 written: a compare-and-set UPDATE plus a job_events row in one write transaction. Later features
 (booking, escrow, notifications) hook in here, inside the same transaction.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,8 +78,22 @@ def _price(price_yuan, price_type, est_hours) -> tuple[int, int | None]:
 
 
 def post(
-    db, actor: dict, *, title, description, category, price_yuan, price_type="fixed", est_hours=None,
-    window_start, window_end, lat, lon, address_note="", mode="grab", now: datetime,
+    db,
+    actor: dict,
+    *,
+    title,
+    description,
+    category,
+    price_yuan,
+    price_type="fixed",
+    est_hours=None,
+    window_start,
+    window_end,
+    lat,
+    lon,
+    address_note="",
+    mode="grab",
+    now: datetime,
 ) -> int:
     """Validate every field and store a new open job. Returns its id; stores nothing on error.
 
@@ -102,28 +117,32 @@ def post(
     public_lat, public_lon = geo.fuzz(lat, lon)
     with write(db):
         users.active(db, actor)
-        job_id = db["jobs"].insert(
-            {
-                "poster_id": actor["id"],
-                "category": category,
-                "title": title,
-                "description": description,
-                "mode": mode,
-                "status": "open",
-                "price_fen": price_fen,
-                "price_type": price_type,
-                "est_minutes": est_minutes,
-                "window_start": to_db(start),
-                "window_end": to_db(end),
-                "lat": lat,
-                "lon": lon,
-                "public_lat": public_lat,
-                "public_lon": public_lon,
-                "address_note": address_note,
-                "created_at": to_db(now),
-                "updated_at": to_db(now),
-            }
-        ).last_pk
+        job_id = (
+            db["jobs"]
+            .insert(
+                {
+                    "poster_id": actor["id"],
+                    "category": category,
+                    "title": title,
+                    "description": description,
+                    "mode": mode,
+                    "status": "open",
+                    "price_fen": price_fen,
+                    "price_type": price_type,
+                    "est_minutes": est_minutes,
+                    "window_start": to_db(start),
+                    "window_end": to_db(end),
+                    "lat": lat,
+                    "lon": lon,
+                    "public_lat": public_lat,
+                    "public_lon": public_lon,
+                    "address_note": address_note,
+                    "created_at": to_db(now),
+                    "updated_at": to_db(now),
+                }
+            )
+            .last_pk
+        )
         _record(db, job_id, actor, "post", None, "open", now)
     return job_id
 
@@ -140,9 +159,7 @@ def estimated_total_fen(job: dict) -> int:
 
 def can_see_exact(job: dict, viewer: dict | None) -> bool:
     """The exact pin and address note: the poster, the assigned worker and organizers only."""
-    return bool(viewer) and (
-        viewer["id"] in (job["poster_id"], job["worker_id"]) or viewer.get("role") == "organizer"
-    )
+    return bool(viewer) and (viewer["id"] in (job["poster_id"], job["worker_id"]) or viewer.get("role") == "organizer")
 
 
 def _for_viewer(job: dict, viewer: dict | None) -> dict:
@@ -181,7 +198,15 @@ def events(db, job_id: int) -> list[dict]:
 
 
 def list_open(
-    db, *, category=None, mode=None, min_fen=None, max_fen=None, near=None, max_km=None, sort="newest",
+    db,
+    *,
+    category=None,
+    mode=None,
+    min_fen=None,
+    max_fen=None,
+    near=None,
+    max_km=None,
+    sort="newest",
 ) -> list[dict]:
     """Open jobs at their public (fuzzed) location, filtered and sorted.
 
@@ -203,7 +228,8 @@ def list_open(
         job["total_fen"] = estimated_total_fen(job)
         job["distance_km"] = geo.distance_km(near[0], near[1], job["public_lat"], job["public_lon"]) if near else None
     rows = [
-        j for j in rows
+        j
+        for j in rows
         if (min_fen is None or j["total_fen"] >= min_fen)
         and (max_fen is None or j["total_fen"] <= max_fen)
         and (max_km is None or j["distance_km"] is None or j["distance_km"] <= max_km)
@@ -247,7 +273,8 @@ def allowed_actions(db, job: dict, actor: dict | None) -> list[str]:
     if not actor:
         return []
     return [
-        action for action, rule in TRANSITIONS.items()
+        action
+        for action, rule in TRANSITIONS.items()
         if rule.actor != "clock" and job["status"] in rule.sources and _may(db, job, rule, actor) is None
     ]
 

@@ -1,8 +1,9 @@
 """Mutual ratings: after a job is completed, the poster and the worker each rate the other once."""
+
 from datetime import datetime
 
-from .clock import to_db
 from . import users
+from .clock import to_db
 from .db import one, write
 from .errors import InvalidTransition, NotAllowed, ValidationError
 from .jobs import get as get_job
@@ -31,17 +32,21 @@ def rate(db, actor: dict, job_id: int, *, stars, comment="", now: datetime) -> i
         users.active(db, actor)
         if one(db, "SELECT 1 AS x FROM reviews WHERE job_id = ? AND author_id = ?", [job["id"], actor["id"]]):
             raise InvalidTransition("error.already_rated")
-        return db["reviews"].insert(
-            {
-                "job_id": job["id"],
-                "author_id": actor["id"],
-                "subject_id": subject,
-                "author_role": role,
-                "stars": stars,
-                "comment": comment,
-                "created_at": to_db(now),
-            }
-        ).last_pk
+        return (
+            db["reviews"]
+            .insert(
+                {
+                    "job_id": job["id"],
+                    "author_id": actor["id"],
+                    "subject_id": subject,
+                    "author_role": role,
+                    "stars": stars,
+                    "comment": comment,
+                    "created_at": to_db(now),
+                }
+            )
+            .last_pk
+        )
 
 
 def summary(db, user_id: int) -> dict:

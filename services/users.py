@@ -3,6 +3,7 @@
 The streamlit-authenticator library only carries the re-login cookie; every decision about who may
 sign in is made here (DESIGN §5, "Known holes of this stack").
 """
+
 import re
 from datetime import datetime, timedelta
 
@@ -33,8 +34,17 @@ def _check_password(password: str, password_hash: str) -> bool:
 
 
 def register(
-    db, *, username, display_name, password, password_again=None, email="", phone="",
-    language, role="resident", now: datetime,
+    db,
+    *,
+    username,
+    display_name,
+    password,
+    password_again=None,
+    email="",
+    phone="",
+    language,
+    role="resident",
+    now: datetime,
 ) -> int:
     """Create an account and return its id. Raises ValidationError naming the field at fault."""
     username = (username or "").strip()
@@ -61,18 +71,22 @@ def register(
     with write(db):
         if one(db, "SELECT 1 AS x FROM users WHERE username = ?", [username]):
             raise ValidationError("username", "error.username_taken")
-        return db["users"].insert(
-            {
-                "username": username,
-                "display_name": display_name,
-                "email": email,
-                "phone": phone,
-                "password_hash": password_hash,
-                "role": role,
-                "language": language,
-                "created_at": to_db(now),
-            }
-        ).last_pk
+        return (
+            db["users"]
+            .insert(
+                {
+                    "username": username,
+                    "display_name": display_name,
+                    "email": email,
+                    "phone": phone,
+                    "password_hash": password_hash,
+                    "role": role,
+                    "language": language,
+                    "created_at": to_db(now),
+                }
+            )
+            .last_pk
+        )
 
 
 def _failures_for_username(db, username: str, now: datetime) -> int:
@@ -90,8 +104,11 @@ def _failures_for_username(db, username: str, now: datetime) -> int:
 def _failures_for_client(db, client: str, now: datetime) -> int:
     """Every failure from this client within the window: a success with one's own account must not
     reset the count, or guessing other people's passwords would go on between own logins."""
-    row = one(db, "SELECT COUNT(*) AS n FROM login_attempts WHERE client = ? AND ok = 0 AND at > ?",
-              [client, to_db(now - LOCK_WINDOW)])
+    row = one(
+        db,
+        "SELECT COUNT(*) AS n FROM login_attempts WHERE client = ? AND ok = 0 AND at > ?",
+        [client, to_db(now - LOCK_WINDOW)],
+    )
     return row["n"]
 
 

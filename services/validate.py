@@ -1,4 +1,5 @@
 """Small validators shared by the services. Each raises ValidationError(field, key, ...) on bad input."""
+
 from decimal import Decimal, InvalidOperation
 
 from .errors import ValidationError

@@ -2,14 +2,15 @@
 
 Full profiles, ID checks and booking come later; they extend worker_profiles.
 """
+
 import json
 from datetime import datetime
 
 from . import categories as categories_module
+from . import users
 from .clock import to_db
 from .db import one, write
 from .errors import NotAllowed, NotFound, ValidationError
-from . import users
 from .users import require_organizer
 
 
@@ -74,7 +75,8 @@ def set_verification(db, actor: dict, user_id: int, status: str, now: datetime) 
     users.get(db, user_id)
     with write(db):
         changed = db.execute(
-            "UPDATE worker_profiles SET verification = ?, verified_by = ?, verified_at = ?, updated_at = ? WHERE user_id = ?",
+            """UPDATE worker_profiles SET verification = ?, verified_by = ?, verified_at = ?, updated_at = ?
+               WHERE user_id = ?""",
             [status, actor["id"], to_db(now), to_db(now), user_id],
         ).rowcount
         if not changed:

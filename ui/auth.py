@@ -5,6 +5,7 @@ whether it still stands for a valid session: the account exists and is not block
 was issued after the user's last logout. Login and registration forms are our own so that every
 check (lock-out, dummy bcrypt, one generic message) happens in services.users.
 """
+
 import hashlib
 import os
 import pathlib
@@ -53,8 +54,12 @@ def client_id() -> str:
 
 def _start_session(user: dict, issued_at: float) -> None:
     st.session_state.update(
-        user_id=user["id"], issued_at=issued_at, username=user["username"],
-        name=user["display_name"], authentication_status=True, logout=False,
+        user_id=user["id"],
+        issued_at=issued_at,
+        username=user["username"],
+        name=user["display_name"],
+        authentication_status=True,
+        logout=False,
     )
 
 

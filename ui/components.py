@@ -1,4 +1,5 @@
 """Small pieces several pages show: feedback, job lines, ratings, page links."""
+
 import streamlit as st
 
 from services import jobs, reviews
@@ -11,8 +12,13 @@ from .safe import md
 JOB_PAGE = "app_pages/job.py"
 PROFILE_PAGE = "app_pages/profile.py"
 STATUS_ICONS = {
-    "open": "🟢", "assigned": "🤝", "in_progress": "🛠️", "done": "✅",
-    "completed": "🏁", "cancelled": "⛔", "expired": "⌛",
+    "open": "🟢",
+    "assigned": "🤝",
+    "in_progress": "🛠️",
+    "done": "✅",
+    "completed": "🏁",
+    "cancelled": "⛔",
+    "expired": "⌛",
 }
 
 
@@ -62,7 +68,9 @@ def price_text(job: dict) -> str:
         return t("job.free")
     if job["price_type"] == "hourly":
         return t(
-            "job.hourly_price", rate=money(job["price_fen"]), hours=number(job["est_minutes"] / 60),
+            "job.hourly_price",
+            rate=money(job["price_fen"]),
+            hours=number(job["est_minutes"] / 60),
             total=money(jobs.estimated_total_fen(job)),
         )
     return money(job["price_fen"])
@@ -120,7 +128,9 @@ def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
         if action in CONFIRM_FIRST:
             st.warning(t(f"action.{action}_confirm"), icon="❓")
         label = t(f"action.{action}_sure") if action in CONFIRM_FIRST else t(f"action.{action}")
-        if st.button(label, key=f"{button_key}_go", type=ACTION_STYLE.get(action, "secondary"), use_container_width=True):
+        if st.button(
+            label, key=f"{button_key}_go", type=ACTION_STYLE.get(action, "secondary"), use_container_width=True
+        ):
             st.session_state.pop(f"{button_key}_armed", None)
             done = attempt(
                 lambda action=action: jobs.act(db, job["id"], action, user, now=utcnow()),

@@ -1,4 +1,5 @@
 """The session's own database connection (DESIGN §3: never shared across sessions)."""
+
 import streamlit as st
 
 from services import db as database

@@ -3,6 +3,7 @@
 Catalogs are gettext .po files in locales/ (msgid = a stable key), read with Babel; numbers, money
 and dates are formatted by Babel in the reader's language and the community's timezone.
 """
+
 import functools
 import pathlib
 from datetime import datetime

@@ -5,6 +5,7 @@ folium would load Leaflet and friends from CDNs; offline every one fails and the
 static/vendor/ at start-up and every folium element we use points there.
 User text reaches the map only as JSON data, and the browser puts it in the page with textContent.
 """
+
 import json
 import os
 import pathlib
@@ -31,7 +32,8 @@ VENDOR_FILES = {  # served name -> (package dir, file)
     "markercluster/leaflet.markercluster.js": (xstatic.pkg.leaflet_markercluster.BASE_DIR, "leaflet.markercluster.js"),
     "markercluster/MarkerCluster.css": (xstatic.pkg.leaflet_markercluster.BASE_DIR, "MarkerCluster.css"),
     "markercluster/MarkerCluster.Default.css": (
-        xstatic.pkg.leaflet_markercluster.BASE_DIR, "MarkerCluster.Default.css",
+        xstatic.pkg.leaflet_markercluster.BASE_DIR,
+        "MarkerCluster.Default.css",
     ),
     "jquery/jquery.min.js": (xstatic.pkg.jquery.BASE_DIR, "jquery.min.js"),
 }
@@ -68,8 +70,13 @@ def base_map(center: tuple[float, float], zoom: int = 14) -> folium.Map:
 
 def community_circle(m: folium.Map, community: dict) -> None:
     folium.Circle(
-        (community["lat"], community["lon"]), radius=community["radius_km"] * 1000,
-        color="#1c7ed6", weight=2, fill=False, dash_array="6 6", interactive=False,
+        (community["lat"], community["lon"]),
+        radius=community["radius_km"] * 1000,
+        color="#1c7ed6",
+        weight=2,
+        fill=False,
+        dash_array="6 6",
+        interactive=False,
     ).add_to(m)
 
 
@@ -128,7 +135,10 @@ def show(m: folium.Map, key: str, *, height: int = 420, pick: bool = False, mark
     if marker:
         folium.CircleMarker(marker, radius=9, color="#c92a2a", fill=True, fill_opacity=0.9).add_to(group)
     state = st_folium(
-        m, key=key, height=height, use_container_width=True,
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
         returned_objects=["last_clicked"] if pick else [],
         feature_group_to_add=group,
     )

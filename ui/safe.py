@@ -5,6 +5,7 @@ Escaping every Markdown control character makes a title like `<img src=x onerror
 `${alert(2)}` show literally. Maps take user text as JSON data and set it with textContent
 (ui/maps.py); no user text is ever passed with unsafe_allow_html.
 """
+
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")

@@ -3,6 +3,7 @@
 Skipped, with the reason shown, when no Chromium is installed, unless REQUIRE_BROWSER=1 (CI sets it
 and installs chromium): then a missing browser is a failure, not a skip.
 """
+
 import os
 import pathlib
 import shutil
@@ -50,11 +51,30 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp / f"streamlit-{self.port}.log"
-        full_env = dict(os.environ, LINBANG_DB=str(tmp / "linbang.db"), LINBANG_COOKIE_KEY="browser-test-cookie-key-" + tmp.name.ljust(24, "x"), **(env or {}))
+        full_env = dict(
+            os.environ,
+            LINBANG_DB=str(tmp / "linbang.db"),
+            LINBANG_COOKIE_KEY="browser-test-cookie-key-" + tmp.name.ljust(24, "x"),
+            **(env or {}),
+        )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=full_env, stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            env=full_env,
+            stdout=open(self.log, "w"),
+            stderr=subprocess.STDOUT,
         )
         self._wait_healthy()
 

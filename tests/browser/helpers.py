@@ -1,4 +1,5 @@
 """How a person drives a Streamlit page: labelled inputs, named buttons, a click on a map."""
+
 import re
 
 from playwright.sync_api import Page, expect
@@ -40,7 +41,9 @@ def click(page: Page, name: str) -> None:
 def open_menu_page(page: Page, name: str) -> None:
     link = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a', has_text=name)
     if not link.is_visible():
-        page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+        page.locator(
+            '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+        ).first.click()
     link.click()
     wait_idle(page)
 

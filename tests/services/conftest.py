@@ -6,6 +6,7 @@ workers.set_verification), into a template file. Every test gets its own copy of
 tmp_path (SQLite's online backup, so the copy is consistent whatever the WAL holds) and opens it with
 services.db.connect. No two tests share a database file.
 """
+
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -38,7 +39,9 @@ PATHS = {
     "in_progress": (("claim", "verified_worker"), ("start", "verified_worker")),
     "done": (("claim", "verified_worker"), ("start", "verified_worker"), ("finish", "verified_worker")),
     "completed": (
-        ("claim", "verified_worker"), ("start", "verified_worker"), ("finish", "verified_worker"),
+        ("claim", "verified_worker"),
+        ("start", "verified_worker"),
+        ("finish", "verified_worker"),
         ("confirm", "poster"),
     ),
     "cancelled": (("cancel", "poster"),),
@@ -78,9 +81,15 @@ def valid_job_fields(now: datetime, north_m: float = 500, **overrides) -> dict:
 
 def _register(db, username: str) -> int:
     return users.register(
-        db, username=username, display_name=username.replace("_", " ").title(), password=PASSWORD,
-        password_again=PASSWORD, email=f"{username}@example.org", phone="+86 138 0000 0000",
-        language="zh_CN", now=NOW,
+        db,
+        username=username,
+        display_name=username.replace("_", " ").title(),
+        password=PASSWORD,
+        password_again=PASSWORD,
+        email=f"{username}@example.org",
+        phone="+86 138 0000 0000",
+        language="zh_CN",
+        now=NOW,
     )
 
 
@@ -107,8 +116,14 @@ def community_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "linbang.db"
     db = database.connect(path)
     organizer_id = community.set_up(
-        db, name="Sunny Court", lat=CENTER[0], lon=CENTER[1], radius_km=RADIUS_KM, language="zh_CN",
-        organizer={"username": "organizer", "display_name": "Organizer", "password": PASSWORD}, now=NOW,
+        db,
+        name="Sunny Court",
+        lat=CENTER[0],
+        lon=CENTER[1],
+        radius_km=RADIUS_KM,
+        language="zh_CN",
+        organizer={"username": "organizer", "display_name": "Organizer", "password": PASSWORD},
+        now=NOW,
     )
     organizer = users.get(db, organizer_id)
     for username, kind in PEOPLE.items():

@@ -4,6 +4,7 @@ Real threads and real connections to one SQLite file, released together by a bar
 Exactly one claim wins each round; every other claimer is told the job was taken; the write lock never
 surfaces as "database is locked".
 """
+
 import threading
 
 import pytest
@@ -22,9 +23,17 @@ def crew(db, organizer, verified_worker, second_worker, now):
     """Eight verified workers: the two from the template and six more registered here (bcrypt, once)."""
     members = [verified_worker, second_worker]
     for i in range(WORKERS - len(members)):
-        user = users.get(db, users.register(
-            db, username=f"racer{i}", display_name=f"Racer {i}", password="racing passphrase", language="en", now=now,
-        ))
+        user = users.get(
+            db,
+            users.register(
+                db,
+                username=f"racer{i}",
+                display_name=f"Racer {i}",
+                password="racing passphrase",
+                language="en",
+                now=now,
+            ),
+        )
         workers.set_taking_jobs(db, user, taking_jobs=True, categories=["parcel"], now=now)
         workers.set_verification(db, organizer, user["id"], "verified", now)
         members.append(users.get(db, user["id"]))
@@ -71,7 +80,7 @@ def test_exactly_one_of_eight_simultaneous_claims_wins_every_round(db, db_path, 
 
     outcomes = race(db_path, crew, job_ids, claim, now)
 
-    for job_id, round_ in zip(job_ids, outcomes):
+    for job_id, round_ in zip(job_ids, outcomes, strict=True):
         assert sorted(round_) == ["AlreadyTaken"] * (WORKERS - 1) + ["won"], round_
         winner = crew[round_.index("won")]
         job = jobs.get(db, job_id, None)

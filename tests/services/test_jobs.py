@@ -1,4 +1,5 @@
 """Jobs: posting and its validation, the state machine, privacy of the exact location, the clock, listing."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -338,7 +339,8 @@ def test_job_events_record_the_whole_history_in_order(db, open_job, poster, veri
         ("confirm", "done", "completed", poster["id"], "2026-11-25T06:04:00+00:00", "step 4"),
     ]
     assert [e["actor_name"] for e in jobs.events(db, open_job["id"])][:2] == [
-        poster["display_name"], verified_worker["display_name"],
+        poster["display_name"],
+        verified_worker["display_name"],
     ]
     assert jobs.get(db, open_job["id"], None)["finished_at"] == "2026-11-25T06:03:00+00:00"
 
@@ -378,20 +380,42 @@ INVALID_POSTS = {
     "hourly-negative-hours": ({"price_type": "hourly", "est_hours": -2}, "est_hours", "error.hours"),
     "window-start-missing": ({"window_start": None}, "window", "error.window_missing"),
     "window-naive-start": ({"window_start": datetime(2026, 11, 25, 5, 0)}, "window", "error.window_missing"),
-    "window-end-before-start": ({"window_end": datetime.fromisoformat("2026-11-25T04:00:00+00:00")},
-                                "window", "error.window_order"),
-    "window-end-equals-start": ({"window_end": datetime.fromisoformat("2026-11-25T05:00:00+00:00")},
-                                "window", "error.window_order"),
-    "window-in-the-past": ({"window_start": datetime.fromisoformat("2026-11-24T06:00:00+00:00"),
-                            "window_end": datetime.fromisoformat("2026-11-24T08:00:00+00:00")},
-                           "window", "error.window_past"),
-    "window-ends-now": ({"window_end": datetime.fromisoformat("2026-11-25T06:00:00+00:00")},
-                        "window", "error.window_past"),
-    "window-too-long": ({"window_end": datetime.fromisoformat("2026-12-25T05:00:01+00:00")},
-                        "window", "error.window_long"),
-    "window-too-far-ahead": ({"window_start": datetime.fromisoformat("2027-05-24T06:00:01+00:00"),
-                              "window_end": datetime.fromisoformat("2027-05-24T08:00:00+00:00")},
-                             "window", "error.window_far"),
+    "window-end-before-start": (
+        {"window_end": datetime.fromisoformat("2026-11-25T04:00:00+00:00")},
+        "window",
+        "error.window_order",
+    ),
+    "window-end-equals-start": (
+        {"window_end": datetime.fromisoformat("2026-11-25T05:00:00+00:00")},
+        "window",
+        "error.window_order",
+    ),
+    "window-in-the-past": (
+        {
+            "window_start": datetime.fromisoformat("2026-11-24T06:00:00+00:00"),
+            "window_end": datetime.fromisoformat("2026-11-24T08:00:00+00:00"),
+        },
+        "window",
+        "error.window_past",
+    ),
+    "window-ends-now": (
+        {"window_end": datetime.fromisoformat("2026-11-25T06:00:00+00:00")},
+        "window",
+        "error.window_past",
+    ),
+    "window-too-long": (
+        {"window_end": datetime.fromisoformat("2026-12-25T05:00:01+00:00")},
+        "window",
+        "error.window_long",
+    ),
+    "window-too-far-ahead": (
+        {
+            "window_start": datetime.fromisoformat("2027-05-24T06:00:01+00:00"),
+            "window_end": datetime.fromisoformat("2027-05-24T08:00:00+00:00"),
+        },
+        "window",
+        "error.window_far",
+    ),
     "location-missing": ({"lat": None, "lon": None}, "location", "error.location_missing"),
     "location-not-numbers": ({"lat": "north", "lon": "east"}, "location", "error.location_missing"),
     "location-off-the-globe": ({"lat": 91.0}, "location", "error.location_missing"),
@@ -439,8 +463,10 @@ ACCEPTED_POSTS = {
     "hourly-whole-day": {"price_type": "hourly", "est_hours": 24},
     "hourly-hours-as-text": {"price_type": "hourly", "est_hours": "1.5"},
     "window-exactly-30-days": {"window_end": datetime.fromisoformat("2026-12-25T05:00:00+00:00")},
-    "window-starts-180-days-ahead": {"window_start": datetime.fromisoformat("2027-05-24T06:00:00+00:00"),
-                                     "window_end": datetime.fromisoformat("2027-05-24T08:00:00+00:00")},
+    "window-starts-180-days-ahead": {
+        "window_start": datetime.fromisoformat("2027-05-24T06:00:00+00:00"),
+        "window_end": datetime.fromisoformat("2027-05-24T08:00:00+00:00"),
+    },
     "location-near-edge": {"north_m": 2_900},
     "location-as-text": {"lat": "31.2304", "lon": "121.4737"},
     "address-note-empty": {"address_note": ""},
@@ -468,7 +494,10 @@ def test_post_stores_the_job_open_with_a_post_event(db, poster, job_fields, cent
     assert job["poster_name"] == poster["display_name"]
     [event] = jobs.events(db, job_id)
     assert (event["action"], event["from_status"], event["to_status"], event["actor_id"]) == (
-        "post", None, "open", poster["id"],
+        "post",
+        None,
+        "open",
+        poster["id"],
     )
 
 
@@ -596,7 +625,10 @@ def test_clock_expires_open_job_once_its_window_has_passed(db, open_job, now):
     assert jobs.get(db, open_job["id"], None)["status"] == "expired"
     last = jobs.events(db, open_job["id"])[-1]
     assert (last["action"], last["from_status"], last["to_status"], last["actor_id"]) == (
-        "expire", "open", "expired", None,
+        "expire",
+        "open",
+        "expired",
+        None,
     )
     assert last["at"] == "2026-11-25T11:00:01+00:00"
 
@@ -607,7 +639,10 @@ def test_clock_leaves_taken_jobs_alone_after_their_window(db, job_in, now):
     assert jobs.run_clock(db, now + timedelta(days=10)) == 0
 
     assert [jobs.get(db, job_id, None)["status"] for job_id in taken] == [
-        "assigned", "in_progress", "cancelled", "completed",
+        "assigned",
+        "in_progress",
+        "cancelled",
+        "completed",
     ]
 
 
@@ -621,7 +656,10 @@ def test_clock_auto_confirms_done_job_after_72_hours_but_not_before(db, job_in, 
     assert jobs.get(db, job_id, None)["status"] == "completed"
     last = jobs.events(db, job_id)[-1]
     assert (last["action"], last["from_status"], last["to_status"], last["actor_id"]) == (
-        "auto_confirm", "done", "completed", None,
+        "auto_confirm",
+        "done",
+        "completed",
+        None,
     )
 
 

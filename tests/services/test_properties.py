@@ -4,6 +4,7 @@ A model of the job is kept here from the TRANSITIONS table and the rules of who 
 step the stored job and its history must agree with it. Each example gets a fresh database file: a copy
 of the session's set-up community (registering people costs bcrypt time, copying a file does not).
 """
+
 import itertools
 import pathlib
 import tempfile

@@ -1,4 +1,5 @@
 """Mutual ratings after a completed job; the worker switch and verification by an organizer."""
+
 from datetime import timedelta
 
 import pytest
@@ -35,7 +36,10 @@ def test_each_side_rates_the_other_once_the_job_is_completed(db, job_in, poster,
     by_poster = reviews.by_author(db, job_id, poster["id"])
     by_worker = reviews.by_author(db, job_id, verified_worker["id"])
     assert (by_poster["subject_id"], by_poster["author_role"], by_poster["stars"], by_poster["comment"]) == (
-        verified_worker["id"], "poster", 5, "Quick and careful",
+        verified_worker["id"],
+        "poster",
+        5,
+        "Quick and careful",
     )
     assert (by_worker["subject_id"], by_worker["author_role"], by_worker["stars"]) == (poster["id"], "worker", 4)
 
@@ -150,7 +154,9 @@ def test_organizer_verifies_a_pending_worker(db, organizer, unverified_worker, n
 
     profile = workers.get_profile(db, unverified_worker["id"])
     assert (profile["verification"], profile["verified_by"], profile["verified_at"]) == (
-        "verified", organizer["id"], "2026-11-25T06:00:00+00:00",
+        "verified",
+        organizer["id"],
+        "2026-11-25T06:00:00+00:00",
     )
     assert workers.is_verified_worker(db, unverified_worker["id"])
 

@@ -1,4 +1,5 @@
 """Accounts: registration, sign-in with lock-out, session validity, blocking, first-run setup."""
+
 from datetime import timedelta
 
 import pytest
@@ -328,7 +329,11 @@ def test_setting_up_a_second_time_raises_setup_done(db, now):
 
 def test_set_up_community_is_read_back(db, organizer):
     assert community.get(db) == {
-        "name": "Sunny Court", "lat": 31.2304, "lon": 121.4737, "radius_km": 3.0, "language": "zh_CN",
+        "name": "Sunny Court",
+        "lat": 31.2304,
+        "lon": 121.4737,
+        "radius_km": 3.0,
+        "language": "zh_CN",
         "timezone": "Asia/Shanghai",
     }
     assert organizer["role"] == "organizer"
@@ -342,8 +347,10 @@ INVALID_SETUPS = {
     "radius-too-large": ({"radius_km": 51}, "radius_km"),
     "radius-not-a-number": ({"radius_km": "wide"}, "radius_km"),
     "language-unknown": ({"language": "fr"}, "language"),
-    "organizer-password-short": ({"organizer": {"username": "boss", "display_name": "B", "password": "short"}},
-                                 "password"),
+    "organizer-password-short": (
+        {"organizer": {"username": "boss", "display_name": "B", "password": "short"}},
+        "password",
+    ),
 }
 
 
