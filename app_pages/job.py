@@ -47,10 +47,11 @@ with info:
     job_actions(db, job, user, key="job")
 
 with place_column:
-    m = maps.base_map((job["public_lat"], job["public_lon"]), 15)
     if job["exact"]:
+        m = maps.base_map((job["lat"], job["lon"]), 16)
         maps.exact_pin(m, job["lat"], job["lon"])
     else:
+        m = maps.base_map((job["public_lat"], job["public_lon"]), 15)
         maps.approximate_circle(m, job["public_lat"], job["public_lon"])
     maps.show(m, f"job_map_{job['id']}", height=300)
     if job["exact"]:

@@ -7,7 +7,7 @@ from services.clock import from_db
 from services.errors import NotFound
 from ui.components import stars_text
 from ui.db import get_db
-from ui.i18n import category_name, t, when
+from ui.i18n import category_name, day, t
 from ui.safe import md
 
 db = get_db()
@@ -21,7 +21,7 @@ summary = reviews.summary(db, person["id"])
 
 badge = " ✅" if profile and profile["verification"] == "verified" else ""
 st.title(md(person["display_name"]) + badge)
-st.caption(t("profile.member_since", when=when(from_db(person["created_at"]), "medium")))
+st.caption(t("profile.member_since", when=day(from_db(person["created_at"]))))
 if badge:
     st.success(t("profile.verified"), icon="🛡️")
 if profile and profile["taking_jobs"]:

@@ -66,5 +66,9 @@ def when(moment: datetime | None, fmt: str = "short") -> str:
     return dates.format_datetime(moment, fmt, tzinfo=timezone(), locale=language())
 
 
+def day(moment: datetime | None) -> str:
+    return dates.format_date(moment.astimezone(timezone()), "medium", locale=language()) if moment else ""
+
+
 def category_name(category: dict) -> str:
     return category["name_zh"] if language() == "zh_CN" else category["name_en"]
