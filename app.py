@@ -41,6 +41,14 @@ st.session_state["user"] = user
 if "lang" not in st.session_state:
     set_language(user["language"] if user else place["language"])
 
+
+def switch_language(language: str) -> None:
+    """The reader picked a language: use it now, and remember it for a signed-in user."""
+    set_language(language)
+    if user:
+        users.set_language(db, user["id"], language)
+
+
 browse = page("app_pages/browse.py", "nav.browse", "🗺️", default=True)
 job_page = page("app_pages/job.py", "nav.job", "📌")
 profile_page = page("app_pages/profile.py", "nav.profile", "👤")
@@ -66,18 +74,14 @@ with st.sidebar:
         st.page_link(item)
     if user:
         st.caption(t("nav.signed_in_as", name=md(user["display_name"])))
-    choice = st.selectbox(
+    st.session_state["nav_language"] = st.session_state["lang"]  # follow a language set elsewhere
+    st.selectbox(
         t("nav.language"),
         list(LANGUAGE_NAMES),
         format_func=LANGUAGE_NAMES.get,
-        index=list(LANGUAGE_NAMES).index(st.session_state["lang"]),
         key="nav_language",
+        on_change=lambda: switch_language(st.session_state["nav_language"]),
     )
-    if choice != st.session_state["lang"]:
-        set_language(choice)
-        if user:
-            users.set_language(db, user["id"], choice)
-        st.rerun()
 
 show_flash()
 current.run()

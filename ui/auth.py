@@ -17,6 +17,8 @@ import streamlit_authenticator as stauth
 from services import users
 from services.clock import utcnow
 
+from .i18n import set_language
+
 COOKIE_NAME = "linbang_auth"
 COOKIE_EXPIRY_DAYS = 14.0
 SECRET_FILE = pathlib.Path(__file__).resolve().parent.parent / "data" / "secret.key"
@@ -53,6 +55,7 @@ def client_id() -> str:
 
 
 def _start_session(user: dict, issued_at: float) -> None:
+    set_language(user["language"])
     st.session_state.update(
         user_id=user["id"],
         issued_at=issued_at,

@@ -38,8 +38,9 @@ def wait_idle(page: Page, quiet_ms: int = 900) -> None:
 
 
 def goto(page: Page, url: str) -> None:
+    """Open a URL and wait for the page's script to have run: every Linbang page starts with a title."""
     page.goto(url)
-    expect(page.locator('[data-testid="stMain"]')).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible(timeout=TIMEOUT)
     wait_idle(page)
 
 
@@ -129,9 +130,10 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp / f"streamlit-{self.port}.log"
+        self.db_path = tmp / "linbang.db"
         full_env = dict(
             os.environ,
-            LINBANG_DB=str(tmp / "linbang.db"),
+            LINBANG_DB=str(self.db_path),
             LINBANG_COOKIE_KEY="browser-test-cookie-key-" + tmp.name.ljust(24, "x"),
             **(env or {}),
         )
@@ -177,9 +179,20 @@ class Server:
             self.process.kill()
 
 
-def shot(page, name: str) -> pathlib.Path:
-    """Keep a full-page screenshot as a test artifact."""
+def shot(page: Page, name: str) -> pathlib.Path:
+    """Keep a screenshot of the whole page as a test artifact.
+
+    Streamlit scrolls inside its own container, so the viewport is stretched to the content's
+    height for the picture and put back afterwards.
+    """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], section, div')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": viewport["width"], "height": min(max(height, viewport["height"]), 6000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(viewport)
     return path
