@@ -1,0 +1,274 @@
+"""Fixtures for the page tests: the real app (app.py) run by Streamlit's AppTest against a real SQLite file.
+
+Registering a person costs one bcrypt hash, so the community, its people and a few jobs in known
+states are built once per session through the real services into a template file; every test gets
+its own copy (SQLite's online backup) at tmp_path/linbang.db, and LINBANG_DB points the app there.
+
+A person is signed in either through the real login form or, for render tests, the way
+ui/auth.py's _start_session leaves a session: the same session_state keys, issued now.
+"""
+import pathlib
+import re
+import sqlite3
+import time
+from datetime import timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from services import community, jobs, reviews, users, workers
+from services import db as database
+from services.clock import utcnow
+from ui.i18n import catalog
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+LANGS = ("zh_CN", "en")
+CENTER = (31.2304, 121.4737)
+PASSWORD = "correct horse 7"
+COOKIE_KEY = "page-tests-cookie-key-0123456789abcdef"  # any fixed key of 32+ characters
+METRES_PER_DEGREE = 111_320
+
+# Who stands for each role in the render tests (username in the template; None: not signed in).
+ROLE_USER = {"anonymous": None, "resident": "poster", "verified_worker": "worker", "organizer": "organizer"}
+PEOPLE = {  # username -> display name; "organizer" comes from community.set_up
+    "poster": "Poster Wang",
+    "worker": "Worker Li",
+    "pending_worker": "Pending Zhao",
+}
+
+# Page script -> catalog key of its st.title (job and profile pages title user text instead).
+PAGE_TITLES = {
+    "app_pages/browse.py": "browse.title",
+    "app_pages/login.py": "login.title",
+    "app_pages/register.py": "register.title",
+    "app_pages/post_job.py": "post.title",
+    "app_pages/my_jobs.py": "my_jobs.title",
+    "app_pages/worker.py": "worker.title",
+    "app_pages/account.py": "account.title",
+    "app_pages/organizer_workers.py": "organizer.workers_title",
+}
+JOB_PAGE = "app_pages/job.py"
+PROFILE_PAGE = "app_pages/profile.py"
+
+
+def text(lang: str, key: str, **params) -> str:
+    """The catalog text for `key` in `lang`, as the reader sees it."""
+    value = catalog(lang)[key]
+    return value.format(**params) if params else value
+
+
+def unescape_markdown(source: str) -> str:
+    """Undo ui.safe.md: what a reader sees of the Markdown source of one line of user text."""
+    return re.sub(r"\\(.)", r"\1", source)
+
+
+def copy_database(source, target) -> None:
+    src, dst = sqlite3.connect(str(source)), sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def job_fields(now, **overrides) -> dict:
+    """Keyword arguments for jobs.post that pass every check: a job 500 m north of the centre,
+    its time window open now."""
+    fields = {
+        "title": "Carry a sofa upstairs",
+        "description": "Third floor, no lift.\nBring gloves.",
+        "category": "moving",
+        "price_yuan": "80",
+        "window_start": now - timedelta(hours=1),
+        "window_end": now + timedelta(hours=6),
+        "lat": CENTER[0] + 500 / METRES_PER_DEGREE,
+        "lon": CENTER[1],
+        "address_note": "Building 7, unit 2",
+        "now": now,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def _build_template(path: pathlib.Path) -> dict[str, int]:
+    """Set the community up with its people and one job per state the pages show; returns job ids.
+
+    Jobs are posted at the real current time: the app runs its clock (expiry, auto-confirm) with
+    utcnow() on every run, and their windows stay open for hours, far longer than a test run.
+    """
+    now = utcnow()
+    db = database.connect(path)
+    organizer = users.get(db, community.set_up(
+        db, name="Sunny Court", lat=CENTER[0], lon=CENTER[1], radius_km=3.0, language="zh_CN",
+        organizer={"username": "organizer", "display_name": "Organizer Chen", "password": PASSWORD}, now=now,
+    ))
+    people = {"organizer": organizer}
+    for username, display_name in PEOPLE.items():
+        user_id = users.register(
+            db, username=username, display_name=display_name, password=PASSWORD, password_again=PASSWORD,
+            email=f"{username}@example.org", phone="+86 138 0000 0000", language="zh_CN", now=now,
+        )
+        people[username] = users.get(db, user_id)
+    for username in ("worker", "pending_worker"):
+        workers.set_taking_jobs(db, people[username], taking_jobs=True, categories=["moving", "appliance"], now=now)
+    workers.set_verification(db, organizer, people["worker"]["id"], "verified", now)
+    poster, worker = people["poster"], people["worker"]
+
+    def post(**overrides) -> int:
+        return jobs.post(db, poster, **job_fields(now, **overrides))
+
+    def drive(job_id: int, *steps: tuple[str, dict]) -> int:
+        for action, actor in steps:
+            jobs.act(db, job_id, action, actor, now=now)
+        return job_id
+
+    ids = {
+        "open": post(
+            title="Fix the washing machine", category="appliance", price_yuan="45.5", price_type="hourly",
+            est_hours=1.5,
+        ),
+        "free": post(title="Water my plants", category="pets", price_yuan="0"),
+        "assigned": drive(post(title="Pick up a parcel", category="parcel"), ("claim", worker)),
+        "done": drive(post(title="Move boxes"), ("claim", worker), ("start", worker), ("finish", worker)),
+        "completed": drive(
+            post(title="Assemble a wardrobe", category="furniture"),
+            ("claim", worker), ("start", worker), ("finish", worker), ("confirm", poster),
+        ),
+        "cancelled": drive(post(title="Walk the dog", category="pets"), ("cancel", poster)),
+    }
+    # Both sides rated the completed job: each profile lists one review, one page of each kind.
+    reviews.rate(db, poster, ids["completed"], stars=5, comment="Quick and careful.", now=now)
+    reviews.rate(db, worker, ids["completed"], stars=4, comment="Clear instructions.", now=now)
+    db.conn.close()
+    return ids
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory):
+    """(path, job ids by state) of the database every page test starts from."""
+    path = tmp_path_factory.mktemp("pages-template") / "linbang.db"
+    return path, _build_template(path)
+
+
+@pytest.fixture
+def job_ids(template):
+    """Job id by state: open (hourly, hazardous), free, assigned, done, completed (rated), cancelled."""
+    return template[1]
+
+
+@pytest.fixture
+def app_env(monkeypatch, tmp_path):
+    """Point the app at this test's own database file (not created yet) and a fixed cookie key."""
+    path = tmp_path / "linbang.db"
+    monkeypatch.setenv("LINBANG_DB", str(path))
+    monkeypatch.setenv("LINBANG_COOKIE_KEY", COOKIE_KEY)
+    return path
+
+
+@pytest.fixture
+def db_path(app_env, template):
+    """This test's copy of the template, which the app will open."""
+    copy_database(template[0], app_env)
+    return app_env
+
+
+@pytest.fixture
+def db(db_path):
+    """A connection of the test's own to the database the app uses, to arrange and to check."""
+    connection = database.connect(db_path)
+    yield connection
+    connection.conn.close()
+
+
+@pytest.fixture
+def person(db):
+    """username -> the user row, as services see it now."""
+    return lambda username: users.by_username(db, username)
+
+
+@pytest.fixture
+def role_user(person):
+    """role (a key of ROLE_USER) -> the user who stands for it, or None for anonymous."""
+    return lambda role: person(ROLE_USER[role]) if ROLE_USER[role] else None
+
+
+def sign_in_session(at: AppTest, user: dict) -> None:
+    """Leave the session state ui/auth.py's _start_session leaves after a successful login."""
+    at.session_state["user_id"] = user["id"]
+    at.session_state["issued_at"] = time.time()
+    at.session_state["username"] = user["username"]
+    at.session_state["name"] = user["display_name"]
+    at.session_state["authentication_status"] = True
+
+
+@pytest.fixture
+def new_app():
+    """Build AppTests of app.py; each one's own database connection is closed after the test."""
+    built = []
+
+    def build(*, lang: str | None = None, user: dict | None = None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        if lang:
+            at.session_state["lang"] = lang
+        if user:
+            sign_in_session(at, user)
+        built.append(at)
+        return at
+
+    yield build
+    for at in built:
+        if "_db" in at.session_state:
+            at.session_state["_db"].conn.close()
+
+
+@pytest.fixture
+def open_page(new_app, db_path):
+    """Run the app once, then open `page` (with query parameters, e.g. id=3) and return the AppTest."""
+
+    def open_(page: str, *, lang: str = "zh_CN", user: dict | None = None, **query) -> AppTest:
+        at = new_app(lang=lang, user=user).run()
+        assert not at.exception, [e.value for e in at.exception]
+        at.switch_page(page)
+        at.query_params.update({name: str(value) for name, value in query.items()})
+        return at.run()
+
+    return open_
+
+
+# --- reading what a page shows ------------------------------------------------------------------
+
+
+def _node_texts(node):
+    """Every piece of text a person reads in one element or block: labels, bodies, help, options."""
+    if hasattr(node, "children"):  # a block: its own label (expander, tab), then what it holds
+        label = getattr(node, "label", None)
+        if isinstance(label, str) and label:
+            yield label
+        for child in node.children.values():
+            yield from _node_texts(child)
+        return
+    for field in ("label", "body", "help", "placeholder", "message"):
+        value = getattr(node.proto, field, None)
+        if isinstance(value, str) and value:
+            yield value
+    for option in getattr(node, "options", None) or ():
+        if isinstance(option, str):
+            yield option
+
+
+def shown_texts(at: AppTest) -> list[str]:
+    """All text in the main area and the sidebar of the last run."""
+    return [*_node_texts(at.main), *_node_texts(at.sidebar)]
+
+
+KEY_PREFIXES = sorted({key.split(".")[0] for key in catalog("en")})
+RAW_KEY = re.compile(r"\b(?:" + "|".join(KEY_PREFIXES) + r")\.[a-z][a-z0-9_]*")
+
+
+def raw_keys(at: AppTest) -> list[str]:
+    """Catalog-style keys ("browse.title") that reached the screen untranslated.
+
+    Backslashes are dropped first: ui.safe.md escapes the dot and underscores of a key that went
+    through it."""
+    return [m.group(0) for t in shown_texts(at) for m in RAW_KEY.finditer(t.replace("\\", ""))]

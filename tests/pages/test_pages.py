@@ -1,0 +1,557 @@
+"""The pages, run by Streamlit's AppTest from app.py against a real SQLite file.
+
+Map components (st_folium) and the cookie manager render as unknown elements here; what a map click
+does is covered by the services it calls.
+"""
+import re
+
+import pytest
+
+from services import community, jobs, reviews, users, workers
+from services import db as database
+from services.clock import utcnow
+from tests.pages.conftest import (
+    CENTER,
+    JOB_PAGE,
+    LANGS,
+    PAGE_TITLES,
+    PASSWORD,
+    PROFILE_PAGE,
+    ROLE_USER,
+    job_fields,
+    raw_keys,
+    shown_texts,
+    text,
+    unescape_markdown,
+)
+from ui.safe import md
+
+BROWSE, LOGIN, REGISTER = "app_pages/browse.py", "app_pages/login.py", "app_pages/register.py"
+ORGANIZER_WORKERS = "app_pages/organizer_workers.py"
+SIGNED_IN_MENU = ["app_pages/post_job.py", "app_pages/my_jobs.py", "app_pages/worker.py", "app_pages/account.py"]
+MENUS = {  # role -> the pages of its sidebar menu, in order (job and profile pages are reached by links)
+    "anonymous": [BROWSE, LOGIN, REGISTER],
+    "resident": [BROWSE, *SIGNED_IN_MENU],
+    "verified_worker": [BROWSE, *SIGNED_IN_MENU],
+    "organizer": [BROWSE, *SIGNED_IN_MENU, ORGANIZER_WORKERS],
+}
+NAV_KEYS = {
+    BROWSE: "nav.browse", LOGIN: "nav.login", REGISTER: "nav.register", "app_pages/post_job.py": "nav.post",
+    "app_pages/my_jobs.py": "nav.my_jobs", "app_pages/worker.py": "nav.worker", "app_pages/account.py": "nav.account",
+    ORGANIZER_WORKERS: "nav.organizer_workers",
+}
+HOSTILE = "<img src=x onerror=alert(1)> ${alert(2)} ` \\"
+UNESCAPED_TAG = re.compile(r"(?<!\\)<img")
+
+
+def button(at, label: str):
+    """The one button (plain or form submit) labelled `label`."""
+    found = [b for b in at.button if b.label == label]
+    assert len(found) == 1, f"{label!r} in {[b.label for b in at.button]}"
+    return found[0]
+
+
+def button_labels(at) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def errors(at) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def title(at) -> str:
+    assert at.title, "the page has no title"
+    return at.title[0].value
+
+
+def signed_in_id(at):
+    return at.session_state["user_id"] if "user_id" in at.session_state else None
+
+
+# --- first run ----------------------------------------------------------------------------------
+
+SETUP_FIELDS = {
+    "setup_name": "Sunny Court",
+    "setup_username": "organizer",
+    "setup_display_name": "Organizer Chen",
+    "setup_password": PASSWORD,
+    "setup_password_again": PASSWORD,
+}
+
+
+def fill_setup(at, *, centre=CENTER, **overrides) -> None:
+    for key, value in {**SETUP_FIELDS, **overrides}.items():
+        at.text_input(key=key).input(value)
+    if centre:
+        at.number_input(key="setup_centre_lat").set_value(centre[0])
+        at.number_input(key="setup_centre_lon").set_value(centre[1])
+
+
+@pytest.fixture
+def fresh_app(app_env, new_app):
+    """The app on a database file that does not exist yet, first run done."""
+    at = new_app().run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture
+def fresh_db(fresh_app, app_env):
+    """A connection to the file the fresh app created (opened after its first run)."""
+    connection = database.connect(app_env)
+    yield connection
+    connection.conn.close()
+
+
+def test_first_run_shows_the_setup_page(fresh_app):
+    assert title(fresh_app) == text("zh_CN", "setup.title")
+    assert fresh_app.text_input(key="setup_name").value == ""
+    assert button_labels(fresh_app) == [text("zh_CN", "setup.submit")]
+
+
+def test_setup_form_creates_the_community_and_signs_the_organizer_in(fresh_app, fresh_db):
+    at = fresh_app
+    fill_setup(at)
+    button(at, text("zh_CN", "setup.submit")).click().run()
+
+    assert not at.exception and not errors(at)
+    place = community.get(fresh_db)
+    assert (place["name"], place["lat"], place["lon"]) == ("Sunny Court", *CENTER)
+    organizer = users.by_username(fresh_db, "organizer")
+    assert (organizer["role"], organizer["display_name"]) == ("organizer", "Organizer Chen")
+    assert signed_in_id(at) == organizer["id"]
+    assert title(at) == text("zh_CN", "browse.title")
+
+
+def test_setup_form_in_english_stores_english_as_the_community_language(fresh_app, fresh_db):
+    at = fresh_app
+    at.radio(key="setup_language").set_value("en").run()
+    assert title(at) == text("en", "setup.title")
+    fill_setup(at)
+    button(at, text("en", "setup.submit")).click().run()
+
+    assert not errors(at)
+    assert community.get(fresh_db)["language"] == "en"
+    assert title(at) == text("en", "browse.title")
+
+
+@pytest.mark.parametrize(
+    ("change", "error_key", "params"),
+    [
+        ({"setup_password_again": PASSWORD + "x"}, "error.password_mismatch", {}),
+        ({"centre": None}, "error.location_missing", {}),
+        ({"setup_name": "   "}, "error.required", {}),
+        ({"setup_username": "a b"}, "error.username_format", {}),
+        ({"setup_password": "short", "setup_password_again": "short"}, "error.password_short", {"min": 8}),
+    ],
+    ids=["mismatched_passwords", "missing_centre", "blank_name", "bad_username", "short_password"],
+)
+def test_setup_form_with_a_bad_field_shows_the_error_and_writes_nothing(
+    fresh_app, fresh_db, change, error_key, params
+):
+    at = fresh_app
+    fill_setup(at, **change)
+    button(at, text("zh_CN", "setup.submit")).click().run()
+
+    assert not at.exception
+    assert errors(at) == [text("zh_CN", error_key, **params)]
+    assert title(at) == text("zh_CN", "setup.title")
+    assert community.get(fresh_db) is None
+    assert fresh_db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+    assert signed_in_id(at) is None
+
+
+# --- every page, every role, both languages -----------------------------------------------------
+
+RENDER_CASES = [
+    (role, page, lang)
+    for role, menu in MENUS.items()
+    for page in [*menu, JOB_PAGE, PROFILE_PAGE]
+    for lang in LANGS
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "lang"), RENDER_CASES,
+    ids=[f"{role}-{page.split('/')[1][:-3]}-{lang}" for role, page, lang in RENDER_CASES],
+)
+def test_page_renders_translated_for_role(open_page, role_user, person, job_ids, role, page, lang):
+    user = role_user(role)
+    worker = person("worker")
+    query = {JOB_PAGE: {"id": job_ids["open"]}, PROFILE_PAGE: {"id": worker["id"]}}.get(page, {})
+
+    at = open_page(page, lang=lang, user=user, **query)
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert not errors(at)
+    if page == JOB_PAGE:
+        assert title(at) == md("Fix the washing machine")
+        assert text(lang, "job.history") in shown_texts(at)
+    elif page == PROFILE_PAGE:
+        assert title(at) == md(worker["display_name"]) + " ✅"
+        assert text(lang, "profile.verified") in [s.value for s in at.success]
+    else:
+        assert title(at) == text(lang, PAGE_TITLES[page])
+    assert raw_keys(at) == []
+
+
+JOB_STATUS = {**{state: state for state in ("open", "assigned", "done", "completed", "cancelled")}, "free": "open"}
+
+
+@pytest.mark.parametrize("state", list(JOB_STATUS))
+@pytest.mark.parametrize("role", list(ROLE_USER))
+def test_job_page_renders_in_every_state_for_every_role(open_page, role_user, job_ids, role, state):
+    user = role_user(role)
+    at = open_page(JOB_PAGE, lang="en", user=user, id=job_ids[state])
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert not errors(at)
+    assert raw_keys(at) == []
+    assert text("en", f"status.{JOB_STATUS[state]}") in " ".join(shown_texts(at))
+
+
+def test_poster_of_a_completed_job_sees_their_rating_not_the_form(open_page, person, job_ids):
+    at = open_page(JOB_PAGE, lang="en", user=person("poster"), id=job_ids["completed"])
+    assert [s.value for s in at.success] == [text("en", "rating.thanks", stars="★★★★★")]
+    assert not at.feedback
+
+
+@pytest.fixture
+def completed_unrated_job(db, person):
+    """A job the worker finished and the poster confirmed; nobody has rated it yet."""
+    poster, worker = person("poster"), person("worker")
+    job_id = jobs.post(db, poster, **job_fields(utcnow(), title="Hang a mirror"))
+    for action, actor in (("claim", worker), ("start", worker), ("finish", worker), ("confirm", poster)):
+        jobs.act(db, job_id, action, actor, now=utcnow())
+    return job_id
+
+
+def test_worker_rates_the_poster_through_the_rating_form(open_page, person, db, completed_unrated_job):
+    worker = person("worker")
+    at = open_page(JOB_PAGE, lang="en", user=worker, id=completed_unrated_job)
+    at.feedback[0].set_value(3)  # the fourth star
+    at.text_area(key=f"rate_comment_{completed_unrated_job}").input("Friendly, paid at once.")
+    button(at, text("en", "rating.submit")).click().run()
+
+    assert not at.exception and not errors(at)
+    review = reviews.by_author(db, completed_unrated_job, worker["id"])
+    assert (review["stars"], review["comment"], review["author_role"]) == (4, "Friendly, paid at once.", "worker")
+    assert [s.value for s in at.success] == [text("en", "rating.thanks", stars="★★★★")]
+
+
+def test_rating_form_without_stars_shows_the_error_and_stores_nothing(open_page, person, db, completed_unrated_job):
+    worker = person("worker")
+    at = open_page(JOB_PAGE, lang="en", user=worker, id=completed_unrated_job)
+    button(at, text("en", "rating.submit")).click().run()
+
+    assert errors(at) == [text("en", "error.stars")]
+    assert reviews.by_author(db, completed_unrated_job, worker["id"]) is None
+
+
+# --- navigation per role ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("role", list(MENUS))
+def test_sidebar_menu_lists_exactly_the_pages_of_the_role(open_page, role_user, role, lang):
+    user = role_user(role)
+    at = open_page(BROWSE, lang=lang, user=user)
+    links = [link.label for link in at.sidebar.get("page_link")]
+    assert links == [text(lang, NAV_KEYS[page]) for page in MENUS[role]]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "resident", "verified_worker"])
+def test_organizer_workers_page_is_not_in_the_navigation_of_a_non_organizer(open_page, role_user, role):
+    user = role_user(role)
+    at = open_page(BROWSE, user=user)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(ORGANIZER_WORKERS)
+
+
+def test_organizer_verifies_a_pending_worker_on_the_workers_page(open_page, person, db):
+    at = open_page(ORGANIZER_WORKERS, lang="en", user=person("organizer"))
+    assert not at.exception
+    pending = person("pending_worker")
+    button(at, text("en", "organizer.verify")).click().run()  # only the pending worker is unverified
+    assert not at.exception
+    assert db.execute(
+        "SELECT verification FROM worker_profiles WHERE user_id = ?", [pending["id"]]
+    ).fetchone()[0] == "verified"
+
+
+def test_changing_the_language_in_the_sidebar_retranslates_and_remembers_it(open_page, person, db):
+    poster = person("poster")
+    at = open_page(BROWSE, lang="zh_CN", user=poster)
+    at.selectbox(key="nav_language").set_value("en").run()
+
+    assert not at.exception
+    assert title(at) == text("en", "browse.title")
+    assert users.get(db, poster["id"])["language"] == "en"
+
+
+@pytest.mark.parametrize("how", ["logged_out_elsewhere", "blocked"])
+def test_session_ends_on_the_next_run_after_logout_elsewhere_or_a_block(open_page, person, db, how):
+    poster = person("poster")
+    at = open_page("app_pages/my_jobs.py", lang="en", user=poster)
+    assert title(at) == text("en", "my_jobs.title")
+    if how == "blocked":
+        users.set_blocked(db, person("organizer"), poster["id"], True, utcnow())
+    else:
+        users.log_out_everywhere(db, poster["id"], utcnow())
+
+    at.run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert signed_in_id(at) is None
+    assert title(at) == text("en", "browse.title")  # my jobs is no longer a page of this session
+    assert [link.label for link in at.sidebar.get("page_link")] == [text("en", NAV_KEYS[p]) for p in MENUS["anonymous"]]
+
+
+# --- posting a job and offering work ------------------------------------------------------------
+
+NORTH_500M = (CENTER[0] + 500 / 111_320, CENTER[1])
+# The category pickers' format_func translates with the session's language, and AppTest calls it
+# outside a script run, where no session state is visible: the default language then. So: zh_CN here.
+LANG = "zh_CN"
+
+
+def fill_post_form(at, *, point=NORTH_500M, **overrides) -> None:
+    fields = {"post_title": "Carry a sofa upstairs", "post_price": "80", "post_address_note": "Building 7"}
+    for key, value in {**fields, **overrides}.items():
+        at.text_input(key=key).input(value)
+    at.text_area(key="post_description").input("Third floor, no lift.")
+    at.selectbox(key="post_category").set_value("moving")
+    if point:  # typed in, as people who cannot use the map do
+        at.number_input(key="post_location_lat").set_value(point[0])
+        at.number_input(key="post_location_lon").set_value(point[1])
+
+
+def test_posting_a_job_through_the_form_stores_it_and_opens_its_page(open_page, person, db):
+    poster = person("poster")
+    at = open_page("app_pages/post_job.py", lang=LANG, user=poster)
+    fill_post_form(at)
+    button(at, text(LANG, "post.submit")).click().run()
+
+    assert not at.exception and not errors(at)
+    job = jobs.mine(db, poster)["posted"][0]
+    assert (job["title"], job["status"], job["category"]) == ("Carry a sofa upstairs", "open", "moving")
+    assert (job["price_fen"], job["address_note"], job["lat"]) == (8000, "Building 7", NORTH_500M[0])
+    assert title(at) == md("Carry a sofa upstairs")
+    assert at.query_params["id"] == str(job["id"])
+
+
+@pytest.mark.parametrize(
+    ("change", "error_key", "params"),
+    [
+        ({"point": None}, "error.location_missing", {}),
+        ({"point": (CENTER[0] + 0.05, CENTER[1])}, "error.outside_radius", {"km": 3.0}),
+        ({"post_price": "12.345"}, "error.price_cents", {}),
+        ({"post_title": "x"}, "error.too_short", {"min": 2}),
+    ],
+    ids=["no_place", "outside_radius", "price_below_a_fen", "title_too_short"],
+)
+def test_post_form_with_a_bad_field_shows_the_error_and_stores_nothing(
+    open_page, person, db, change, error_key, params
+):
+    poster = person("poster")
+    before = len(jobs.mine(db, poster)["posted"])
+    at = open_page("app_pages/post_job.py", lang=LANG, user=poster)
+    fill_post_form(at, **change)
+    button(at, text(LANG, "post.submit")).click().run()
+
+    assert not at.exception
+    assert errors(at) == [text(LANG, error_key, **params)]
+    assert len(jobs.mine(db, poster)["posted"]) == before
+    assert title(at) == text(LANG, "post.title")
+
+
+def test_switching_on_i_take_jobs_puts_a_resident_in_the_organizers_queue(open_page, person, db):
+    poster = person("poster")
+    at = open_page("app_pages/worker.py", lang=LANG, user=poster)
+    at.toggle(key="worker_taking").set_value(True)
+    at.multiselect(key="worker_categories").set_value(["parcel", "errands"])
+    button(at, text(LANG, "worker.save")).click().run()
+
+    assert not at.exception and not errors(at)
+    profile = workers.get_profile(db, poster["id"])
+    assert (profile["taking_jobs"], profile["verification"]) == (1, "pending")
+    assert profile["categories"] == ["errands", "parcel"]
+    assert [i.value for i in at.info] == [text(LANG, "worker.status_pending")]
+
+
+# --- registering and signing in -----------------------------------------------------------------
+
+
+def register_through_form(at, lang: str, username: str, password: str = PASSWORD) -> None:
+    fields = {
+        "register_username": username,
+        "register_display_name": "Neighbour Zhou",
+        "register_password": password,
+        "register_password_again": password,
+        "register_email": f"{username}@example.org",
+    }
+    for key, value in fields.items():
+        at.text_input(key=key).input(value)
+    button(at, text(lang, "register.submit")).click().run()
+
+
+def log_in_through_form(at, lang: str, username: str, password: str) -> None:
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    button(at, text(lang, "login.submit")).click().run()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_registering_through_the_form_creates_the_account_and_signs_in_then_login_works(
+    open_page, db, lang
+):
+    at = open_page(REGISTER, lang=lang)
+    register_through_form(at, lang, "neighbour")
+
+    assert not at.exception and not errors(at)
+    created = users.by_username(db, "neighbour")
+    assert (created["display_name"], created["role"], created["language"]) == ("Neighbour Zhou", "resident", lang)
+    assert signed_in_id(at) == created["id"]
+    assert title(at) == text(lang, "browse.title")
+
+    again = open_page(LOGIN, lang=lang)  # a new session: another browser
+    log_in_through_form(again, lang, "neighbour", PASSWORD)
+    assert not again.exception and not errors(again)
+    assert signed_in_id(again) == created["id"]
+    assert title(again) == text(lang, "browse.title")
+    assert [link.label for link in again.sidebar.get("page_link")][-1] == text(lang, "nav.account")
+
+
+def test_registering_as_a_worker_leads_to_the_worker_page(open_page, db):
+    at = open_page(REGISTER, lang="en")
+    at.checkbox(key="register_wants_work").check()
+    register_through_form(at, "en", "handy")
+    assert not errors(at)
+    assert title(at) == text("en", "worker.title")
+
+
+def test_registering_a_taken_username_shows_the_error_and_signs_nobody_in(open_page, db):
+    at = open_page(REGISTER, lang="en")
+    register_through_form(at, "en", "poster")
+    assert errors(at) == [text("en", "error.username_taken")]
+    assert signed_in_id(at) is None
+    assert db.execute("SELECT COUNT(*) FROM users WHERE username = 'poster'").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("username", "password"), [("poster", "wrong password 1"), ("nobody_here", PASSWORD)],
+    ids=["wrong_password", "unknown_user"],
+)
+def test_failed_login_shows_one_generic_error_and_signs_nobody_in(open_page, username, password):
+    at = open_page(LOGIN, lang="en")
+    log_in_through_form(at, "en", username, password)
+
+    assert not at.exception
+    assert errors(at) == [text("en", "error.login_failed")]
+    assert signed_in_id(at) is None
+    assert title(at) == text("en", "login.title")
+
+
+def test_signing_out_on_the_account_page_ends_the_session(open_page, person, db):
+    poster = person("poster")
+    at = open_page("app_pages/account.py", lang="en", user=poster)
+    button(at, text("en", "account.logout")).click().run()
+
+    assert not at.exception
+    assert signed_in_id(at) is None
+    assert title(at) == text("en", "browse.title")
+    assert users.get(db, poster["id"])["sessions_valid_after"] > 0
+
+
+# --- pages given a bad id -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [JOB_PAGE, PROFILE_PAGE])
+@pytest.mark.parametrize("bad_id", ["999999", "abc", "", None], ids=["unknown", "text", "empty", "missing"])
+def test_page_with_a_bad_id_shows_not_found_not_an_exception(open_page, page, bad_id):
+    query = {} if bad_id is None else {"id": bad_id}
+    at = open_page(page, lang="en", **query)
+    assert not at.exception, [e.value for e in at.exception]
+    assert errors(at) == [text("en", "error.not_found")]
+    assert not at.title
+
+
+# --- hostile user text --------------------------------------------------------------------------
+
+
+def test_hostile_job_title_and_description_show_literally_on_job_page_and_in_the_list(open_page, person, db):
+    description = f"**not bold** {HOSTILE}\n# no heading"
+    job_id = jobs.post(db, person("poster"), **job_fields(utcnow(), title=HOSTILE, description=description))
+
+    at = open_page(JOB_PAGE, lang="en", id=job_id)
+    assert not at.exception
+    assert unescape_markdown(title(at)) == HOSTILE
+    assert description.replace("\n", "  \n") in [unescape_markdown(m.value) for m in at.markdown]
+    assert [shown for shown in shown_texts(at) if UNESCAPED_TAG.search(shown)] == []
+
+    at = open_page(BROWSE, lang="en")
+    assert HOSTILE in [unescape_markdown(link.label) for link in at.main.get("page_link")]
+    assert [shown for shown in shown_texts(at) if UNESCAPED_TAG.search(shown)] == []
+
+
+# --- job actions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_verified_worker_claims_an_open_job_with_the_claim_button(open_page, person, db, job_ids, lang):
+    worker = person("worker")
+    at = open_page(JOB_PAGE, lang=lang, user=worker, id=job_ids["open"])
+    button(at, text(lang, "action.claim")).click().run()
+
+    assert not at.exception and not errors(at)
+    job = jobs.get(db, job_ids["open"], worker)
+    assert (job["status"], job["worker_id"]) == ("assigned", worker["id"])
+    assert text(lang, "action.claim") not in button_labels(at)
+    assert text(lang, "action.start") in button_labels(at)
+    assert [t.value for t in at.toast] == [text(lang, "action.claim_done")]
+
+
+def test_poster_sees_cancel_not_claim_on_own_open_job(open_page, person, job_ids):
+    at = open_page(JOB_PAGE, lang="en", user=person("poster"), id=job_ids["open"])
+    assert text("en", "action.claim") not in button_labels(at)
+    assert text("en", "action.cancel") in button_labels(at)
+
+
+def test_poster_cancels_only_after_confirming(open_page, person, db, job_ids):
+    poster = person("poster")
+    at = open_page(JOB_PAGE, lang="en", user=poster, id=job_ids["open"])
+    button(at, text("en", "action.cancel")).click().run()
+
+    assert jobs.get(db, job_ids["open"], poster)["status"] == "open"
+    assert text("en", "action.cancel_confirm") in [w.value for w in at.warning]
+    button(at, text("en", "action.cancel_sure")).click().run()
+
+    assert not at.exception and not errors(at)
+    assert jobs.get(db, job_ids["open"], poster)["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "pending_worker", "organizer"])
+def test_no_claim_button_for_someone_who_may_not_claim(open_page, person, job_ids, who):
+    user = None if who == "anonymous" else person(who)
+    at = open_page(JOB_PAGE, lang="en", user=user, id=job_ids["open"])
+    assert text("en", "action.claim") not in button_labels(at)
+
+
+def test_claim_pressed_after_someone_else_took_the_job_changes_nothing(open_page, person, db, job_ids):
+    worker = person("worker")
+    at = open_page(JOB_PAGE, lang="en", user=worker, id=job_ids["open"])
+    claim = button(at, text("en", "action.claim"))
+    # Someone else gets it between the page showing the button and the click.
+    rival = users.get(db, users.register(
+        db, username="rival", display_name="Rival Sun", password=PASSWORD, language="en", now=utcnow(),
+    ))
+    workers.set_taking_jobs(db, rival, taking_jobs=True, categories=["moving"], now=utcnow())
+    workers.set_verification(db, person("organizer"), rival["id"], "verified", utcnow())
+    jobs.act(db, job_ids["open"], "claim", rival, now=utcnow())
+
+    claim.click().run()
+
+    assert not at.exception
+    assert jobs.get(db, job_ids["open"], worker)["worker_id"] == rival["id"]
+    assert text("en", "action.claim") not in button_labels(at)
+    assert text("en", "status.assigned") in " ".join(shown_texts(at))
