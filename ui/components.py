@@ -114,27 +114,44 @@ def job_card(job: dict, categories: dict, *, show_status: bool = False, distance
 
 ACTION_STYLE = {"claim": "primary", "finish": "primary", "confirm": "primary", "start": "primary"}
 CONFIRM_FIRST = ("cancel", "release")  # actions that undo something ask once more
+ACTION_ERROR = "_job_action_error"
+
+
+def _perform(db, job_id: int, action: str, armed_key: str) -> None:
+    """Button callback. It runs before the next script run, so a press counts even when that run
+    will no longer show the button: the second of two simultaneous claims still gets its answer."""
+    st.session_state.pop(armed_key, None)
+    try:
+        jobs.act(db, job_id, action, st.session_state["user"], now=utcnow())
+    except LinbangError as error:
+        st.session_state[ACTION_ERROR] = (job_id, error_text(error))
+        return
+    flash(t(f"action.{action}_done"))
 
 
 def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
     """Buttons for exactly the actions `user` may take on `job` now; each runs the service."""
+    failed = st.session_state.get(ACTION_ERROR)
+    if failed and failed[0] == job["id"]:
+        st.error(st.session_state.pop(ACTION_ERROR)[1], icon="⚠️")
     for action in jobs.allowed_actions(db, job, user):
-        button_key = f"{key}_{action}_{job['id']}"
-        if action in CONFIRM_FIRST and not st.session_state.get(f"{button_key}_armed"):
-            if st.button(t(f"action.{action}"), key=button_key, use_container_width=True):
-                st.session_state[f"{button_key}_armed"] = True
-                st.rerun()
+        armed_key = f"{key}_{action}_{job['id']}_armed"
+        if action in CONFIRM_FIRST and not st.session_state.get(armed_key):
+            st.button(
+                t(f"action.{action}"),
+                key=f"{armed_key}_ask",
+                use_container_width=True,
+                on_click=st.session_state.__setitem__,
+                args=(armed_key, True),
+            )
             continue
         if action in CONFIRM_FIRST:
             st.warning(t(f"action.{action}_confirm"), icon="❓")
-        label = t(f"action.{action}_sure") if action in CONFIRM_FIRST else t(f"action.{action}")
-        if st.button(
-            label, key=f"{button_key}_go", type=ACTION_STYLE.get(action, "secondary"), use_container_width=True
-        ):
-            st.session_state.pop(f"{button_key}_armed", None)
-            done = attempt(
-                lambda action=action: jobs.act(db, job["id"], action, user, now=utcnow()),
-                success=t(f"action.{action}_done"),
-            )
-            if done:
-                st.rerun()
+        st.button(
+            t(f"action.{action}_sure") if action in CONFIRM_FIRST else t(f"action.{action}"),
+            key=f"{key}_{action}_{job['id']}",
+            type=ACTION_STYLE.get(action, "secondary"),
+            use_container_width=True,
+            on_click=_perform,
+            args=(db, job["id"], action),
+        )

@@ -5,9 +5,14 @@ and installs chromium): then a missing browser is a failure, not a skip.
 """
 
 import os
+from datetime import timedelta
 
 import pytest
 from streamlit_driver import CHROMIUM, CHROMIUM_ARGS, Server
+
+from services import community, jobs, users, workers
+from services import db as database
+from services.clock import utcnow
 
 
 def _chromium_missing() -> bool:
@@ -40,3 +45,55 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """A server whose database holds a community, an organizer per language (password
+    organizer-pass), two verified workers worker_a and worker_b (worker-pass) and one open job."""
+    srv = Server(tmp_path_factory.mktemp("look"))
+    db = database.connect(srv.db_path)
+    now = utcnow()
+    organizer_id = community.set_up(
+        db,
+        name="阳光花园 Sunny Garden",
+        lat=31.2304,
+        lon=121.4737,
+        radius_km=5,
+        language="zh_CN",
+        organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
+        now=now,
+    )
+    users.register(
+        db,
+        username="org_en",
+        display_name="Olivia",
+        password="organizer-pass",
+        language="en",
+        role="organizer",
+        now=now,
+    )
+    organizer = users.get(db, organizer_id)
+    for username, name in (("worker_a", "Bob 师傅"), ("worker_b", "Carol 阿姨")):
+        worker_id = users.register(
+            db, username=username, display_name=name, password="worker-pass", language="zh_CN", now=now
+        )
+        workers.set_taking_jobs(db, users.get(db, worker_id), taking_jobs=True, categories=["moving"], now=now)
+        workers.set_verification(db, organizer, worker_id, "verified", now)
+    jobs.post(
+        db,
+        organizer,
+        title="帮忙把沙发搬到6楼 Carry a sofa",
+        description="两个人，大约一小时。",
+        category="moving",
+        price_yuan="80",
+        window_start=now + timedelta(hours=2),
+        window_end=now + timedelta(hours=6),
+        lat=31.2310,
+        lon=121.4740,
+        address_note="5栋2单元601",
+        now=now,
+    )
+    db.conn.close()
+    yield srv
+    srv.stop()

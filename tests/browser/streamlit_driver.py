@@ -196,3 +196,11 @@ def shot(page: Page, name: str) -> pathlib.Path:
     page.screenshot(path=str(path))
     page.set_viewport_size(viewport)
     return path
+
+
+def log_in(page: Page, base_url: str, username: str, password: str = "organizer-pass") -> None:
+    goto(page, base_url + "/login")  # anonymous pages speak the community's language, Chinese here
+    fill(page, "用户名", username)
+    fill(page, "密码", password)
+    click(page, "登录")
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(re.compile("附近的活|Jobs nearby"))

@@ -1,8 +1,6 @@
 """Every page a signed-in person uses, at phone and desktop width, in Chinese and in English:
 no error, no raw catalog key, no sideways scrolling; screenshots kept as artifacts."""
 
-from datetime import timedelta
-
 import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
@@ -10,83 +8,19 @@ from streamlit_driver import (
     DESKTOP,
     PHONE,
     ROOT,
-    Server,
-    click,
     expect_text,
-    fill,
     goto,
+    log_in,
     map_frame,
     no_error,
     shot,
     text_of,
 )
 
-from services import community, jobs, users, workers
-from services import db as database
-from services.clock import utcnow
-
 PAGES = ["", "post_job", "my_jobs", "worker", "account", "organizer_workers", "job?id=1", "profile?id=2"]
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 with open(ROOT / "locales" / "en.po", "rb") as catalog:
     KEYS = {message.id for message in read_po(catalog) if message.id}
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """A server whose database holds a community, an organizer per language and one open job."""
-    srv = Server(tmp_path_factory.mktemp("look"))
-    db = database.connect(srv.db_path)
-    now = utcnow()
-    organizer_id = community.set_up(
-        db,
-        name="阳光花园 Sunny Garden",
-        lat=31.2304,
-        lon=121.4737,
-        radius_km=5,
-        language="zh_CN",
-        organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
-        now=now,
-    )
-    users.register(
-        db,
-        username="org_en",
-        display_name="Olivia",
-        password="organizer-pass",
-        language="en",
-        role="organizer",
-        now=now,
-    )
-    organizer = users.get(db, organizer_id)
-    worker_id = users.register(
-        db, username="worker", display_name="Bob 师傅", password="worker-pass", language="zh_CN", now=now
-    )
-    workers.set_taking_jobs(db, users.get(db, worker_id), taking_jobs=True, categories=["moving"], now=now)
-    jobs.post(
-        db,
-        organizer,
-        title="帮忙把沙发搬到6楼 Carry a sofa",
-        description="两个人，大约一小时。",
-        category="moving",
-        price_yuan="80",
-        window_start=now + timedelta(hours=2),
-        window_end=now + timedelta(hours=6),
-        lat=31.2310,
-        lon=121.4740,
-        address_note="5栋2单元601",
-        now=now,
-    )
-    db.conn.close()
-    yield srv
-    srv.stop()
-
-
-def log_in(page, base_url, username):
-    goto(page, base_url + "/login")  # anonymous pages speak the community's language, Chinese here
-    fill(page, "用户名", username)
-    fill(page, "密码", "organizer-pass")
-    click(page, "登录")
-    home = "附近的活" if username.endswith("zh") else "Jobs nearby"
-    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(home)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
