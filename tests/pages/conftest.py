@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from services import community, jobs, reviews, users, workers
@@ -142,6 +143,16 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
     reviews.rate(db, worker, ids["completed"], stars=4, comment="Clear instructions.", now=now)
     db.conn.close()
     return ids
+
+
+@pytest.fixture(scope="session", autouse=True)
+def full_error_details():
+    """Show the real error of a failing run in test output: .streamlit/config.toml hides error details
+    from readers (client.showErrorDetails = "none"), and AppTest honours it."""
+    before = streamlit_config.get_option("client.showErrorDetails")
+    streamlit_config.set_option("client.showErrorDetails", "full")
+    yield
+    streamlit_config.set_option("client.showErrorDetails", before)
 
 
 @pytest.fixture(scope="session")

@@ -537,7 +537,7 @@ def test_no_claim_button_for_someone_who_may_not_claim(open_page, person, job_id
     assert text("en", "action.claim") not in button_labels(at)
 
 
-def test_claim_pressed_after_someone_else_took_the_job_changes_nothing(open_page, person, db, job_ids):
+def test_claim_pressed_after_someone_else_took_the_job_tells_the_worker_it_was_taken(open_page, person, db, job_ids):
     worker = person("worker")
     at = open_page(JOB_PAGE, lang="en", user=worker, id=job_ids["open"])
     claim = button(at, text("en", "action.claim"))
@@ -551,7 +551,8 @@ def test_claim_pressed_after_someone_else_took_the_job_changes_nothing(open_page
 
     claim.click().run()
 
-    assert not at.exception
+    assert not at.exception, [e.value for e in at.exception]
+    assert errors(at) == [text("en", "error.already_taken")]
     assert jobs.get(db, job_ids["open"], worker)["worker_id"] == rival["id"]
     assert text("en", "action.claim") not in button_labels(at)
     assert text("en", "status.assigned") in " ".join(shown_texts(at))
