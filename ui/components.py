@@ -153,5 +153,5 @@ def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
             type=ACTION_STYLE.get(action, "secondary"),
             use_container_width=True,
             on_click=_perform,
-            args=(db, job["id"], action),
+            args=(db, job["id"], action, armed_key),
         )
