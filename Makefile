@@ -19,7 +19,7 @@ run: $(BIN)/streamlit
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 demo: $(BIN)/streamlit
-	$(BIN)/python -m demo.seed data/demo.db
+	$(BIN)/python -m demo.seed data/demo.db --force
 	LINBANG_DB=data/demo.db $(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(BIN)/pytest
