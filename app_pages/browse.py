@@ -69,7 +69,11 @@ with map_column:
         for j in found
     ]
     maps.jobs_layer(rows, t("browse.open_job")).add_to(m)
-    clicked = maps.show(m, "browse_map", height=460, pick=True, marker=my_point)
+    state = maps.show(m, "browse_map", height=460, returns=maps.JOB_CLICK_RETURNS, marker=my_point)
+    opened = maps.clicked_job(state, "browse_map")
+    if opened:
+        st.switch_page("app_pages/job.py", query_params={"id": opened})
+    clicked = maps.clicked_point(state)
     if clicked and clicked != st.session_state.get("browse_last_click"):
         st.session_state["browse_last_click"] = st.session_state["browse_point"] = clicked
         st.rerun()

@@ -48,8 +48,11 @@ def error_text(error: LinbangError) -> str:
 
 
 def money(fen: int) -> str:
-    """Integer fen -> '¥12.50' in the reader's locale (Decimal: no float rounding)."""
-    return numbers.format_currency(Decimal(fen) / 100, "CNY", locale=language())
+    """Integer fen -> '¥12.50', digits grouped per the reader's locale (Decimal: no float rounding).
+
+    The sign is always ¥: Babel's English name for it, CN¥, reads oddly to a community that only
+    ever uses yuan."""
+    return "¥" + numbers.format_decimal(Decimal(fen) / 100, "#,##0.00", locale=language())
 
 
 def number(value, digits: int = 1) -> str:

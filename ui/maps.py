@@ -9,6 +9,7 @@ User text reaches the map only as JSON data, and the browser puts it in the page
 import json
 import os
 import pathlib
+import re
 import shutil
 
 import folium
@@ -85,11 +86,15 @@ def _js(value) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+JOB_NUMBER = re.compile(r"#(\d+)\s*$")
+
+
 def _job_callback(open_label: str) -> str:
     """Leaflet code run in the browser for each job row [lat, lon, id, title, line].
 
-    Text is set with textContent, never parsed as HTML; the link goes to the job page of the
-    app around the map's frame.
+    Text is set with textContent, never parsed as HTML. The popup's last line ends in "#<id>":
+    streamlit-folium hands the clicked popup's text back to Python, which opens that job's page
+    (a link could not: component frames are sandboxed without top navigation).
     """
     return f"""function (row) {{
         var circle = L.circle(L.latLng(row[0], row[1]), {{
@@ -101,13 +106,7 @@ def _job_callback(open_label: str) -> str:
         var box = document.createElement("div");
         box.appendChild(line("b", row[3]));
         box.appendChild(line("div", row[4]));
-        var link = line("a", {_js(open_label)});
-        var base = window.location.href;
-        try {{ base = window.top.location.href; }} catch (e) {{}}
-        link.href = new URL("job?id=" + encodeURIComponent(row[2]), base).href;
-        link.target = "_top";
-        link.className = "linbang-open-job";
-        box.appendChild(link);
+        box.appendChild(line("div", {_js(open_label)} + " #" + row[2]));
         circle.bindPopup(box);
         circle.bindTooltip(line("span", row[3]));
         return circle;
@@ -125,8 +124,9 @@ def jobs_layer(rows: list[list], open_label: str) -> FastMarkerCluster:
     return layer
 
 
-def show(m: folium.Map, key: str, *, height: int = 420, pick: bool = False, marker=None) -> tuple | None:
-    """Render a map. With pick=True a click returns (lat, lon); panning and zooming never rerun.
+def show(m: folium.Map, key: str, *, height: int = 420, returns=(), marker=None) -> dict:
+    """Render a map and return what the person did on it, limited to `returns` (streamlit-folium's
+    returned_objects): only those rerun the page, so panning and zooming never do.
 
     `marker` (lat, lon) is drawn in a feature group passed separately, so moving it does not
     rebuild the map and lose the person's zoom.
@@ -139,11 +139,36 @@ def show(m: folium.Map, key: str, *, height: int = 420, pick: bool = False, mark
         key=key,
         height=height,
         use_container_width=True,
-        returned_objects=["last_clicked"] if pick else [],
+        returned_objects=list(returns),
         feature_group_to_add=group,
     )
-    clicked = (state or {}).get("last_clicked") if pick else None
+    return state or {}
+
+
+def clicked_point(state: dict) -> tuple[float, float] | None:
+    clicked = state.get("last_clicked")
     return (clicked["lat"], clicked["lng"]) if clicked else None
+
+
+JOB_CLICK_RETURNS = ("last_clicked", "last_object_clicked_popup", "last_object_clicked_count")
+
+
+def clicked_job(state: dict, key: str) -> int | None:
+    """The id of a job whose circle was just clicked, once per click.
+
+    The click count restarts when the map is drawn afresh (its state is dropped while another page
+    shows), so the count last acted on is forgotten whenever no job click is reported.
+    """
+    seen_key = f"{key}_opened_click"
+    popup, count = state.get("last_object_clicked_popup"), state.get("last_object_clicked_count")
+    match = JOB_NUMBER.search(popup or "")
+    if not match:
+        st.session_state.pop(seen_key, None)
+        return None
+    if st.session_state.get(seen_key) == count:
+        return None
+    st.session_state[seen_key] = count
+    return int(match[1])
 
 
 def exact_pin(m: folium.Map, lat: float, lon: float) -> None:
@@ -159,10 +184,11 @@ def point_picker(key: str, center: tuple[float, float], *, community: dict | Non
     typed, for people who cannot use the map). Returns the chosen (lat, lon) or None."""
     lat_key, lon_key, last_key = f"{key}_lat", f"{key}_lon", f"{key}_last_click"
     current = (st.session_state.get(lat_key), st.session_state.get(lon_key))
-    m = base_map(current if current[0] is not None else center, zoom)
+    m = base_map(center if current[0] is None else current, zoom)
     if community:
         community_circle(m, community)
-    clicked = show(m, f"{key}_map", pick=True, marker=current if current[0] is not None else None)
+    picked = current if current[0] is not None else None
+    clicked = clicked_point(show(m, f"{key}_map", returns=["last_clicked"], marker=picked))
     if clicked and clicked != st.session_state.get(last_key):
         st.session_state[last_key] = clicked
         st.session_state[lat_key], st.session_state[lon_key] = round(clicked[0], 6), round(clicked[1], 6)

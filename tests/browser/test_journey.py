@@ -87,7 +87,13 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     frame = map_frame(worker)
     job_shape = frame.locator("path.linbang-job")
     expect(job_shape).to_have_count(1, timeout=30_000)
-    job_shape.click()
+    job_shape.hover()
+    expect(frame.locator(".leaflet-tooltip")).to_have_text(HOSTILE)
+    # Open the popup from script: a click would also open the job page (tested elsewhere).
+    frame.locator(".leaflet-container").evaluate(
+        "() => Object.values(window.map._layers)"
+        ".filter(l => l instanceof L.Circle && l.getPopup()).forEach(l => l.openPopup())"
+    )
     popup = frame.locator(".leaflet-popup-content")
     expect(popup.locator("b")).to_have_text(HOSTILE)
     expect(popup.locator("img")).to_have_count(0)

@@ -50,3 +50,13 @@ def test_map_sits_above_the_list_on_a_phone(seeded, browser):
     job_box = page.locator('[data-testid="stMain"]').get_by_text("帮忙把沙发搬到6楼").first.bounding_box()
     assert map_box["y"] + map_box["height"] <= job_box["y"]
     assert map_box["width"] <= PHONE["width"]
+
+
+def test_clicking_a_job_on_the_map_opens_its_page(seeded, browser):
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    goto(page, seeded.url)
+    frame = map_frame(page)
+    frame.locator("path.linbang-job").click()
+    page.wait_for_url("**/job?id=1")
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("帮忙把沙发搬到6楼 Carry a sofa")
+    expect_text(page, "圆圈是大致位置")
