@@ -7,9 +7,9 @@ its own copy (SQLite's online backup) at tmp_path/linbang.db, and LINBANG_DB poi
 A person is signed in either through the real login form or, for render tests, the way
 ui/auth.py's _start_session leaves a session: the same session_state keys, issued now.
 """
+
 import pathlib
 import re
-import sqlite3
 import time
 from datetime import timedelta
 
@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from services import community, jobs, reviews, users, workers
 from services import db as database
 from services.clock import utcnow
+from tests.support import copy_database
 from ui.i18n import catalog
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -64,15 +65,6 @@ def unescape_markdown(source: str) -> str:
     return re.sub(r"\\(.)", r"\1", source)
 
 
-def copy_database(source, target) -> None:
-    src, dst = sqlite3.connect(str(source)), sqlite3.connect(str(target))
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-
-
 def job_fields(now, **overrides) -> dict:
     """Keyword arguments for jobs.post that pass every check: a job 500 m north of the centre,
     its time window open now."""
@@ -100,15 +92,31 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
     """
     now = utcnow()
     db = database.connect(path)
-    organizer = users.get(db, community.set_up(
-        db, name="Sunny Court", lat=CENTER[0], lon=CENTER[1], radius_km=3.0, language="zh_CN",
-        organizer={"username": "organizer", "display_name": "Organizer Chen", "password": PASSWORD}, now=now,
-    ))
+    organizer = users.get(
+        db,
+        community.set_up(
+            db,
+            name="Sunny Court",
+            lat=CENTER[0],
+            lon=CENTER[1],
+            radius_km=3.0,
+            language="zh_CN",
+            organizer={"username": "organizer", "display_name": "Organizer Chen", "password": PASSWORD},
+            now=now,
+        ),
+    )
     people = {"organizer": organizer}
     for username, display_name in PEOPLE.items():
         user_id = users.register(
-            db, username=username, display_name=display_name, password=PASSWORD, password_again=PASSWORD,
-            email=f"{username}@example.org", phone="+86 138 0000 0000", language="zh_CN", now=now,
+            db,
+            username=username,
+            display_name=display_name,
+            password=PASSWORD,
+            password_again=PASSWORD,
+            email=f"{username}@example.org",
+            phone="+86 138 0000 0000",
+            language="zh_CN",
+            now=now,
         )
         people[username] = users.get(db, user_id)
     for username in ("worker", "pending_worker"):
@@ -126,7 +134,10 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
 
     ids = {
         "open": post(
-            title="Fix the washing machine", category="appliance", price_yuan="45.5", price_type="hourly",
+            title="Fix the washing machine",
+            category="appliance",
+            price_yuan="45.5",
+            price_type="hourly",
             est_hours=1.5,
         ),
         "free": post(title="Water my plants", category="pets", price_yuan="0"),
@@ -134,7 +145,10 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
         "done": drive(post(title="Move boxes"), ("claim", worker), ("start", worker), ("finish", worker)),
         "completed": drive(
             post(title="Assemble a wardrobe", category="furniture"),
-            ("claim", worker), ("start", worker), ("finish", worker), ("confirm", poster),
+            ("claim", worker),
+            ("start", worker),
+            ("finish", worker),
+            ("confirm", poster),
         ),
         "cancelled": drive(post(title="Walk the dog", category="pets"), ("cancel", poster)),
     }

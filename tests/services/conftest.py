@@ -7,13 +7,13 @@ tmp_path (SQLite's online backup, so the copy is consistent whatever the WAL hol
 services.db.connect. No two tests share a database file.
 """
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services import community, jobs, users, workers
 from services import db as database
+from tests.support import copy_database
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 CENTER = (31.2304, 121.4737)
@@ -99,15 +99,6 @@ def make_verified_worker(db, organizer: dict, username: str) -> dict:
     workers.set_taking_jobs(db, user, taking_jobs=True, categories=["moving", "parcel"], now=NOW)
     workers.set_verification(db, organizer, user["id"], "verified", NOW)
     return users.get(db, user["id"])
-
-
-def copy_database(source, target) -> None:
-    src, dst = sqlite3.connect(str(source)), sqlite3.connect(str(target))
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 @pytest.fixture(scope="session")
