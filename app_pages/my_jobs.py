@@ -13,7 +13,9 @@ kinds = categories.by_slug(db)
 lists = jobs.mine(db, user)
 
 st.title(t("my_jobs.title"))
-for tab, key in zip(st.tabs([t("my_jobs.posted"), t("my_jobs.working")]), ("posted", "working"), strict=True):
+KINDS = ("posted", "working")
+tabs = st.tabs([f"{t(f'my_jobs.{key}')} ({len(lists[key])})" for key in KINDS])
+for tab, key in zip(tabs, KINDS, strict=True):
     with tab:
         if not lists[key]:
             st.info(t(f"my_jobs.none_{key}"), icon="🌱")

@@ -171,6 +171,7 @@ DYNAMIC_KEYS = {
     "worker.state_{}": VERIFICATION_STATES,
     "post.price_{}": module_constant(ROOT / "app_pages" / "post_job.py", "PRICE_KINDS"),
     "my_jobs.none_{}": ("posted", "working"),
+    "my_jobs.{}": ("posted", "working"),
     "profile.review_as_{}": ("poster", "worker"),  # reviews.author_role
 }
 
