@@ -20,5 +20,5 @@ for tab, key in zip(tabs, KINDS, strict=True):
         if not lists[key]:
             st.info(t(f"my_jobs.none_{key}"), icon="🌱")
         for job in lists[key]:
-            job_card(job, kinds, show_status=True)
-            job_actions(db, job, user, key=f"my_{key}")
+            with job_card(job, kinds, show_status=True):
+                job_actions(db, job, user, key=f"my_{key}")

@@ -95,9 +95,12 @@ def rating_line(db, user_id: int) -> str:
     return stars_text(summary["average"], summary["count"])
 
 
-def job_card(job: dict, categories: dict, *, show_status: bool = False, distance_km=None) -> None:
-    """One job in a list: its title links to the job page; the rest is plain escaped text."""
-    with st.container(border=True):
+def job_card(job: dict, categories: dict, *, show_status: bool = False, distance_km=None):
+    """One job in a list: its title links to the job page; the rest is plain escaped text.
+
+    Returns the card's container, so a caller can add to it (buttons, say)."""
+    card = st.container(border=True)
+    with card:
         st.page_link(JOB_PAGE, label=md(job["title"]), query_params={"id": job["id"]}, icon="📌")
         category = categories.get(job["category"])
         parts = [
@@ -110,6 +113,7 @@ def job_card(job: dict, categories: dict, *, show_status: bool = False, distance
         if show_status:
             parts.insert(0, status_text(job["status"]))
         st.caption(md(" · ".join(p for p in parts if p)))
+    return card
 
 
 ACTION_STYLE = {"claim": "primary", "finish": "primary", "confirm": "primary", "start": "primary"}
