@@ -11,6 +11,11 @@ from ui.i18n import category_name, t
 PAGE_SIZE = 20
 SORTS = ("nearest", "newest", "price_low", "price_high")
 
+
+def label_key(job: dict) -> tuple:
+    return job["category"], job["price_fen"], job["price_type"], job["est_minutes"]
+
+
 db = get_db()
 place = community.get(db)
 kinds = categories.by_slug(db)
@@ -58,15 +63,13 @@ map_column, list_column = st.columns([3, 2], gap="medium")
 with map_column:
     m = maps.base_map(my_point, 14)
     maps.community_circle(m, place)
+    # Thousands of jobs share a few hundred (category, price) combinations: format each once.
+    labels = {}
+    for job in found:
+        if label_key(job) not in labels:
+            labels[label_key(job)] = f"{category_name(kinds[job['category']])} · {price_text(job)}"
     rows = [
-        [
-            j["public_lat"],
-            j["public_lon"],
-            j["id"],
-            j["title"],
-            f"{category_name(kinds[j['category']])} · {price_text(j)}",
-        ]
-        for j in found
+        [round(j["public_lat"], 5), round(j["public_lon"], 5), j["id"], j["title"], labels[label_key(j)]] for j in found
     ]
     maps.jobs_layer(rows, t("browse.open_job")).add_to(m)
     state = maps.show(m, "browse_map", height=460, returns=maps.JOB_CLICK_RETURNS, marker=my_point)

@@ -1,7 +1,8 @@
 """Sign-in state for a Streamlit session, on top of streamlit-authenticator's re-login cookie.
 
-The library writes and reads the cookie (an HS256 JWT {username, exp_date}); services.users decides
-whether it still stands for a valid session: the account exists and is not blocked, and the cookie
+The library's cookie manager writes and deletes the cookie (an HS256 JWT {username, exp_date}, the
+library's own format); we read it from the request's cookies, and services.users decides whether it
+still stands for a valid session: the account exists and is not blocked, and the cookie
 was issued after the user's last logout. Login and registration forms are our own so that every
 check (lock-out, dummy bcrypt, one generic message) happens in services.users.
 """
@@ -10,7 +11,10 @@ import hashlib
 import os
 import pathlib
 import secrets
+import time
+from datetime import datetime, timedelta
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 
@@ -22,7 +26,8 @@ from .i18n import set_language
 COOKIE_NAME = "linbang_auth"
 COOKIE_EXPIRY_DAYS = 14.0
 SECRET_FILE = pathlib.Path(__file__).resolve().parent.parent / "data" / "secret.key"
-SESSION_KEYS = ("user_id", "issued_at", "username", "name", "authentication_status")
+SESSION_KEYS = ("user_id", "issued_at", "username", "name")
+COOKIE_ACTION = "_cookie_action"  # ("set", token, expires) after login, ("delete",) after logout
 
 
 @st.cache_resource
@@ -40,13 +45,6 @@ def cookie_key() -> str:
     return SECRET_FILE.read_text().strip()
 
 
-def _cookies():
-    """The library's cookie controller, built on every run: its cookie components render each run."""
-    # Empty credentials: the library never sees a password hash and never signs anyone in itself.
-    authenticator = stauth.Authenticate({"usernames": {}}, COOKIE_NAME, cookie_key(), COOKIE_EXPIRY_DAYS)
-    return authenticator.cookie_controller
-
-
 def client_id() -> str:
     """Who is knocking, for per-client lock-out: address plus browser, hashed."""
     ip = st.context.ip_address or "local"
@@ -61,31 +59,26 @@ def _start_session(user: dict, issued_at: float) -> None:
         issued_at=issued_at,
         username=user["username"],
         name=user["display_name"],
-        authentication_status=True,
-        logout=False,
     )
 
 
 def _end_session() -> None:
-    """Forget the user; `logout` (the library's flag) stops it reading the cookie and makes us delete it."""
     for key in SESSION_KEYS:
         st.session_state.pop(key, None)
-    st.session_state["logout"] = True
 
 
 def current_user(db) -> dict | None:
     """The signed-in user for this run, or None. Call once per run, before navigation.
 
     Restores a session from the re-login cookie when there is none, and ends one whose user was
-    blocked or logged out elsewhere. The cookie write (or delete after logout) is rendered on every
-    run rather than once, because a cookie component only acts once its frame has loaded.
+    blocked or logged out elsewhere. A cookie component renders only in a session that signed in or
+    out: each one posts a value when it mounts, which costs a rerun, so a restored session renders
+    none; and it gets the same arguments on every run, so it mounts once.
     """
-    cookies = _cookies()
-    user = _session_user(db) if "user_id" in st.session_state else _cookie_user(db, cookies)
-    if user:
-        cookies.set_cookie()
-    elif st.session_state.get("logout"):
-        cookies.delete_cookie()
+    user = _session_user(db) if "user_id" in st.session_state else _cookie_user(db)
+    action = st.session_state.get(COOKIE_ACTION)
+    if action:
+        _render_cookie_action(action)
     return user
 
 
@@ -96,27 +89,42 @@ def _session_user(db) -> dict | None:
     return user
 
 
-def _cookie_user(db, cookies) -> dict | None:
-    token = cookies.get_cookie()
+def _cookie_user(db) -> dict | None:
+    """The user the re-login cookie sent with this session's connection names, if still valid."""
+    token = st.context.cookies.get(COOKIE_NAME)
     if not token:
         return None
-    issued_at = token["exp_date"] - COOKIE_EXPIRY_DAYS * 86400
-    user = users.session_user(db, token["username"], issued_at)
-    if user is None:
-        _end_session()
+    try:
+        claims = jwt.decode(token, cookie_key(), algorithms=["HS256"])
+    except jwt.InvalidTokenError:
         return None
-    _start_session(user, issued_at)
+    if not isinstance(claims.get("exp_date"), (int, float)) or claims["exp_date"] <= time.time():
+        return None
+    issued_at = claims["exp_date"] - COOKIE_EXPIRY_DAYS * 86400
+    user = users.session_user(db, str(claims.get("username", "")), issued_at)
+    if user:
+        _start_session(user, issued_at)
     return user
 
 
-def log_in(db, username: str, password: str) -> dict:
-    """Check the password (services raise AuthFailed/LockedOut) and start a session.
+def _render_cookie_action(action: tuple) -> None:
+    """Write or delete the cookie through streamlit-authenticator's cookie manager."""
+    controller = stauth.Authenticate({"usernames": {}}, COOKIE_NAME, cookie_key(), COOKIE_EXPIRY_DAYS).cookie_controller
+    if action[0] == "set":
+        controller.cookie_model.cookie_manager.set(COOKIE_NAME, action[1], expires_at=action[2])
+    else:
+        controller.delete_cookie()
 
-    The cookie is written by current_user() on the next run.
-    """
+
+def log_in(db, username: str, password: str) -> dict:
+    """Check the password (services raise AuthFailed/LockedOut), start a session and have the
+    re-login cookie written: the library's token format, {username, exp_date} signed HS256."""
     now = utcnow()
     user = users.authenticate(db, username, password, client=client_id(), now=now)
     _start_session(user, now.timestamp())
+    expires = datetime.now() + timedelta(days=COOKIE_EXPIRY_DAYS)  # naive local time, as the library's
+    token = jwt.encode({"username": user["username"], "exp_date": expires.timestamp()}, cookie_key(), "HS256")
+    st.session_state[COOKIE_ACTION] = ("set", token, expires)
     return user
 
 
@@ -124,3 +132,4 @@ def log_out(db, user: dict) -> None:
     """End this session and invalidate every cookie issued so far, wherever it was copied to."""
     users.log_out_everywhere(db, user["id"], utcnow())
     _end_session()
+    st.session_state[COOKIE_ACTION] = ("delete",)

@@ -141,6 +141,7 @@ def show(m: folium.Map, key: str, *, height: int = 420, returns=(), marker=None)
         use_container_width=True,
         returned_objects=list(returns),
         feature_group_to_add=group,
+        render=False,  # st_folium renders the map itself anyway; the default renders it twice
     )
     return state or {}
 

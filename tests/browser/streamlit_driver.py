@@ -115,6 +115,7 @@ def register(page: Page, base_url: str, *, username: str, name: str, password: s
     if wants_work:
         page.get_by_text("我也想接活", exact=False).click()
     click(page, "注册")
+    auth_cookie(page.context)
 
 
 def free_port() -> int:
@@ -204,3 +205,18 @@ def log_in(page: Page, base_url: str, username: str, password: str = "organizer-
     fill(page, "密码", password)
     click(page, "登录")
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(re.compile("附近的活|Jobs nearby"))
+    auth_cookie(page.context)
+
+
+AUTH_COOKIE = "linbang_auth"
+
+
+def auth_cookie(context) -> dict:
+    """The re-login cookie, once the browser has stored it: a component writes it just after
+    sign-in, and only then does opening another URL keep the person signed in."""
+    for _ in range(150):
+        found = [c for c in context.cookies() if c["name"] == AUTH_COOKIE]
+        if found:
+            return found[0]
+        context.pages[0].wait_for_timeout(200)
+    raise AssertionError("no auth cookie was set")

@@ -2,19 +2,7 @@
 cookie after logout, or press "claim" at the same moment as someone else."""
 
 from playwright.sync_api import expect
-from streamlit_driver import click, expect_text, goto, log_in, wait_idle
-
-COOKIE = "linbang_auth"
-
-
-def auth_cookie(context):
-    """The re-login cookie, once the browser has stored it (a component writes it after login)."""
-    for _ in range(100):
-        found = [c for c in context.cookies() if c["name"] == COOKIE]
-        if found:
-            return found[0]
-        context.pages[0].wait_for_timeout(200)
-    raise AssertionError("no auth cookie was set")
+from streamlit_driver import auth_cookie, click, expect_text, goto, log_in, wait_idle
 
 
 def signed_in_as(page, name: str) -> bool:
