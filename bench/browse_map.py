@@ -49,12 +49,8 @@ from services import community, jobs, users  # noqa: E402
 from services import db as database  # noqa: E402
 from services.clock import utcnow  # noqa: E402
 
-try:  # the browser tests' driver: a real `streamlit run` (Server), the Chromium to launch, the map frame
-    from tests.browser.streamlit_driver import CHROMIUM, CHROMIUM_ARGS, DESKTOP, MAP_FRAME, Server
-except ImportError:  # its earlier home, conftest.py + helpers.py
-    from tests.browser.helpers import MAP_FRAME
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Server
+# the browser tests' driver: a real `streamlit run` (Server), the Chromium to launch, the map frame
+from tests.browser.streamlit_driver import CHROMIUM, CHROMIUM_ARGS, DESKTOP, MAP_FRAME, Server  # noqa: E402
 
 CENTER = (31.2304, 121.4737)
 COMMUNITY_RADIUS_KM = 3.0
