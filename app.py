@@ -64,6 +64,7 @@ else:
     ]
     if user["role"] == "organizer":
         menu.append(page("app_pages/organizer_workers.py", "nav.organizer_workers", "🛡️"))
+        menu.append(page("app_pages/organizer_users.py", "nav.organizer_users", "👥"))
 current = st.navigation([*menu, job_page, profile_page], position="hidden")
 follow_goto()
 

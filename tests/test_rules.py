@@ -2,6 +2,7 @@
 
 Everything is read with ast and babel, never with regular expressions over code.
 """
+
 import ast
 import pathlib
 import string
@@ -151,7 +152,9 @@ def recorded_event_actions() -> set[str]:
     literal = {
         node.args[position].value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_record"
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_record"
         and isinstance(node.args[position], ast.Constant)
     }
     assert literal, "jobs.post records its event with a literal action"
@@ -168,6 +171,7 @@ DYNAMIC_KEYS = {
     "mode.{}": jobs.MODES,
     "browse.sort_{}": module_constant(ROOT / "app_pages" / "browse.py", "SORTS"),
     "worker.status_{}": VERIFICATION_STATES,
+    "role.{}": ("resident", "organizer"),
     "worker.state_{}": VERIFICATION_STATES,
     "post.price_{}": module_constant(ROOT / "app_pages" / "post_job.py", "PRICE_KINDS"),
     "my_jobs.none_{}": ("posted", "working"),
@@ -182,11 +186,9 @@ def test_confirm_first_actions_are_actions_a_person_takes():
 
 
 def key_pattern(node: ast.expr) -> str | None:
-    """"status.{}" for f"status.{s}" or "status." + s; None for anything else that is not a literal."""
+    """ "status.{}" for f"status.{s}" or "status." + s; None for anything else that is not a literal."""
     if isinstance(node, ast.JoinedStr):
-        return "".join(
-            part.value if isinstance(part, ast.Constant) else "{}" for part in node.values
-        )
+        return "".join(part.value if isinstance(part, ast.Constant) else "{}" for part in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant):
         return node.left.value + "{}"
     return None
@@ -241,7 +243,9 @@ def ui_key_uses() -> tuple[list, list, list]:
             if is_t_call(node):
                 key_node, names = node.args[0], keyword_names(node)
             elif (
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forwarding
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in forwarding
                 and len(node.args) > forwarding[node.func.id]
             ):
                 key_node, names = node.args[forwarding[node.func.id]], set()  # a forwarder calls t(key) bare
@@ -302,7 +306,8 @@ def test_ui_passes_exactly_the_placeholders_each_text_needs():
     ]
     wrong += [
         (where, pattern.format(value), sorted(names), sorted(needed(pattern.format(value))))
-        for where, pattern, names in DYNAMIC_USES if names is not None and pattern in DYNAMIC_KEYS
+        for where, pattern, names in DYNAMIC_USES
+        if names is not None and pattern in DYNAMIC_KEYS
         for value in DYNAMIC_KEYS[pattern]
         if pattern.format(value) in KEYS and names != needed(pattern.format(value))
     ]
@@ -395,7 +400,8 @@ def test_raw_html_is_only_ever_a_constant_string():
     calls = list(raw_html_calls())
     assert calls, "app.py's constant CSS should be found: the scan is broken"
     wrong = [
-        where for where, call in calls
+        where
+        for where, call in calls
         if not (call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str))
     ]
     assert wrong == []

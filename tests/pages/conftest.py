@@ -49,6 +49,7 @@ PAGE_TITLES = {
     "app_pages/worker.py": "worker.title",
     "app_pages/account.py": "account.title",
     "app_pages/organizer_workers.py": "organizer.workers_title",
+    "app_pages/organizer_users.py": "organizer.users_title",
 }
 JOB_PAGE = "app_pages/job.py"
 PROFILE_PAGE = "app_pages/profile.py"

@@ -3,7 +3,9 @@
 Map components (st_folium) and the cookie manager render as unknown elements here; what a map click
 does is covered by the services it calls.
 """
+
 import re
+import time
 
 import pytest
 
@@ -28,17 +30,24 @@ from ui.safe import md
 
 BROWSE, LOGIN, REGISTER = "app_pages/browse.py", "app_pages/login.py", "app_pages/register.py"
 ORGANIZER_WORKERS = "app_pages/organizer_workers.py"
+ORGANIZER_USERS = "app_pages/organizer_users.py"
 SIGNED_IN_MENU = ["app_pages/post_job.py", "app_pages/my_jobs.py", "app_pages/worker.py", "app_pages/account.py"]
 MENUS = {  # role -> the pages of its sidebar menu, in order (job and profile pages are reached by links)
     "anonymous": [BROWSE, LOGIN, REGISTER],
     "resident": [BROWSE, *SIGNED_IN_MENU],
     "verified_worker": [BROWSE, *SIGNED_IN_MENU],
-    "organizer": [BROWSE, *SIGNED_IN_MENU, ORGANIZER_WORKERS],
+    "organizer": [BROWSE, *SIGNED_IN_MENU, ORGANIZER_WORKERS, ORGANIZER_USERS],
 }
 NAV_KEYS = {
-    BROWSE: "nav.browse", LOGIN: "nav.login", REGISTER: "nav.register", "app_pages/post_job.py": "nav.post",
-    "app_pages/my_jobs.py": "nav.my_jobs", "app_pages/worker.py": "nav.worker", "app_pages/account.py": "nav.account",
+    BROWSE: "nav.browse",
+    LOGIN: "nav.login",
+    REGISTER: "nav.register",
+    "app_pages/post_job.py": "nav.post",
+    "app_pages/my_jobs.py": "nav.my_jobs",
+    "app_pages/worker.py": "nav.worker",
+    "app_pages/account.py": "nav.account",
     ORGANIZER_WORKERS: "nav.organizer_workers",
+    ORGANIZER_USERS: "nav.organizer_users",
 }
 HOSTILE = "<img src=x onerror=alert(1)> ${alert(2)} ` \\"
 UNESCAPED_TAG = re.compile(r"(?<!\\)<img")
@@ -146,9 +155,7 @@ def test_setup_form_in_english_stores_english_as_the_community_language(fresh_ap
     ],
     ids=["mismatched_passwords", "missing_centre", "blank_name", "bad_username", "short_password"],
 )
-def test_setup_form_with_a_bad_field_shows_the_error_and_writes_nothing(
-    fresh_app, fresh_db, change, error_key, params
-):
+def test_setup_form_with_a_bad_field_shows_the_error_and_writes_nothing(fresh_app, fresh_db, change, error_key, params):
     at = fresh_app
     fill_setup(at, **change)
     button(at, text("zh_CN", "setup.submit")).click().run()
@@ -164,15 +171,13 @@ def test_setup_form_with_a_bad_field_shows_the_error_and_writes_nothing(
 # --- every page, every role, both languages -----------------------------------------------------
 
 RENDER_CASES = [
-    (role, page, lang)
-    for role, menu in MENUS.items()
-    for page in [*menu, JOB_PAGE, PROFILE_PAGE]
-    for lang in LANGS
+    (role, page, lang) for role, menu in MENUS.items() for page in [*menu, JOB_PAGE, PROFILE_PAGE] for lang in LANGS
 ]
 
 
 @pytest.mark.parametrize(
-    ("role", "page", "lang"), RENDER_CASES,
+    ("role", "page", "lang"),
+    RENDER_CASES,
     ids=[f"{role}-{page.split('/')[1][:-3]}-{lang}" for role, page, lang in RENDER_CASES],
 )
 def test_page_renders_translated_for_role(open_page, role_user, person, job_ids, role, page, lang):
@@ -274,9 +279,10 @@ def test_organizer_verifies_a_pending_worker_on_the_workers_page(open_page, pers
     pending = person("pending_worker")
     button(at, text("en", "organizer.verify")).click().run()  # only the pending worker is unverified
     assert not at.exception
-    assert db.execute(
-        "SELECT verification FROM worker_profiles WHERE user_id = ?", [pending["id"]]
-    ).fetchone()[0] == "verified"
+    assert (
+        db.execute("SELECT verification FROM worker_profiles WHERE user_id = ?", [pending["id"]]).fetchone()[0]
+        == "verified"
+    )
 
 
 def test_changing_the_language_in_the_sidebar_retranslates_and_remembers_it(open_page, person, db):
@@ -402,9 +408,7 @@ def log_in_through_form(at, lang: str, username: str, password: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_registering_through_the_form_creates_the_account_and_signs_in_then_login_works(
-    open_page, db, lang
-):
+def test_registering_through_the_form_creates_the_account_and_signs_in_then_login_works(open_page, db, lang):
     at = open_page(REGISTER, lang=lang)
     register_through_form(at, lang, "neighbour")
 
@@ -439,7 +443,8 @@ def test_registering_a_taken_username_shows_the_error_and_signs_nobody_in(open_p
 
 
 @pytest.mark.parametrize(
-    ("username", "password"), [("poster", "wrong password 1"), ("nobody_here", PASSWORD)],
+    ("username", "password"),
+    [("poster", "wrong password 1"), ("nobody_here", PASSWORD)],
     ids=["wrong_password", "unknown_user"],
 )
 def test_failed_login_shows_one_generic_error_and_signs_nobody_in(open_page, username, password):
@@ -542,9 +547,17 @@ def test_claim_pressed_after_someone_else_took_the_job_tells_the_worker_it_was_t
     at = open_page(JOB_PAGE, lang="en", user=worker, id=job_ids["open"])
     claim = button(at, text("en", "action.claim"))
     # Someone else gets it between the page showing the button and the click.
-    rival = users.get(db, users.register(
-        db, username="rival", display_name="Rival Sun", password=PASSWORD, language="en", now=utcnow(),
-    ))
+    rival = users.get(
+        db,
+        users.register(
+            db,
+            username="rival",
+            display_name="Rival Sun",
+            password=PASSWORD,
+            language="en",
+            now=utcnow(),
+        ),
+    )
     workers.set_taking_jobs(db, rival, taking_jobs=True, categories=["moving"], now=utcnow())
     workers.set_verification(db, person("organizer"), rival["id"], "verified", utcnow())
     jobs.act(db, job_ids["open"], "claim", rival, now=utcnow())
@@ -556,3 +569,17 @@ def test_claim_pressed_after_someone_else_took_the_job_tells_the_worker_it_was_t
     assert jobs.get(db, job_ids["open"], worker)["worker_id"] == rival["id"]
     assert text("en", "action.claim") not in button_labels(at)
     assert text("en", "status.assigned") in " ".join(shown_texts(at))
+
+
+def test_organizer_blocks_an_account_which_can_then_no_longer_sign_in(open_page, role_user, db_path):
+    organizer = role_user("organizer")
+    at = open_page(ORGANIZER_USERS, user=organizer)
+    assert not [b for b in at.button if b.key == f"block_{organizer['id']}"], "an organizer cannot block themselves"
+    first_other = next(b for b in at.button if b.key and b.key.startswith("block_"))
+    first_other.click().run()
+
+    assert not at.exception
+    db = database.connect(db_path)
+    blocked = [u for u in users.list_users(db, organizer) if u["blocked_at"]]
+    assert [u["id"] for u in blocked] == [int(first_other.key.removeprefix("block_"))]
+    assert users.session_user(db, blocked[0]["username"], time.time()) is None

@@ -1,0 +1,35 @@
+"""Organizer: everyone with an account; block (and unblock) an account, which also ends its sessions."""
+
+import streamlit as st
+
+from services import users
+from services.clock import utcnow
+from ui.components import PROFILE_PAGE, attempt
+from ui.db import get_db
+from ui.i18n import t
+from ui.safe import md
+
+db = get_db()
+user = st.session_state["user"]
+
+st.title(t("organizer.users_title"))
+st.caption(t("organizer.users_help"))
+for person in users.list_users(db, user):
+    with st.container(border=True):
+        st.page_link(
+            PROFILE_PAGE,
+            label=md(f"{person['display_name']} (@{person['username']})"),
+            query_params={"id": person["id"]},
+        )
+        blocked = bool(person["blocked_at"])
+        st.caption(t(f"role.{person['role']}") + (" · " + t("organizer.is_blocked") if blocked else ""))
+        if person["id"] != user["id"] and st.button(
+            t("organizer.unblock" if blocked else "organizer.block"),
+            key=f"block_{person['id']}",
+            use_container_width=True,
+        ):
+            if attempt(
+                lambda p=person, b=blocked: users.set_blocked(db, user, p["id"], not b, utcnow()),
+                success=t("organizer.unblocked" if blocked else "organizer.blocked"),
+            ):
+                st.rerun()
