@@ -33,8 +33,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("server"))
-    yield srv
-    srv.stop()
+    try:
+        yield srv
+    finally:
+        srv.stop()
 
 
 @pytest.fixture(scope="session")
@@ -52,48 +54,50 @@ def seeded(tmp_path_factory):
     """A server whose database holds a community, an organizer per language (password
     organizer-pass), two verified workers worker_a and worker_b (worker-pass) and one open job."""
     srv = Server(tmp_path_factory.mktemp("look"))
-    db = database.connect(srv.db_path)
-    now = utcnow()
-    organizer_id = community.set_up(
-        db,
-        name="阳光花园 Sunny Garden",
-        lat=31.2304,
-        lon=121.4737,
-        radius_km=5,
-        language="zh_CN",
-        organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
-        now=now,
-    )
-    users.register(
-        db,
-        username="org_en",
-        display_name="Olivia",
-        password="organizer-pass",
-        language="en",
-        role="organizer",
-        now=now,
-    )
-    organizer = users.get(db, organizer_id)
-    for username, name in (("worker_a", "Bob 师傅"), ("worker_b", "Carol 阿姨")):
-        worker_id = users.register(
-            db, username=username, display_name=name, password="worker-pass", language="zh_CN", now=now
+    try:
+        db = database.connect(srv.db_path)
+        now = utcnow()
+        organizer_id = community.set_up(
+            db,
+            name="阳光花园 Sunny Garden",
+            lat=31.2304,
+            lon=121.4737,
+            radius_km=5,
+            language="zh_CN",
+            organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
+            now=now,
         )
-        workers.set_taking_jobs(db, users.get(db, worker_id), taking_jobs=True, categories=["moving"], now=now)
-        workers.set_verification(db, organizer, worker_id, "verified", now)
-    jobs.post(
-        db,
-        organizer,
-        title="帮忙把沙发搬到6楼 Carry a sofa",
-        description="两个人，大约一小时。",
-        category="moving",
-        price_yuan="80",
-        window_start=now + timedelta(hours=2),
-        window_end=now + timedelta(hours=6),
-        lat=31.2310,
-        lon=121.4740,
-        address_note="5栋2单元601",
-        now=now,
-    )
-    db.conn.close()
-    yield srv
-    srv.stop()
+        users.register(
+            db,
+            username="org_en",
+            display_name="Olivia",
+            password="organizer-pass",
+            language="en",
+            role="organizer",
+            now=now,
+        )
+        organizer = users.get(db, organizer_id)
+        for username, name in (("worker_a", "Bob 师傅"), ("worker_b", "Carol 阿姨")):
+            worker_id = users.register(
+                db, username=username, display_name=name, password="worker-pass", language="zh_CN", now=now
+            )
+            workers.set_taking_jobs(db, users.get(db, worker_id), taking_jobs=True, categories=["moving"], now=now)
+            workers.set_verification(db, organizer, worker_id, "verified", now)
+        jobs.post(
+            db,
+            organizer,
+            title="帮忙把沙发搬到6楼 Carry a sofa",
+            description="两个人，大约一小时。",
+            category="moving",
+            price_yuan="80",
+            window_start=now + timedelta(hours=2),
+            window_end=now + timedelta(hours=6),
+            lat=31.2310,
+            lon=121.4740,
+            address_note="5栋2单元601",
+            now=now,
+        )
+        db.conn.close()
+        yield srv
+    finally:
+        srv.stop()

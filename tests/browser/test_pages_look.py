@@ -17,7 +17,17 @@ from streamlit_driver import (
     text_of,
 )
 
-PAGES = ["", "post_job", "my_jobs", "worker", "account", "organizer_workers", "organizer_users", "job?id=1", "profile?id=2"]
+PAGES = [
+    "",
+    "post_job",
+    "my_jobs",
+    "worker",
+    "account",
+    "organizer_workers",
+    "organizer_users",
+    "job?id=1",
+    "profile?id=2",
+]
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 with open(ROOT / "locales" / "en.po", "rb") as catalog:
     KEYS = {message.id for message in read_po(catalog) if message.id}
