@@ -45,17 +45,16 @@ from datetime import timedelta
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services import community, jobs, users  # noqa: E402
+from bench.common import CENTER, PASSWORD, community_with_poster, person  # noqa: E402
 from services import db as database  # noqa: E402
+from services import geo, jobs, users  # noqa: E402
 from services.clock import utcnow  # noqa: E402
 
 # the browser tests' driver: a real `streamlit run` (Server), the Chromium to launch, the map frame
 from tests.browser.streamlit_driver import CHROMIUM, CHROMIUM_ARGS, DESKTOP, MAP_FRAME, Server  # noqa: E402
 
-CENTER = (31.2304, 121.4737)
 COMMUNITY_RADIUS_KM = 3.0
 SPREAD_KM = 2.5  # jobs lie uniformly in a disc of this radius around the centre
-PASSWORD = "bench passphrase"
 RESIDENT = "resident"
 CATEGORIES = ("moving", "parcel", "pets", "furniture", "cleaning", "computer", "errands", "other")
 TITLES = (
@@ -81,30 +80,10 @@ def fill(path: pathlib.Path, count: int) -> None:
     now = utcnow()
     db = database.connect(path)
     try:
-        community.set_up(
-            db,
-            name="Bench Gardens",
-            lat=CENTER[0],
-            lon=CENTER[1],
-            radius_km=COMMUNITY_RADIUS_KM,
-            language="en",
-            now=now,
-            organizer={"username": "organizer", "display_name": "Organizer", "password": PASSWORD},
-        )
-        poster = users.get(
-            db,
-            users.register(
-                db,
-                username="poster",
-                display_name="Poster",
-                password=PASSWORD,
-                language="en",
-                now=now,
-            ),
-        )
-        users.register(db, username=RESIDENT, display_name="Resident", password=PASSWORD, language="en", now=now)
+        _, poster = community_with_poster(db, name="Bench Gardens", radius_km=COMMUNITY_RADIUS_KM, now=now)
+        person(db, RESIDENT, "Resident", now)
         rng = random.Random(5000)
-        km_per_degree = math.radians(1) * 6371.0088
+        km_per_degree = math.radians(1) * geo.EARTH_RADIUS_KM
         for i in range(count):
             distance, bearing = SPREAD_KM * math.sqrt(rng.random()), rng.uniform(0, 2 * math.pi)
             lat = CENTER[0] + distance * math.cos(bearing) / km_per_degree

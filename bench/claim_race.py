@@ -18,12 +18,11 @@ from datetime import UTC, datetime, timedelta
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from services import community, jobs, users, workers
+from bench.common import CENTER, community_with_poster, person  # noqa: E402
 from services import db as database
+from services import jobs, users, workers
 from services.errors import AlreadyTaken
 
-CENTER = (31.2304, 121.4737)
-PASSWORD = "bench passphrase"
 BARRIER_TIMEOUT_S = 60
 
 
@@ -31,43 +30,10 @@ def set_up(path: pathlib.Path, processes: int, job_count: int, now: datetime) ->
     """A community, a poster, `processes` verified workers and `job_count` open jobs. Returns (workers, jobs)."""
     db = database.connect(path)
     try:
-        organizer = users.get(
-            db,
-            community.set_up(
-                db,
-                name="Bench Court",
-                lat=CENTER[0],
-                lon=CENTER[1],
-                radius_km=3,
-                language="en",
-                now=now,
-                organizer={"username": "organizer", "display_name": "Organizer", "password": PASSWORD},
-            ),
-        )
-        poster = users.get(
-            db,
-            users.register(
-                db,
-                username="poster",
-                display_name="Poster",
-                password=PASSWORD,
-                language="en",
-                now=now,
-            ),
-        )
+        organizer, poster = community_with_poster(db, name="Bench Court", radius_km=3, now=now)
         worker_ids = []
         for i in range(processes):
-            worker = users.get(
-                db,
-                users.register(
-                    db,
-                    username=f"worker{i}",
-                    display_name=f"Worker {i}",
-                    password=PASSWORD,
-                    language="en",
-                    now=now,
-                ),
-            )
+            worker = person(db, f"worker{i}", f"Worker {i}", now)
             workers.set_taking_jobs(db, worker, taking_jobs=True, categories=["parcel"], now=now)
             workers.set_verification(db, organizer, worker["id"], "verified", now)
             worker_ids.append(worker["id"])
