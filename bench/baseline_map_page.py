@@ -11,6 +11,7 @@ runs this page through a symlink in a temporary folder that also holds a `static
 static/ (nothing is written into the repository). Run by hand from the repo root the same way, e.g.
     d=$(mktemp -d); ln -s $PWD/bench/baseline_map_page.py $PWD/static $d/
     LINBANG_DB=/path/to/bench.db .venv/bin/streamlit run $d/baseline_map_page.py
+With ?limit=N in the URL it draws only the N nearest jobs (the bench's floor: a map page's fixed cost).
 """
 
 import html
@@ -38,6 +39,8 @@ place = community.get(db)
 kinds = categories.by_slug(db)
 centre = (place["lat"], place["lon"])
 found = jobs.list_open(db, near=centre, max_km=20.0, sort="nearest")  # the browse page's defaults
+if "limit" in st.query_params:  # ?limit=10: the same page with a handful of jobs, browse_map.py's floor
+    found = found[: int(st.query_params["limit"])]
 
 st.title("Baseline: one CircleMarker + Popup per job")
 m = folium.Map(location=centre, zoom_start=14, tiles=None, control_scale=True)

@@ -22,8 +22,14 @@ issued_at in session_state, as ui/auth._start_session leaves them), so it runs n
 check, the clock and the whole browse page; for the baseline it is the whole baseline page. Alternating
 runs, median of --runs.
 
+Floor (floor_s, floor_ratio): the baseline page with ?limit=10, i.e. the same Streamlit page and
+st_folium map drawing 10 jobs, timed the same way in the same alternation. It is what any page with an
+st_folium map costs on this machine before a single job matters, so floor_ratio = floor_s / baseline_s
+is the lowest `ratio` any browse page could reach here.
+
 Prints one line:
     jobs=N baseline_s=X linbang_s=Y ratio=Y/X baseline_script_s=A script_s=B script_ratio=B/A
+    floor_s=F floor_ratio=F/X
 Progress goes to stderr. Issue targets: ratio <= 0.15, script_ratio <= 0.05 (reported, not enforced).
 
     .venv/bin/python bench/browse_map.py [--jobs 5000] [--runs 3]
@@ -229,8 +235,11 @@ def time_map(browser, url: str, cookies: list[dict] | None = None, signed_in: st
         context.close()
 
 
-def browser_times(tmp: pathlib.Path, runs: int) -> tuple[float, float]:
-    """Median seconds to the first cluster of (baseline, linbang), alternating runs on two servers."""
+FLOOR_JOBS = 10
+
+
+def browser_times(tmp: pathlib.Path, runs: int) -> dict[str, float]:
+    """Median seconds to the first cluster of the baseline, linbang and floor pages, alternating runs."""
     from playwright.sync_api import sync_playwright
 
     # Streamlit serves static/ from the folder of the main script. The baseline page lives in bench/,
@@ -254,19 +263,22 @@ def browser_times(tmp: pathlib.Path, runs: int) -> tuple[float, float]:
                 warm_base = time_map(browser, base.url + "/")
                 warm_app = time_map(browser, app.url + "/", cookies, signed_in)
                 log(f"warm-up (untimed): baseline {warm_base:.2f} s, linbang {warm_app:.2f} s")
-                samples = {"baseline": [], "linbang": []}
+                pages = {
+                    "baseline": lambda: time_map(browser, base.url + "/"),
+                    "linbang": lambda: time_map(browser, app.url + "/", cookies, signed_in),
+                    "floor": lambda: time_map(browser, f"{base.url}/?limit={FLOOR_JOBS}"),
+                }
+                samples = {name: [] for name in pages}
                 for i in range(runs):
-                    samples["baseline"].append(time_map(browser, base.url + "/"))
-                    samples["linbang"].append(time_map(browser, app.url + "/", cookies, signed_in))
-                    log(
-                        f"run {i + 1}: baseline {samples['baseline'][-1]:.2f} s, linbang {samples['linbang'][-1]:.2f} s"
-                    )
+                    for name, measure in pages.items():
+                        samples[name].append(measure())
+                    log(f"run {i + 1}: " + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in samples.items()))
             finally:
                 browser.close()
     finally:
         for server in servers:
             server.stop()
-    return statistics.median(samples["baseline"]), statistics.median(samples["linbang"])
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def main() -> None:
@@ -284,15 +296,17 @@ def main() -> None:
         fill(tmp / "linbang.db", args.jobs)
         log(f"filled {args.jobs} jobs in {time.perf_counter() - started:.1f} s")
         baseline_script, script = script_times(args.runs, args.jobs)
-        baseline_s, linbang_s = browser_times(tmp, args.runs)
+        browser = browser_times(tmp, args.runs)
     except BaseException:
         log(f"kept {tmp} (database and streamlit-*.log server logs)")
         raise
     shutil.rmtree(tmp, ignore_errors=True)
     log(f"bench took {time.perf_counter() - started:.1f} s")
+    baseline_s, linbang_s, floor_s = browser["baseline"], browser["linbang"], browser["floor"]
     print(
         f"jobs={args.jobs} baseline_s={baseline_s:.3f} linbang_s={linbang_s:.3f} ratio={linbang_s / baseline_s:.3f} "
-        f"baseline_script_s={baseline_script:.3f} script_s={script:.3f} script_ratio={script / baseline_script:.3f}"
+        f"baseline_script_s={baseline_script:.3f} script_s={script:.3f} script_ratio={script / baseline_script:.3f} "
+        f"floor_s={floor_s:.3f} floor_ratio={floor_s / baseline_s:.3f}"
     )
 
 

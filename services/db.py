@@ -205,3 +205,72 @@ def m001_core(db):
         {"slug": s, "name_zh": zh, "name_en": en, "icon": icon, "hazardous": h, "sort": i}
         for i, (s, zh, en, icon, h) in enumerate(SEED_CATEGORIES)
     )
+
+
+@migrations()
+def m002_workers(db):
+    """Worker profiles, portfolio photos, ID checks, booking-mode applications (issue #3)."""
+    execute_script(
+        db,
+        """
+        ALTER TABLE worker_profiles ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+        ALTER TABLE worker_profiles ADD COLUMN service_radius_km REAL NOT NULL DEFAULT 3;
+        ALTER TABLE worker_profiles ADD COLUMN rate_fen INTEGER;
+        ALTER TABLE worker_profiles ADD COLUMN area_lat REAL;
+        ALTER TABLE worker_profiles ADD COLUMN area_lon REAL;
+        ALTER TABLE worker_profiles ADD COLUMN area_label TEXT NOT NULL DEFAULT '';
+        ALTER TABLE worker_profiles ADD COLUMN availability TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE worker_profiles ADD COLUMN verification_reason TEXT NOT NULL DEFAULT '';
+        CREATE TABLE worker_photos (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            file TEXT NOT NULL,
+            caption TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX worker_photos_user ON worker_photos (user_id, id);
+        CREATE TABLE id_checks (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            real_name TEXT NOT NULL,
+            id_last4 TEXT NOT NULL,
+            id_hash TEXT NOT NULL,
+            front_file TEXT,
+            back_file TEXT,
+            selfie_file TEXT,
+            submitted_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'approved', 'rejected', 'revoked')),
+            decided_by INTEGER REFERENCES users(id),
+            decided_at TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            photos_deleted_at TEXT,
+            revoked_by INTEGER REFERENCES users(id),
+            revoked_at TEXT,
+            revoke_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX id_checks_one_pending ON id_checks (user_id) WHERE status = 'pending';
+        CREATE INDEX id_checks_hash ON id_checks (id_hash);
+        CREATE TABLE applications (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            worker_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL CHECK (kind IN ('apply', 'invite')),
+            quote_fen INTEGER CHECK (quote_fen >= 0),
+            message TEXT NOT NULL DEFAULT '',
+            proposed_time TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'accepted', 'declined', 'withdrawn')),
+            outcome TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            decided_at TEXT
+        );
+        CREATE UNIQUE INDEX applications_one_pending ON applications (job_id, worker_id) WHERE status = 'pending';
+        CREATE INDEX applications_worker ON applications (worker_id, id);
+        ALTER TABLE jobs ADD COLUMN agreed_fen INTEGER;
+        ALTER TABLE job_events ADD COLUMN worker_id INTEGER REFERENCES users(id);
+        UPDATE job_events SET worker_id = actor_id WHERE action IN ('claim', 'release');
+        UPDATE jobs SET agreed_fen = price_fen WHERE worker_id IS NOT NULL;
+        CREATE INDEX job_events_worker ON job_events (worker_id, action);
+        """,
+    )

@@ -27,12 +27,17 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     # who may do it: 'claimer' (a verified worker who is not the poster), 'worker' (the assigned
-    # worker), 'poster', or 'clock' (the board itself, on a timer)
+    # worker), 'poster', 'invitee' (the worker a booking invitation names), or 'clock' (the board
+    # itself, on a timer)
     actor: str
+    mode: str | None = None  # only for jobs of this mode
+    assigns: bool = False  # names the new worker (`assignee`): done through services.booking
 
 
 TRANSITIONS = {
-    "claim": Transition(("open",), "assigned", "claimer"),
+    "claim": Transition(("open",), "assigned", "claimer", mode="grab"),
+    "accept": Transition(("open",), "assigned", "poster", mode="booking", assigns=True),
+    "accept_invitation": Transition(("open",), "assigned", "invitee", mode="booking", assigns=True),
     "release": Transition(("assigned",), "open", "worker"),
     "start": Transition(("assigned",), "in_progress", "worker"),
     "finish": Transition(("in_progress",), "done", "worker"),
@@ -103,7 +108,7 @@ def post(
     description = text(description, "description", min_len=1, max_len=2000)
     if not one(db, "SELECT 1 AS x FROM categories WHERE slug = ?", [category or ""]):
         raise ValidationError("category", "error.pick_category")
-    if mode != "grab":  # booking mode arrives with the workers issue
+    if mode not in MODES:
         raise ValidationError("mode", "error.invalid")
     price_fen, est_minutes = _price(price_yuan, price_type, est_hours)
     start, end = _window(window_start, window_end, now)
@@ -147,11 +152,17 @@ def post(
     return job_id
 
 
+def agreed_or_asked_fen(job: dict) -> int:
+    """The price agreed at assignment (a booking quote) if there is one, else the posted price."""
+    return job["agreed_fen"] if job.get("agreed_fen") is not None else job["price_fen"]
+
+
 def estimated_total_fen(job: dict) -> int:
     """What the poster expects to pay: the price, or the hourly rate × estimated hours (half up)."""
+    price = agreed_or_asked_fen(job)
     if job["price_type"] == "hourly":
-        return (job["price_fen"] * job["est_minutes"] + 30) // 60
-    return job["price_fen"]
+        return (price * job["est_minutes"] + 30) // 60
+    return price
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -171,8 +182,11 @@ def _for_viewer(job: dict, viewer: dict | None) -> dict:
     return job
 
 
-JOB_SELECT = """SELECT j.*, p.display_name AS poster_name, w.display_name AS worker_name
-    FROM jobs j JOIN users p ON p.id = j.poster_id LEFT JOIN users w ON w.id = j.worker_id"""
+JOB_SELECT = """SELECT j.*, p.display_name AS poster_name, w.display_name AS worker_name,
+        COALESCE(pp.verification = 'verified', 0) AS poster_verified,
+        COALESCE(wp.verification = 'verified', 0) AS worker_verified
+    FROM jobs j JOIN users p ON p.id = j.poster_id LEFT JOIN users w ON w.id = j.worker_id
+    LEFT JOIN worker_profiles pp ON pp.user_id = j.poster_id LEFT JOIN worker_profiles wp ON wp.user_id = j.worker_id"""
 
 
 def get(db, job_id, viewer: dict | None) -> dict:
@@ -253,19 +267,33 @@ def mine(db, user: dict) -> dict[str, list[dict]]:
 # --- transitions -------------------------------------------------------------------------------
 
 
-def _may(db, job: dict, rule: Transition, actor: dict) -> str | None:
-    """None if `actor` may perform `rule` on `job` (ignoring its status), else an error key."""
+def _may(db, job: dict, rule: Transition, actor: dict, assignee: int | None = None) -> str | None:
+    """None if `actor` may perform `rule` on `job` (ignoring its status), else an error key.
+
+    For a rule that `assigns`, `assignee` is the worker who would get the job.
+    """
+    if rule.mode and job["mode"] != rule.mode:
+        return f"error.only_{rule.mode}"
     if rule.actor == "clock":
         return None if actor is CLOCK else "error.not_allowed"
     if actor is CLOCK:
         return "error.not_allowed"
-    if rule.actor == "poster":
-        return None if actor["id"] == job["poster_id"] else "error.not_allowed"
     if rule.actor == "worker":
         return None if actor["id"] == job["worker_id"] else "error.not_allowed"
-    if actor["id"] == job["poster_id"]:
+    if rule.actor == "poster" and actor["id"] != job["poster_id"]:
+        return "error.not_allowed"
+    if rule.actor == "invitee" and actor["id"] != assignee:
+        return "error.not_allowed"
+    if rule.actor == "claimer":
+        return _may_take(db, job, actor["id"])
+    return _may_take(db, job, assignee) if rule.assigns else None
+
+
+def _may_take(db, job: dict, worker_id: int) -> str | None:
+    """None if this person may become the job's worker: a verified worker who is not the poster."""
+    if worker_id == job["poster_id"]:
         return "error.own_job"
-    return None if workers.is_verified_worker(db, actor["id"]) else "error.not_verified"
+    return None if workers.is_verified_worker(db, worker_id) else "error.not_verified"
 
 
 def allowed_actions(db, job: dict, actor: dict | None) -> list[str]:
@@ -275,29 +303,49 @@ def allowed_actions(db, job: dict, actor: dict | None) -> list[str]:
     return [
         action
         for action, rule in TRANSITIONS.items()
-        if rule.actor != "clock" and job["status"] in rule.sources and _may(db, job, rule, actor) is None
+        if rule.actor != "clock"
+        and not rule.assigns
+        and job["status"] in rule.sources
+        and _may(db, job, rule, actor) is None
     ]
 
 
-def _effects(action: str, job: dict, actor: dict, now: datetime) -> dict:
+def _effects(action: str, job: dict, actor: dict, now: datetime, assignee: int | None, agreed_fen: int | None) -> dict:
     """Columns a transition changes besides status."""
     if action == "claim":
-        return {"worker_id": actor["id"]}
+        return {"worker_id": actor["id"], "agreed_fen": job["price_fen"]}
+    if TRANSITIONS[action].assigns:
+        return {"worker_id": assignee, "agreed_fen": job["price_fen"] if agreed_fen is None else agreed_fen}
     if action == "release":
-        return {"worker_id": None}
+        return {"worker_id": None, "agreed_fen": None}
     if action == "finish":
         return {"finished_at": to_db(now)}
     return {}
 
 
-def act(db, job_id: int, action: str, actor: dict, *, now: datetime, detail: str = "") -> dict:
+def act(
+    db,
+    job_id: int,
+    action: str,
+    actor: dict,
+    *,
+    now: datetime,
+    detail: str = "",
+    assignee: int | None = None,
+    agreed_fen: int | None = None,
+) -> dict:
     """Perform `action` on a job as `actor`. Returns the job as the actor now sees it.
 
-    Raises NotFound, NotAllowed (wrong person), AlreadyTaken (claiming a job someone else got
-    first), InvalidTransition (not possible in the job's current status).
+    Rules that assign a worker (booking's accept, accept_invitation) name them in `assignee` and the
+    agreed price in `agreed_fen` (None: the posted price); services.booking calls those.
+    When a job leaves 'open', the booking applications still waiting on it are declined, except
+    the assignee's, which services.booking marks accepted in the same transaction.
+
+    Raises NotFound, NotAllowed (wrong person), AlreadyTaken (claiming or accepting a job someone
+    else got first), InvalidTransition (not possible in the job's current status).
     """
     rule = TRANSITIONS.get(action)
-    if rule is None:
+    if rule is None or rule.assigns != (assignee is not None):
         raise InvalidTransition(action=action)
     detail = text(detail, "detail", max_len=500)
     with write(db):
@@ -306,26 +354,52 @@ def act(db, job_id: int, action: str, actor: dict, *, now: datetime, detail: str
             raise NotFound()
         if actor is not CLOCK:
             actor = users.active(db, actor)
-        refusal = _may(db, job, rule, actor)
+        refusal = _may(db, job, rule, actor, assignee)
         if refusal:
             raise NotAllowed(refusal)
+        taking = action == "claim" or rule.assigns
         if job["status"] not in rule.sources:
-            raise AlreadyTaken() if action == "claim" else InvalidTransition(action=action, status=job["status"])
-        changes = {"status": rule.target, "updated_at": to_db(now), **_effects(action, job, actor, now)}
+            raise AlreadyTaken() if taking else InvalidTransition(action=action, status=job["status"])
+        changes = {
+            "status": rule.target,
+            "updated_at": to_db(now),
+            **_effects(action, job, actor, now, assignee, agreed_fen),
+        }
         assignments = ", ".join(f"{column} = ?" for column in changes)
         cursor = db.execute(
             f"UPDATE jobs SET {assignments} WHERE id = ? AND status = ?",
             [*changes.values(), job_id, job["status"]],
         )
         if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as the CAS guard
-            raise AlreadyTaken() if action == "claim" else InvalidTransition(action=action, status=job["status"])
+            raise AlreadyTaken() if taking else InvalidTransition(action=action, status=job["status"])
         if action == "release":
             db.execute("UPDATE worker_profiles SET releases = releases + 1 WHERE user_id = ?", [actor["id"]])
-        _record(db, job_id, actor, action, job["status"], rule.target, now, detail)
+        if job["status"] == "open":
+            _decline_waiting_applications(db, job_id, action, changes.get("worker_id"), now)
+        _record(
+            db,
+            job_id,
+            actor,
+            action,
+            job["status"],
+            rule.target,
+            now,
+            detail,
+            changes.get("worker_id") or job["worker_id"],
+        )
     return get(db, job_id, None if actor is CLOCK else actor)
 
 
-def _record(db, job_id, actor, action, from_status, to_status, now, detail=""):
+def _decline_waiting_applications(db, job_id: int, action: str, assignee: int | None, now: datetime) -> None:
+    """The job is no longer open: tell every other applicant or invitee why (`outcome` = the action)."""
+    db.execute(
+        """UPDATE applications SET status = 'declined', outcome = ?, decided_at = ?
+           WHERE job_id = ? AND status = 'pending' AND worker_id IS NOT ?""",
+        [action, to_db(now), job_id, assignee],
+    )
+
+
+def _record(db, job_id, actor, action, from_status, to_status, now, detail="", worker_id=None):
     db["job_events"].insert(
         {
             "job_id": job_id,
@@ -335,6 +409,7 @@ def _record(db, job_id, actor, action, from_status, to_status, now, detail=""):
             "to_status": to_status,
             "at": to_db(now),
             "detail": detail,
+            "worker_id": worker_id,
         }
     )
 

@@ -62,7 +62,9 @@ def _vendor(path: str) -> str:
 
 def base_map(center: tuple[float, float], zoom: int = 14) -> folium.Map:
     m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
-    m.default_js = [("leaflet", _vendor("leaflet/leaflet.js")), ("jquery", _vendor("jquery/jquery.min.js"))]
+    # No jQuery: only folium.Popup and keep_in_front use it, and Linbang's maps use neither (one script
+    # load fewer before the map draws). It stays in VENDOR_FILES for bench/baseline_map_page.py.
+    m.default_js = [("leaflet", _vendor("leaflet/leaflet.js"))]
     m.default_css = [("leaflet_css", _vendor("leaflet/leaflet.css"))]
     m.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs it on the map itself
     folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, max_zoom=MAX_ZOOM).add_to(m)
@@ -89,33 +91,44 @@ def _js(value) -> str:
 JOB_NUMBER = re.compile(r"#(\d+)\s*$")
 
 
-def _job_callback(open_label: str) -> str:
-    """Leaflet code run in the browser for each job row [lat, lon, id, title, line].
+def _job_callback(open_label: str, lines: list[str]) -> str:
+    """Leaflet code run in the browser for each job row [lat, lon, id, title, line number].
 
-    Text is set with textContent, never parsed as HTML. The popup's last line ends in "#<id>":
-    streamlit-folium hands the clicked popup's text back to Python, which opens that job's page
-    (a link could not: component frames are sandboxed without top navigation).
+    The second popup lines (category and price) repeat across thousands of jobs, so each is sent
+    once in `lines` and rows carry its index. Text is set with textContent, never parsed as HTML.
+    The popup's last line ends in "#<id>": streamlit-folium hands the clicked popup's text back to
+    Python, which opens that job's page (a link could not: component frames are sandboxed without
+    top navigation).
     """
-    return f"""function (row) {{
-        var circle = L.circle(L.latLng(row[0], row[1]), {{
-            radius: {PUBLIC_CIRCLE_M}, color: "{JOB_COLOUR}", weight: 2, fillOpacity: 0.25,
-            className: "linbang-job", bubblingMouseEvents: false}});
+    return f"""(function () {{
+        var lines = {_js(lines)};
         function line(tag, text) {{
             var el = document.createElement(tag); el.textContent = text; return el;
         }}
-        var box = document.createElement("div");
-        box.appendChild(line("b", row[3]));
-        box.appendChild(line("div", row[4]));
-        box.appendChild(line("div", {_js(open_label)} + " #" + row[2]));
-        circle.bindPopup(box);
-        circle.bindTooltip(line("span", row[3]));
-        return circle;
-    }}"""
+        return function (row) {{
+            var circle = L.circle(L.latLng(row[0], row[1]), {{
+                radius: {PUBLIC_CIRCLE_M}, color: "{JOB_COLOUR}", weight: 2, fillOpacity: 0.25,
+                className: "linbang-job", bubblingMouseEvents: false}});
+            var box = document.createElement("div");
+            box.appendChild(line("b", row[3]));
+            box.appendChild(line("div", lines[row[4]]));
+            box.appendChild(line("div", {_js(open_label)} + " #" + row[2]));
+            circle.bindPopup(box);
+            circle.bindTooltip(line("span", row[3]));
+            return circle;
+        }};
+    }})()"""
 
 
 def jobs_layer(rows: list[list], open_label: str) -> FastMarkerCluster:
-    """All jobs as one data layer (FastMarkerCluster): one JSON array instead of one element per job."""
-    layer = FastMarkerCluster(rows, callback=_job_callback(open_label), name="jobs", max_cluster_radius=50)
+    """All jobs as one data layer (FastMarkerCluster): one JSON array instead of one element per job.
+
+    `rows` are [lat, lon, id, title, second popup line].
+    """
+    lines = list(dict.fromkeys(row[4] for row in rows))
+    number = {text: i for i, text in enumerate(lines)}
+    data = [[*row[:4], number[row[4]]] for row in rows]
+    layer = FastMarkerCluster(data, callback=_job_callback(open_label, lines), name="jobs", max_cluster_radius=50)
     layer.default_js = [("markerclusterjs", _vendor("markercluster/leaflet.markercluster.js"))]
     layer.default_css = [
         ("markerclustercss", _vendor("markercluster/MarkerCluster.css")),

@@ -24,6 +24,8 @@ WINDOW = timedelta(days=14)
 WORKING = ("assigned", "in_progress", "done", "completed")
 # The people's actions, those that move a job forward first: hypothesis favours early choices.
 FORWARD_FIRST = ("claim", "start", "finish", "confirm", "release", "cancel")
+# The job here is in grab mode; the booking transitions are driven through services.booking in its tests.
+GRAB_ACTIONS = sorted(action for action, rule in jobs.TRANSITIONS.items() if not rule.assigns)
 
 
 class JobLifecycle(RuleBasedStateMachine):
@@ -85,7 +87,7 @@ class JobLifecycle(RuleBasedStateMachine):
 
     # --- steps ---
 
-    @rule(action=st.sampled_from(sorted(jobs.TRANSITIONS)), who=st.sampled_from(PEOPLE))
+    @rule(action=st.sampled_from(GRAB_ACTIONS), who=st.sampled_from(PEOPLE))
     def someone_acts(self, action, who):
         self.act(action, who)
 
