@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from bench.common import CENTER, community_with_poster, person  # noqa: E402
+from demo import samples  # noqa: E402
 from services import db as database
 from services import jobs, users, workers
 from services.errors import AlreadyTaken
@@ -35,7 +36,7 @@ def set_up(path: pathlib.Path, processes: int, job_count: int, now: datetime) ->
         for i in range(processes):
             worker = person(db, f"worker{i}", f"Worker {i}", now)
             workers.set_taking_jobs(db, worker, taking_jobs=True, categories=["parcel"], now=now)
-            workers.set_verification(db, organizer, worker["id"], "verified", now)
+            samples.verify(db, organizer, users.get(db, worker["id"]), now)
             worker_ids.append(worker["id"])
         job_ids = [
             jobs.post(

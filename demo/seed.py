@@ -28,6 +28,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
+from demo import samples
 from services import categories, community, jobs, reviews, users, workers
 from services import db as database
 from services.clock import to_db, utcnow
@@ -459,8 +460,8 @@ class _Seeder:
                 self.at(switched_on, lambda now, p=person: workers.set_taking_jobs(
                     self.db, self.user(p.username), taking_jobs=True, categories=list(p.categories), now=now))
                 if person.kind == "worker":
-                    self.at(switched_on + _hours(rng.uniform(2, 36)), lambda now, p=person: workers.set_verification(
-                        self.db, self.user("organizer"), self.ids[p.username], "verified", now))
+                    self.at(switched_on + _hours(rng.uniform(2, 36)), lambda now, p=person: samples.verify(
+                        self.db, self.user("organizer"), self.user(p.username), now))
 
     def register(self, person: Person, now: datetime) -> None:
         self.ids[person.username] = users.register(

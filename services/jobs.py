@@ -5,6 +5,7 @@ written: a compare-and-set UPDATE plus a job_events row in one write transaction
 (booking, escrow, notifications) hook in here, inside the same transaction.
 """
 
+import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -285,11 +286,11 @@ def _may(db, job: dict, rule: Transition, actor: dict, assignee: int | None = No
     if rule.actor == "invitee" and actor["id"] != assignee:
         return "error.not_allowed"
     if rule.actor == "claimer":
-        return _may_take(db, job, actor["id"])
-    return _may_take(db, job, assignee) if rule.assigns else None
+        return may_take(db, job, actor["id"])
+    return may_take(db, job, assignee) if rule.assigns else None
 
 
-def _may_take(db, job: dict, worker_id: int) -> str | None:
+def may_take(db, job: dict, worker_id: int) -> str | None:
     """None if this person may become the job's worker: a verified worker who is not the poster."""
     if worker_id == job["poster_id"]:
         return "error.own_job"
@@ -441,3 +442,26 @@ def run_clock(db, now: datetime) -> int:
 def auto_confirm_at(job: dict) -> datetime | None:
     finished = from_db(job.get("finished_at"))
     return finished + AUTO_CONFIRM_AFTER if finished and job["status"] == "done" else None
+
+
+PRICE_GUIDE_DAYS = 90
+PRICE_GUIDE_MIN = 3
+
+
+def price_guide(db, category: str, price_type: str, now: datetime) -> dict | None:
+    """What jobs of this category and price type were done for over the last 90 days: the median and
+    the middle half (25th–75th percentile) of agreed prices of completed paid jobs, in fen, and how
+    many there were. None below PRICE_GUIDE_MIN jobs (too few to guide anyone)."""
+    prices = sorted(
+        row["price"]
+        for row in db.query(
+            """SELECT COALESCE(agreed_fen, price_fen) AS price FROM jobs
+               WHERE category = ? AND price_type = ? AND status = 'completed' AND updated_at >= ?
+                 AND COALESCE(agreed_fen, price_fen) > 0""",
+            [category, price_type, to_db(now - timedelta(days=PRICE_GUIDE_DAYS))],
+        )
+    )
+    if len(prices) < PRICE_GUIDE_MIN:
+        return None
+    low, median, high = statistics.quantiles(prices, n=4, method="inclusive")
+    return {"count": len(prices), "low": round(low), "median": round(median), "high": round(high)}

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from streamlit_driver import CHROMIUM, CHROMIUM_ARGS, Server
 
+from demo import samples
 from services import community, jobs, users, workers
 from services import db as database
 from services.clock import utcnow
@@ -82,7 +83,7 @@ def seeded(tmp_path_factory):
                 db, username=username, display_name=name, password="worker-pass", language="zh_CN", now=now
             )
             workers.set_taking_jobs(db, users.get(db, worker_id), taking_jobs=True, categories=["moving"], now=now)
-            workers.set_verification(db, organizer, worker_id, "verified", now)
+            samples.verify(db, organizer, users.get(db, worker_id), now)
         jobs.post(
             db,
             organizer,

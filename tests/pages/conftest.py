@@ -17,6 +17,7 @@ import pytest
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
+from demo import samples
 from services import community, jobs, reviews, users, workers
 from services import db as database
 from services.clock import utcnow
@@ -122,7 +123,7 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
         people[username] = users.get(db, user_id)
     for username in ("worker", "pending_worker"):
         workers.set_taking_jobs(db, people[username], taking_jobs=True, categories=["moving", "appliance"], now=now)
-    workers.set_verification(db, organizer, people["worker"]["id"], "verified", now)
+    samples.verify(db, organizer, users.get(db, people["worker"]["id"]), now)
     poster, worker = people["poster"], people["worker"]
 
     def post(**overrides) -> int:

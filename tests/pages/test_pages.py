@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from demo import samples
 from services import community, jobs, reviews, users, workers
 from services import db as database
 from services.clock import utcnow
@@ -559,7 +560,7 @@ def test_claim_pressed_after_someone_else_took_the_job_tells_the_worker_it_was_t
         ),
     )
     workers.set_taking_jobs(db, rival, taking_jobs=True, categories=["moving"], now=utcnow())
-    workers.set_verification(db, person("organizer"), rival["id"], "verified", utcnow())
+    samples.verify(db, person("organizer"), users.get(db, rival["id"]), utcnow())
     jobs.act(db, job_ids["open"], "claim", rival, now=utcnow())
 
     claim.click().run()

@@ -1,16 +1,17 @@
 """Fixtures for the domain tests: a real SQLite file per test, and the people who use the board.
 
 Registering a person costs one bcrypt hash (~0.3 s), so the community and its people are built once
-per session, through the real services (community.set_up, users.register, workers.set_taking_jobs,
-workers.set_verification), into a template file. Every test gets its own copy of that file in its
-tmp_path (SQLite's online backup, so the copy is consistent whatever the WAL holds) and opens it with
-services.db.connect. No two tests share a database file.
+per session, through the real services (community.set_up, users.register, workers.set_taking_jobs, and
+demo.samples.verify: a real identity check, approved) into a template file. Every test gets its own copy
+of that file in its tmp_path (SQLite's online backup, so the copy is consistent whatever the WAL holds) and
+opens it with services.db.connect. No two tests share a database file.
 """
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from demo import samples
 from services import community, jobs, users, workers
 from services import db as database
 from tests.support import copy_database
@@ -27,7 +28,7 @@ PEOPLE = {
     "poster": "resident",
     "verified_worker": "verified",
     "second_worker": "verified",
-    "unverified_worker": "pending",  # switched "I take jobs" on; the organizer has not verified yet
+    "unverified_worker": "pending",  # switched "I take jobs" on and sent an ID check; no decision yet
     "stranger": "resident",  # a resident with no part in the job at hand
 }
 
@@ -97,7 +98,7 @@ def make_verified_worker(db, organizer: dict, username: str) -> dict:
     """Register a person, switch "I take jobs" on and have the organizer verify them."""
     user = users.get(db, _register(db, username))
     workers.set_taking_jobs(db, user, taking_jobs=True, categories=["moving", "parcel"], now=NOW)
-    workers.set_verification(db, organizer, user["id"], "verified", NOW)
+    samples.verify(db, organizer, users.get(db, user["id"]), NOW)
     return users.get(db, user["id"])
 
 
@@ -123,6 +124,7 @@ def community_template(tmp_path_factory):
         elif kind == "pending":
             user = users.get(db, _register(db, username))
             workers.set_taking_jobs(db, user, taking_jobs=True, categories=["moving"], now=NOW)
+            samples.submit_id(db, user, NOW)
         elif kind == "resident":
             _register(db, username)
     db.conn.close()

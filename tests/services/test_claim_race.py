@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from demo import samples
 from services import db as database
 from services import jobs, users, workers
 from services.errors import AlreadyTaken
@@ -35,7 +36,7 @@ def crew(db, organizer, verified_worker, second_worker, now):
             ),
         )
         workers.set_taking_jobs(db, user, taking_jobs=True, categories=["parcel"], now=now)
-        workers.set_verification(db, organizer, user["id"], "verified", now)
+        samples.verify(db, organizer, users.get(db, user["id"]), now)
         members.append(users.get(db, user["id"]))
     return members
 

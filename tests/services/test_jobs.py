@@ -4,8 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from demo import samples
 from services import db as database
-from services import geo, jobs, workers
+from services import geo, jobs, verification, workers
 from services import users as users_service
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
 
@@ -194,7 +195,7 @@ def test_second_worker_cannot_claim_taken_job(db, open_job, verified_worker, sec
 
 def test_poster_cannot_claim_own_job_even_as_a_verified_worker(db, organizer, poster, open_job, now):
     workers.set_taking_jobs(db, poster, taking_jobs=True, categories=["moving"], now=now)
-    workers.set_verification(db, organizer, poster["id"], "verified", now)
+    samples.verify(db, organizer, poster, now)
     assert workers.is_verified_worker(db, poster["id"])
 
     with pytest.raises(NotAllowed) as refused:
@@ -204,7 +205,8 @@ def test_poster_cannot_claim_own_job_even_as_a_verified_worker(db, organizer, po
 
 
 def test_rejected_worker_cannot_claim(db, organizer, unverified_worker, open_job, now):
-    workers.set_verification(db, organizer, unverified_worker["id"], "rejected", now)
+    check = verification.latest(db, unverified_worker["id"], organizer)
+    verification.decide(db, organizer, check["id"], approve=False, reason="Photo unreadable", now=now)
 
     with pytest.raises(NotAllowed) as refused:
         jobs.act(db, open_job["id"], "claim", unverified_worker, now=now)

@@ -1,4 +1,4 @@
-"""Mutual ratings after a completed job; the worker switch and verification by an organizer."""
+"""Mutual ratings after a completed job; the "I take jobs" switch."""
 
 from datetime import timedelta
 
@@ -127,12 +127,12 @@ def test_summary_averages_the_ratings_a_person_received(db, job_in, poster, veri
 # --- workers -----------------------------------------------------------------------------------
 
 
-def test_taking_jobs_puts_a_new_worker_in_the_queue(db, stranger, now):
+def test_switching_on_makes_a_worker_who_still_needs_an_identity_check(db, stranger, now):
     assert workers.get_profile(db, stranger["id"]) is None
 
     profile = workers.set_taking_jobs(db, stranger, taking_jobs=True, categories=["pets", "errands"], now=now)
 
-    assert (profile["verification"], profile["taking_jobs"]) == ("pending", 1)
+    assert (profile["verification"], profile["taking_jobs"]) == ("unverified", 1)
     assert profile["categories"] == ["errands", "pets"]
     assert not workers.is_verified_worker(db, stranger["id"])
 
@@ -149,70 +149,10 @@ def test_switching_off_keeps_the_verification_but_stops_claims(db, verified_work
     assert workers.is_verified_worker(db, verified_worker["id"])
 
 
-def test_organizer_verifies_a_pending_worker(db, organizer, unverified_worker, now):
-    workers.set_verification(db, organizer, unverified_worker["id"], "verified", now)
+def test_switching_on_again_keeps_a_pending_check_pending(db, unverified_worker, now):
+    profile = workers.set_taking_jobs(db, unverified_worker, taking_jobs=True, categories=["pets"], now=now)
 
-    profile = workers.get_profile(db, unverified_worker["id"])
-    assert (profile["verification"], profile["verified_by"], profile["verified_at"]) == (
-        "verified",
-        organizer["id"],
-        "2026-11-25T06:00:00+00:00",
-    )
-    assert workers.is_verified_worker(db, unverified_worker["id"])
-
-
-def test_organizer_can_reject_and_revoke(db, organizer, unverified_worker, verified_worker, now):
-    workers.set_verification(db, organizer, unverified_worker["id"], "rejected", now)
-    workers.set_verification(db, organizer, verified_worker["id"], "rejected", now)
-
-    assert workers.get_profile(db, unverified_worker["id"])["verification"] == "rejected"
-    assert not workers.is_verified_worker(db, verified_worker["id"])
-
-
-def test_rejected_worker_switching_on_again_stays_rejected(db, organizer, unverified_worker, now):
-    workers.set_verification(db, organizer, unverified_worker["id"], "rejected", now)
-
-    profile = workers.set_taking_jobs(db, unverified_worker, taking_jobs=True, categories=["moving"], now=now)
-
-    assert profile["verification"] == "rejected"
-
-
-@pytest.mark.parametrize("who", ["poster", "verified_worker", "second_worker", "stranger"])
-def test_only_organizers_verify(db, people, now, who):
-    with pytest.raises(NotAllowed):
-        workers.set_verification(db, people[who], people["unverified_worker"]["id"], "verified", now)
-
-    assert workers.get_profile(db, people["unverified_worker"]["id"])["verification"] == "pending"
-
-
-def test_a_worker_cannot_verify_themselves(db, unverified_worker, now):
-    with pytest.raises(NotAllowed):
-        workers.set_verification(db, unverified_worker, unverified_worker["id"], "verified", now)
-
-    assert workers.get_profile(db, unverified_worker["id"])["verification"] == "pending"
-
-
-def test_an_organizer_who_works_cannot_verify_themselves(db, organizer, now):
-    workers.set_taking_jobs(db, organizer, taking_jobs=True, categories=["computer"], now=now)
-
-    with pytest.raises(NotAllowed) as refused:
-        workers.set_verification(db, organizer, organizer["id"], "verified", now)
-
-    assert refused.value.key == "error.self_verify"
-    assert workers.get_profile(db, organizer["id"])["verification"] == "pending"
-
-
-@pytest.mark.parametrize("status", ["approved", "pending", "unverified", ""])
-def test_verification_status_must_be_verified_or_rejected(db, organizer, unverified_worker, now, status):
-    with pytest.raises(ValidationError):
-        workers.set_verification(db, organizer, unverified_worker["id"], status, now)
-
-
-def test_verifying_someone_without_a_worker_profile_raises_not_found(db, organizer, stranger, now):
-    with pytest.raises(NotFound):
-        workers.set_verification(db, organizer, stranger["id"], "verified", now)
-    with pytest.raises(NotFound):
-        workers.set_verification(db, organizer, 999_999, "verified", now)
+    assert profile["verification"] == "pending"
 
 
 @pytest.mark.parametrize("categories", [["gardening"], ["moving", "rocket-repair"], [""]])
@@ -230,12 +170,3 @@ def test_taking_jobs_needs_at_least_one_category(db, stranger, now):
 
     assert (refused.value.field, refused.value.key) == ("categories", "error.pick_category")
     assert workers.get_profile(db, stranger["id"]) is None
-
-
-def test_only_organizers_list_workers_pending_first(db, organizer, poster):
-    listed = workers.list_workers(db, organizer)
-
-    assert listed[0]["username"] == "unverified_worker"
-    assert {w["username"] for w in listed} == {"unverified_worker", "verified_worker", "second_worker"}
-    with pytest.raises(NotAllowed):
-        workers.list_workers(db, poster)

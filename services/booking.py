@@ -1,0 +1,199 @@
+"""Booking mode (预约): verified workers apply to a job with a quote, or the poster invites a helper
+from the directory; the poster accepts one application (or the invited helper accepts).
+
+Accepting goes through jobs.act ('accept' / 'accept_invitation'), the same compare-and-set as a
+claim, inside one write transaction that also marks the application accepted; jobs.act declines
+every other waiting application of the job in that transaction, so applicants are told at once.
+"""
+
+from datetime import datetime
+
+from . import jobs, users, workers
+from .clock import from_db, to_db
+from .db import one, write
+from .errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
+from .validate import text, yuan_to_fen
+
+
+def _open_booking_job(db, job_id: int) -> dict:
+    job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+    if not job:
+        raise NotFound()
+    if job["mode"] != "booking":
+        raise NotAllowed("error.only_booking")
+    if job["status"] != "open":
+        raise InvalidTransition("error.job_not_open")
+    return job
+
+
+def _check_worker(db, job: dict, worker_id: int) -> None:
+    refusal = jobs.may_take(db, job, worker_id)
+    if refusal:
+        raise NotAllowed(refusal)
+
+
+def _no_waiting_application(db, job_id: int, worker_id: int) -> None:
+    if one(
+        db,
+        "SELECT 1 AS x FROM applications WHERE job_id = ? AND worker_id = ? AND status = 'pending'",
+        [job_id, worker_id],
+    ):
+        raise InvalidTransition("error.already_applied")
+
+
+def _proposed_time(value, job: dict) -> str | None:
+    """Optional; when given it must fall inside the job's time window."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValidationError("proposed_time", "error.proposed_time")
+    if not from_db(job["window_start"]) <= value <= from_db(job["window_end"]):
+        raise ValidationError("proposed_time", "error.proposed_time")
+    return to_db(value)
+
+
+def apply(db, actor: dict, job_id: int, *, quote_yuan, message="", proposed_time=None, now: datetime) -> int:
+    """A verified worker offers to do an open booking-mode job. Returns the application id.
+
+    The quote is in the job's price type: a total for a fixed-price job, a rate for an hourly one.
+    Raises NotFound, NotAllowed (not verified, own job, not booking mode), InvalidTransition (job
+    not open, already applied), ValidationError.
+    """
+    quote_fen = yuan_to_fen(quote_yuan, "quote")
+    message = text(message, "message", max_len=300)
+    with write(db):
+        actor = users.active(db, actor)
+        job = _open_booking_job(db, job_id)
+        _check_worker(db, job, actor["id"])
+        _no_waiting_application(db, job_id, actor["id"])
+        row = {
+            "job_id": job_id,
+            "worker_id": actor["id"],
+            "kind": "apply",
+            "quote_fen": quote_fen,
+            "message": message,
+            "proposed_time": _proposed_time(proposed_time, job),
+            "created_at": to_db(now),
+        }
+        return db["applications"].insert(row).last_pk
+
+
+def invite(db, actor: dict, job_id: int, worker_id: int, *, message="", now: datetime) -> int:
+    """The poster asks one helper to do an open booking-mode job at its posted price ("请他来做").
+
+    Raises NotFound, NotAllowed (not the poster, helper not verified), InvalidTransition.
+    """
+    message = text(message, "message", max_len=300)
+    with write(db):
+        actor = users.active(db, actor)
+        job = _open_booking_job(db, job_id)
+        if actor["id"] != job["poster_id"]:
+            raise NotAllowed()
+        _check_worker(db, job, worker_id)
+        _no_waiting_application(db, job_id, worker_id)
+        row = {"job_id": job_id, "worker_id": worker_id, "kind": "invite", "message": message, "created_at": to_db(now)}
+        return db["applications"].insert(row).last_pk
+
+
+def _application(db, application_id: int) -> dict:
+    application = one(db, "SELECT * FROM applications WHERE id = ?", [application_id])
+    if not application:
+        raise NotFound()
+    return application
+
+
+def _decider(application: dict, job: dict) -> int:
+    """Who answers an application: the poster; who answers an invitation: the invited worker."""
+    return job["poster_id"] if application["kind"] == "apply" else application["worker_id"]
+
+
+def accept(db, actor: dict, application_id: int, *, now: datetime) -> dict:
+    """The poster accepts an application, or the invited worker accepts an invitation: the job is
+    assigned to that worker at the quoted price (an invitation: the posted price). Returns the job.
+
+    Of two acceptances at the same moment exactly one assigns the job; the other raises AlreadyTaken.
+    Raises NotFound, NotAllowed, AlreadyTaken, InvalidTransition (withdrawn or declined).
+    """
+    with write(db):
+        application = _application(db, application_id)
+        job = one(db, "SELECT * FROM jobs WHERE id = ?", [application["job_id"]])
+        if actor["id"] != _decider(application, job):
+            raise NotAllowed()
+        if application["status"] != "pending":
+            if job["status"] != "open":
+                raise AlreadyTaken()
+            raise InvalidTransition("error.application_closed")
+        action = "accept" if application["kind"] == "apply" else "accept_invitation"
+        jobs.act(
+            db,
+            job["id"],
+            action,
+            actor,
+            now=now,
+            assignee=application["worker_id"],
+            agreed_fen=application["quote_fen"],
+        )
+        _close(db, application_id, "accepted", action, now)
+    return jobs.get(db, job["id"], actor)
+
+
+def _close(db, application_id: int, status: str, outcome: str, now: datetime) -> None:
+    changed = db.execute(
+        "UPDATE applications SET status = ?, outcome = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+        [status, outcome, to_db(now), application_id],
+    ).rowcount
+    if not changed:
+        raise InvalidTransition("error.application_closed")
+
+
+def decline(db, actor: dict, application_id: int, *, now: datetime) -> None:
+    """The poster turns down an application, or the invited worker turns down an invitation."""
+    with write(db):
+        actor = users.active(db, actor)
+        application = _application(db, application_id)
+        job = one(db, "SELECT * FROM jobs WHERE id = ?", [application["job_id"]])
+        if actor["id"] != _decider(application, job):
+            raise NotAllowed()
+        _close(db, application_id, "declined", "declined", now)
+
+
+def withdraw(db, actor: dict, application_id: int, *, now: datetime) -> None:
+    """The worker takes back their own application (or the poster an invitation they sent)."""
+    with write(db):
+        actor = users.active(db, actor)
+        application = _application(db, application_id)
+        job = one(db, "SELECT * FROM jobs WHERE id = ?", [application["job_id"]])
+        mine = application["worker_id"] if application["kind"] == "apply" else job["poster_id"]
+        if actor["id"] != mine:
+            raise NotAllowed()
+        _close(db, application_id, "withdrawn", "withdrawn", now)
+
+
+APPLICANT_SELECT = """SELECT a.*, u.display_name AS worker_name FROM applications a
+    JOIN users u ON u.id = a.worker_id"""
+
+
+def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
+    """A job's applications and invitations as `viewer` may see them, newest first: the poster and
+    organizers see all, each with the worker's public standing (badge, rating, completed jobs);
+    a worker sees their own; anyone else nothing."""
+    if not viewer:
+        return []
+    rows = db.query(APPLICANT_SELECT + " WHERE a.job_id = ? ORDER BY a.id DESC", [job["id"]])
+    everyone = viewer["id"] == job["poster_id"] or viewer.get("role") == "organizer"
+    shown = [r for r in rows if everyone or r["worker_id"] == viewer["id"]]
+    for row in shown:
+        standing = workers.public_profile(db, row["worker_id"])
+        row.update({key: standing[key] for key in ("verified", "rating_average", "rating_count", "completed")})
+    return shown
+
+
+def mine(db, worker: dict) -> list[dict]:
+    """The acting worker's applications and invitations with their job's title and status, newest first."""
+    return list(
+        db.query(
+            """SELECT a.*, j.title AS job_title, j.status AS job_status, j.price_type, j.price_fen, j.est_minutes
+               FROM applications a JOIN jobs j ON j.id = a.job_id WHERE a.worker_id = ? ORDER BY a.id DESC""",
+            [worker["id"]],
+        )
+    )
