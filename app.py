@@ -58,6 +58,7 @@ else:
     menu = [
         browse,
         page("app_pages/post_job.py", "nav.post", "➕"),
+        page("app_pages/helpers.py", "nav.helpers", "🧑‍🔧"),
         page("app_pages/my_jobs.py", "nav.my_jobs", "📋"),
         page("app_pages/worker.py", "nav.worker", "🧰"),
         page("app_pages/account.py", "nav.account", "⚙️"),

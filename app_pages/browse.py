@@ -71,9 +71,9 @@ with map_column:
     rows = [
         [round(j["public_lat"], 5), round(j["public_lon"], 5), j["id"], j["title"], labels[label_key(j)]] for j in found
     ]
-    maps.jobs_layer(rows, t("browse.open_job")).add_to(m)
-    state = maps.show(m, "browse_map", height=460, returns=maps.JOB_CLICK_RETURNS, marker=my_point)
-    opened = maps.clicked_job(state, "browse_map")
+    maps.places_layer(rows, t("browse.open_job")).add_to(m)
+    state = maps.show(m, "browse_map", height=460, returns=maps.PLACE_CLICK_RETURNS, marker=my_point)
+    opened = maps.clicked_place(state, "browse_map")
     if opened:
         st.switch_page("app_pages/job.py", query_params={"id": opened})
     clicked = maps.clicked_point(state)

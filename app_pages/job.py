@@ -6,9 +6,19 @@ from services import categories, jobs, reviews
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
-from ui.components import PROFILE_PAGE, attempt, job_actions, price_text, rating_line, status_text, window_text
+from ui.booking import booking_section
+from ui.components import (
+    attempt,
+    job_actions,
+    person_name,
+    price_text,
+    profile_link,
+    rating_line,
+    status_text,
+    window_text,
+)
 from ui.db import get_db
-from ui.i18n import category_name, t, when
+from ui.i18n import category_name, money, t, when
 from ui.safe import md
 
 db = get_db()
@@ -22,7 +32,10 @@ except NotFound:
 kind = categories.by_slug(db)[job["category"]]
 
 st.title(md(job["title"]))
-st.markdown(f"**{status_text(job['status'])}** · {kind['icon']} {category_name(kind)} · {md(price_text(job))}")
+st.markdown(
+    f"**{status_text(job['status'])}** · {kind['icon']} {category_name(kind)} · {md(price_text(job))}"
+    f" · {t('mode.' + job['mode'])}"
+)
 st.caption(md(t("job.window", window=window_text(job))))
 if kind["hazardous"]:
     st.warning(t("job.hazard_note"), icon="⚠️")
@@ -30,21 +43,22 @@ if kind["hazardous"]:
 info, place_column = st.columns([3, 2], gap="medium")
 with info:
     st.markdown(md(job["description"]))
-    st.page_link(
-        PROFILE_PAGE, label=md(t("job.posted_by", name=job["poster_name"])), query_params={"id": job["poster_id"]}
-    )
+    poster = person_name(job["poster_name"], job["poster_verified"])
+    profile_link(job["poster_id"], t("job.posted_by", name=poster))
     st.caption(rating_line(db, job["poster_id"]))
     if job["worker_id"]:
-        st.page_link(
-            PROFILE_PAGE, label=md(t("job.worker", name=job["worker_name"])), query_params={"id": job["worker_id"]}
-        )
+        profile_link(job["worker_id"], t("job.worker", name=person_name(job["worker_name"], job["worker_verified"])))
         st.caption(rating_line(db, job["worker_id"]))
+        if job["agreed_fen"] is not None and job["agreed_fen"] != job["price_fen"]:
+            st.caption(t("job.agreed", price=money(job["agreed_fen"])))
     confirm_by = jobs.auto_confirm_at(job)
     if confirm_by:
         st.info(t("job.auto_confirm", when=when(confirm_by)), icon="⏳")
     if user is None and job["status"] == "open":
         st.info(t("job.login_to_claim"), icon="🔑")
     job_actions(db, job, user, key="job")
+    if job["mode"] == "booking":
+        booking_section(db, job, user)
 
 with place_column:
     if job["exact"]:

@@ -1,8 +1,10 @@
-"""My jobs: what I posted and what I work on, each with only the actions allowed now."""
+"""My jobs: what I posted, what I work on (each with only the actions allowed now), and my booking
+applications and invitations."""
 
 import streamlit as st
 
 from services import categories, jobs
+from ui.booking import my_applications
 from ui.components import job_actions, job_card
 from ui.db import get_db
 from ui.i18n import t
@@ -14,7 +16,11 @@ lists = jobs.mine(db, user)
 
 st.title(t("my_jobs.title"))
 KINDS = ("posted", "working")
-tabs = st.tabs([f"{t(f'my_jobs.{key}')} ({len(lists[key])})" for key in KINDS])
+*tabs, applications_tab = st.tabs(
+    [f"{t(f'my_jobs.{key}')} ({len(lists[key])})" for key in KINDS] + [t("my_jobs.applications")]
+)
+with applications_tab:
+    my_applications(db, user)
 for tab, key in zip(tabs, KINDS, strict=True):
     with tab:
         if not lists[key]:

@@ -1,55 +1,112 @@
-"""Organizer: verify workers (minimal; ID checks come with the workers issue)."""
+"""Organizer: the identity-check queue (photos side by side, approve or reject with a reason), the
+verified workers (revoke with a reason) and how long ID photos are kept after a decision."""
 
 import streamlit as st
 
-from services import categories, workers
-from services.clock import utcnow
-from ui.components import PROFILE_PAGE, attempt
+from services import verification
+from services.clock import from_db, utcnow
+from services.errors import NotFound
+from ui.components import PROFILE_PAGE, action_error, attempt, callback_button, profile_link
 from ui.db import get_db
-from ui.i18n import category_name, t
+from ui.i18n import t, when
 from ui.safe import md
 
 db = get_db()
 user = st.session_state["user"]
-kinds = categories.by_slug(db)
 
 st.title(t("organizer.workers_title"))
-people = workers.list_workers(db, user)
-if not people:
-    st.info(t("organizer.no_workers"), icon="🌱")
-for person in people:
+
+
+def show_photos(check: dict) -> None:
+    columns = st.columns(3)
+    for column, which in zip(columns, verification.PHOTOS, strict=True):
+        with column:
+            st.caption(t(f"worker.id_{which}"))
+            try:
+                st.image(verification.photo(db, user, check["id"], which), use_container_width=True)
+            except NotFound:
+                st.caption(t("photo.missing"))
+
+
+def review(check: dict) -> None:
     with st.container(border=True):
-        st.page_link(
-            PROFILE_PAGE,
-            label=md(f"{person['display_name']} (@{person['username']})"),
-            query_params={"id": person["user_id"]},
+        profile_link(check["user_id"], f"{check['display_name']} (@{check['username']})", icon="🧰")
+        st.markdown(md(t("organizer.check_line", name=check["real_name"], last4=check["id_last4"])))
+        st.caption(t("organizer.submitted", when=when(from_db(check["submitted_at"]))))
+        if check["same_id_as"]:
+            st.warning(md(t("organizer.same_id", names="、".join(check["same_id_as"]))), icon="⚠️")
+        show_photos(check)
+        action_error(("check", check["id"]))
+        callback_button(
+            t("organizer.approve"),
+            f"approve_{check['id']}",
+            lambda: verification.decide(db, user, check["id"], approve=True, now=utcnow()),
+            done=t("organizer.approved"),
+            error_key=("check", check["id"]),
+            primary=True,
         )
-        st.caption(
-            md(
-                " · ".join(
-                    [
-                        t(f"worker.state_{person['verification']}"),
-                        "、".join(category_name(kinds[s]) for s in person["categories"] if s in kinds),
-                    ]
+        reason_key = f"reject_reason_{check['id']}"
+        st.text_input(t("organizer.reason"), max_chars=300, key=reason_key)
+        callback_button(
+            t("organizer.reject"),
+            f"reject_{check['id']}",
+            # the reason is read when the button is pressed: typed text arrives with the press
+            lambda: verification.decide(
+                db, user, check["id"], approve=False, reason=st.session_state[reason_key], now=utcnow()
+            ),
+            done=t("organizer.rejected"),
+            error_key=("check", check["id"]),
+        )
+
+
+def revoke_list() -> None:
+    for person in verification.verified_workers(db, user):
+        with st.expander(f"🛡️ {person['display_name']} (@{person['username']})"):
+            st.page_link(PROFILE_PAGE, label=t("organizer.open_profile"), query_params={"id": person["user_id"]})
+            if person["decided_at"]:
+                st.caption(
+                    md(
+                        t(
+                            "organizer.approved_by",
+                            name=person["decided_by_name"] or "",
+                            when=when(from_db(person["decided_at"])),
+                        )
+                    )
                 )
+            action_error(("revoke", person["user_id"]))
+            reason_key = f"revoke_reason_{person['user_id']}"
+            st.text_input(t("organizer.reason"), max_chars=300, key=reason_key)
+            callback_button(
+                t("organizer.revoke"),
+                f"revoke_{person['user_id']}",
+                lambda p=person, k=reason_key: verification.revoke(
+                    db, user, p["user_id"], reason=st.session_state[k], now=utcnow()
+                ),
+                done=t("organizer.revoked"),
+                error_key=("revoke", person["user_id"]),
             )
+
+
+queue_tab, verified_tab, settings_tab = st.tabs(
+    [t("organizer.queue"), t("organizer.verified_list"), t("organizer.photo_settings")]
+)
+with queue_tab:
+    waiting = verification.queue(db, user)
+    if not waiting:
+        st.info(t("organizer.no_checks"), icon="🌱")
+    for check in waiting:
+        review(check)
+with verified_tab:
+    revoke_list()
+with settings_tab:
+    with st.form("keep_days_form"):
+        days = st.number_input(
+            t("organizer.keep_days"),
+            min_value=0,
+            max_value=verification.MAX_KEEP_DAYS,
+            value=verification.keep_days(db),
+            help=t("organizer.keep_days_help"),
+            key="keep_days",
         )
-        verify, reject = st.columns(2)
-        if person["verification"] != "verified" and verify.button(
-            t("organizer.verify"), key=f"verify_{person['user_id']}", type="primary", use_container_width=True
-        ):
-            if attempt(
-                lambda p=person: workers.set_verification(db, user, p["user_id"], "verified", utcnow()),
-                success=t("organizer.verified"),
-            ):
-                st.rerun()
-        if person["verification"] != "rejected" and reject.button(
-            t("organizer.revoke" if person["verification"] == "verified" else "organizer.reject"),
-            key=f"reject_{person['user_id']}",
-            use_container_width=True,
-        ):
-            if attempt(
-                lambda p=person: workers.set_verification(db, user, p["user_id"], "rejected", utcnow()),
-                success=t("organizer.rejected"),
-            ):
-                st.rerun()
+        if st.form_submit_button(t("worker.save"), use_container_width=True):
+            attempt(lambda: verification.set_keep_days(db, user, days), success=t("organizer.keep_days_saved"))

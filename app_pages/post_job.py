@@ -7,7 +7,7 @@ import streamlit as st
 from services import categories, community, jobs
 from services.clock import utcnow
 from ui import maps
-from ui.components import attempt, go
+from ui.components import attempt, go, price_guide
 from ui.db import get_db
 from ui.i18n import category_name, t, timezone
 
@@ -25,25 +25,36 @@ PRICE_KINDS = ("fixed", "hourly", "free")
 # Default window: from the next full hour, for four hours.
 soon = datetime.now(timezone()).replace(minute=0, second=0, microsecond=0, tzinfo=None) + timedelta(hours=1)
 later = soon + timedelta(hours=4)
+# Outside the form: the price guide below follows what is picked here as it changes.
+category = st.selectbox(
+    t("post.category"),
+    [c["slug"] for c in kinds],
+    index=None,
+    placeholder=t("post.category_pick"),
+    format_func=lambda slug: next(f"{c['icon']} {category_name(c)}" for c in kinds if c["slug"] == slug),
+    key="post_category",
+)
+price_kind = st.radio(
+    t("post.price_kind"),
+    PRICE_KINDS,
+    format_func=lambda k: t(f"post.price_{k}"),
+    horizontal=True,
+    key="post_price_kind",
+)
+if category and price_kind != "free":
+    price_guide(db, category, "hourly" if price_kind == "hourly" else "fixed")
+mode = st.radio(
+    t("post.mode"),
+    jobs.MODES,
+    format_func=lambda m: t(f"post.mode_{m}"),
+    horizontal=True,
+    key="post_mode",
+)
+st.caption(t(f"post.mode_{mode}_help"))
 with st.form("post_form"):
     title = st.text_input(t("post.job_title"), max_chars=60, placeholder=t("post.job_title_example"), key="post_title")
     description = st.text_area(
         t("post.description"), max_chars=2000, help=t("post.description_help"), key="post_description"
-    )
-    category = st.selectbox(
-        t("post.category"),
-        [c["slug"] for c in kinds],
-        index=None,
-        placeholder=t("post.category_pick"),
-        format_func=lambda slug: next(f"{c['icon']} {category_name(c)}" for c in kinds if c["slug"] == slug),
-        key="post_category",
-    )
-    price_kind = st.radio(
-        t("post.price_kind"),
-        PRICE_KINDS,
-        format_func=lambda k: t(f"post.price_{k}"),
-        horizontal=True,
-        key="post_price_kind",
     )
     left, right = st.columns(2)
     price = left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key="post_price")
@@ -82,6 +93,7 @@ if submitted:
                 lat=point[0],
                 lon=point[1],
                 address_note=address_note,
+                mode=mode,
                 now=utcnow(),
             ),
             success=t("post.done"),

@@ -1,34 +1,105 @@
-"""A person's public profile: name, worker badge and categories, ratings received. No contact data."""
+"""A person's public profile: name and badge, what they do as a helper, photos, reliability and the
+ratings they received. No contact data, no ID data, no exact position. A poster can invite a helper."""
 
 import streamlit as st
 
-from services import categories, reviews, users, workers
-from services.clock import from_db
+from services import booking, categories, jobs, reviews, users, workers
+from services.clock import from_db, utcnow
 from services.errors import NotFound
-from ui.components import stars_text
+from ui import maps
+from ui.components import JOB_PAGE, attempt, person_name, photo_grid, rate_text, stars_text
 from ui.db import get_db
-from ui.i18n import category_name, day, t
+from ui.i18n import category_name, day, number, t
 from ui.safe import md
 
 db = get_db()
+viewer = st.session_state.get("user")
 try:
     person = users.get(db, int(st.query_params.get("id", "")))
 except (NotFound, ValueError):
     st.error(t("error.not_found"), icon="🔍")
     st.stop()
-profile = workers.get_profile(db, person["id"])
+try:
+    helper = workers.public_profile(db, person["id"])
+except NotFound:
+    helper = None
 summary = reviews.summary(db, person["id"])
+kinds = categories.by_slug(db)
 
-badge = " ✅" if profile and profile["verification"] == "verified" else ""
-st.title(md(person["display_name"]) + badge)
+st.title(md(person_name(person["display_name"], helper and helper["verified"])))
 st.caption(t("profile.member_since", when=day(from_db(person["created_at"]))))
-if badge:
+if helper and helper["verified"]:
     st.success(t("profile.verified"), icon="🛡️")
-if profile and profile["taking_jobs"]:
-    kinds = categories.by_slug(db)
-    st.write(
-        t("profile.takes", categories="、".join(category_name(kinds[s]) for s in profile["categories"] if s in kinds))
-    )
+
+
+def helper_details() -> None:
+    st.markdown(md(helper["bio"]))
+    offered = "、".join(f"{kinds[s]['icon']} {category_name(kinds[s])}" for s in helper["categories"] if s in kinds)
+    facts = [
+        t("profile.takes", categories=offered),
+        rate_text(helper["rate_fen"]),
+        t("profile.radius", km=number(helper["service_radius_km"])),
+        t("profile.completed", count=helper["completed"]),
+    ]
+    if helper["availability"]:
+        facts.append(t("profile.availability", slots="、".join(t(f"slot.{s}") for s in helper["availability"])))
+    for fact in facts:
+        st.markdown(f"- {md(fact)}")
+    figures = helper["reliability"]
+    if figures["shown"]:
+        percent = "–" if figures["completion_rate"] is None else f"{round(figures['completion_rate'] * 100)}%"
+        st.markdown(
+            md(t("profile.reliability", rate=percent, released=figures["released"], assigned=figures["assigned"]))
+        )
+        st.caption(t("profile.reliability_formula"))
+    else:
+        st.caption(t("profile.reliability_later", count=workers.RELIABILITY_MIN_ASSIGNED))
+
+
+def helper_area() -> None:
+    if helper["area_lat"] is None:
+        return
+    m = maps.base_map((helper["area_lat"], helper["area_lon"]), 14)
+    maps.approximate_circle(m, helper["area_lat"], helper["area_lon"])
+    maps.show(m, f"profile_map_{person['id']}", height=260)
+    st.caption(md(t("profile.area", label=helper["area_label"])))
+
+
+def invite_form() -> None:
+    """A poster with open booking-mode jobs asks this helper to do one ("请他来做")."""
+    mine = [j for j in jobs.mine(db, viewer)["posted"] if j["status"] == "open" and j["mode"] == "booking"]
+    st.subheader(t("invite.title"))
+    if not mine:
+        st.caption(t("invite.no_jobs"))
+        return
+    with st.form(f"invite_form_{person['id']}"):
+        job_id = st.selectbox(
+            t("invite.job"),
+            [j["id"] for j in mine],
+            format_func=lambda i: next(j["title"] for j in mine if j["id"] == i),
+            key=f"invite_job_{person['id']}",
+        )
+        message = st.text_input(t("invite.message"), max_chars=300, key=f"invite_message_{person['id']}")
+        if st.form_submit_button(t("invite.send"), type="primary", use_container_width=True):
+            if attempt(
+                lambda: booking.invite(db, viewer, job_id, person["id"], message=message, now=utcnow()),
+                success=t("invite.sent"),
+            ):
+                st.switch_page(JOB_PAGE, query_params={"id": job_id})
+
+
+if helper and helper["taking_jobs"]:
+    details, area = st.columns([3, 2], gap="medium")
+    with details:
+        helper_details()
+    with area:
+        helper_area()
+    if helper["photos"]:
+        st.subheader(t("profile.photos"))
+        photo_grid(db, helper["photos"])
+    if viewer and viewer["id"] != person["id"] and helper["verified"]:
+        invite_form()
+
 st.subheader(stars_text(summary["average"], summary["count"]))
 for review in reviews.received(db, person["id"]):
     with st.container(border=True):

@@ -1,37 +1,183 @@
-"""I take jobs: switch it on, choose categories, see where the organizer's check stands."""
+"""I take jobs: the switch and categories, the public profile, photos of past work, the identity check."""
+
+from decimal import Decimal
 
 import streamlit as st
 
-from services import categories, workers
-from services.clock import utcnow
-from ui.components import attempt
+from services import categories, community, verification, workers
+from services.clock import from_db, utcnow
+from ui import maps
+from ui.components import PROFILE_PAGE, attempt, photo_grid
 from ui.db import get_db
-from ui.i18n import category_name, t
+from ui.i18n import category_name, day, t
+from ui.safe import md
 
 db = get_db()
 user = st.session_state["user"]
 kinds = categories.list_all(db)
-profile = workers.get_profile(db, user["id"]) or {"taking_jobs": 0, "categories": [], "verification": "unverified"}
+place = community.get(db)
+profile = workers.get_profile(db, user["id"])
 
 st.title(t("worker.title"))
 st.write(t("worker.intro"))
-status = profile["verification"]
-{"verified": st.success, "pending": st.info, "rejected": st.warning}.get(status, st.caption)(
-    t(f"worker.status_{status}")
-)
-with st.form("worker_form"):
-    taking = st.toggle(t("worker.taking_jobs"), value=bool(profile["taking_jobs"]), key="worker_taking")
-    chosen = st.multiselect(
-        t("worker.categories"),
-        [c["slug"] for c in kinds],
-        default=profile["categories"],
-        key="worker_categories",
-        format_func=lambda slug: next(f"{c['icon']} {category_name(c)}" for c in kinds if c["slug"] == slug),
-        placeholder=t("post.category_pick"),
+
+
+def verification_status() -> None:
+    status = profile["verification"] if profile else "unverified"
+    check = verification.latest(db, user["id"], user)
+    show = {"verified": st.success, "pending": st.info, "rejected": st.warning}.get(status, st.info)
+    show(t(f"worker.status_{status}"), icon={"verified": "🛡️", "pending": "⏳", "rejected": "⚠️"}.get(status, "🪪"))
+    reason = check and (check["revoke_reason"] or check["reason"])
+    if status == "rejected" and reason:
+        st.markdown(md(t("worker.reason", reason=reason)))
+
+
+def switch_form() -> None:
+    with st.form("worker_form"):
+        taking = st.toggle(t("worker.taking_jobs"), value=bool(profile and profile["taking_jobs"]), key="worker_taking")
+        chosen = st.multiselect(
+            t("worker.categories"),
+            [c["slug"] for c in kinds],
+            default=profile["categories"] if profile else [],
+            key="worker_categories",
+            format_func=lambda slug: next(f"{c['icon']} {category_name(c)}" for c in kinds if c["slug"] == slug),
+            placeholder=t("post.category_pick"),
+        )
+        if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True):
+            if attempt(
+                lambda: workers.set_taking_jobs(db, user, taking_jobs=taking, categories=chosen, now=utcnow()),
+                success=t("worker.saved"),
+            ):
+                st.rerun()
+
+
+def profile_form() -> None:
+    st.caption(t("worker.area_help"))
+    stored_area = (profile["area_lat"], profile["area_lon"]) if profile["area_lat"] is not None else None
+    picked = maps.point_picker("worker_area", stored_area or (place["lat"], place["lon"]), community=place)
+    with st.form("worker_profile_form"):
+        bio = st.text_area(
+            t("worker.bio"), value=profile["bio"], max_chars=500, placeholder=t("worker.bio_example"), key="worker_bio"
+        )
+        area_label = st.text_input(
+            t("worker.area_label"),
+            value=profile["area_label"],
+            max_chars=40,
+            placeholder=t("worker.area_label_example"),
+            key="worker_area_label",
+        )
+        radius = st.slider(
+            t("worker.radius"),
+            *workers.RADIUS_KM,
+            value=float(profile["service_radius_km"]),
+            step=0.5,
+            key="worker_radius",
+        )
+        quote = st.toggle(t("worker.quote_per_job"), value=profile["rate_fen"] is None, key="worker_quote")
+        rate = st.text_input(
+            t("worker.rate"),
+            value="" if profile["rate_fen"] is None else str(Decimal(profile["rate_fen"]) / 100),
+            help=t("worker.rate_help"),
+            key="worker_rate",
+        )
+        slots = st.pills(
+            t("worker.availability"),
+            workers.AVAILABILITY,
+            selection_mode="multi",
+            default=profile["availability"],
+            format_func=lambda slot: t(f"slot.{slot}"),
+            key="worker_slots",
+        )
+        if st.form_submit_button(t("worker.save_profile"), type="primary", use_container_width=True):
+            if attempt(
+                lambda: workers.save_profile(
+                    db,
+                    user,
+                    bio=bio,
+                    service_radius_km=radius,
+                    rate_yuan=None if quote else rate,
+                    area=picked if picked != stored_area else None,
+                    area_label=area_label,
+                    availability=list(slots or []),
+                    now=utcnow(),
+                ),
+                success=t("worker.profile_saved"),
+            ):
+                for key in ("worker_area_lat", "worker_area_lon", "worker_area_last_click"):
+                    st.session_state.pop(key, None)
+                st.rerun()
+    st.page_link(PROFILE_PAGE, label=t("worker.see_public"), query_params={"id": user["id"]}, icon="👀")
+
+
+def photos_section() -> None:
+    shown = workers.photos(db, user["id"])
+    st.caption(t("worker.photos_help", max=workers.MAX_PHOTOS, count=len(shown)))
+    photo_grid(db, shown, removable=user)
+    if len(shown) >= workers.MAX_PHOTOS:
+        return
+    with st.form("worker_photo_form", clear_on_submit=True):
+        upload = st.file_uploader(t("worker.photo"), type=["jpg", "jpeg", "png", "webp"], key="worker_photo")
+        caption = st.text_input(t("worker.caption"), max_chars=80, key="worker_caption")
+        if st.form_submit_button(t("worker.add_photo"), use_container_width=True):
+            if upload is None:
+                st.error(t("error.upload_empty"), icon="⚠️")
+            elif attempt(
+                lambda: workers.add_photo(db, user, upload.getvalue(), caption, utcnow()),
+                success=t("worker.photo_added"),
+            ):
+                st.rerun()
+
+
+def identity_section() -> None:
+    status = profile["verification"] if profile else "unverified"
+    check = verification.latest(db, user["id"], user)
+    if check:
+        st.caption(
+            md(
+                t(
+                    "worker.check_summary",
+                    name=check["real_name"],
+                    last4=check["id_last4"],
+                    when=day(from_db(check["submitted_at"])),
+                )
+            )
+        )
+    if status in ("verified", "pending"):
+        return
+    st.info(t("worker.id_privacy"), icon="🔒")
+    with st.form("worker_id_form"):
+        real_name = st.text_input(t("worker.real_name"), max_chars=30, key="worker_real_name")
+        id_number = st.text_input(t("worker.id_number"), max_chars=18, type="password", key="worker_id_number")
+        types = ["jpg", "jpeg", "png", "webp"]
+        front = st.file_uploader(t("worker.id_front"), type=types, key="worker_id_front")
+        back = st.file_uploader(t("worker.id_back"), type=types, key="worker_id_back")
+        selfie = st.file_uploader(t("worker.id_selfie"), type=types, key="worker_id_selfie")
+        if st.form_submit_button(t("worker.submit_id"), type="primary", use_container_width=True):
+            if attempt(
+                lambda: verification.submit(
+                    db,
+                    user,
+                    real_name=real_name,
+                    id_number=id_number,
+                    front=front.getvalue() if front else b"",
+                    back=back.getvalue() if back else b"",
+                    selfie=selfie.getvalue() if selfie else b"",
+                    now=utcnow(),
+                ),
+                success=t("worker.id_submitted"),
+            ):
+                st.rerun()
+
+
+verification_status()
+switch_form()
+if profile and profile["taking_jobs"]:
+    profile_tab, photos_tab, identity_tab = st.tabs(
+        [t("worker.tab_profile"), t("worker.tab_photos"), t("worker.tab_id")]
     )
-    if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True):
-        if attempt(
-            lambda: workers.set_taking_jobs(db, user, taking_jobs=taking, categories=chosen, now=utcnow()),
-            success=t("worker.saved"),
-        ):
-            st.rerun()
+    with profile_tab:
+        profile_form()
+    with photos_tab:
+        photos_section()
+    with identity_tab:
+        identity_section()

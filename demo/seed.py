@@ -21,6 +21,7 @@ import math
 import os
 import pathlib
 import random
+import shutil
 import sqlite3
 import sys
 import time
@@ -29,7 +30,7 @@ from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
 from demo import samples
-from services import categories, community, jobs, reviews, users, workers
+from services import categories, community, jobs, reviews, uploads, users, workers
 from services import db as database
 from services.clock import to_db, utcnow
 
@@ -85,6 +86,46 @@ PEOPLE = (
     Person("ma_xiaoge", "马小哥", "pending", "zh_CN", "7栋1单元602", ("parcel", "errands")),
     Person("zheng_ayi", "郑阿姨", "pending", "zh_CN", "11号楼2单元401", ("cleaning", "care")),
 )
+
+
+class WorkerProfile(NamedTuple):
+    bio: str
+    rate: str | None  # hourly rate in yuan; None: quote per job
+    radius_km: float
+    area_label: str
+    slots: tuple[str, ...]
+    photos: tuple[str, ...] = ()  # captions of photos of past work
+
+
+WEEKDAYS = ("weekdays_morning", "weekdays_afternoon", "weekdays_evening")
+WEEKENDS = ("weekends_morning", "weekends_afternoon", "weekends_evening")
+EVENINGS = ("weekdays_evening", "weekends_evening")
+WORKER_PROFILES = {
+    "li_shifu": WorkerProfile("水电维修二十年，换龙头、修马桶、查电路跳闸都行，自带工具和常用配件。", "60", 5,
+                              "8号楼附近", WEEKDAYS + WEEKENDS, ("换的新龙头", "厨房下水管")),
+    "zhou_shifu": WorkerProfile("搬家、搬大件、拆装家具，有小面包车，两个人一起上门。", None, 8, "小区东门",
+                                WEEKENDS + ("weekdays_morning",), ("三人沙发上六楼",)),
+    "xiao_ma": WorkerProfile("快递代取、超市代买、排队挂号都可以，随叫随到。", "25", 3, "4号楼快递柜旁",
+                             WEEKDAYS + WEEKENDS),
+    "wu_ayi": WorkerProfile("日常保洁、开荒保洁，也能帮忙照看老人半天。做事细心。", "45", 4, "13号楼一带",
+                            ("weekdays_morning", "weekdays_afternoon"), ("擦完的厨房灶台",)),
+    "chen_xiaodi": WorkerProfile("电脑重装系统、清灰、路由器设置、手机导照片，老人家不会用的都可以问我。", "50", 5,
+                                 "9号楼", EVENINGS + ("weekends_afternoon",)),
+    "yang_jie": WorkerProfile("养猫养狗十年，可上门喂猫、遛狗，也能短期寄养在我家。", "30", 3, "14号楼花园",
+                              WEEKDAYS + WEEKENDS, ("寄养的两只猫", "遛狗路线")),
+    "gao_shifu": WorkerProfile("空调清洗、洗衣机、冰箱维修，持电工证。", None, 10, "小区南门",
+                               ("weekdays_morning", "weekdays_afternoon", "weekends_morning")),
+    "hu_jie": WorkerProfile("家政、照看孩子和宠物，有育婴师证。", "40", 4, "二期20栋", WEEKDAYS),
+    "he_dage": WorkerProfile("力气活、跑腿、杂事都接，周末全天有空。", "35", 5, "3号楼", WEEKENDS + EVENINGS),
+    "qian_shifu": WorkerProfile("擅长家具组装、墙面修补，工具齐全。", "55", 6, "19号楼", WEEKENDS,
+                                ("组装的书柜", "补好的墙面", "定做的鞋架")),
+    "tom_z": WorkerProfile("Computer set-up, Wi-Fi problems and flat-pack furniture. 中英文都可以。", "50", 5,
+                           "Building 6", EVENINGS + WEEKENDS, ("IKEA wardrobe, assembled",)),
+    "sophie_l": WorkerProfile("Dog walking, cat sitting and parcel runs around the compound.", "30", 3,
+                              "Building 2 garden", ("weekdays_morning", "weekends_morning", "weekends_afternoon")),
+    "ma_xiaoge": WorkerProfile("下班后可以帮忙取快递、跑腿。", "20", 2, "7栋", EVENINGS),
+    "zheng_ayi": WorkerProfile("退休在家，可以做保洁、陪老人聊天。", "35", 2, "11号楼", WEEKDAYS),
+}
 
 
 class Login(NamedTuple):
@@ -457,11 +498,27 @@ class _Seeder:
             self.at(joined, lambda now, p=person: self.register(p, now))
             if person.kind in ("worker", "pending"):
                 switched_on = joined + _hours(rng.uniform(1, 48))
-                self.at(switched_on, lambda now, p=person: workers.set_taking_jobs(
-                    self.db, self.user(p.username), taking_jobs=True, categories=list(p.categories), now=now))
+                self.at(switched_on, lambda now, p=person: self.start_working(p, now))
+                checked = switched_on + _hours(rng.uniform(2, 36))
                 if person.kind == "worker":
-                    self.at(switched_on + _hours(rng.uniform(2, 36)), lambda now, p=person: samples.verify(
+                    self.at(checked, lambda now, p=person: samples.verify(
                         self.db, self.user("organizer"), self.user(p.username), now))
+                else:
+                    self.at(min(checked, self.now - HOUR), lambda now, p=person: samples.submit_id(
+                        self.db, self.user(p.username), now))
+
+    def start_working(self, person: Person, now: datetime) -> None:
+        """Switch "I take jobs" on and fill in the public profile, with a photo or two of past work."""
+        user, profile = self.user(person.username), WORKER_PROFILES[person.username]
+        workers.set_taking_jobs(self.db, user, taking_jobs=True, categories=list(person.categories), now=now)
+        workers.save_profile(
+            self.db, user, bio=profile.bio, service_radius_km=profile.radius_km, rate_yuan=profile.rate,
+            area=self.homes[person.username], area_label=profile.area_label, availability=list(profile.slots),
+            now=now,
+        )
+        for index, caption in enumerate(profile.photos):
+            colour = samples.COLOURS[(len(person.username) + index) % len(samples.COLOURS)]
+            workers.add_photo(self.db, user, samples.picture(caption, colour), caption, now)
 
     def register(self, person: Person, now: datetime) -> None:
         self.ids[person.username] = users.register(
@@ -763,10 +820,14 @@ def main(argv: list[str] | None = None) -> int:
         stats = build(building)
         for sidecar in _sidecars(path):  # an old -wal must never be replayed into the new file
             sidecar.unlink(missing_ok=True)
+        shutil.rmtree(uploads.root_for(path), ignore_errors=True)  # the old demo's photos go with it
+        if uploads.root_for(building).exists():
+            os.replace(uploads.root_for(building), uploads.root_for(path))
         os.replace(building, path)
     finally:
         for leftover in (building, *_sidecars(building)):
             leftover.unlink(missing_ok=True)
+        shutil.rmtree(uploads.root_for(building), ignore_errors=True)
     statuses = ", ".join(f"{status} {stats['by_status'].get(status, 0)}" for status in jobs.STATUSES)
     print(f"Built {COMMUNITY['name']} in {path} ({time.monotonic() - started:.1f} s): {stats['people']} people, "
           f"{stats['jobs']} jobs ({statuses}), {stats['reviews']} reviews.")

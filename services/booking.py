@@ -176,10 +176,11 @@ APPLICANT_SELECT = """SELECT a.*, u.display_name AS worker_name FROM application
 def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
     """A job's applications and invitations as `viewer` may see them, newest first: the poster and
     organizers see all, each with the worker's public standing (badge, rating, completed jobs);
-    a worker sees their own; anyone else nothing."""
+    a worker sees their own; anyone else nothing. Applications of blocked accounts are left out."""
     if not viewer:
         return []
-    rows = db.query(APPLICANT_SELECT + " WHERE a.job_id = ? ORDER BY a.id DESC", [job["id"]])
+    # a blocked worker has no public standing (and cannot be accepted): their applications are not shown
+    rows = db.query(APPLICANT_SELECT + " WHERE a.job_id = ? AND u.blocked_at IS NULL ORDER BY a.id DESC", [job["id"]])
     everyone = viewer["id"] == job["poster_id"] or viewer.get("role") == "organizer"
     shown = [r for r in rows if everyone or r["worker_id"] == viewer["id"]]
     for row in shown:

@@ -274,7 +274,7 @@ def _may(db, job: dict, rule: Transition, actor: dict, assignee: int | None = No
     For a rule that `assigns`, `assignee` is the worker who would get the job.
     """
     if rule.mode and job["mode"] != rule.mode:
-        return f"error.only_{rule.mode}"
+        return "error.only_grab" if rule.mode == "grab" else "error.only_booking"
     if rule.actor == "clock":
         return None if actor is CLOCK else "error.not_allowed"
     if actor is CLOCK:

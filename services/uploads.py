@@ -30,12 +30,16 @@ FOLDERS = ("public", "private")
 NAME_RE = re.compile(r"^[0-9a-f]{32}\.jpg$")
 
 
+def root_for(database_file: pathlib.Path) -> pathlib.Path:
+    """Where the uploads of the database in `database_file` live: data/linbang.db -> data/linbang.uploads."""
+    return database_file.parent / f"{database_file.stem}.uploads"
+
+
 def folder(db, kind: str) -> pathlib.Path:
     """The upload folder of `kind` beside the database file (created on first use)."""
     if kind not in FOLDERS:
         raise ValueError(kind)
-    database_file = pathlib.Path(db.conn.execute("PRAGMA database_list").fetchone()[2])
-    path = database_file.parent / f"{database_file.stem}.uploads" / kind
+    path = root_for(pathlib.Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) / kind
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
@@ -71,6 +75,7 @@ def _clean_jpeg(image: Image.Image) -> bytes:
         background.paste(rgba, mask=rgba.getchannel("A"))
         image = background
     image.thumbnail((MAX_SIDE, MAX_SIDE))
+    image.info = {}  # Pillow's JPEG writer would otherwise copy the upload's "comment" (JPEG COM, PNG text)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85, optimize=True)  # no exif= / icc_profile=: nothing carried over
     return out.getvalue()
@@ -99,11 +104,15 @@ def saving(db, kind: str):
         name = f"{secrets.token_hex(16)}.jpg"
         path = target / name
         temporary = path.with_suffix(".part")
-        with open(temporary, "xb") as out:
-            out.write(cleaned)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
+        try:
+            with open(temporary, "xb") as out:
+                out.write(cleaned)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)  # e.g. a full disk: no half-written file left behind
+            raise
         saved.append(path)
         return name
 
@@ -116,7 +125,7 @@ def saving(db, kind: str):
 
 
 def _path(db, kind: str, name: str) -> pathlib.Path:
-    if not isinstance(name, str) or not NAME_RE.match(name):  # never a path from outside
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):  # never a path from outside (nor "x.jpg\n")
         raise NotFound()
     return folder(db, kind) / name
 

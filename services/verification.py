@@ -10,6 +10,7 @@ decision, who made it and when stay in id_checks.
 import hashlib
 import re
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 from . import uploads, users
@@ -19,7 +20,7 @@ from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from .users import require_organizer
 from .validate import text
 
-ID_RE = re.compile(r"^\d{17}[\dX]$")
+ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would also take other scripts' digits
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 PHOTOS = ("front", "back", "selfie")
@@ -29,8 +30,12 @@ SALT_SETTING = "id_hash_salt"
 
 
 def normalise_id_number(value) -> str:
-    """An 18-character mainland resident ID number, checked by its final check character."""
-    number = re.sub(r"\s", "", str(value or "")).upper()
+    """An 18-character mainland resident ID number, checked by its final check character.
+
+    Full-width digits (as typed with a Chinese input method) become ASCII first, so one number always
+    hashes the same way; digits of other scripts are refused.
+    """
+    number = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
     if not ID_RE.match(number):
         raise ValidationError("id_number", "error.id_number")
     check = ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS, strict=True)) % 11]
@@ -69,7 +74,9 @@ def submit(db, actor: dict, *, real_name, id_number, front: bytes, back: bytes, 
         if not profile or not profile["taking_jobs"]:
             raise NotAllowed("error.not_a_worker")
         if profile["verification"] in ("pending", "verified"):
-            raise InvalidTransition(f"error.verification_{profile['verification']}")
+            raise InvalidTransition(
+                "error.verification_pending" if profile["verification"] == "pending" else "error.verification_verified"
+            )
         check_id = (
             db["id_checks"]
             .insert(

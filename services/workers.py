@@ -40,9 +40,15 @@ def get_profile(db, user_id: int) -> dict | None:
 
 
 def is_verified_worker(db, user_id: int) -> bool:
-    """May take jobs now: "I take jobs" is on and the identity check passed."""
-    profile = get_profile(db, user_id)
-    return bool(profile and profile["taking_jobs"] and profile["verification"] == "verified")
+    """May take jobs now: "I take jobs" is on, the identity check passed and the account is not blocked."""
+    return bool(
+        one(
+            db,
+            """SELECT 1 AS x FROM worker_profiles w JOIN users u ON u.id = w.user_id
+               WHERE w.user_id = ? AND w.taking_jobs = 1 AND w.verification = 'verified' AND u.blocked_at IS NULL""",
+            [user_id],
+        )
+    )
 
 
 def _categories(db, categories) -> list[str]:

@@ -1,13 +1,21 @@
 """Helpers shared by the test folders."""
 
+import pathlib
+import shutil
 import sqlite3
 
+from services import uploads
 
-def copy_database(source, target) -> None:
-    """Copy a template database with SQLite's backup API (consistent even in WAL mode)."""
+
+def copy_database(source, target, *, with_uploads: bool = False) -> None:
+    """Copy a template database with SQLite's backup API (consistent even in WAL mode), and with
+    `with_uploads` the uploads folder beside it (the ID and portfolio photos its rows name)."""
     src, dst = sqlite3.connect(str(source)), sqlite3.connect(str(target))
     try:
         src.backup(dst)
     finally:
         src.close()
         dst.close()
+    source_uploads = uploads.root_for(pathlib.Path(source))
+    if with_uploads and source_uploads.exists():
+        shutil.copytree(source_uploads, uploads.root_for(pathlib.Path(target)))

@@ -42,7 +42,8 @@ def fast_hashing(monkeypatch):
 def test_second_run_without_force_leaves_it_unchanged(demo):
     path, first = demo
     assert digest(path) == first
-    assert sorted(p.name for p in path.parent.iterdir()) == ["demo.db"]  # no half-built or stray files
+    # no half-built or stray files: the database and its uploads folder (workers' photos)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["demo.db", "demo.uploads"]
 
 
 def test_community_settings(db):

@@ -10,7 +10,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs
+from services import jobs, verification, workers
 from ui.components import CONFIRM_FIRST
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -127,7 +127,13 @@ def needed(key: str) -> set[str]:
 
 
 # Keys the code builds at run time, by pattern ("{}" where a value goes), and every value it can take.
-NON_CLOCK_ACTIONS = tuple(action for action, rule in jobs.TRANSITIONS.items() if rule.actor != "clock")
+# What declines a waiting application: the poster or invitee ('declined'), or the job leaving 'open'
+# by any transition from there (jobs.act's _decline_waiting_applications records the action).
+LEAVING_OPEN = tuple(action for action, rule in jobs.TRANSITIONS.items() if "open" in rule.sources)
+# The actions with a button of their own (booking's accept is answered on an application instead).
+NON_CLOCK_ACTIONS = tuple(
+    action for action, rule in jobs.TRANSITIONS.items() if rule.actor != "clock" and not rule.assigns
+)
 
 
 def assigns(node: ast.stmt, name: str) -> bool:
@@ -172,11 +178,18 @@ DYNAMIC_KEYS = {
     "browse.sort_{}": module_constant(ROOT / "app_pages" / "browse.py", "SORTS"),
     "worker.status_{}": VERIFICATION_STATES,
     "role.{}": ("resident", "organizer"),
-    "worker.state_{}": VERIFICATION_STATES,
     "post.price_{}": module_constant(ROOT / "app_pages" / "post_job.py", "PRICE_KINDS"),
     "my_jobs.none_{}": ("posted", "working"),
     "my_jobs.{}": ("posted", "working"),
     "profile.review_as_{}": ("poster", "worker"),  # reviews.author_role
+    "slot.{}": workers.AVAILABILITY,
+    "application.{}": ("pending", "accepted", "withdrawn"),  # applications.status; 'declined' says why:
+    "application.declined_{}": ("declined", *LEAVING_OPEN),  # applications.outcome
+    "application.kind_{}": ("apply", "invite"),
+    "guide.{}": jobs.PRICE_TYPES,
+    "post.mode_{}": jobs.MODES,
+    "post.mode_{}_help": jobs.MODES,
+    "worker.id_{}": verification.PHOTOS,
 }
 
 

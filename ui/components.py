@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from services import jobs, reviews
+from services import jobs, reviews, workers
 from services.clock import from_db, utcnow
-from services.errors import LinbangError
+from services.errors import LinbangError, NotFound
 
 from .i18n import category_name, error_text, money, number, t, when
 from .safe import md
@@ -84,6 +84,63 @@ def window_text(job: dict) -> str:
     return f"{when(from_db(job['window_start']))} – {when(from_db(job['window_end']))}"
 
 
+def price_guide(db, category: str, price_type: str) -> None:
+    """The median and middle half of what such jobs were done for lately, once there are enough."""
+    guide = jobs.price_guide(db, category, price_type, utcnow())
+    if guide:
+        st.info(
+            t(
+                f"guide.{price_type}",
+                median=money(guide["median"]),
+                low=money(guide["low"]),
+                high=money(guide["high"]),
+                count=guide["count"],
+                days=jobs.PRICE_GUIDE_DAYS,
+            ),
+            icon="💡",
+        )
+    else:
+        st.caption(t("guide.too_few", days=jobs.PRICE_GUIDE_DAYS))
+
+
+def rate_text(rate_fen: int | None) -> str:
+    """A helper's hourly rate, or "quote per job" when they set none."""
+    return t("profile.rate_quote") if rate_fen is None else t("profile.rate_hourly", rate=money(rate_fen))
+
+
+def person_name(name: str, verified) -> str:
+    """A person's display name, with the verified badge when their identity check passed."""
+    return f"{name} {t('badge.verified')}" if verified else name
+
+
+def profile_link(user_id: int, label: str, *, icon: str | None = None) -> None:
+    """A link to a person's profile page; `label` is escaped here."""
+    st.page_link(PROFILE_PAGE, label=md(label), query_params={"id": user_id}, icon=icon)
+
+
+def photo_grid(db, photos: list[dict], *, removable: dict | None = None) -> None:
+    """Portfolio photos three to a row, each with its caption; with `removable` (the owner), a
+    remove button under each."""
+    columns = st.columns(3)
+    for index, photo in enumerate(photos):
+        with columns[index % 3]:
+            try:
+                st.image(workers.photo_bytes(db, photo), use_container_width=True)
+            except NotFound:
+                st.caption(t("photo.missing"))
+            if photo["caption"]:
+                st.caption(md(photo["caption"]))
+            if removable:
+                callback_button(
+                    t("worker.remove_photo"),
+                    f"remove_photo_{photo['id']}",
+                    lambda p=photo: workers.remove_photo(db, removable, p["id"]),
+                    done=t("worker.photo_removed"),
+                    error_key=f"photo_{photo['id']}",
+                )
+                action_error(f"photo_{photo['id']}")
+
+
 def stars_text(average, count: int) -> str:
     if not count:
         return t("rating.none")
@@ -121,23 +178,42 @@ CONFIRM_FIRST = ("cancel", "release")  # actions that undo something ask once mo
 ACTION_ERROR = "_job_action_error"
 
 
-def _perform(db, job_id: int, action: str, armed_key: str) -> None:
+def _perform(call, done: str, error_key, armed_key: str | None = None) -> None:
     """Button callback. It runs before the next script run, so a press counts even when that run
     will no longer show the button: the second of two simultaneous claims still gets its answer."""
-    st.session_state.pop(armed_key, None)
+    if armed_key:
+        st.session_state.pop(armed_key, None)
     try:
-        jobs.act(db, job_id, action, st.session_state["user"], now=utcnow())
+        call()
     except LinbangError as error:
-        st.session_state[ACTION_ERROR] = (job_id, error_text(error))
+        st.session_state[ACTION_ERROR] = (error_key, error_text(error))
         return
-    flash(t(f"action.{action}_done"))
+    flash(done)
+
+
+def action_error(error_key) -> None:
+    """Show the error a callback button (`callback_button`) with this `error_key` left behind."""
+    failed = st.session_state.get(ACTION_ERROR)
+    if failed and failed[0] == error_key:
+        st.error(st.session_state.pop(ACTION_ERROR)[1], icon="⚠️")
+
+
+def callback_button(label: str, key: str, call, *, done: str, error_key, primary: bool = False) -> None:
+    """A button whose service call runs in its on_click callback (see _perform); its error, if any,
+    is shown by action_error(error_key) on the next run."""
+    st.button(
+        label,
+        key=key,
+        type="primary" if primary else "secondary",
+        use_container_width=True,
+        on_click=_perform,
+        args=(call, done, error_key),
+    )
 
 
 def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
     """Buttons for exactly the actions `user` may take on `job` now; each runs the service."""
-    failed = st.session_state.get(ACTION_ERROR)
-    if failed and failed[0] == job["id"]:
-        st.error(st.session_state.pop(ACTION_ERROR)[1], icon="⚠️")
+    action_error(job["id"])
     for action in jobs.allowed_actions(db, job, user):
         armed_key = f"{key}_{action}_{job['id']}_armed"
         if action in CONFIRM_FIRST and not st.session_state.get(armed_key):
@@ -157,5 +233,10 @@ def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
             type=ACTION_STYLE.get(action, "secondary"),
             use_container_width=True,
             on_click=_perform,
-            args=(db, job["id"], action, armed_key),
+            args=(
+                lambda a=action: jobs.act(db, job["id"], a, st.session_state["user"], now=utcnow()),
+                t(f"action.{action}_done"),
+                job["id"],
+                armed_key,
+            ),
         )

@@ -88,16 +88,16 @@ def _js(value) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-JOB_NUMBER = re.compile(r"#(\d+)\s*$")
+PLACE_NUMBER = re.compile(r"#(\d+)\s*$")
 
 
-def _job_callback(open_label: str, lines: list[str]) -> str:
-    """Leaflet code run in the browser for each job row [lat, lon, id, title, line number].
+def _place_callback(open_label: str, lines: list[str], radius_m: int, colour: str) -> str:
+    """Leaflet code run in the browser for each row [lat, lon, id, title, line number].
 
-    The second popup lines (category and price) repeat across thousands of jobs, so each is sent
-    once in `lines` and rows carry its index. Text is set with textContent, never parsed as HTML.
+    The second popup lines (category and price, say) repeat across thousands of places, so each is
+    sent once in `lines` and rows carry its index. Text is set with textContent, never parsed as HTML.
     The popup's last line ends in "#<id>": streamlit-folium hands the clicked popup's text back to
-    Python, which opens that job's page (a link could not: component frames are sandboxed without
+    Python, which opens that job's (or person's) page (a link could not: component frames are sandboxed without
     top navigation).
     """
     return f"""(function () {{
@@ -107,8 +107,8 @@ def _job_callback(open_label: str, lines: list[str]) -> str:
         }}
         return function (row) {{
             var circle = L.circle(L.latLng(row[0], row[1]), {{
-                radius: {PUBLIC_CIRCLE_M}, color: "{JOB_COLOUR}", weight: 2, fillOpacity: 0.25,
-                className: "linbang-job", bubblingMouseEvents: false}});
+                radius: {radius_m}, color: "{colour}", weight: 2, fillOpacity: 0.25,
+                className: "linbang-place", bubblingMouseEvents: false}});
             var box = document.createElement("div");
             box.appendChild(line("b", row[3]));
             box.appendChild(line("div", lines[row[4]]));
@@ -120,15 +120,19 @@ def _job_callback(open_label: str, lines: list[str]) -> str:
     }})()"""
 
 
-def jobs_layer(rows: list[list], open_label: str) -> FastMarkerCluster:
-    """All jobs as one data layer (FastMarkerCluster): one JSON array instead of one element per job.
-
-    `rows` are [lat, lon, id, title, second popup line].
+def places_layer(
+    rows: list[list], open_label: str, *, radius_m: int = PUBLIC_CIRCLE_M, colour: str = JOB_COLOUR
+) -> FastMarkerCluster:
+    """Approximate places (jobs, helpers' areas) as one data layer (FastMarkerCluster): one JSON array
+    instead of one element per place. `rows` are [lat, lon, id, title, second popup line]; each is
+    drawn as a circle of `radius_m` metres with a tooltip (the title) and a popup ending in "#<id>".
     """
     lines = list(dict.fromkeys(row[4] for row in rows))
     number = {text: i for i, text in enumerate(lines)}
     data = [[*row[:4], number[row[4]]] for row in rows]
-    layer = FastMarkerCluster(data, callback=_job_callback(open_label, lines), name="jobs", max_cluster_radius=50)
+    layer = FastMarkerCluster(
+        data, callback=_place_callback(open_label, lines, radius_m, colour), name="places", max_cluster_radius=50
+    )
     layer.default_js = [("markerclusterjs", _vendor("markercluster/leaflet.markercluster.js"))]
     layer.default_css = [
         ("markerclustercss", _vendor("markercluster/MarkerCluster.css")),
@@ -164,18 +168,18 @@ def clicked_point(state: dict) -> tuple[float, float] | None:
     return (clicked["lat"], clicked["lng"]) if clicked else None
 
 
-JOB_CLICK_RETURNS = ("last_clicked", "last_object_clicked_popup", "last_object_clicked_count")
+PLACE_CLICK_RETURNS = ("last_clicked", "last_object_clicked_popup", "last_object_clicked_count")
 
 
-def clicked_job(state: dict, key: str) -> int | None:
-    """The id of a job whose circle was just clicked, once per click.
+def clicked_place(state: dict, key: str) -> int | None:
+    """The id of a place (places_layer) whose circle was just clicked, once per click.
 
     The click count restarts when the map is drawn afresh (its state is dropped while another page
     shows), so the count last acted on is forgotten whenever no job click is reported.
     """
     seen_key = f"{key}_opened_click"
     popup, count = state.get("last_object_clicked_popup"), state.get("last_object_clicked_count")
-    match = JOB_NUMBER.search(popup or "")
+    match = PLACE_NUMBER.search(popup or "")
     if not match:
         st.session_state.pop(seen_key, None)
         return None

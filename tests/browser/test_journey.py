@@ -85,7 +85,7 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
 
     goto(worker, server.url)
     frame = map_frame(worker)
-    job_shape = frame.locator("path.linbang-job")
+    job_shape = frame.locator("path.linbang-place")
     expect(job_shape).to_have_count(1, timeout=30_000)
     job_shape.hover()
     expect(frame.locator(".leaflet-tooltip")).to_have_text(HOSTILE)

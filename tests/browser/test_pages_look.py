@@ -41,7 +41,7 @@ def test_every_page_reads_well(seeded, browser, username, language, width):
     for path in PAGES:
         goto(page, f"{seeded.url}/{path}")
         if path == "":
-            expect(map_frame(page).locator("path.linbang-job")).to_have_count(1, timeout=30_000)
+            expect(map_frame(page).locator("path.linbang-place")).to_have_count(1, timeout=30_000)
         no_error(page)
         text = text_of(page)
         raw = [key for key in KEYS if key in text]
@@ -66,7 +66,7 @@ def test_clicking_a_job_on_the_map_opens_its_page(seeded, browser):
     page = browser.new_context(viewport=DESKTOP).new_page()
     goto(page, seeded.url)
     frame = map_frame(page)
-    frame.locator("path.linbang-job").click()
+    frame.locator("path.linbang-place").click()
     page.wait_for_url("**/job?id=1")
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("帮忙把沙发搬到6楼 Carry a sofa")
     expect_text(page, "圆圈是大致位置")

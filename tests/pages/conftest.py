@@ -46,6 +46,7 @@ PAGE_TITLES = {
     "app_pages/login.py": "login.title",
     "app_pages/register.py": "register.title",
     "app_pages/post_job.py": "post.title",
+    "app_pages/helpers.py": "helpers.title",
     "app_pages/my_jobs.py": "my_jobs.title",
     "app_pages/worker.py": "worker.title",
     "app_pages/account.py": "account.title",
@@ -124,6 +125,7 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
     for username in ("worker", "pending_worker"):
         workers.set_taking_jobs(db, people[username], taking_jobs=True, categories=["moving", "appliance"], now=now)
     samples.verify(db, organizer, users.get(db, people["worker"]["id"]), now)
+    samples.submit_id(db, people["pending_worker"], now)  # waits in the organizer's queue
     poster, worker = people["poster"], people["worker"]
 
     def post(**overrides) -> int:
@@ -196,7 +198,7 @@ def app_env(monkeypatch, tmp_path):
 @pytest.fixture
 def db_path(app_env, template):
     """This test's copy of the template, which the app will open."""
-    copy_database(template[0], app_env)
+    copy_database(template[0], app_env, with_uploads=True)
     return app_env
 
 

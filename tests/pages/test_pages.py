@@ -10,7 +10,7 @@ import time
 import pytest
 
 from demo import samples
-from services import community, jobs, reviews, users, workers
+from services import community, jobs, reviews, users, verification, workers
 from services import db as database
 from services.clock import utcnow
 from tests.pages.conftest import (
@@ -32,7 +32,13 @@ from ui.safe import md
 BROWSE, LOGIN, REGISTER = "app_pages/browse.py", "app_pages/login.py", "app_pages/register.py"
 ORGANIZER_WORKERS = "app_pages/organizer_workers.py"
 ORGANIZER_USERS = "app_pages/organizer_users.py"
-SIGNED_IN_MENU = ["app_pages/post_job.py", "app_pages/my_jobs.py", "app_pages/worker.py", "app_pages/account.py"]
+SIGNED_IN_MENU = [
+    "app_pages/post_job.py",
+    "app_pages/helpers.py",
+    "app_pages/my_jobs.py",
+    "app_pages/worker.py",
+    "app_pages/account.py",
+]
 MENUS = {  # role -> the pages of its sidebar menu, in order (job and profile pages are reached by links)
     "anonymous": [BROWSE, LOGIN, REGISTER],
     "resident": [BROWSE, *SIGNED_IN_MENU],
@@ -44,6 +50,7 @@ NAV_KEYS = {
     LOGIN: "nav.login",
     REGISTER: "nav.register",
     "app_pages/post_job.py": "nav.post",
+    "app_pages/helpers.py": "nav.helpers",
     "app_pages/my_jobs.py": "nav.my_jobs",
     "app_pages/worker.py": "nav.worker",
     "app_pages/account.py": "nav.account",
@@ -194,7 +201,7 @@ def test_page_renders_translated_for_role(open_page, role_user, person, job_ids,
         assert title(at) == md("Fix the washing machine")
         assert text(lang, "job.history") in shown_texts(at)
     elif page == PROFILE_PAGE:
-        assert title(at) == md(worker["display_name"]) + " ✅"
+        assert title(at) == md(f"{worker['display_name']} {text(lang, 'badge.verified')}")
         assert text(lang, "profile.verified") in [s.value for s in at.success]
     else:
         assert title(at) == text(lang, PAGE_TITLES[page])
@@ -274,16 +281,32 @@ def test_organizer_workers_page_is_not_in_the_navigation_of_a_non_organizer(open
         at.switch_page(ORGANIZER_WORKERS)
 
 
-def test_organizer_verifies_a_pending_worker_on_the_workers_page(open_page, person, db):
+def test_organizer_approves_a_pending_identity_check_on_the_workers_page(open_page, person, db):
     at = open_page(ORGANIZER_WORKERS, lang="en", user=person("organizer"))
     assert not at.exception
     pending = person("pending_worker")
-    button(at, text("en", "organizer.verify")).click().run()  # only the pending worker is unverified
-    assert not at.exception
-    assert (
-        db.execute("SELECT verification FROM worker_profiles WHERE user_id = ?", [pending["id"]]).fetchone()[0]
-        == "verified"
+    assert len(at.get("image")) == 3  # the front, back and selfie, side by side
+    button(at, text("en", "organizer.approve")).click().run()  # only the pending worker is waiting
+    assert not at.exception and not errors(at)
+    assert workers.is_verified_worker(db, pending["id"])
+    assert verification.latest(db, pending["id"], person("organizer"))["status"] == "approved"
+
+
+def test_organizer_rejects_with_a_reason_the_worker_then_reads(open_page, person, db):
+    at = open_page(ORGANIZER_WORKERS, lang="en", user=person("organizer"))
+    pending = person("pending_worker")
+    button(at, text("en", "organizer.reject")).click().run()
+    assert [e.value for e in at.error] == [text("en", "error.too_short", min=2)]  # no reason: nothing changes
+    assert workers.get_profile(db, pending["id"])["verification"] == "pending"
+
+    at.text_input(key=next(k.key for k in at.text_input if k.key.startswith("reject_reason_"))).set_value(
+        "The selfie is blurred"
     )
+    button(at, text("en", "organizer.reject")).click().run()
+    assert workers.get_profile(db, pending["id"])["verification"] == "rejected"
+
+    mine = open_page("app_pages/worker.py", lang="en", user=pending)
+    assert md(text("en", "worker.reason", reason="The selfie is blurred")) in [m.value for m in mine.markdown]
 
 
 def test_changing_the_language_in_the_sidebar_retranslates_and_remembers_it(open_page, person, db):
@@ -372,7 +395,7 @@ def test_post_form_with_a_bad_field_shows_the_error_and_stores_nothing(
     assert title(at) == text(LANG, "post.title")
 
 
-def test_switching_on_i_take_jobs_puts_a_resident_in_the_organizers_queue(open_page, person, db):
+def test_switching_on_i_take_jobs_asks_for_an_identity_check(open_page, person, db):
     poster = person("poster")
     at = open_page("app_pages/worker.py", lang=LANG, user=poster)
     at.toggle(key="worker_taking").set_value(True)
@@ -381,9 +404,10 @@ def test_switching_on_i_take_jobs_puts_a_resident_in_the_organizers_queue(open_p
 
     assert not at.exception and not errors(at)
     profile = workers.get_profile(db, poster["id"])
-    assert (profile["taking_jobs"], profile["verification"]) == (1, "pending")
+    assert (profile["taking_jobs"], profile["verification"]) == (1, "unverified")
     assert profile["categories"] == ["errands", "parcel"]
-    assert [i.value for i in at.info] == [text(LANG, "worker.status_pending")]
+    assert text(LANG, "worker.status_unverified") in [i.value for i in at.info]
+    assert button(at, text(LANG, "worker.submit_id"))  # the identity form is there to fill in
 
 
 # --- registering and signing in -----------------------------------------------------------------

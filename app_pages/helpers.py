@@ -1,0 +1,84 @@
+"""Find a helper: verified workers, filtered by category, place and availability, ranked by a
+Bayesian average of their ratings (the prior is stated on the page), then by jobs completed."""
+
+import streamlit as st
+
+from services import categories, community, workers
+from ui import maps
+from ui.components import PROFILE_PAGE, person_name, rate_text, stars_text
+from ui.db import get_db
+from ui.i18n import category_name, number, t
+from ui.safe import md
+
+HELPER_COLOUR = "#2f9e44"
+HELPER_AREA_M = 600
+
+db = get_db()
+place = community.get(db)
+kinds = categories.by_slug(db)
+
+st.title(t("helpers.title"))
+st.caption(t("helpers.ranking", prior=number(workers.PRIOR_STARS), weight=workers.PRIOR_WEIGHT))
+left, right = st.columns(2)
+category = left.selectbox(
+    t("post.category"),
+    [None, *kinds],
+    key="helpers_category",
+    format_func=lambda s: t("browse.all") if s is None else f"{kinds[s]['icon']} {category_name(kinds[s])}",
+)
+slot = right.selectbox(
+    t("helpers.available"),
+    [None, *workers.AVAILABILITY],
+    key="helpers_slot",
+    format_func=lambda s: t("browse.all") if s is None else t(f"slot.{s}"),
+)
+near = st.session_state.get("helpers_point")
+found = workers.directory(db, category=category, near=near, slot=slot)
+
+
+map_column, list_column = st.columns([2, 3], gap="medium")
+with map_column:
+    m = maps.base_map(near or (place["lat"], place["lon"]), 13)
+    maps.community_circle(m, place)
+    rows = [
+        [round(h["area_lat"], 5), round(h["area_lon"], 5), h["user_id"], h["display_name"], h["area_label"]]
+        for h in found
+        if h["area_lat"] is not None
+    ]
+    maps.places_layer(rows, t("helpers.open_profile"), radius_m=HELPER_AREA_M, colour=HELPER_COLOUR).add_to(m)
+    state = maps.show(m, "helpers_map", height=380, returns=maps.PLACE_CLICK_RETURNS, marker=near)
+    opened = maps.clicked_place(state, "helpers_map")
+    if opened:
+        st.switch_page(PROFILE_PAGE, query_params={"id": opened})
+    clicked = maps.clicked_point(state)
+    if clicked and clicked != st.session_state.get("helpers_last_click"):
+        st.session_state["helpers_last_click"] = st.session_state["helpers_point"] = clicked
+        st.rerun()
+    st.caption(t("helpers.map_help"))
+    if near and st.button(t("helpers.any_place"), key="helpers_reset", use_container_width=True):
+        st.session_state.pop("helpers_point")
+        st.rerun()
+
+with list_column:
+    st.markdown(f"**{t('helpers.count', count=len(found))}**")
+    if not found:
+        st.info(t("helpers.none"), icon="🌱")
+    for helper in found:
+        with st.container(border=True):
+            st.page_link(
+                PROFILE_PAGE,
+                label=md(person_name(helper["display_name"], helper["verified"])),
+                query_params={"id": helper["user_id"]},
+                icon="🧰",
+            )
+            offered = "、".join(category_name(kinds[s]) for s in helper["categories"] if s in kinds)
+            st.caption(md(" · ".join([offered, rate_text(helper["rate_fen"]), helper["area_label"]])))
+            st.caption(
+                " · ".join(
+                    [
+                        stars_text(helper["rating_average"], helper["rating_count"]),
+                        t("profile.completed", count=helper["completed"]),
+                        t("helpers.score", score=number(helper["score"], 2)),
+                    ]
+                )
+            )

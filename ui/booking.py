@@ -1,0 +1,186 @@
+"""Booking mode (预约) on the job page and in My jobs: applications, invitations and their answers."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import streamlit as st
+
+from services import booking, jobs
+from services.clock import from_db, utcnow
+
+from .components import (
+    JOB_PAGE,
+    action_error,
+    attempt,
+    callback_button,
+    person_name,
+    price_guide,
+    profile_link,
+    stars_text,
+)
+from .i18n import money, t, timezone, when
+from .safe import md
+
+
+def quote_text(application: dict, job: dict) -> str:
+    """What the worker asks: their quote in the job's price type, or the posted price (invitations)."""
+    fen = job["price_fen"] if application["quote_fen"] is None else application["quote_fen"]
+    return t("booking.quote_hourly", rate=money(fen)) if job["price_type"] == "hourly" else money(fen)
+
+
+def status_text(application: dict) -> str:
+    """Where an application stands, in words; a declined one says why (another helper, the poster, ...)."""
+    if application["status"] == "declined":
+        return t(f"application.declined_{application['outcome']}")
+    return t(f"application.{application['status']}")
+
+
+def _details(application: dict, job: dict) -> None:
+    parts = [t(f"application.kind_{application['kind']}"), quote_text(application, job)]
+    if application["proposed_time"]:
+        parts.append(t("booking.proposed", when=when(from_db(application["proposed_time"]))))
+    parts.append(status_text(application))
+    st.caption(md(" · ".join(parts)))
+    if application["message"]:
+        st.markdown(md(f"“{application['message']}”"))
+
+
+def _answer_buttons(db, application: dict, user: dict, *, accept_label: str) -> None:
+    """Accept / decline, each run in its button's callback (two accepts at once: one wins)."""
+    key = ("application", application["id"])
+    action_error(key)
+    left, right = st.columns(2)
+    with left:
+        callback_button(
+            accept_label,
+            f"accept_{application['id']}",
+            lambda: booking.accept(db, user, application["id"], now=utcnow()),
+            done=t("booking.accepted"),
+            error_key=key,
+            primary=True,
+        )
+    with right:
+        callback_button(
+            t("booking.decline"),
+            f"decline_{application['id']}",
+            lambda: booking.decline(db, user, application["id"], now=utcnow()),
+            done=t("booking.declined"),
+            error_key=key,
+        )
+
+
+def _withdraw_button(db, application: dict, user: dict) -> None:
+    key = ("application", application["id"])
+    action_error(key)
+    callback_button(
+        t("booking.withdraw"),
+        f"withdraw_{application['id']}",
+        lambda: booking.withdraw(db, user, application["id"], now=utcnow()),
+        done=t("booking.withdrawn"),
+        error_key=key,
+    )
+
+
+def _applicants(db, job: dict, user: dict, applications: list[dict]) -> None:
+    """The poster (or an organizer) compares applicants: badge, rating, completed jobs, quote."""
+    if not applications:
+        st.caption(t("booking.no_applications"))
+    for application in applications:
+        with st.container(border=True):
+            profile_link(application["worker_id"], person_name(application["worker_name"], application["verified"]))
+            st.caption(
+                " · ".join(
+                    [
+                        stars_text(application["rating_average"], application["rating_count"]),
+                        t("profile.completed", count=application["completed"]),
+                    ]
+                )
+            )
+            _details(application, job)
+            if application["status"] != "pending" or user["id"] != job["poster_id"]:
+                continue
+            if application["kind"] == "apply":
+                _answer_buttons(db, application, user, accept_label=t("booking.accept"))
+            else:
+                _withdraw_button(db, application, user)
+
+
+def _apply_form(db, job: dict, user: dict) -> None:
+    price_guide(db, job["category"], job["price_type"])
+    start, end = from_db(job["window_start"]), from_db(job["window_end"])
+    local_start = max(start, utcnow()).astimezone(timezone())
+    with st.form(f"apply_form_{job['id']}"):
+        label = t("booking.your_rate") if job["price_type"] == "hourly" else t("booking.your_price")
+        quote = st.text_input(label, value=str(Decimal(job["price_fen"]) / 100), key=f"apply_quote_{job['id']}")
+        message = st.text_area(t("booking.message"), max_chars=300, key=f"apply_message_{job['id']}")
+        propose = st.toggle(t("booking.propose_time"), key=f"apply_propose_{job['id']}")
+        day_column, time_column = st.columns(2)
+        day = day_column.date_input(
+            t("post.start_day"),
+            value=local_start.date(),
+            min_value=local_start.date(),
+            max_value=end.astimezone(timezone()).date(),
+            key=f"apply_day_{job['id']}",
+        )
+        at = time_column.time_input(
+            t("post.start"), value=local_start.time(), step=timedelta(minutes=15), key=f"apply_time_{job['id']}"
+        )
+        if st.form_submit_button(t("booking.apply"), type="primary", use_container_width=True):
+            proposed = datetime.combine(day, at, timezone()) if propose else None
+            if attempt(
+                lambda: booking.apply(
+                    db, user, job["id"], quote_yuan=quote, message=message, proposed_time=proposed, now=utcnow()
+                ),
+                success=t("booking.applied"),
+            ):
+                st.rerun()
+
+
+def _as_worker(db, job: dict, user: dict, applications: list[dict]) -> None:
+    """A worker sees their own applications and invitations for this job, and may apply."""
+    waiting = next((a for a in applications if a["status"] == "pending"), None)
+    for application in applications:
+        with st.container(border=True):
+            _details(application, job)
+            if application is not waiting:
+                continue
+            if application["kind"] == "invite":
+                _answer_buttons(db, application, user, accept_label=t("booking.accept_invitation"))
+            else:
+                _withdraw_button(db, application, user)
+    if waiting or job["status"] != "open":
+        return
+    refusal = jobs.may_take(db, job, user["id"])
+    if refusal:
+        st.caption(t("booking.only_verified"))
+    else:
+        _apply_form(db, job, user)
+
+
+def booking_section(db, job: dict, user: dict | None) -> None:
+    """Applications and invitations of a booking-mode job, as `user` may see and answer them."""
+    st.subheader(t("booking.title"))
+    if user is None:
+        st.info(t("job.login_to_claim"), icon="🔑")
+        return
+    applications = booking.for_job(db, job, user)
+    if user["id"] == job["poster_id"] or user.get("role") == "organizer":
+        if job["status"] == "open" and user["id"] == job["poster_id"]:
+            st.caption(t("booking.poster_help"))
+        _applicants(db, job, user, applications)
+    else:
+        _as_worker(db, job, user, applications)
+
+
+def my_applications(db, user: dict) -> None:
+    """My jobs: every application and invitation of mine, with the answers still open to me."""
+    mine = booking.mine(db, user)
+    if not mine:
+        st.info(t("my_jobs.none_applications"), icon="🌱")
+    for application in mine:
+        job = {"price_fen": application["price_fen"], "price_type": application["price_type"]}
+        with st.container(border=True):
+            st.page_link(JOB_PAGE, label=md(application["job_title"]), query_params={"id": application["job_id"]})
+            _details(application, job)
+            if application["status"] == "pending" and application["kind"] == "invite":
+                _answer_buttons(db, application, user, accept_label=t("booking.accept_invitation"))
