@@ -19,6 +19,9 @@ from streamlit_driver import (
     wait_idle,
 )
 
+from demo import samples
+
+CARD = '[data-testid="stVerticalBlock"]'  # a bordered container; .last of those holding a text is the innermost
 HOSTILE = "<img src=x onerror=alert(1)> ${alert(2)} ` \\"
 
 
@@ -71,17 +74,7 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     job_url = poster.url
 
     worker = new_page(browser, dialogs)
-    register(worker, server.url, username="bob", name="Bob 师傅", password="bob-pass-12", wants_work=True)
-    expect_text(worker, "我要接活")
-    worker.get_by_text("我接活", exact=True).click()
-    choose(worker, "我能做的类别", "📦 搬家")
-    worker.keyboard.press("Escape")
-    click(worker, "保存")
-    expect_text(worker, "等待管理员审核")
-
-    goto(organizer, server.url + "/organizer_workers")
-    click(organizer, "通过审核")
-    expect_text(organizer, "已认证")
+    become_verified_worker(worker, organizer, server.url, username="bob", name="Bob 师傅", serial=1)
 
     goto(worker, server.url)
     frame = map_frame(worker)
@@ -123,6 +116,99 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     expect_text(worker, "准时又细心 <b>thanks</b>")
     no_error(worker)
     assert dialogs == []
+
+
+def test_booking_two_workers_apply_the_poster_chooses_one_the_other_is_declined(server, browser, organizer, dialogs):
+    carol, dave = new_page(browser, dialogs), new_page(browser, dialogs, PHONE)
+    become_verified_worker(carol, organizer, server.url, username="carol", name="Carol 周", serial=2)
+    become_verified_worker(dave, organizer, server.url, username="dave", name="Dave 吴", serial=3)
+
+    resident = new_page(browser, dialogs, PHONE)
+    register(resident, server.url, username="erin", name="Erin 陈", password="erin-pass-12")
+    goto(resident, server.url + "/helpers")
+    expect_text(resident, "Carol 周 ✅已实名")
+    expect_text(resident, "贝叶斯平均")
+    shot(resident, "helpers_phone_zh")
+
+    goto(resident, server.url + "/post_job")
+    click_map_centre(resident)
+    choose(resident, "类别", "📦 搬家")
+    resident.get_by_text("预约", exact=True).click()
+    wait_idle(resident)
+    fill(resident, "标题", "搬一台冰箱到三楼")
+    fill(resident, "具体要做什么", "双门冰箱，楼梯有点窄")
+    fill(resident, "金额（元；按小时时填每小时）", "120")
+    click(resident, "发布")
+    expect_text(resident, "还没有人报名")
+    job_url = resident.url
+
+    for worker, quote, note in ((carol, "100", "我有推车 <i>x</i>"), (dave, "90", "周末有空")):
+        goto(worker, job_url)
+        fill(worker, "你的报价（元）", quote)
+        fill(worker, "给发布人留言（可选）", note)
+        click(worker, "报名接这活")
+        expect_text(worker, "等待回复")
+
+    goto(resident, job_url)
+    expect_text(resident, "我有推车 <i>x</i>")
+    shot(resident, "job_booking_phone_zh")
+    carol_card = resident.locator(CARD, has_text="我有推车").last
+    expect(carol_card).to_contain_text("Carol 周 ✅已实名")
+    expect(carol_card).to_contain_text("¥100.00")
+    carol_card.get_by_role("button", name="选他来做", exact=True).click()
+    wait_idle(resident)
+    expect_text(resident, "帮手：Carol 周 ✅已实名")
+
+    goto(dave, server.url + "/my_jobs")
+    dave.get_by_role("tab", name="报名与邀请").click()
+    expect_text(dave, "发布人选了别的帮手")
+    shot(dave, "my_applications_phone_zh")
+    goto(carol, job_url)
+    expect_text(carol, "已接受")
+    no_error(carol)
+    assert dialogs == []
+
+
+def become_verified_worker(page, organizer, base_url: str, *, username: str, name: str, serial: int) -> None:
+    """Register wanting to work, switch "I take jobs" on, fill the profile, send generated ID photos;
+    the organizer approves them from the queue, looking at the three photos."""
+    register(page, base_url, username=username, name=name, password=f"{username}-pass-1", wants_work=True)
+    expect_text(page, "我要接活")
+    page.get_by_text("我接活", exact=True).click()
+    choose(page, "我能做的类别", "📦 搬家")
+    page.keyboard.press("Escape")
+    click(page, "保存")
+    expect_text(page, "还没有提交实名认证")
+
+    click_map_centre(page)  # the usual area, near the community centre
+    fill(page, "介绍（写清擅长什么）", f"{name}：搬家搬大件，力气大 <b>x</b>")
+    fill(page, "区域名称（楼栋或街道）", "阳光花园北门")
+    click(page, "保存资料")
+    no_error(page)
+
+    page.get_by_role("tab", name="实名认证").click()
+    fill(page, "真实姓名", f"{name}本名")
+    fill(page, "身份证号", samples.id_number(serial))
+    for label, which in (("身份证正面", "front"), ("身份证反面", "back"), ("手持身份证自拍", "selfie")):
+        upload(page, label, f"{which}.jpg", samples.picture(f"{name} {which}", samples.COLOURS[serial % 6]))
+    click(page, "提交实名认证")
+    expect_text(page, "实名认证等待管理员审核")
+
+    goto(organizer, base_url + "/organizer_workers")
+    check = organizer.locator(CARD, has_text=f"{name}本名").last
+    expect(check.locator('[data-testid="stImage"] img')).to_have_count(3)
+    check.get_by_role("button", name="通过认证", exact=True).click()
+    wait_idle(organizer)
+    goto(page, base_url + "/worker")
+    expect_text(page, "已通过审核")
+
+
+def upload(page, label: str, name: str, content: bytes) -> None:
+    """Choose a file for the uploader labelled `label` (Streamlit uploads it at once)."""
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has=page.get_by_text(label, exact=True))
+    uploader.locator('input[type="file"]').set_input_files({"name": name, "mimeType": "image/jpeg", "buffer": content})
+    expect(uploader.get_by_text(name)).to_be_visible()
+    wait_idle(page)
 
 
 def rate(page, *, stars: int, comment: str) -> None:
