@@ -7,7 +7,7 @@ from services import categories, community, workers
 from ui import maps
 from ui.components import PROFILE_PAGE, person_name, rate_text, stars_text
 from ui.db import get_db
-from ui.i18n import category_name, number, t
+from ui.i18n import category_name, listing, number, t
 from ui.safe import md
 
 HELPER_COLOUR = "#2f9e44"
@@ -71,7 +71,7 @@ with list_column:
                 query_params={"id": helper["user_id"]},
                 icon="🧰",
             )
-            offered = "、".join(category_name(kinds[s]) for s in helper["categories"] if s in kinds)
+            offered = listing([category_name(kinds[s]) for s in helper["categories"] if s in kinds])
             st.caption(md(" · ".join([offered, rate_text(helper["rate_fen"]), helper["area_label"]])))
             st.caption(
                 " · ".join(

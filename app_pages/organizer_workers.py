@@ -8,7 +8,7 @@ from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui.components import PROFILE_PAGE, action_error, attempt, callback_button, profile_link
 from ui.db import get_db
-from ui.i18n import t, when
+from ui.i18n import listing, t, when
 from ui.safe import md
 
 db = get_db()
@@ -34,7 +34,7 @@ def review(check: dict) -> None:
         st.markdown(md(t("organizer.check_line", name=check["real_name"], last4=check["id_last4"])))
         st.caption(t("organizer.submitted", when=when(from_db(check["submitted_at"]))))
         if check["same_id_as"]:
-            st.warning(md(t("organizer.same_id", names="、".join(check["same_id_as"]))), icon="⚠️")
+            st.warning(md(t("organizer.same_id", names=listing(check["same_id_as"]))), icon="⚠️")
         show_photos(check)
         action_error(("check", check["id"]))
         callback_button(

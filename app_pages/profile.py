@@ -9,7 +9,7 @@ from services.errors import NotFound
 from ui import maps
 from ui.components import JOB_PAGE, attempt, person_name, photo_grid, rate_text, stars_text
 from ui.db import get_db
-from ui.i18n import category_name, day, number, t
+from ui.i18n import category_name, day, listing, number, t
 from ui.safe import md
 
 db = get_db()
@@ -34,7 +34,7 @@ if helper and helper["verified"]:
 
 def helper_details() -> None:
     st.markdown(md(helper["bio"]))
-    offered = "、".join(f"{kinds[s]['icon']} {category_name(kinds[s])}" for s in helper["categories"] if s in kinds)
+    offered = listing([f"{kinds[s]['icon']} {category_name(kinds[s])}" for s in helper["categories"] if s in kinds])
     facts = [
         t("profile.takes", categories=offered),
         rate_text(helper["rate_fen"]),
@@ -42,7 +42,7 @@ def helper_details() -> None:
         t("profile.completed", count=helper["completed"]),
     ]
     if helper["availability"]:
-        facts.append(t("profile.availability", slots="、".join(t(f"slot.{s}") for s in helper["availability"])))
+        facts.append(t("profile.availability", slots=listing([t(f"slot.{s}") for s in helper["availability"]])))
     for fact in facts:
         st.markdown(f"- {md(fact)}")
     figures = helper["reliability"]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import streamlit as st
-from babel import dates, numbers
+from babel import dates, lists, numbers
 from babel.messages.pofile import read_po
 
 from services.errors import LinbangError
@@ -57,6 +57,11 @@ def money(fen: int) -> str:
 
 def number(value, digits: int = 1) -> str:
     return numbers.format_decimal(round(value, digits), locale=language())
+
+
+def listing(items: list[str]) -> str:
+    """Items as a list in the reader's language: "A、B和C" or "A, B, and C"."""
+    return lists.format_list(items, locale=language()) if items else ""
 
 
 def timezone() -> ZoneInfo:

@@ -53,7 +53,9 @@ def browser():
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     """A server whose database holds a community, an organizer per language (password
-    organizer-pass), two verified workers worker_a and worker_b (worker-pass) and one open job."""
+    organizer-pass; org_en also takes jobs, unverified), two verified workers worker_a (zh) and worker_b (en)
+    (worker-pass) with profiles and a photo each (ids 3 and 4), pending_c whose identity check waits
+    with its photos on disk, and one open job."""
     srv = Server(tmp_path_factory.mktemp("look"))
     try:
         db = database.connect(srv.db_path)
@@ -68,7 +70,7 @@ def seeded(tmp_path_factory):
             organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
             now=now,
         )
-        users.register(
+        org_en = users.register(
             db,
             username="org_en",
             display_name="Olivia",
@@ -77,13 +79,33 @@ def seeded(tmp_path_factory):
             role="organizer",
             now=now,
         )
+        # org_en also takes jobs and has not sent an ID yet: their "I take jobs" page shows every form
+        workers.set_taking_jobs(db, users.get(db, org_en), taking_jobs=True, categories=["computer"], now=now)
         organizer = users.get(db, organizer_id)
-        for username, name in (("worker_a", "Bob 师傅"), ("worker_b", "Carol 阿姨")):
+        for username, name, language in (("worker_a", "Bob 师傅", "zh_CN"), ("worker_b", "Carol 阿姨", "en")):
             worker_id = users.register(
-                db, username=username, display_name=name, password="worker-pass", language="zh_CN", now=now
+                db, username=username, display_name=name, password="worker-pass", language=language, now=now
             )
-            workers.set_taking_jobs(db, users.get(db, worker_id), taking_jobs=True, categories=["moving"], now=now)
-            samples.verify(db, organizer, users.get(db, worker_id), now)
+            worker = users.get(db, worker_id)
+            workers.set_taking_jobs(db, worker, taking_jobs=True, categories=["moving", "furniture"], now=now)
+            workers.save_profile(
+                db,
+                worker,
+                bio=f"{name}：擅长家具组装、墙面修补，工具齐全 <b>x</b>",
+                service_radius_km=4,
+                rate_yuan="55",
+                area=(31.2330, 121.4760),
+                area_label="阳光花园北门",
+                availability=["weekdays_evening", "weekends_morning"],
+                now=now,
+            )
+            workers.add_photo(db, worker, samples.picture("shelf"), "组装的书柜 Assembled shelf", now)
+            samples.verify(db, organizer, worker, now)
+        pending = users.register(
+            db, username="pending_c", display_name="Dan 新人", password="worker-pass", language="zh_CN", now=now
+        )
+        workers.set_taking_jobs(db, users.get(db, pending), taking_jobs=True, categories=["errands"], now=now)
+        samples.submit_id(db, users.get(db, pending), now)  # waits in the queue: its ID photos are on disk
         jobs.post(
             db,
             organizer,

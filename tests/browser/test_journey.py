@@ -197,6 +197,7 @@ def become_verified_worker(page, organizer, base_url: str, *, username: str, nam
     goto(organizer, base_url + "/organizer_workers")
     check = organizer.locator(CARD, has_text=f"{name}本名").last
     expect(check.locator('[data-testid="stImage"] img')).to_have_count(3)
+    shot(organizer, f"organizer_queue_{username}_desktop_zh")
     check.get_by_role("button", name="通过认证", exact=True).click()
     wait_idle(organizer)
     goto(page, base_url + "/worker")

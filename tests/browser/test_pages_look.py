@@ -20,6 +20,7 @@ from streamlit_driver import (
 PAGES = [
     "",
     "post_job",
+    "helpers",
     "my_jobs",
     "worker",
     "account",
@@ -27,19 +28,17 @@ PAGES = [
     "organizer_users",
     "job?id=1",
     "profile?id=2",
+    "profile?id=3",  # worker_a: a helper's profile with a photo
 ]
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 with open(ROOT / "locales" / "en.po", "rb") as catalog:
     KEYS = {message.id for message in read_po(catalog) if message.id}
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("username, language", [("org_zh", "zh"), ("org_en", "en")])
-def test_every_page_reads_well(seeded, browser, username, language, width):
-    page = browser.new_context(viewport=WIDTHS[width]).new_page()
-    log_in(page, seeded.url, username)
-    for path in PAGES:
-        goto(page, f"{seeded.url}/{path}")
+def reads_well(page, base_url: str, paths: list[str], width: str, language: str, who: str = "") -> None:
+    """Each page: no error, no raw catalog key, no sideways scroll at `width`; a screenshot of it."""
+    for path in paths:
+        goto(page, f"{base_url}/{path}")
         if path == "":
             expect(map_frame(page).locator("path.linbang-place")).to_have_count(1, timeout=30_000)
         no_error(page)
@@ -48,7 +47,24 @@ def test_every_page_reads_well(seeded, browser, username, language, width):
         assert not raw, f"untranslated keys on /{path}: {raw}"
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"/{path} scrolls sideways by {overflow}px at {width} width"
-        shot(page, f"{(path.split('?')[0] or 'browse')}_{width}_{language}")
+        shot(page, f"{(path.split('?')[0] or 'browse')}{path.partition('=')[2]}{who}_{width}_{language}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("username, language", [("org_zh", "zh"), ("org_en", "en")])
+def test_every_page_reads_well(seeded, browser, username, language, width):
+    page = browser.new_context(viewport=WIDTHS[width]).new_page()
+    log_in(page, seeded.url, username)
+    reads_well(page, seeded.url, PAGES, width, language)
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("username, language", [("worker_a", "zh"), ("worker_b", "en")])
+def test_a_verified_workers_own_pages_read_well(seeded, browser, username, language, width):
+    page = browser.new_context(viewport=WIDTHS[width]).new_page()
+    log_in(page, seeded.url, username, "worker-pass")
+    reads_well(page, seeded.url, ["worker", "my_jobs"], width, language, who="_verified")
     page.context.close()
 
 

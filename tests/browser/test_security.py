@@ -1,8 +1,18 @@
 """What a person with bad intent or bad luck can do in a real browser: replay a copied login
-cookie after logout, or press "claim" at the same moment as someone else."""
+cookie after logout, press "claim" at the same moment as someone else, or go looking for ID photos."""
+
+import urllib.error
+import urllib.request
 
 from playwright.sync_api import expect
 from streamlit_driver import auth_cookie, click, expect_text, goto, log_in, wait_idle
+
+from services import uploads
+from ui.i18n import catalog
+
+
+def text(language: str, key: str) -> str:
+    return catalog(language)[key]
 
 
 def signed_in_as(page, name: str) -> bool:
@@ -42,7 +52,10 @@ def test_two_workers_claiming_at_once_one_wins_one_is_told(seeded, browser):
         log_in(page, seeded.url, username, "worker-pass")
         goto(page, seeded.url + "/job?id=1")
         pages.append(page)
-    buttons = [page.get_by_role("button", name="抢单", exact=True) for page in pages]
+    # worker_a reads Chinese, worker_b English
+    claim = [text("zh_CN", "action.claim"), text("en", "action.claim")]
+    too_late = [text("zh_CN", "error.already_taken"), text("en", "error.already_taken")]
+    buttons = [page.get_by_role("button", name=label, exact=True) for page, label in zip(pages, claim, strict=True)]
     for button in buttons:
         expect(button).to_be_visible()
     for button in buttons:  # both presses go out before either answer comes back
@@ -51,5 +64,36 @@ def test_two_workers_claiming_at_once_one_wins_one_is_told(seeded, browser):
         wait_idle(page)
 
     won = [page for page in pages if page.get_by_text("5栋2单元601").count()]
-    told = [page for page in pages if page.get_by_text("手慢了：这单刚被别人抢走了。").count()]
+    told = [page for page, message in zip(pages, too_late, strict=True) if page.get_by_text(message).count()]
     assert len(won) == 1 and len(told) == 1 and won[0] is not told[0]
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def test_no_url_serves_an_id_photo(seeded):
+    """Every URL a visitor could try for a stored ID photo (its real random name included) gets
+    anything but the photo: the private folder sits beside the database, outside static/."""
+    private = uploads.root_for(seeded.db_path) / "private"
+    stored = {path.name: path.read_bytes() for path in private.iterdir()}
+    assert len(stored) == 3, "control: pending_c's front, back and selfie are on disk"
+    folder = f"{uploads.root_for(seeded.db_path).name}/private"
+    for name, content in stored.items():
+        for path in (
+            f"/app/static/{name}",
+            f"/app/static/private/{name}",
+            f"/app/static/../{folder}/{name}",
+            f"/app/static/%2e%2e/{folder}/{name}",
+            f"/app/static/..%2f{folder}%2f{name}",
+            f"/{folder}/{name}",
+            f"/media/{name}",
+            f"/media/{name.removesuffix('.jpg')}",
+            f"/{name}",
+        ):
+            status, body = fetch(seeded.url + path)
+            assert content not in body and body[:3] != b"\xff\xd8\xff", f"{path} answered {status} with a picture"
