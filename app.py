@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import community, jobs, users
+from services import community, jobs, users, verification
 from services.clock import utcnow
 from ui import auth, maps
 from ui.components import follow_goto, show_flash
@@ -36,6 +36,7 @@ if place is None:
 
 st.session_state["timezone"] = place["timezone"]
 jobs.run_clock(db, utcnow())
+verification.purge_photos(db, utcnow())  # ID photos whose keeping time is up
 user = auth.current_user(db)
 st.session_state["user"] = user
 if "lang" not in st.session_state:

@@ -61,7 +61,7 @@ def review(check: dict) -> None:
 
 def revoke_list() -> None:
     for person in verification.verified_workers(db, user):
-        with st.expander(f"🛡️ {person['display_name']} (@{person['username']})"):
+        with st.expander(md(f"🛡️ {person['display_name']} (@{person['username']})")):
             st.page_link(PROFILE_PAGE, label=t("organizer.open_profile"), query_params={"id": person["user_id"]})
             if person["decided_at"]:
                 st.caption(
@@ -109,4 +109,6 @@ with settings_tab:
             key="keep_days",
         )
         if st.form_submit_button(t("worker.save"), use_container_width=True):
-            attempt(lambda: verification.set_keep_days(db, user, days), success=t("organizer.keep_days_saved"))
+            attempt(
+                lambda: verification.set_keep_days(db, user, days, utcnow()), success=t("organizer.keep_days_saved")
+            )

@@ -144,10 +144,10 @@ def identity_section() -> None:
         )
     if status in ("verified", "pending"):
         return
-    st.info(t("worker.id_privacy"), icon="🔒")
+    st.info(t("worker.id_privacy", days=verification.MAX_KEEP_DAYS), icon="🔒")
     with st.form("worker_id_form"):
         real_name = st.text_input(t("worker.real_name"), max_chars=30, key="worker_real_name")
-        id_number = st.text_input(t("worker.id_number"), max_chars=18, type="password", key="worker_id_number")
+        id_number = st.text_input(t("worker.id_number"), max_chars=24, type="password", key="worker_id_number")
         types = ["jpg", "jpeg", "png", "webp"]
         front = st.file_uploader(t("worker.id_front"), type=types, key="worker_id_front")
         back = st.file_uploader(t("worker.id_back"), type=types, key="worker_id_back")

@@ -27,10 +27,11 @@ import sys
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import NamedTuple
 
 from demo import samples
-from services import categories, community, jobs, reviews, uploads, users, workers
+from services import booking, categories, community, jobs, reviews, uploads, users, workers
 from services import db as database
 from services.clock import to_db, utcnow
 
@@ -338,6 +339,8 @@ AWAY_EN = ("Lane 128, Bldg 6, Room 201", "Community centre, 2nd floor", "Phase 2
 CLAIM_NOTES_ZH = ("按约好的时间过去，到楼下给您打电话", "好的，我带工具过去", "可以，出发前给您打电话",
                   "没问题，交给我")
 CLAIM_NOTES_EN = ("On my way later today", "Happy to help!")
+APPLY_NOTES_ZH = ("我就住附近，随时可以过来", "做过很多次了，放心", "工具我自己带")
+APPLY_NOTES_EN = ("I live close by and can come any time", "Done this many times")
 RELEASE_NOTES_ZH = ("临时要加班，去不了了，抱歉", "家里有急事，实在抱歉", "车坏了，今天过不去")
 RELEASE_NOTES_EN = ("Sorry, something came up at work",)
 CANCEL_NOTES_ZH = ("家里人周末有空，自己弄好了", "时间改了，过几天重新发", "不需要了，谢谢大家", "已经找物业处理了")
@@ -415,6 +418,10 @@ def _price(spec: str) -> dict:
         rate, hours = spec.split("/h*")
         return {"price_yuan": rate, "price_type": "hourly", "est_hours": float(hours)}
     return {"price_yuan": spec, "price_type": "fixed", "est_hours": None}
+
+
+def price_of(fields: dict) -> str:
+    return fields["price_yuan"] if fields["price_yuan"] != "0" else ""
 
 
 def _english(template: Template) -> bool:
@@ -670,6 +677,10 @@ class _Seeder:
         end_of_window = start_of_window + window
         job = {"id": None}
         fields = self.job_fields(template, poster, start_of_window, end_of_window)
+        if status == "open" and not released and price_of(fields) and rng.random() < 0.4:
+            fields["mode"] = "booking"  # helpers apply with a quote; the poster has not chosen yet
+            for who in self.applicants(template, poster):
+                steps.append((post + (now - post) * rng.uniform(0.2, 0.9), self.apply_step(who, fields)))
 
         def post_job(when):
             job["id"] = jobs.post(self.db, self.user(poster), now=when, **fields)
@@ -677,6 +688,20 @@ class _Seeder:
         self.at(post, post_job)
         for when, fn in steps:
             self.at(when, lambda now, fn=fn: fn(now, job))
+
+    def applicants(self, template: Template, poster: str) -> list[str]:
+        able = [p.username for p in PEOPLE if p.kind == "worker" and template.category in p.categories]
+        able = [username for username in able if username != poster]
+        return self.rng.sample(able, min(2, len(able)))
+
+    def apply_step(self, who: str, fields: dict):
+        quote = (Decimal(price_of(fields)) * Decimal(self.rng.choice(("0.9", "1", "1.1")))).quantize(Decimal("1"))
+
+        def run(when, job):
+            note = self.note(who, APPLY_NOTES_ZH, APPLY_NOTES_EN, 0.8)
+            booking.apply(self.db, self.user(who), job["id"], quote_yuan=str(quote), message=note, now=when)
+
+        return run
 
     def job_fields(self, template: Template, poster: str, start: datetime, end: datetime) -> dict:
         rng = self.rng

@@ -26,8 +26,8 @@ def _open_booking_job(db, job_id: int) -> dict:
     return job
 
 
-def _check_worker(db, job: dict, worker_id: int) -> None:
-    refusal = jobs.may_take(db, job, worker_id)
+def _check_worker(db, job: dict, worker_id: int, *, named_by_poster: bool) -> None:
+    refusal = jobs.may_take(db, job, worker_id, named_by_poster=named_by_poster)
     if refusal:
         raise NotAllowed(refusal)
 
@@ -64,7 +64,7 @@ def apply(db, actor: dict, job_id: int, *, quote_yuan, message="", proposed_time
     with write(db):
         actor = users.active(db, actor)
         job = _open_booking_job(db, job_id)
-        _check_worker(db, job, actor["id"])
+        _check_worker(db, job, actor["id"], named_by_poster=False)
         _no_waiting_application(db, job_id, actor["id"])
         row = {
             "job_id": job_id,
@@ -89,7 +89,7 @@ def invite(db, actor: dict, job_id: int, worker_id: int, *, message="", now: dat
         job = _open_booking_job(db, job_id)
         if actor["id"] != job["poster_id"]:
             raise NotAllowed()
-        _check_worker(db, job, worker_id)
+        _check_worker(db, job, worker_id, named_by_poster=True)
         _no_waiting_application(db, job_id, worker_id)
         row = {"job_id": job_id, "worker_id": worker_id, "kind": "invite", "message": message, "created_at": to_db(now)}
         return db["applications"].insert(row).last_pk
@@ -148,25 +148,27 @@ def _close(db, application_id: int, status: str, outcome: str, now: datetime) ->
 
 def decline(db, actor: dict, application_id: int, *, now: datetime) -> None:
     """The poster turns down an application, or the invited worker turns down an invitation."""
-    with write(db):
-        actor = users.active(db, actor)
-        application = _application(db, application_id)
-        job = one(db, "SELECT * FROM jobs WHERE id = ?", [application["job_id"]])
-        if actor["id"] != _decider(application, job):
-            raise NotAllowed()
-        _close(db, application_id, "declined", "declined", now)
+    _answer(db, actor, application_id, "declined", _decider, now)
 
 
 def withdraw(db, actor: dict, application_id: int, *, now: datetime) -> None:
     """The worker takes back their own application (or the poster an invitation they sent)."""
+    _answer(db, actor, application_id, "withdrawn", _sender, now)
+
+
+def _sender(application: dict, job: dict) -> int:
+    return application["worker_id"] if application["kind"] == "apply" else job["poster_id"]
+
+
+def _answer(db, actor: dict, application_id: int, status: str, who_may, now: datetime) -> None:
+    """Close a waiting application as `status` if `who_may(application, job)` is the actor."""
     with write(db):
         actor = users.active(db, actor)
         application = _application(db, application_id)
         job = one(db, "SELECT * FROM jobs WHERE id = ?", [application["job_id"]])
-        mine = application["worker_id"] if application["kind"] == "apply" else job["poster_id"]
-        if actor["id"] != mine:
+        if actor["id"] != who_may(application, job):
             raise NotAllowed()
-        _close(db, application_id, "withdrawn", "withdrawn", now)
+        _close(db, application_id, status, status, now)
 
 
 APPLICANT_SELECT = """SELECT a.*, u.display_name AS worker_name FROM applications a

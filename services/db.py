@@ -271,6 +271,8 @@ def m002_workers(db):
         ALTER TABLE job_events ADD COLUMN worker_id INTEGER REFERENCES users(id);
         UPDATE job_events SET worker_id = actor_id WHERE action IN ('claim', 'release');
         UPDATE jobs SET agreed_fen = price_fen WHERE worker_id IS NOT NULL;
+        -- 'pending' used to mean "switched on, waiting for the organizer"; now it means an ID check waits
+        UPDATE worker_profiles SET verification = 'unverified' WHERE verification = 'pending';
         CREATE INDEX job_events_worker ON job_events (worker_id, action);
         """,
     )

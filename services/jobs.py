@@ -287,14 +287,19 @@ def _may(db, job: dict, rule: Transition, actor: dict, assignee: int | None = No
         return "error.not_allowed"
     if rule.actor == "claimer":
         return may_take(db, job, actor["id"])
-    return may_take(db, job, assignee) if rule.assigns else None
+    return may_take(db, job, assignee, named_by_poster=rule.actor == "poster") if rule.assigns else None
 
 
-def may_take(db, job: dict, worker_id: int) -> str | None:
-    """None if this person may become the job's worker: a verified worker who is not the poster."""
+def may_take(db, job: dict, worker_id: int, *, named_by_poster: bool = False) -> str | None:
+    """None if this person may become the job's worker: a verified worker who is not the poster.
+
+    named_by_poster: the poster picked this helper (invited or accepted them), so a refusal speaks
+    about the helper rather than to the person acting."""
     if worker_id == job["poster_id"]:
         return "error.own_job"
-    return None if workers.is_verified_worker(db, worker_id) else "error.not_verified"
+    if workers.is_verified_worker(db, worker_id):
+        return None
+    return "error.helper_not_verified" if named_by_poster else "error.not_verified"
 
 
 def allowed_actions(db, job: dict, actor: dict | None) -> list[str]:
@@ -373,8 +378,12 @@ def act(
         )
         if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as the CAS guard
             raise AlreadyTaken() if taking else InvalidTransition(action=action, status=job["status"])
-        if action == "release":
-            db.execute("UPDATE worker_profiles SET releases = releases + 1 WHERE user_id = ?", [actor["id"]])
+        if action == "release":  # a booked worker gives the job back: their accepted application ends too
+            db.execute(
+                """UPDATE applications SET status = 'withdrawn', outcome = 'release', decided_at = ?
+                   WHERE job_id = ? AND worker_id = ? AND status = 'accepted'""",
+                [to_db(now), job_id, actor["id"]],
+            )
         if job["status"] == "open":
             _decline_waiting_applications(db, job_id, action, changes.get("worker_id"), now)
         _record(

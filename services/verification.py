@@ -121,9 +121,8 @@ def queue(db, actor: dict) -> list[dict]:
     require_organizer(actor)
     pending = list(
         db.query(
-            """SELECT c.id, c.user_id, c.real_name, c.id_last4, c.id_hash, c.submitted_at,
-                      u.username, u.display_name, w.categories
-               FROM id_checks c JOIN users u ON u.id = c.user_id JOIN worker_profiles w ON w.user_id = c.user_id
+            """SELECT c.id, c.user_id, c.real_name, c.id_last4, c.id_hash, c.submitted_at, u.username, u.display_name
+               FROM id_checks c JOIN users u ON u.id = c.user_id
                WHERE c.status = 'pending' ORDER BY c.id"""
         )
     )
@@ -155,8 +154,9 @@ def keep_days(db) -> int:
     return int(row["value"]) if row else 0
 
 
-def set_keep_days(db, actor: dict, days) -> None:
-    """How many days ID photos are kept after the decision (0: deleted at once). Organizers only."""
+def set_keep_days(db, actor: dict, days, now: datetime) -> None:
+    """How many days ID photos are kept after the decision (0: deleted at once); photos already past
+    the new limit are deleted now. Organizers only."""
     require_organizer(actor)
     try:
         days = int(days)
@@ -167,6 +167,7 @@ def set_keep_days(db, actor: dict, days) -> None:
     with write(db):
         users.active(db, actor)
         db["settings"].upsert({"key": KEEP_DAYS_SETTING, "value": str(days)}, pk="key")
+    purge_photos(db, now)
 
 
 def decide(db, actor: dict, check_id: int, *, approve: bool, reason="", now: datetime) -> None:
@@ -205,15 +206,13 @@ def revoke(db, actor: dict, user_id: int, *, reason, now: datetime) -> None:
         raise NotAllowed("error.self_verify")
     with write(db):
         users.active(db, actor)
-        check = one(
-            db, "SELECT id FROM id_checks WHERE user_id = ? AND status = 'approved' ORDER BY id DESC LIMIT 1", [user_id]
-        )
-        if not check:
-            raise InvalidTransition("error.not_verified")
+        profile = one(db, "SELECT verification FROM worker_profiles WHERE user_id = ?", [user_id])
+        if not profile or profile["verification"] != "verified":
+            raise InvalidTransition("error.helper_not_verified")
         db.execute(
             """UPDATE id_checks SET status = 'revoked', revoked_by = ?, revoked_at = ?, revoke_reason = ?
-               WHERE id = ?""",
-            [actor["id"], to_db(now), reason, check["id"]],
+               WHERE id = (SELECT MAX(id) FROM id_checks WHERE user_id = ? AND status = 'approved')""",
+            [actor["id"], to_db(now), reason, user_id],
         )
         _set_profile(db, user_id, "rejected", reason, now)
 

@@ -217,7 +217,7 @@ PUBLIC_SELECT = """
            (SELECT COUNT(*) FROM jobs j WHERE j.worker_id = w.user_id AND j.status = 'completed') AS completed
     FROM worker_profiles w JOIN users u ON u.id = w.user_id
     LEFT JOIN (SELECT subject_id, COUNT(*) AS count, AVG(stars) AS average, SUM(stars) AS total
-               FROM reviews GROUP BY subject_id) r ON r.subject_id = w.user_id
+               FROM reviews WHERE author_role = 'poster' GROUP BY subject_id) r ON r.subject_id = w.user_id
     WHERE u.blocked_at IS NULL"""
 
 
@@ -229,7 +229,8 @@ def _public(row: dict) -> dict:
 
 
 def public_profile(db, user_id: int) -> dict:
-    """What anyone signed in may see of a worker: no phone, e-mail, ID data or exact position.
+    """What anyone may see of a worker: no phone, e-mail, ID data or exact position. Ratings are
+    those received as a worker.
 
     Raises NotFound for someone with no worker profile (or a blocked account).
     """

@@ -144,3 +144,15 @@ def test_builds_at_any_time_of_day_and_week(tmp_path, fast_hashing, hours):
     now = utcnow().replace(hour=0, minute=0) + timedelta(hours=hours)
     stats = seed.build(tmp_path / "demo.db", now=now)
     assert stats["by_status"] == Counter(status for status, _ in seed.PLAN)
+
+
+def test_booking_jobs_with_applications_and_workers_with_profiles(db):
+    assert list(db.query("SELECT DISTINCT mode FROM jobs WHERE status = 'open' ORDER BY mode")) == [
+        {"mode": "booking"},
+        {"mode": "grab"},
+    ]
+    assert db["applications"].count >= 4
+    verified = list(db.query("SELECT * FROM worker_profiles WHERE verification = 'verified'"))
+    assert all(p["bio"] and p["area_lat"] is not None and p["availability"] != "[]" for p in verified)
+    assert db["worker_photos"].count >= 5
+    assert db.execute("SELECT COUNT(*) FROM id_checks WHERE status = 'pending'").fetchone()[0] == 2

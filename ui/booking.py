@@ -17,6 +17,7 @@ from .components import (
     price_guide,
     profile_link,
     stars_text,
+    status_text,
 )
 from .i18n import money, t, timezone, when
 from .safe import md
@@ -25,10 +26,10 @@ from .safe import md
 def quote_text(application: dict, job: dict) -> str:
     """What the worker asks: their quote in the job's price type, or the posted price (invitations)."""
     fen = job["price_fen"] if application["quote_fen"] is None else application["quote_fen"]
-    return t("booking.quote_hourly", rate=money(fen)) if job["price_type"] == "hourly" else money(fen)
+    return t("profile.rate_hourly", rate=money(fen)) if job["price_type"] == "hourly" else money(fen)
 
 
-def status_text(application: dict) -> str:
+def application_status(application: dict) -> str:
     """Where an application stands, in words; a declined one says why (another helper, the poster, ...)."""
     if application["status"] == "declined":
         return t(f"application.declined_{application['outcome']}")
@@ -39,7 +40,7 @@ def _details(application: dict, job: dict) -> None:
     parts = [t(f"application.kind_{application['kind']}"), quote_text(application, job)]
     if application["proposed_time"]:
         parts.append(t("booking.proposed", when=when(from_db(application["proposed_time"]))))
-    parts.append(status_text(application))
+    parts.append(application_status(application))
     st.caption(md(" · ".join(parts)))
     if application["message"]:
         st.markdown(md(f"“{application['message']}”"))
@@ -181,6 +182,7 @@ def my_applications(db, user: dict) -> None:
         job = {"price_fen": application["price_fen"], "price_type": application["price_type"]}
         with st.container(border=True):
             st.page_link(JOB_PAGE, label=md(application["job_title"]), query_params={"id": application["job_id"]})
+            st.caption(status_text(application["job_status"]))
             _details(application, job)
             if application["status"] == "pending" and application["kind"] == "invite":
                 _answer_buttons(db, application, user, accept_label=t("booking.accept_invitation"))

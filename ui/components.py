@@ -100,7 +100,7 @@ def price_guide(db, category: str, price_type: str) -> None:
             icon="💡",
         )
     else:
-        st.caption(t("guide.too_few", days=jobs.PRICE_GUIDE_DAYS))
+        st.caption(t("guide.too_few", days=jobs.PRICE_GUIDE_DAYS, min=jobs.PRICE_GUIDE_MIN))
 
 
 def rate_text(rate_fen: int | None) -> str:

@@ -325,9 +325,9 @@ INVITE_REFUSED = [
     ("second_worker", "second_worker", "open", NotAllowed, "error.not_allowed"),
     ("stranger", "second_worker", "open", NotAllowed, "error.not_allowed"),
     ("organizer", "second_worker", "open", NotAllowed, "error.not_allowed"),
-    ("poster", "unverified_worker", "open", NotAllowed, "error.not_verified"),
-    ("poster", "stranger", "open", NotAllowed, "error.not_verified"),
-    ("poster", "organizer", "open", NotAllowed, "error.not_verified"),
+    ("poster", "unverified_worker", "open", NotAllowed, "error.helper_not_verified"),
+    ("poster", "stranger", "open", NotAllowed, "error.helper_not_verified"),
+    ("poster", "organizer", "open", NotAllowed, "error.helper_not_verified"),
     ("poster", "poster", "open", NotAllowed, "error.own_job"),
     ("poster", "verified_worker", "grab", NotAllowed, "error.only_booking"),
     ("poster", "verified_worker", "assigned", InvalidTransition, "error.job_not_open"),
@@ -366,7 +366,7 @@ def test_inviting_a_missing_user_is_refused(db, booking_job, poster, now):
     with pytest.raises(NotAllowed) as refused:
         booking.invite(db, poster, booking_job, 999_999, now=now)
 
-    assert refused.value.key == "error.not_verified"
+    assert refused.value.key == "error.helper_not_verified"
     assert db["applications"].count == 0
 
 
@@ -589,7 +589,7 @@ def test_application_of_a_worker_who_lost_verification_cannot_be_accepted(db, pe
     with pytest.raises(NotAllowed) as refused:
         booking.accept(db, people["poster"], applicant, now=now + LATER)
 
-    assert refused.value.key == "error.not_verified"
+    assert refused.value.key == "error.helper_not_verified"
     assert state(db, booking_job) == before
 
 
@@ -613,7 +613,7 @@ def test_application_of_a_blocked_worker_cannot_be_accepted(db, people, booking_
     with pytest.raises(NotAllowed) as refused:
         booking.accept(db, people["poster"], applicant, now=now + LATER)
 
-    assert refused.value.key == "error.not_verified"
+    assert refused.value.key == "error.helper_not_verified"
     assert state(db, booking_job) == before
 
 
@@ -623,7 +623,7 @@ def test_blocked_worker_cannot_be_invited(db, people, booking_job, now):
     with pytest.raises(NotAllowed) as refused:
         booking.invite(db, people["poster"], booking_job, people["second_worker"]["id"], now=now)
 
-    assert refused.value.key == "error.not_verified"
+    assert refused.value.key == "error.helper_not_verified"
     assert db["applications"].count == 0
 
 
@@ -654,6 +654,8 @@ def test_after_the_booked_worker_releases_the_job_is_open_to_new_applications(db
     assert (job["status"], job["worker_id"], job["agreed_fen"]) == ("open", None, None)
     release = jobs.events(db, job_id)[-1]
     assert (release["action"], release["worker_id"]) == ("release", people["second_worker"]["id"])
+    given_back = db.execute("SELECT status, outcome FROM applications WHERE job_id = ?", [job_id]).fetchall()
+    assert given_back == [("withdrawn", "release")]  # the accepted application ends with the booking
 
     again = booking.apply(db, people["second_worker"], job_id, quote_yuan="100", now=now + LATER)
     other = booking.apply(db, people["verified_worker"], job_id, quote_yuan="85", now=now + LATER)

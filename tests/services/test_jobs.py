@@ -309,20 +309,20 @@ def test_nobody_signed_in_has_no_actions(db, open_job):
 
 
 def test_release_reopens_the_job_and_counts_against_the_worker(db, job_in, verified_worker, second_worker, now):
-    assert workers.get_profile(db, verified_worker["id"])["releases"] == 0
+    assert workers.reliability(db, verified_worker["id"])["released"] == 0
     job_id = job_in("assigned")
 
     job = jobs.act(db, job_id, "release", verified_worker, now=now)
 
     assert (job["status"], job["worker_id"]) == ("open", None)
-    assert workers.get_profile(db, verified_worker["id"])["releases"] == 1
-    assert workers.get_profile(db, second_worker["id"])["releases"] == 0
+    assert workers.reliability(db, verified_worker["id"])["released"] == 1
+    assert workers.reliability(db, second_worker["id"])["released"] == 0
     jobs.act(db, job_id, "claim", second_worker, now=now)
     jobs.act(db, job_id, "release", second_worker, now=now)
     jobs.act(db, job_id, "claim", verified_worker, now=now)
     jobs.act(db, job_id, "release", verified_worker, now=now)
-    assert workers.get_profile(db, verified_worker["id"])["releases"] == 2
-    assert workers.get_profile(db, second_worker["id"])["releases"] == 1
+    assert workers.reliability(db, verified_worker["id"])["released"] == 2
+    assert workers.reliability(db, second_worker["id"])["released"] == 1
 
 
 def test_job_events_record_the_whole_history_in_order(db, open_job, poster, verified_worker, now):

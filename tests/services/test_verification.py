@@ -413,7 +413,7 @@ def test_photos_are_deleted_at_the_decision_by_default(db, organizer, pending_ch
 
 
 def test_photos_are_kept_for_keep_days_after_the_decision(db, organizer, pending_check, now):
-    verification.set_keep_days(db, organizer, 7)
+    verification.set_keep_days(db, organizer, 7, now)
     verification.decide(db, organizer, pending_check, approve=True, now=now)
     names = photo_files(db, pending_check)
 
@@ -440,16 +440,16 @@ def test_purge_never_touches_a_pending_check(db, organizer, pending_check, now):
 
 
 @pytest.mark.parametrize("days", [0, 1, 90, "30"])
-def test_keep_days_accepts_zero_to_ninety(db, organizer, days):
-    verification.set_keep_days(db, organizer, days)
+def test_keep_days_accepts_zero_to_ninety(db, organizer, now, days):
+    verification.set_keep_days(db, organizer, days, now)
 
     assert verification.keep_days(db) == int(days)
 
 
 @pytest.mark.parametrize("days", [-1, 91, "x", "", None, "7 days"])
-def test_keep_days_outside_zero_to_ninety_is_refused(db, organizer, days):
+def test_keep_days_outside_zero_to_ninety_is_refused(db, organizer, now, days):
     with pytest.raises(ValidationError) as refused:
-        verification.set_keep_days(db, organizer, days)
+        verification.set_keep_days(db, organizer, days, now)
 
     assert (refused.value.field, refused.value.key, refused.value.params) == (
         "keep_days",
@@ -460,9 +460,9 @@ def test_keep_days_outside_zero_to_ninety_is_refused(db, organizer, days):
 
 
 @pytest.mark.parametrize("who", ["poster", "verified_worker", "unverified_worker", "stranger"])
-def test_only_organizers_set_keep_days(db, people, who):
+def test_only_organizers_set_keep_days(db, people, now, who):
     with pytest.raises(NotAllowed):
-        verification.set_keep_days(db, people[who], 30)
+        verification.set_keep_days(db, people[who], 30, now)
 
     assert verification.keep_days(db) == 0
 
@@ -514,7 +514,7 @@ def test_revoking_someone_not_verified_is_refused(db, organizer, people, now, wh
     with pytest.raises(InvalidTransition) as refused:
         verification.revoke(db, organizer, people[who]["id"], reason="Not trusted", now=now)
 
-    assert refused.value.key == "error.not_verified"
+    assert refused.value.key == "error.helper_not_verified"
 
 
 # --- what the worker sees ---------------------------------------------------------------------------
