@@ -103,7 +103,8 @@ if helper and helper["taking_jobs"]:
 st.subheader(stars_text(summary["average"], summary["count"]))
 for review in reviews.received(db, person["id"]):
     with st.container(border=True):
-        st.markdown(f"{'★' * review['stars']}{'☆' * (5 - review['stars'])} · {md(review['author_name'])}")
+        author = person_name(review["author_name"], review["author_verified"])
+        st.markdown(f"{'★' * review['stars']}{'☆' * (5 - review['stars'])} · {md(author)}")
         st.caption(md(t(f"profile.review_as_{review['author_role']}", title=review["job_title"])))
         if review["comment"]:
             st.markdown(md(review["comment"]))

@@ -58,8 +58,10 @@ def summary(db, user_id: int) -> dict:
 def received(db, user_id: int) -> list[dict]:
     return list(
         db.query(
-            """SELECT r.*, u.display_name AS author_name, j.title AS job_title FROM reviews r
-               JOIN users u ON u.id = r.author_id JOIN jobs j ON j.id = r.job_id
+            """SELECT r.*, u.display_name AS author_name, j.title AS job_title,
+                      COALESCE(w.verification = 'verified', 0) AS author_verified
+               FROM reviews r JOIN users u ON u.id = r.author_id JOIN jobs j ON j.id = r.job_id
+               LEFT JOIN worker_profiles w ON w.user_id = r.author_id
                WHERE r.subject_id = ? ORDER BY r.id DESC""",
             [user_id],
         )
