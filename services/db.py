@@ -276,3 +276,50 @@ def m002_workers(db):
         CREATE INDEX job_events_worker ON job_events (worker_id, action);
         """,
     )
+
+
+@migrations()
+def m003_ledger(db):
+    """The credit ledger (issue #4): accounts, transfers and their append-only lines."""
+    execute_script(
+        db,
+        """
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('wallet', 'escrow', 'commission', 'cash')),
+            user_id INTEGER REFERENCES users(id),
+            job_id INTEGER REFERENCES jobs(id),
+            CHECK ((kind = 'wallet') = (user_id IS NOT NULL)),
+            CHECK ((kind = 'escrow') = (job_id IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX accounts_one_wallet ON accounts (user_id) WHERE kind = 'wallet';
+        CREATE UNIQUE INDEX accounts_one_escrow ON accounts (job_id) WHERE kind = 'escrow';
+        CREATE UNIQUE INDEX accounts_one_each ON accounts (kind) WHERE kind IN ('commission', 'cash');
+        CREATE TABLE transfers (
+            id INTEGER PRIMARY KEY,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            job_id INTEGER REFERENCES jobs(id),
+            actor_id INTEGER REFERENCES users(id),
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX transfers_created ON transfers (created_at);
+        CREATE TABLE ledger_lines (
+            id INTEGER PRIMARY KEY,
+            transfer_id INTEGER NOT NULL REFERENCES transfers(id),
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            amount_fen INTEGER NOT NULL CHECK (amount_fen != 0)
+        );
+        CREATE INDEX ledger_lines_account ON ledger_lines (account_id, id);
+        CREATE INDEX ledger_lines_transfer ON ledger_lines (transfer_id);
+        CREATE TRIGGER ledger_lines_append_only_update BEFORE UPDATE ON ledger_lines
+        BEGIN SELECT RAISE(ABORT, 'ledger lines are append-only: add a correcting transfer'); END;
+        CREATE TRIGGER ledger_lines_append_only_delete BEFORE DELETE ON ledger_lines
+        BEGIN SELECT RAISE(ABORT, 'ledger lines are append-only: add a correcting transfer'); END;
+        CREATE TRIGGER transfers_append_only_update BEFORE UPDATE ON transfers
+        BEGIN SELECT RAISE(ABORT, 'transfers are append-only: add a correcting transfer'); END;
+        CREATE TRIGGER transfers_append_only_delete BEFORE DELETE ON transfers
+        BEGIN SELECT RAISE(ABORT, 'transfers are append-only: add a correcting transfer'); END;
+        """,
+    )

@@ -50,3 +50,10 @@ class LockedOut(LinbangError):
 
 class SetupDone(LinbangError):
     key = "error.setup_done"
+
+
+class InsufficientFunds(LinbangError):
+    """A wallet would go below zero: raised as InsufficientFunds(missing_fen=...), exactly how much
+    more it needs (the UI shows every *_fen parameter as money)."""
+
+    key = "error.insufficient_funds"

@@ -44,7 +44,9 @@ def t(key: str, **params) -> str:
 
 
 def error_text(error: LinbangError) -> str:
-    return t(error.key, **error.params)
+    """The error's message; parameters named *_fen are amounts of money and read as such."""
+    params = {name: money(value) if name.endswith("_fen") else value for name, value in error.params.items()}
+    return t(error.key, **params)
 
 
 def money(fen: int) -> str:

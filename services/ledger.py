@@ -1,0 +1,226 @@
+"""The credit ledger: double entry in integer fen.
+
+Accounts: each user's wallet, one escrow account per job, the community's commission account, and the
+outside-world cash account (money the organizer took in or paid out in real life). A transfer is a set
+of lines that sum to zero. The database itself refuses UPDATE and DELETE on transfers and lines
+(triggers, migration m003), so a mistake is fixed by a correcting transfer. Balances are always summed
+from the lines; nothing caches them.
+
+A line adds its amount to its account. Wallets, escrows and the commission account never go below
+zero; the cash account runs negative as money comes in (it stands for what the outside world put in),
+so the cash the organizer holds is minus its balance.
+
+Every transfer carries an idempotency key: a second transfer with a key already used returns the first
+one's id and moves nothing, so a double click, a rerun or a retry cannot pay twice.
+"""
+
+from datetime import datetime, tzinfo
+
+from . import users
+from .clock import from_db, to_db
+from .db import one, write
+from .errors import InsufficientFunds, NotAllowed, ValidationError
+from .users import require_organizer
+from .validate import text, yuan_to_fen
+
+KINDS = ("wallet", "escrow", "commission", "cash")
+NEVER_NEGATIVE = ("wallet", "escrow", "commission")
+
+
+def _account(db, kind: str, *, user_id: int | None = None, job_id: int | None = None) -> int:
+    """The id of an account, opened on first use (call inside write())."""
+    row = one(
+        db,
+        "SELECT id FROM accounts WHERE kind = ? AND user_id IS ? AND job_id IS ?",
+        [kind, user_id, job_id],
+    )
+    if row:
+        return row["id"]
+    return db["accounts"].insert({"kind": kind, "user_id": user_id, "job_id": job_id}).last_pk
+
+
+def wallet(db, user_id: int) -> int:
+    return _account(db, "wallet", user_id=user_id)
+
+
+def escrow(db, job_id: int) -> int:
+    return _account(db, "escrow", job_id=job_id)
+
+
+def commission(db) -> int:
+    return _account(db, "commission")
+
+
+def cash(db) -> int:
+    return _account(db, "cash")
+
+
+def balance(db, account_id: int) -> int:
+    return one(db, "SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM ledger_lines WHERE account_id = ?", [account_id])[
+        "fen"
+    ]
+
+
+def balance_of(db, kind: str, *, user_id: int | None = None, job_id: int | None = None) -> int:
+    """The balance of an account by what it is (0 for one never used; nothing is created)."""
+    return one(
+        db,
+        """SELECT COALESCE(SUM(l.amount_fen), 0) AS fen FROM accounts a JOIN ledger_lines l ON l.account_id = a.id
+           WHERE a.kind = ? AND a.user_id IS ? AND a.job_id IS ?""",
+        [kind, user_id, job_id],
+    )["fen"]
+
+
+def transfer(
+    db,
+    *,
+    key: str,
+    kind: str,
+    lines: list[tuple[int, int]],
+    actor_id: int | None,
+    now: datetime,
+    job_id: int | None = None,
+    note: str = "",
+) -> int:
+    """Record one transfer of (account id, fen) lines summing to zero. Returns its id.
+
+    A key used before returns that transfer's id and records nothing. Raises InsufficientFunds
+    (missing_fen: exactly what the first short wallet lacks) and records nothing if a wallet would
+    go below zero; ValueError for lines that cannot be a transfer (a programming error).
+    """
+    lines = [(account, fen) for account, fen in lines if fen]
+    if not key or not lines or sum(fen for _, fen in lines) != 0:
+        raise ValueError(f"not a balanced transfer: {key!r} {lines!r}")
+    with write(db):
+        done = one(db, "SELECT id FROM transfers WHERE idempotency_key = ?", [key])
+        if done:
+            return done["id"]
+        transfer_id = (
+            db["transfers"]
+            .insert(
+                {
+                    "idempotency_key": key,
+                    "kind": kind,
+                    "job_id": job_id,
+                    "actor_id": actor_id,
+                    "note": note,
+                    "created_at": to_db(now),
+                }
+            )
+            .last_pk
+        )
+        db["ledger_lines"].insert_all(
+            {"transfer_id": transfer_id, "account_id": account, "amount_fen": fen} for account, fen in lines
+        )
+        for account, _ in lines:
+            _never_below_zero(db, account)
+    return transfer_id
+
+
+def _never_below_zero(db, account_id: int) -> None:
+    row = one(db, "SELECT kind FROM accounts WHERE id = ?", [account_id])
+    if row["kind"] not in NEVER_NEGATIVE:
+        return
+    fen = balance(db, account_id)
+    if fen >= 0:
+        return
+    if row["kind"] == "wallet":
+        raise InsufficientFunds(missing_fen=-fen)
+    raise ValueError(f"{row['kind']} account {account_id} would go below zero")
+
+
+# --- the organizer as cashier --------------------------------------------------------------------
+
+
+def _amount(amount_yuan) -> int:
+    fen = yuan_to_fen(amount_yuan, "amount")
+    if fen <= 0:
+        raise ValidationError("amount", "error.amount_positive")
+    return fen
+
+
+def top_up(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, now: datetime) -> int:
+    """The organizer records money a resident paid them (cash, bank, WeChat): credit in the wallet."""
+    require_organizer(actor)
+    fen, note = _amount(amount_yuan), text(note, "note", max_len=200)
+    with write(db):
+        users.active(db, actor)
+        users.get(db, user_id)
+        return transfer(
+            db,
+            key=f"topup:{key}",
+            kind="topup",
+            lines=[(cash(db), -fen), (wallet(db, user_id), fen)],
+            actor_id=actor["id"],
+            note=note,
+            now=now,
+        )
+
+
+def payout(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, now: datetime) -> int:
+    """The organizer records money they paid a user out of the user's wallet. InsufficientFunds if
+    the wallet holds less."""
+    require_organizer(actor)
+    fen, note = _amount(amount_yuan), text(note, "note", max_len=200)
+    with write(db):
+        users.active(db, actor)
+        users.get(db, user_id)
+        return transfer(
+            db,
+            key=f"payout:{key}",
+            kind="payout",
+            lines=[(wallet(db, user_id), -fen), (cash(db), fen)],
+            actor_id=actor["id"],
+            note=note,
+            now=now,
+        )
+
+
+def history(db, user_id: int, viewer: dict) -> list[dict]:
+    """Every line of a user's wallet, oldest first, with the balance after it (`running_fen`), and
+    the transfer's kind, note, job and who recorded it. The user themself or an organizer only."""
+    if viewer["id"] != user_id and viewer.get("role") != "organizer":
+        raise NotAllowed()
+    rows = db.query(
+        """SELECT t.id AS transfer_id, t.kind, t.job_id, t.note, t.created_at, l.amount_fen,
+                  u.display_name AS recorded_by
+           FROM accounts a JOIN ledger_lines l ON l.account_id = a.id JOIN transfers t ON t.id = l.transfer_id
+           LEFT JOIN users u ON u.id = t.actor_id
+           WHERE a.kind = 'wallet' AND a.user_id = ? ORDER BY l.id""",
+        [user_id],
+    )
+    running, lines = 0, []
+    for row in rows:
+        running += row["amount_fen"]
+        lines.append({**row, "running_fen": running})
+    return lines
+
+
+def held_fen(db, user_id: int) -> int:
+    """What the escrows of the jobs this user posted hold now (their money, set aside)."""
+    return one(
+        db,
+        """SELECT COALESCE(SUM(l.amount_fen), 0) AS fen FROM jobs j JOIN accounts a ON a.kind = 'escrow'
+           AND a.job_id = j.id JOIN ledger_lines l ON l.account_id = a.id WHERE j.poster_id = ?""",
+        [user_id],
+    )["fen"]
+
+
+def cash_report(db, actor: dict, tz: tzinfo) -> list[dict]:
+    """Per local day with cash movements, oldest first: opening, in (top-ups), out (payouts), closing:
+    the cash the organizer should hold. Organizers only."""
+    require_organizer(actor)
+    days: dict = {}
+    for row in db.query(
+        """SELECT t.created_at, l.amount_fen FROM accounts a JOIN ledger_lines l ON l.account_id = a.id
+           JOIN transfers t ON t.id = l.transfer_id WHERE a.kind = 'cash' ORDER BY l.id"""
+    ):
+        day = from_db(row["created_at"]).astimezone(tz).date()
+        moved = days.setdefault(day, {"day": day, "in_fen": 0, "out_fen": 0})
+        held = -row["amount_fen"]  # the cash account's line, seen from the organizer's cash box
+        moved["in_fen" if held > 0 else "out_fen"] += abs(held)
+    report, closing = [], 0
+    for day in sorted(days):
+        opening, closing = closing, closing + days[day]["in_fen"] - days[day]["out_fen"]
+        report.append({**days[day], "opening_fen": opening, "closing_fen": closing})
+    return report

@@ -1,0 +1,194 @@
+"""The credit ledger: balanced append-only transfers, idempotency keys, wallets never below zero,
+the organizer as cashier."""
+
+import sqlite3
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services import db as database
+from services import ledger
+from services.errors import InsufficientFunds, NotAllowed, NotFound, ValidationError
+from tests.services.conftest import person
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def totals(db) -> dict:
+    """Every number the invariants are about, straight from the tables."""
+    return {
+        "all_lines": db.execute("SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_lines").fetchone()[0],
+        "unbalanced": db.execute(
+            "SELECT COUNT(*) FROM (SELECT transfer_id FROM ledger_lines GROUP BY transfer_id HAVING SUM(amount_fen))"
+        ).fetchone()[0],
+        "negative_wallets": db.execute(
+            """SELECT COUNT(*) FROM (SELECT a.id FROM accounts a JOIN ledger_lines l ON l.account_id = a.id
+               WHERE a.kind = 'wallet' GROUP BY a.id HAVING SUM(l.amount_fen) < 0)"""
+        ).fetchone()[0],
+        "transfers": db["transfers"].count,
+    }
+
+
+def test_a_top_up_credits_the_wallet_against_the_cash_account(db, organizer, poster, now):
+    ledger.top_up(db, organizer, poster["id"], "120.50", note="WeChat transfer", key="a", now=now)
+
+    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 12050
+    assert ledger.balance_of(db, "cash") == -12050  # the organizer holds ¥120.50 of residents' money
+    assert totals(db) == {"all_lines": 0, "unbalanced": 0, "negative_wallets": 0, "transfers": 1}
+    [line] = ledger.history(db, poster["id"], poster)
+    assert (line["kind"], line["amount_fen"], line["running_fen"], line["note"], line["recorded_by"]) == (
+        "topup",
+        12050,
+        12050,
+        "WeChat transfer",
+        "Organizer",
+    )
+
+
+def test_the_same_key_twice_moves_the_money_once(db, organizer, poster, now):
+    first = ledger.top_up(db, organizer, poster["id"], "50", key="double-click", now=now)
+    again = ledger.top_up(db, organizer, poster["id"], "50", key="double-click", now=now)
+
+    assert first == again
+    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 5000
+    assert totals(db)["transfers"] == 1
+
+
+def test_a_payout_beyond_the_wallet_is_refused_whole_with_the_exact_shortfall(db, organizer, poster, now):
+    ledger.top_up(db, organizer, poster["id"], "20", key="t", now=now)
+
+    with pytest.raises(InsufficientFunds) as refused:
+        ledger.payout(db, organizer, poster["id"], "32.50", key="p", now=now)
+
+    assert refused.value.params == {"missing_fen": 1250}
+    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 2000
+    assert totals(db)["transfers"] == 1
+
+
+def test_a_payout_of_everything_leaves_zero(db, organizer, poster, now):
+    ledger.top_up(db, organizer, poster["id"], "20", key="t", now=now)
+    ledger.payout(db, organizer, poster["id"], "20", note="cash in hand", key="p", now=now)
+
+    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 0
+    assert [line["running_fen"] for line in ledger.history(db, poster["id"], organizer)] == [2000, 0]
+
+
+@pytest.mark.parametrize("amount", ["0", "-5", "abc", "1.234", "", "100001"])
+def test_bad_amounts_are_refused_and_move_nothing(db, organizer, poster, now, amount):
+    with pytest.raises(ValidationError) as refused:
+        ledger.top_up(db, organizer, poster["id"], amount, key="t", now=now)
+
+    assert refused.value.field == "amount"
+    assert totals(db)["transfers"] == 0
+
+
+@pytest.mark.parametrize("who", ["poster", "verified_worker", "stranger"])
+@pytest.mark.parametrize("operation", [ledger.top_up, ledger.payout])
+def test_only_organizers_record_cash(db, people, now, who, operation):
+    with pytest.raises(NotAllowed):
+        operation(db, people[who], people[who]["id"], "10", key="self-service", now=now)
+
+    assert totals(db)["transfers"] == 0
+
+
+def test_nobody_reads_another_users_wallet_history(db, organizer, poster, stranger, now):
+    ledger.top_up(db, organizer, poster["id"], "10", key="t", now=now)
+
+    with pytest.raises(NotAllowed):
+        ledger.history(db, poster["id"], stranger)
+    assert len(ledger.history(db, poster["id"], organizer)) == 1
+
+
+def test_topping_up_someone_who_does_not_exist_is_refused(db, organizer, now):
+    with pytest.raises(NotFound):
+        ledger.top_up(db, organizer, 999_999, "10", key="t", now=now)
+
+    assert totals(db)["transfers"] == 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE ledger_lines SET amount_fen = amount_fen * 2",
+        "DELETE FROM ledger_lines",
+        "UPDATE transfers SET note = 'edited'",
+        "DELETE FROM transfers",
+    ],
+)
+def test_the_database_refuses_to_change_or_remove_ledger_rows(db, organizer, poster, now, statement):
+    ledger.top_up(db, organizer, poster["id"], "10", key="t", now=now)
+
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute(statement)
+
+    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 1000
+
+
+def test_an_unbalanced_transfer_is_a_programming_error_and_records_nothing(db, poster, now):
+    with database.write(db):
+        account = ledger.wallet(db, poster["id"])
+    with pytest.raises(ValueError):
+        ledger.transfer(db, key="k", kind="bad", lines=[(account, 100)], actor_id=None, now=now)
+
+    assert totals(db)["transfers"] == 0
+
+
+def test_the_cash_report_follows_the_cash_box_day_by_day(db, organizer, poster, verified_worker, now):
+    # now is 06:00 UTC = 14:00 in Shanghai; 20:00 UTC the same day is already the next local day
+    ledger.top_up(db, organizer, poster["id"], "100", key="1", now=now)
+    ledger.top_up(db, organizer, verified_worker["id"], "50", key="2", now=now + timedelta(hours=1))
+    ledger.payout(db, organizer, verified_worker["id"], "30", key="3", now=now + timedelta(hours=14))
+    ledger.top_up(db, organizer, poster["id"], "5", key="4", now=now + timedelta(days=2))
+
+    report = ledger.cash_report(db, organizer, SHANGHAI)
+
+    assert [(str(r["day"]), r["opening_fen"], r["in_fen"], r["out_fen"], r["closing_fen"]) for r in report] == [
+        ("2026-11-25", 0, 15000, 0, 15000),
+        ("2026-11-26", 15000, 0, 3000, 12000),
+        ("2026-11-27", 12000, 500, 0, 12500),
+    ]
+    assert report[-1]["closing_fen"] == -ledger.balance_of(db, "cash")
+    with pytest.raises(NotAllowed):
+        ledger.cash_report(db, poster, SHANGHAI)
+
+
+MOVES = st.lists(
+    st.tuples(
+        st.sampled_from(["top_up", "payout"]),
+        st.sampled_from(["poster", "verified_worker", "stranger"]),
+        st.integers(min_value=1, max_value=20_000),
+        st.integers(min_value=0, max_value=5),  # a small key space: repeated keys happen
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(moves=MOVES)
+def test_random_cash_moves_keep_the_books_balanced(copy_community, tmp_path_factory, now, moves):
+    path = tmp_path_factory.mktemp("ledger") / "linbang.db"
+    copy_community(path)
+    db = database.connect(path)
+    try:
+        organizer, expected, keys = person(db, "organizer"), {}, set()
+        for operation, who, fen, key_number in moves:
+            user = person(db, who)
+            key = f"{who}-{key_number}"
+            before = dict(expected)
+            try:
+                getattr(ledger, operation)(db, organizer, user["id"], f"{fen / 100:.2f}", key=key, now=now)
+            except InsufficientFunds as short:
+                assert operation == "payout" and short.params["missing_fen"] == fen - expected.get(who, 0)
+                continue
+            full_key = f"{operation.replace('_', '')}:{key}"
+            if full_key not in keys:
+                keys.add(full_key)
+                expected[who] = before.get(who, 0) + (fen if operation == "top_up" else -fen)
+            for name, fen_now in expected.items():
+                assert ledger.balance_of(db, "wallet", user_id=person(db, name)["id"]) == fen_now
+            assert totals(db) == {"all_lines": 0, "unbalanced": 0, "negative_wallets": 0, "transfers": len(keys)}
+    finally:
+        db.conn.close()
