@@ -61,12 +61,14 @@ else:
         page("app_pages/post_job.py", "nav.post", "➕"),
         page("app_pages/helpers.py", "nav.helpers", "🧑‍🔧"),
         page("app_pages/my_jobs.py", "nav.my_jobs", "📋"),
+        page("app_pages/wallet.py", "nav.wallet", "👛"),
         page("app_pages/worker.py", "nav.worker", "🧰"),
         page("app_pages/account.py", "nav.account", "⚙️"),
     ]
     if user["role"] == "organizer":
         menu.append(page("app_pages/organizer_workers.py", "nav.organizer_workers", "🛡️"))
         menu.append(page("app_pages/organizer_users.py", "nav.organizer_users", "👥"))
+        menu.append(page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴"))
 current = st.navigation([*menu, job_page, profile_page], position="hidden")
 follow_goto()
 

@@ -24,6 +24,7 @@ from .users import require_organizer
 from .validate import text, yuan_to_fen
 
 KINDS = ("wallet", "escrow", "commission", "cash")
+TRANSFER_KINDS = ("topup", "payout")  # what a transfer records; the job lifecycle adds its own
 NEVER_NEGATIVE = ("wallet", "escrow", "commission")
 
 
@@ -89,7 +90,7 @@ def transfer(
     go below zero; ValueError for lines that cannot be a transfer (a programming error).
     """
     lines = [(account, fen) for account, fen in lines if fen]
-    if not key or not lines or sum(fen for _, fen in lines) != 0:
+    if kind not in TRANSFER_KINDS or not key or not lines or sum(fen for _, fen in lines) != 0:
         raise ValueError(f"not a balanced transfer: {key!r} {lines!r}")
     with write(db):
         done = one(db, "SELECT id FROM transfers WHERE idempotency_key = ?", [key])

@@ -1,4 +1,5 @@
 """The demo seed: a believable community built through the real services, and safe to run twice."""
+
 import hashlib
 from collections import Counter
 from datetime import timedelta
@@ -82,14 +83,24 @@ def test_times_fit_the_story(db):
         assert event["at"] >= last.get(event["job_id"], ""), "every job's history runs forward in time"
         last[event["job_id"]] = event["at"]
     assert {e["action"] for e in db.query("SELECT DISTINCT action FROM job_events")} >= {
-        "post", "claim", "release", "start", "finish", "confirm", "auto_confirm", "cancel", "expire"
+        "post",
+        "claim",
+        "release",
+        "start",
+        "finish",
+        "confirm",
+        "auto_confirm",
+        "cancel",
+        "expire",
     }
     assert len(jobs.list_open(db)) >= 10
 
 
 def test_workers_verified_and_pending(db):
-    counts = {r["verification"]: r["n"] for r in db.query(
-        "SELECT verification, COUNT(*) AS n FROM worker_profiles GROUP BY verification")}
+    counts = {
+        r["verification"]: r["n"]
+        for r in db.query("SELECT verification, COUNT(*) AS n FROM worker_profiles GROUP BY verification")
+    }
     assert counts["verified"] >= 10
     assert counts["pending"] >= 1
     for profile in db.query("SELECT categories FROM worker_profiles"):

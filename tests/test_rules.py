@@ -10,7 +10,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs, verification, workers
+from services import jobs, ledger, verification, workers
 from ui.components import CONFIRM_FIRST
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -190,6 +190,8 @@ DYNAMIC_KEYS = {
     "post.mode_{}": jobs.MODES,
     "post.mode_{}_help": jobs.MODES,
     "worker.id_{}": verification.PHOTOS,
+    "ledger.kind_{}": ledger.TRANSFER_KINDS,
+    "cash.{}_submit": ("topup", "payout"),  # organizer_cash.py's two money forms
 }
 
 

@@ -1,5 +1,7 @@
 """Small pieces several pages show: feedback, job lines, ratings, page links."""
 
+import secrets
+
 import streamlit as st
 
 from services import jobs, reviews, workers
@@ -82,6 +84,28 @@ def status_text(status: str) -> str:
 
 def window_text(job: dict) -> str:
     return f"{when(from_db(job['window_start']))} – {when(from_db(job['window_end']))}"
+
+
+def money_form_key(form: str) -> str:
+    """The idempotency key for one filling-in of a money form.
+
+    It stays the same through every run that submits the form, so a double click (a second submit
+    arriving before the first run has finished) carries the first key and the ledger records one
+    transfer; it changes on the first run after a successful submit that submits nothing.
+    """
+    key = f"_{form}_key"
+    if key not in st.session_state:
+        st.session_state[key] = secrets.token_hex(16)
+    return st.session_state[key]
+
+
+def money_form_done(form: str, submitted: bool) -> None:
+    """Call after the form: mark its key used on a submit; start a fresh one once nothing is submitted."""
+    used, key = f"_{form}_key_used", f"_{form}_key"
+    if submitted:
+        st.session_state[used] = True
+    elif st.session_state.pop(used, False):
+        st.session_state[key] = secrets.token_hex(16)
 
 
 def price_guide(db, category: str, price_type: str) -> None:

@@ -6,7 +6,7 @@ and dates are formatted by Babel in the reader's language and the community's ti
 
 import functools
 import pathlib
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -54,7 +54,8 @@ def money(fen: int) -> str:
 
     The sign is always ¥: Babel's English name for it, CN¥, reads oddly to a community that only
     ever uses yuan."""
-    return "¥" + numbers.format_decimal(Decimal(fen) / 100, "#,##0.00", locale=language())
+    sign = "-" if fen < 0 else ""  # -¥50.50, not ¥-50.50
+    return sign + "¥" + numbers.format_decimal(Decimal(abs(fen)) / 100, "#,##0.00", locale=language())
 
 
 def number(value, digits: int = 1) -> str:
@@ -74,6 +75,10 @@ def when(moment: datetime | None, fmt: str = "short") -> str:
     if moment is None:
         return ""
     return dates.format_datetime(moment, fmt, tzinfo=timezone(), locale=language())
+
+
+def calendar_day(value: date) -> str:
+    return dates.format_date(value, "medium", locale=language())
 
 
 def day(moment: datetime | None) -> str:

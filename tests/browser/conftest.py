@@ -11,7 +11,7 @@ import pytest
 from streamlit_driver import CHROMIUM, CHROMIUM_ARGS, Server
 
 from demo import samples
-from services import community, jobs, users, workers
+from services import community, jobs, ledger, users, workers
 from services import db as database
 from services.clock import utcnow
 
@@ -106,6 +106,9 @@ def seeded(tmp_path_factory):
         )
         workers.set_taking_jobs(db, users.get(db, pending), taking_jobs=True, categories=["errands"], now=now)
         samples.submit_id(db, users.get(db, pending), now)  # waits in the queue: its ID photos are on disk
+        for payer in (organizer_id, org_en):  # so wallets and the cash report have something to show
+            ledger.top_up(db, organizer, payer, "200", note="微信转账 WeChat", key=f"seed-{payer}", now=now)
+        ledger.payout(db, organizer, org_en, "50.50", note="cash", key="seed-payout", now=now)
         jobs.post(
             db,
             organizer,

@@ -22,10 +22,12 @@ PAGES = [
     "post_job",
     "helpers",
     "my_jobs",
+    "wallet",
     "worker",
     "account",
     "organizer_workers",
     "organizer_users",
+    "organizer_cash",
     "job?id=1",
     "profile?id=2",
     "profile?id=3",  # worker_a: a helper's profile with a photo

@@ -52,6 +52,8 @@ PAGE_TITLES = {
     "app_pages/account.py": "account.title",
     "app_pages/organizer_workers.py": "organizer.workers_title",
     "app_pages/organizer_users.py": "organizer.users_title",
+    "app_pages/organizer_cash.py": "cash.title",
+    "app_pages/wallet.py": "wallet.title",
 }
 JOB_PAGE = "app_pages/job.py"
 PROFILE_PAGE = "app_pages/profile.py"

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from demo import samples
-from services import community, jobs, reviews, users, verification, workers
+from services import community, jobs, ledger, reviews, users, verification, workers
 from services import db as database
 from services.clock import utcnow
 from tests.pages.conftest import (
@@ -32,10 +32,12 @@ from ui.safe import md
 BROWSE, LOGIN, REGISTER = "app_pages/browse.py", "app_pages/login.py", "app_pages/register.py"
 ORGANIZER_WORKERS = "app_pages/organizer_workers.py"
 ORGANIZER_USERS = "app_pages/organizer_users.py"
+ORGANIZER_CASH = "app_pages/organizer_cash.py"
 SIGNED_IN_MENU = [
     "app_pages/post_job.py",
     "app_pages/helpers.py",
     "app_pages/my_jobs.py",
+    "app_pages/wallet.py",
     "app_pages/worker.py",
     "app_pages/account.py",
 ]
@@ -43,7 +45,7 @@ MENUS = {  # role -> the pages of its sidebar menu, in order (job and profile pa
     "anonymous": [BROWSE, LOGIN, REGISTER],
     "resident": [BROWSE, *SIGNED_IN_MENU],
     "verified_worker": [BROWSE, *SIGNED_IN_MENU],
-    "organizer": [BROWSE, *SIGNED_IN_MENU, ORGANIZER_WORKERS, ORGANIZER_USERS],
+    "organizer": [BROWSE, *SIGNED_IN_MENU, ORGANIZER_WORKERS, ORGANIZER_USERS, ORGANIZER_CASH],
 }
 NAV_KEYS = {
     BROWSE: "nav.browse",
@@ -52,10 +54,12 @@ NAV_KEYS = {
     "app_pages/post_job.py": "nav.post",
     "app_pages/helpers.py": "nav.helpers",
     "app_pages/my_jobs.py": "nav.my_jobs",
+    "app_pages/wallet.py": "nav.wallet",
     "app_pages/worker.py": "nav.worker",
     "app_pages/account.py": "nav.account",
     ORGANIZER_WORKERS: "nav.organizer_workers",
     ORGANIZER_USERS: "nav.organizer_users",
+    ORGANIZER_CASH: "nav.organizer_cash",
 }
 HOSTILE = "<img src=x onerror=alert(1)> ${alert(2)} ` \\"
 UNESCAPED_TAG = re.compile(r"(?<!\\)<img")
@@ -608,3 +612,58 @@ def test_organizer_blocks_an_account_which_can_then_no_longer_sign_in(open_page,
     blocked = [u for u in users.list_users(db, organizer) if u["blocked_at"]]
     assert [u["id"] for u in blocked] == [int(first_other.key.removeprefix("block_"))]
     assert users.session_user(db, blocked[0]["username"], time.time()) is None
+
+
+# --- money: the cashier and the wallet ------------------------------------------------------------
+
+
+def record_cash(at, form: str, person_id: int, amount: str, note: str = "", lang: str = "en") -> None:
+    at.selectbox(key=f"{form}_person").set_value(person_id)
+    at.text_input(key=f"{form}_amount").set_value(amount)
+    at.text_input(key=f"{form}_note").set_value(note)
+    button(at, text(lang, f"cash.{form}_submit")).click().run()
+
+
+def test_organizer_records_a_top_up_once_even_when_the_form_is_sent_twice(open_page, person, db):
+    poster = person("poster")
+    at = open_page(ORGANIZER_CASH, lang="en", user=person("organizer"))
+    key = at.session_state["_topup_key"]
+    record_cash(at, "topup", poster["id"], "88.80", "WeChat <b>transfer</b>")
+    assert not at.exception and not errors(at)
+    assert at.session_state["_topup_key"] == key  # still this filling-in's key until a plain run
+
+    # the same submission arriving again (a double click) carries the same key: still one transfer
+    record_cash(at, "topup", poster["id"], "88.80")
+    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 8880
+    assert db["transfers"].count == 1
+
+    at.run()  # the next plain run starts a fresh key for the next top-up
+    assert at.session_state["_topup_key"] != key
+
+
+def test_a_payout_beyond_the_balance_says_exactly_what_is_missing(open_page, person, db):
+    worker = person("worker")
+    at = open_page(ORGANIZER_CASH, lang="zh_CN", user=person("organizer"))
+    record_cash(at, "topup", worker["id"], "10", lang="zh_CN")
+    record_cash(at, "payout", worker["id"], "22.50", lang="zh_CN")
+
+    assert [e.value for e in at.error] == [text("zh_CN", "error.insufficient_funds", missing_fen="¥12.50")]
+    assert ledger.balance_of(db, "wallet", user_id=worker["id"]) == 1000
+
+
+def test_the_wallet_shows_balance_and_history_to_its_owner_only(open_page, person, db):
+    poster, stranger = person("poster"), person("worker")
+    ledger.top_up(db, person("organizer"), poster["id"], "35", note="cash <b>in</b>", key="w", now=utcnow())
+    ledger.payout(db, person("organizer"), poster["id"], "10", key="p", now=utcnow())
+
+    at = open_page("app_pages/wallet.py", lang="en", user=poster)
+    assert not at.exception
+    assert at.metric[0].value == "¥25.00"
+    history = at.dataframe[0].value  # newest first
+    assert history.values.tolist() == [
+        [history.iloc[0, 0], "Payout", "-¥10.00", "¥25.00", ""],
+        [history.iloc[1, 0], "Top-up", "¥35.00", "¥35.00", "cash <b>in</b>"],
+    ]
+
+    other = open_page("app_pages/wallet.py", lang="en", user=stranger, id=poster["id"])
+    assert [e.value for e in other.error] == [text("en", "error.not_found")]

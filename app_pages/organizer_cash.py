@@ -1,0 +1,70 @@
+"""Organizer as cashier: record money a resident paid in (top-up) and money paid out to someone, and
+see the cash box day by day."""
+
+import streamlit as st
+
+from services import ledger, users
+from services.clock import utcnow
+from ui.components import attempt, money_form_done, money_form_key
+from ui.db import get_db
+from ui.i18n import calendar_day, money, t, timezone
+from ui.safe import md
+
+db = get_db()
+user = st.session_state["user"]
+people = {p["id"]: p for p in users.list_users(db, user)}
+
+st.title(t("cash.title"))
+st.caption(t("cash.help"))
+
+
+def money_form(form: str, record, success: str) -> None:
+    """One form recording cash in or out for a person, idempotent under double clicks."""
+    key = money_form_key(form)
+    with st.form(form, clear_on_submit=True):
+        person = st.selectbox(
+            t("cash.person"),
+            list(people),
+            index=None,
+            format_func=lambda i: f"{people[i]['display_name']} (@{people[i]['username']})",
+            placeholder=t("cash.pick_person"),
+            key=f"{form}_person",
+        )
+        amount = st.text_input(t("cash.amount"), key=f"{form}_amount")
+        note = st.text_input(t("cash.note"), max_chars=200, placeholder=t("cash.note_example"), key=f"{form}_note")
+        submitted = st.form_submit_button(t(f"cash.{form}_submit"), type="primary", use_container_width=True)
+    money_form_done(form, submitted)
+    if submitted:
+        if person is None:
+            st.error(t("cash.pick_person"), icon="⚠️")
+        # no st.rerun() after success: the key must outlive a second submit of the same filling-in
+        elif attempt(lambda: record(db, user, person, amount, note=note, key=key, now=utcnow())):
+            balance = money(ledger.balance_of(db, "wallet", user_id=person))
+            st.success(md(t("cash.recorded", what=success, name=people[person]["display_name"], balance=balance)))
+
+
+top_up_tab, payout_tab, report_tab = st.tabs([t("cash.topup"), t("cash.payout"), t("cash.report")])
+with top_up_tab:
+    money_form("topup", ledger.top_up, t("cash.topup_done"))
+with payout_tab:
+    money_form("payout", ledger.payout, t("cash.payout_done"))
+with report_tab:
+    report = ledger.cash_report(db, user, timezone())
+    if not report:
+        st.caption(t("cash.no_movements"))
+    else:
+        st.metric(t("cash.in_hand"), money(report[-1]["closing_fen"]))
+        st.dataframe(
+            [
+                {
+                    t("cash.day"): calendar_day(r["day"]),
+                    t("cash.opening"): money(r["opening_fen"]),
+                    t("cash.in"): money(r["in_fen"]),
+                    t("cash.out"): money(r["out_fen"]),
+                    t("cash.closing"): money(r["closing_fen"]),
+                }
+                for r in reversed(report)
+            ],
+            hide_index=True,
+            use_container_width=True,
+        )
