@@ -225,3 +225,26 @@ def cash_report(db, actor: dict, tz: tzinfo) -> list[dict]:
         opening, closing = closing, closing + days[day]["in_fen"] - days[day]["out_fen"]
         report.append({**days[day], "opening_fen": opening, "closing_fen": closing})
     return report
+
+
+def check_books(db) -> list[str]:
+    """Every way the books could be wrong, as readable lines (empty when they are right): lines not
+    summing to zero overall or within a transfer, a transfer with fewer than two lines, a wallet,
+    escrow or commission account below zero. Used by the tests and bench/ledger_stress.py."""
+    problems = []
+    total = one(db, "SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM ledger_lines")["fen"]
+    if total:
+        problems.append(f"all lines sum to {total}")
+    for row in db.query(
+        """SELECT t.id, COUNT(l.id) AS n, COALESCE(SUM(l.amount_fen), 0) AS fen
+           FROM transfers t LEFT JOIN ledger_lines l ON l.transfer_id = t.id GROUP BY t.id
+           HAVING n < 2 OR fen != 0"""
+    ):
+        problems.append(f"transfer {row['id']}: {row['n']} lines summing to {row['fen']}")
+    for row in db.query(
+        f"""SELECT a.id, a.kind, SUM(l.amount_fen) AS fen FROM accounts a JOIN ledger_lines l ON l.account_id = a.id
+            WHERE a.kind IN ({", ".join("?" * len(NEVER_NEGATIVE))}) GROUP BY a.id HAVING fen < 0""",
+        NEVER_NEGATIVE,
+    ):
+        problems.append(f"{row['kind']} account {row['id']} at {row['fen']}")
+    return problems
