@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import categories, jobs, reviews
+from services import categories, jobs, ledger, reviews
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -40,6 +40,18 @@ st.caption(md(t("job.window", window=window_text(job))))
 if kind["hazardous"]:
     st.warning(t("job.hazard_note"), icon="⚠️")
 
+
+def escrow_notes(job: dict) -> None:
+    held = ledger.balance_of(db, "escrow", job_id=job["id"])
+    if not held:
+        return
+    worker_gets = money(held - ledger.commission_of(db, held))
+    st.caption(t("job.escrow", held=money(held), worker_gets=worker_gets, pct=ledger.setting(db, "commission_pct")))
+    if user and user["id"] == job["poster_id"] and jobs.late_cancellation(db, job, utcnow()):
+        fee, hours = money(ledger.late_cancel_fee_of(db, held)), ledger.setting(db, "cancel_window_hours")
+        st.warning(t("job.late_cancel", fee=fee, hours=hours), icon="⏰")
+
+
 info, place_column = st.columns([3, 2], gap="medium")
 with info:
     st.markdown(md(job["description"]))
@@ -51,6 +63,8 @@ with info:
         st.caption(rating_line(db, job["worker_id"]))
         if job["agreed_fen"] is not None and job["agreed_fen"] != job["price_fen"]:
             st.caption(t("job.agreed", price=money(job["agreed_fen"])))
+    if job["exact"]:  # the poster, the worker and organizers see the money
+        escrow_notes(job)
     confirm_by = jobs.auto_confirm_at(job)
     if confirm_by:
         st.info(t("job.auto_confirm", when=when(confirm_by)), icon="⏳")

@@ -4,12 +4,12 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from services import categories, community, jobs
+from services import categories, community, jobs, ledger
 from services.clock import utcnow
 from ui import maps
 from ui.components import attempt, go, price_guide
 from ui.db import get_db
-from ui.i18n import category_name, t, timezone
+from ui.i18n import category_name, money, t, timezone
 
 db = get_db()
 user = st.session_state["user"]
@@ -71,6 +71,7 @@ with st.form("post_form"):
         t("post.address_note"), max_chars=200, help=t("post.address_note_help"), key="post_address_note"
     )
     st.caption(t("post.privacy"))
+    st.caption(t("post.hold_note", balance=money(ledger.balance_of(db, "wallet", user_id=user["id"]))))
     submitted = st.form_submit_button(t("post.submit"), type="primary", use_container_width=True)
 
 if submitted:

@@ -86,7 +86,9 @@ def fill(path: pathlib.Path, count: int) -> None:
     now = utcnow()
     db = database.connect(path)
     try:
-        _, poster = community_with_poster(db, name="Bench Gardens", radius_km=COMMUNITY_RADIUS_KM, now=now)
+        _, poster = community_with_poster(
+            db, name="Bench Gardens", radius_km=COMMUNITY_RADIUS_KM, now=now, credit_yuan=count * 700
+        )  # every job's price (at most ¥300, or ¥300/h for 2 h) is set aside when it is posted
         person(db, RESIDENT, "Resident", now)
         rng = random.Random(5000)
         km_per_degree = math.radians(1) * geo.EARTH_RADIUS_KM

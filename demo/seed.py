@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from demo import samples
-from services import booking, categories, community, jobs, reviews, uploads, users, workers
+from services import booking, categories, community, jobs, ledger, reviews, uploads, users, workers
 from services import db as database
 from services.clock import to_db, utcnow
 
@@ -531,6 +531,11 @@ class _Seeder:
         self.ids[person.username] = users.register(
             self.db, username=person.username, display_name=person.display_name, password=PASSWORD,
             email=f"{person.username}@example.com", language=person.language, now=now,
+        )
+        # each person's opening credit: paid to the organizer, recorded by them (the demo has no bank)
+        ledger.top_up(
+            self.db, self.user("organizer"), self.ids[person.username], "2000",
+            note="微信转账 WeChat transfer", key=f"demo-start-{person.username}", now=now,
         )
 
     # jobs

@@ -9,7 +9,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import community, geo, users, workers
+from . import community, geo, ledger, users, workers
 from .clock import from_db, to_db
 from .db import one, write
 from .errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -149,7 +149,9 @@ def post(
             )
             .last_pk
         )
-        _record(db, job_id, actor, "post", None, "open", now)
+        event_id = _record(db, job_id, actor, "post", None, "open", now)
+        if mode == "grab":  # booking mode holds the agreed price when the poster accepts someone
+            _hold(db, one(db, "SELECT * FROM jobs WHERE id = ?", [job_id]), event_id, now)
     return job_id
 
 
@@ -386,17 +388,9 @@ def act(
             )
         if job["status"] == "open":
             _decline_waiting_applications(db, job_id, action, changes.get("worker_id"), now)
-        _record(
-            db,
-            job_id,
-            actor,
-            action,
-            job["status"],
-            rule.target,
-            now,
-            detail,
-            changes.get("worker_id") or job["worker_id"],
-        )
+        worker_id = changes.get("worker_id") or job["worker_id"]
+        event_id = _record(db, job_id, actor, action, job["status"], rule.target, now, detail, worker_id)
+        _settle(db, action, {**job, **changes}, job["status"], event_id, now)
     return get(db, job_id, None if actor is CLOCK else actor)
 
 
@@ -409,18 +403,76 @@ def _decline_waiting_applications(db, job_id: int, action: str, assignee: int | 
     )
 
 
-def _record(db, job_id, actor, action, from_status, to_status, now, detail="", worker_id=None):
-    db["job_events"].insert(
-        {
-            "job_id": job_id,
-            "actor_id": actor["id"],
-            "action": action,
-            "from_status": from_status,
-            "to_status": to_status,
-            "at": to_db(now),
-            "detail": detail,
-            "worker_id": worker_id,
-        }
+def _record(db, job_id, actor, action, from_status, to_status, now, detail="", worker_id=None) -> int:
+    return (
+        db["job_events"]
+        .insert(
+            {
+                "job_id": job_id,
+                "actor_id": actor["id"],
+                "action": action,
+                "from_status": from_status,
+                "to_status": to_status,
+                "at": to_db(now),
+                "detail": detail,
+                "worker_id": worker_id,
+            }
+        )
+        .last_pk
+    )
+
+
+# --- money: every transfer is made inside the transition's own transaction -----------------------
+
+
+def _hold(db, job: dict, event_id: int, now: datetime) -> None:
+    """Set the job's estimated total aside in its escrow, from the poster's wallet (topping up or
+    returning the difference when an earlier hold exists). InsufficientFunds undoes the transition."""
+    difference = estimated_total_fen(job) - ledger.balance_of(db, "escrow", job_id=job["id"])
+    if difference:
+        ledger.transfer(
+            db,
+            key=f"job:{job['id']}:event:{event_id}",
+            kind="hold" if difference > 0 else "refund",
+            lines=[(ledger.wallet(db, job["poster_id"]), -difference), (ledger.escrow(db, job["id"]), difference)],
+            actor_id=job["poster_id"],
+            job_id=job["id"],
+            now=now,
+        )
+
+
+def late_cancellation(db, job: dict, now: datetime) -> bool:
+    """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon."""
+    soon = timedelta(hours=ledger.setting(db, "cancel_window_hours"))
+    return job["status"] == "assigned" and from_db(job["window_start"]) - now < soon
+
+
+def _settle(db, action: str, job: dict, from_status: str, event_id: int, now: datetime) -> None:
+    """Move the money a transition means. `job` is the row after the change."""
+    if TRANSITIONS[action].assigns:
+        _hold(db, job, event_id, now)
+        return
+    held = ledger.balance_of(db, "escrow", job_id=job["id"])
+    if not held or action not in ("confirm", "auto_confirm", "cancel", "expire"):
+        return  # claim, release, start, finish: the money stays where it is
+    if action in ("confirm", "auto_confirm"):
+        commission = ledger.commission_of(db, held)
+        kind = "pay"
+        lines = [(ledger.wallet(db, job["worker_id"]), held - commission), (ledger.commission(db), commission)]
+    else:
+        late = late_cancellation(db, {**job, "status": from_status}, now)
+        fee = ledger.late_cancel_fee_of(db, held) if action == "cancel" and late else 0
+        kind, lines = "refund", [(ledger.wallet(db, job["poster_id"]), held - fee)]
+        if fee:
+            lines.append((ledger.wallet(db, job["worker_id"]), fee))
+    ledger.transfer(
+        db,
+        key=f"job:{job['id']}:event:{event_id}",
+        kind=kind,
+        lines=[(ledger.escrow(db, job["id"]), -held), *lines],
+        actor_id=None,
+        job_id=job["id"],
+        now=now,
     )
 
 

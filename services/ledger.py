@@ -24,7 +24,15 @@ from .users import require_organizer
 from .validate import text, yuan_to_fen
 
 KINDS = ("wallet", "escrow", "commission", "cash")
-TRANSFER_KINDS = ("topup", "payout")  # what a transfer records; the job lifecycle adds its own
+# What a transfer records: the cashier's top-ups and payouts; a job's hold (poster -> escrow), pay
+# (escrow -> worker and commission) and refund (escrow -> poster, a late cancellation's fee to the worker).
+TRANSFER_KINDS = ("topup", "payout", "hold", "pay", "refund")
+SETTING_DEFAULTS = {
+    "commission_pct": 10,  # of what a worker is paid for a job, 0-20
+    "cancel_fee_pct": 20,  # of the held price, to the worker when the poster cancels late
+    "cancel_fee_cap_fen": 5000,  # ... but never more than this
+    "cancel_window_hours": 24,  # "late": less than this before the job's window starts
+}
 NEVER_NEGATIVE = ("wallet", "escrow", "commission")
 
 
@@ -225,6 +233,23 @@ def cash_report(db, actor: dict, tz: tzinfo) -> list[dict]:
         opening, closing = closing, closing + days[day]["in_fen"] - days[day]["out_fen"]
         report.append({**days[day], "opening_fen": opening, "closing_fen": closing})
     return report
+
+
+def setting(db, name: str) -> int:
+    row = one(db, "SELECT value FROM settings WHERE key = ?", [name])
+    return int(row["value"]) if row else SETTING_DEFAULTS[name]
+
+
+def commission_of(db, fen: int) -> int:
+    """The board's commission on a payment of `fen`: rounded down to the fen, so the worker never
+    loses a fraction of a fen to rounding and commission + what the worker gets = the payment."""
+    return fen * setting(db, "commission_pct") // 100
+
+
+def late_cancel_fee_of(db, fen: int) -> int:
+    """What a worker gets when the poster cancels late: a percentage of the held price (rounded down
+    to the fen), at most the cap."""
+    return min(fen * setting(db, "cancel_fee_pct") // 100, setting(db, "cancel_fee_cap_fen"))
 
 
 def check_books(db) -> list[str]:

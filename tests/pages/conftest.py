@@ -18,7 +18,7 @@ from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from demo import samples
-from services import community, jobs, reviews, users, workers
+from services import community, jobs, ledger, reviews, users, workers
 from services import db as database
 from services.clock import utcnow
 from tests.support import copy_database
@@ -128,6 +128,7 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
         workers.set_taking_jobs(db, people[username], taking_jobs=True, categories=["moving", "appliance"], now=now)
     samples.verify(db, organizer, users.get(db, people["worker"]["id"]), now)
     samples.submit_id(db, people["pending_worker"], now)  # waits in the organizer's queue
+    ledger.top_up(db, organizer, people["poster"]["id"], "10000", note="starting credit", key="start", now=now)
     poster, worker = people["poster"], people["worker"]
 
     def post(**overrides) -> int:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from demo import samples
-from services import community, jobs, users, workers
+from services import community, jobs, ledger, users, workers
 from services import db as database
 from tests.support import copy_database
 
@@ -20,6 +20,7 @@ NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 CENTER = (31.2304, 121.4737)
 RADIUS_KM = 3.0
 PASSWORD = "correct horse 7"
+STARTING_CREDIT = "100000"  # yuan in the poster's wallet in the template (nobody else has any)
 METRES_PER_DEGREE = 111_320
 
 # username -> how the person is set up in the template. The organizer comes from community.set_up.
@@ -127,6 +128,8 @@ def community_template(tmp_path_factory):
             samples.submit_id(db, user, NOW)
         elif kind == "resident":
             _register(db, username)
+    # the poster posts the tests' paid jobs: credit for them, recorded by the organizer
+    ledger.top_up(db, organizer, users.by_username(db, "poster")["id"], STARTING_CREDIT, key="start", now=NOW)
     db.conn.close()
     return path
 

@@ -6,7 +6,7 @@ import pytest
 
 from demo import samples
 from services import db as database
-from services import geo, jobs, verification, workers
+from services import geo, jobs, ledger, verification, workers
 from services import users as users_service
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
 
@@ -164,7 +164,7 @@ def test_wrong_person_is_not_allowed(db, people, job_in, now, action, path, who,
 
 
 def test_poster_cannot_cancel_or_confirm_another_posters_job(db, post_job, job_in, poster, stranger, now):
-    theirs = post_job(actor=stranger)
+    theirs = post_job(actor=stranger, price_yuan="0")  # a favour: the stranger has no credit
     mine_done = job_in("done")
 
     with pytest.raises(NotAllowed):
@@ -699,6 +699,7 @@ def board(db, post_job, poster, organizer, verified_worker, now):
     post_job(title="Sofa", category="moving", price_yuan="80", north_m=-2_900)
     post_job(title="Parcel", category="parcel", price_yuan="10", north_m=-1_900)
     post_job(title="Dog", category="pets", price_type="hourly", price_yuan="30", est_hours=2, north_m=100)
+    ledger.top_up(db, organizer, organizer["id"], "45.5", key="board", now=now)  # the organizer posts one too
     post_job(title="Boxes", category="moving", price_yuan="45.5", north_m=1_100, actor=organizer)
     post_job(title="Cat", category="pets", price_yuan="20", north_m=-900)
     jobs.act(db, post_job(title="Taken", category="moving"), "claim", verified_worker, now=now)

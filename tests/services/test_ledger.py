@@ -12,23 +12,30 @@ from hypothesis import strategies as st
 from services import db as database
 from services import ledger
 from services.errors import InsufficientFunds, NotAllowed, NotFound, ValidationError
-from tests.services.conftest import person
+from tests.services.conftest import STARTING_CREDIT, person
+
+STARTING_FEN = int(STARTING_CREDIT) * 100
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def totals(db) -> dict:
-    """The books' problems (none expected) and how many transfers there are."""
-    return {"problems": ledger.check_books(db), "transfers": db["transfers"].count}
+    """The books' problems (none expected) and how many transfers this test made."""
+    return {"problems": ledger.check_books(db), "transfers": db["transfers"].count - 1}  # less the template's
 
 
-def test_a_top_up_credits_the_wallet_against_the_cash_account(db, organizer, poster, now):
-    ledger.top_up(db, organizer, poster["id"], "120.50", note="WeChat transfer", key="a", now=now)
+def cash_moved(db) -> int:
+    """The cash account's balance since the template's one top-up (the poster's starting credit)."""
+    return ledger.balance_of(db, "cash") + STARTING_FEN
 
-    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 12050
-    assert ledger.balance_of(db, "cash") == -12050  # the organizer holds ¥120.50 of residents' money
+
+def test_a_top_up_credits_the_wallet_against_the_cash_account(db, organizer, stranger, now):
+    ledger.top_up(db, organizer, stranger["id"], "120.50", note="WeChat transfer", key="a", now=now)
+
+    assert ledger.balance_of(db, "wallet", user_id=stranger["id"]) == 12050
+    assert cash_moved(db) == -12050  # the organizer now holds ¥120.50 more of residents' money
     assert totals(db) == {"problems": [], "transfers": 1}
-    [line] = ledger.history(db, poster["id"], poster)
+    [line] = ledger.history(db, stranger["id"], stranger)
     assert (line["kind"], line["amount_fen"], line["running_fen"], line["note"], line["recorded_by"]) == (
         "topup",
         12050,
@@ -38,38 +45,38 @@ def test_a_top_up_credits_the_wallet_against_the_cash_account(db, organizer, pos
     )
 
 
-def test_the_same_key_twice_moves_the_money_once(db, organizer, poster, now):
-    first = ledger.top_up(db, organizer, poster["id"], "50", key="double-click", now=now)
-    again = ledger.top_up(db, organizer, poster["id"], "50", key="double-click", now=now)
+def test_the_same_key_twice_moves_the_money_once(db, organizer, stranger, now):
+    first = ledger.top_up(db, organizer, stranger["id"], "50", key="double-click", now=now)
+    again = ledger.top_up(db, organizer, stranger["id"], "50", key="double-click", now=now)
 
     assert first == again
-    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 5000
+    assert ledger.balance_of(db, "wallet", user_id=stranger["id"]) == 5000
     assert totals(db)["transfers"] == 1
 
 
-def test_a_payout_beyond_the_wallet_is_refused_whole_with_the_exact_shortfall(db, organizer, poster, now):
-    ledger.top_up(db, organizer, poster["id"], "20", key="t", now=now)
+def test_a_payout_beyond_the_wallet_is_refused_whole_with_the_exact_shortfall(db, organizer, stranger, now):
+    ledger.top_up(db, organizer, stranger["id"], "20", key="t", now=now)
 
     with pytest.raises(InsufficientFunds) as refused:
-        ledger.payout(db, organizer, poster["id"], "32.50", key="p", now=now)
+        ledger.payout(db, organizer, stranger["id"], "32.50", key="p", now=now)
 
     assert refused.value.params == {"missing_fen": 1250}
-    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 2000
+    assert ledger.balance_of(db, "wallet", user_id=stranger["id"]) == 2000
     assert totals(db)["transfers"] == 1
 
 
-def test_a_payout_of_everything_leaves_zero(db, organizer, poster, now):
-    ledger.top_up(db, organizer, poster["id"], "20", key="t", now=now)
-    ledger.payout(db, organizer, poster["id"], "20", note="cash in hand", key="p", now=now)
+def test_a_payout_of_everything_leaves_zero(db, organizer, stranger, now):
+    ledger.top_up(db, organizer, stranger["id"], "20", key="t", now=now)
+    ledger.payout(db, organizer, stranger["id"], "20", note="cash in hand", key="p", now=now)
 
-    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 0
-    assert [line["running_fen"] for line in ledger.history(db, poster["id"], organizer)] == [2000, 0]
+    assert ledger.balance_of(db, "wallet", user_id=stranger["id"]) == 0
+    assert [line["running_fen"] for line in ledger.history(db, stranger["id"], organizer)] == [2000, 0]
 
 
 @pytest.mark.parametrize("amount", ["0", "-5", "abc", "1.234", "", "100001"])
-def test_bad_amounts_are_refused_and_move_nothing(db, organizer, poster, now, amount):
+def test_bad_amounts_are_refused_and_move_nothing(db, organizer, stranger, now, amount):
     with pytest.raises(ValidationError) as refused:
-        ledger.top_up(db, organizer, poster["id"], amount, key="t", now=now)
+        ledger.top_up(db, organizer, stranger["id"], amount, key="t", now=now)
 
     assert refused.value.field == "amount"
     assert totals(db)["transfers"] == 0
@@ -85,11 +92,11 @@ def test_only_organizers_record_cash(db, people, now, who, operation):
 
 
 def test_nobody_reads_another_users_wallet_history(db, organizer, poster, stranger, now):
-    ledger.top_up(db, organizer, poster["id"], "10", key="t", now=now)
+    ledger.top_up(db, organizer, stranger["id"], "10", key="t", now=now)
 
     with pytest.raises(NotAllowed):
-        ledger.history(db, poster["id"], stranger)
-    assert len(ledger.history(db, poster["id"], organizer)) == 1
+        ledger.history(db, stranger["id"], poster)
+    assert len(ledger.history(db, stranger["id"], organizer)) == 1
 
 
 def test_topping_up_someone_who_does_not_exist_is_refused(db, organizer, now):
@@ -108,47 +115,48 @@ def test_topping_up_someone_who_does_not_exist_is_refused(db, organizer, now):
         "DELETE FROM transfers",
     ],
 )
-def test_the_database_refuses_to_change_or_remove_ledger_rows(db, organizer, poster, now, statement):
-    ledger.top_up(db, organizer, poster["id"], "10", key="t", now=now)
+def test_the_database_refuses_to_change_or_remove_ledger_rows(db, organizer, stranger, now, statement):
+    ledger.top_up(db, organizer, stranger["id"], "10", key="t", now=now)
 
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         db.execute(statement)
 
-    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == 1000
+    assert ledger.balance_of(db, "wallet", user_id=stranger["id"]) == 1000
 
 
-def test_an_unbalanced_transfer_is_a_programming_error_and_records_nothing(db, poster, now):
+def test_an_unbalanced_transfer_is_a_programming_error_and_records_nothing(db, stranger, now):
     with database.write(db):
-        account = ledger.wallet(db, poster["id"])
+        account = ledger.wallet(db, stranger["id"])
     with pytest.raises(ValueError):
         ledger.transfer(db, key="k", kind="bad", lines=[(account, 100)], actor_id=None, now=now)
 
     assert totals(db)["transfers"] == 0
 
 
-def test_the_cash_report_follows_the_cash_box_day_by_day(db, organizer, poster, verified_worker, now):
+def test_the_cash_report_follows_the_cash_box_day_by_day(db, organizer, stranger, verified_worker, now):
     # now is 06:00 UTC = 14:00 in Shanghai; 20:00 UTC the same day is already the next local day
-    ledger.top_up(db, organizer, poster["id"], "100", key="1", now=now)
+    ledger.top_up(db, organizer, stranger["id"], "100", key="1", now=now)
     ledger.top_up(db, organizer, verified_worker["id"], "50", key="2", now=now + timedelta(hours=1))
     ledger.payout(db, organizer, verified_worker["id"], "30", key="3", now=now + timedelta(hours=14))
-    ledger.top_up(db, organizer, poster["id"], "5", key="4", now=now + timedelta(days=2))
+    ledger.top_up(db, organizer, stranger["id"], "5", key="4", now=now + timedelta(days=2))
 
     report = ledger.cash_report(db, organizer, SHANGHAI)
+    S = STARTING_FEN  # noqa: N806
 
     assert [(str(r["day"]), r["opening_fen"], r["in_fen"], r["out_fen"], r["closing_fen"]) for r in report] == [
-        ("2026-11-25", 0, 15000, 0, 15000),
-        ("2026-11-26", 15000, 0, 3000, 12000),
-        ("2026-11-27", 12000, 500, 0, 12500),
+        ("2026-11-25", 0, S + 15000, 0, S + 15000),  # S: the template's starting credit, the same day
+        ("2026-11-26", S + 15000, 0, 3000, S + 12000),
+        ("2026-11-27", S + 12000, 500, 0, S + 12500),
     ]
     assert report[-1]["closing_fen"] == -ledger.balance_of(db, "cash")
     with pytest.raises(NotAllowed):
-        ledger.cash_report(db, poster, SHANGHAI)
+        ledger.cash_report(db, stranger, SHANGHAI)
 
 
 MOVES = st.lists(
     st.tuples(
         st.sampled_from(["top_up", "payout"]),
-        st.sampled_from(["poster", "verified_worker", "stranger"]),
+        st.sampled_from(["second_worker", "verified_worker", "stranger"]),
         st.integers(min_value=1, max_value=20_000),
         st.integers(min_value=0, max_value=5),  # a small key space: repeated keys happen
     ),
@@ -184,8 +192,8 @@ def test_random_cash_moves_keep_the_books_balanced(copy_community, tmp_path_fact
         db.conn.close()
 
 
-def test_check_books_names_what_is_wrong(db, organizer, poster, now):
-    ledger.top_up(db, organizer, poster["id"], "10", key="t", now=now)
+def test_check_books_names_what_is_wrong(db, organizer, stranger, now):
+    ledger.top_up(db, organizer, stranger["id"], "10", key="t", now=now)
     assert ledger.check_books(db) == []
     # what the triggers and transfer() prevent, forced in with the triggers out of the way
     db.execute("DROP TRIGGER ledger_lines_append_only_update")
