@@ -23,7 +23,7 @@ def money_form(form: str, record, success: str) -> None:
     key = money_form_key(form)
     with st.form(form, clear_on_submit=True):
         person = st.selectbox(
-            t("cash.person"),
+            t(f"cash.{form}_person"),
             list(people),
             index=None,
             format_func=lambda i: f"{people[i]['display_name']} (@{people[i]['username']})",

@@ -192,6 +192,7 @@ DYNAMIC_KEYS = {
     "worker.id_{}": verification.PHOTOS,
     "ledger.kind_{}": ledger.TRANSFER_KINDS,
     "cash.{}_submit": ("topup", "payout"),  # organizer_cash.py's two money forms
+    "cash.{}_person": ("topup", "payout"),
 }
 
 

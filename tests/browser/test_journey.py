@@ -59,6 +59,7 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     register(poster, server.url, username="alice", name="Alice 李", password="alice-pass-1")
     expect_text(poster, "附近的活")
 
+    top_up(organizer, server.url, "Alice 李 (@alice)", "200")
     goto(poster, server.url + "/post_job")
     click_map_centre(poster)
     fill(poster, "标题", HOSTILE)
@@ -111,6 +112,12 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     goto(worker, job_url)
     rate(worker, stars=4, comment="邻居很客气")
 
+    goto(worker, server.url + "/wallet")  # ¥50 held from Alice's ¥200 and paid to Bob less 10 %
+    expect(worker.locator('[data-testid="stMetricValue"]').first).to_have_text("¥45.00")
+    goto(poster, server.url + "/wallet")
+    expect(poster.locator('[data-testid="stMetricValue"]').first).to_have_text("¥150.00")
+    shot(poster, "wallet_poster_phone_zh")
+
     goto(worker, server.url + "/profile?id=3")  # Bob: organizer 1, Alice 2, Bob 3
     expect_text(worker, "★★★★★ 5 分（1 条评价）")
     expect_text(worker, "准时又细心 <b>thanks</b>")
@@ -130,6 +137,7 @@ def test_booking_two_workers_apply_the_poster_chooses_one_the_other_is_declined(
     expect_text(resident, "贝叶斯平均")
     shot(resident, "helpers_phone_zh")
 
+    top_up(organizer, server.url, "Erin 陈 (@erin)", "150")
     goto(resident, server.url + "/post_job")
     click_map_centre(resident)
     choose(resident, "类别", "📦 搬家")
@@ -202,6 +210,20 @@ def become_verified_worker(page, organizer, base_url: str, *, username: str, nam
     wait_idle(organizer)
     goto(page, base_url + "/worker")
     expect_text(page, "已通过审核")
+
+
+def top_up(organizer, base_url: str, person: str, amount: str) -> None:
+    """The organizer records cash a resident paid in, on the cashier page."""
+    goto(organizer, base_url + "/organizer_cash")
+    form = organizer.locator('[data-testid="stForm"]').first  # the top-up tab's form (payout has the same fields)
+    form.get_by_label("谁交的钱", exact=True).click()
+    organizer.get_by_role("option", name=person, exact=True).click()
+    for label, value in (("金额（元）", amount), ("备注", "微信转账")):
+        form.get_by_label(label, exact=True).fill(value)
+        form.get_by_label(label, exact=True).press("Tab")
+    form.get_by_role("button", name="记一笔充值", exact=True).click()
+    wait_idle(organizer)
+    expect_text(organizer, "充值已记录")
 
 
 def upload(page, label: str, name: str, content: bytes) -> None:
