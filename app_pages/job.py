@@ -65,6 +65,10 @@ with info:
             st.caption(t("job.agreed", price=money(job["agreed_fen"])))
     if job["exact"]:  # the poster, the worker and organizers see the money
         escrow_notes(job)
+    elif user and job["status"] == "open" and jobs.estimated_total_fen(job):
+        total = jobs.estimated_total_fen(job)  # what a helper would get, before they commit
+        worker_gets = money(total - ledger.commission_of(db, total))
+        st.caption(t("job.helper_gets", worker_gets=worker_gets, pct=ledger.setting(db, "commission_pct")))
     confirm_by = jobs.auto_confirm_at(job)
     if confirm_by:
         st.info(t("job.auto_confirm", when=when(confirm_by)), icon="⏳")

@@ -1,6 +1,8 @@
 """Organizer as cashier: record money a resident paid in (top-up) and money paid out to someone, and
 see the cash box day by day."""
 
+from decimal import Decimal
+
 import streamlit as st
 
 from services import ledger, users
@@ -43,7 +45,51 @@ def money_form(form: str, record, success: str) -> None:
             st.success(md(t("cash.recorded", what=success, name=people[person]["display_name"], balance=balance)))
 
 
-top_up_tab, payout_tab, report_tab = st.tabs([t("cash.topup"), t("cash.payout"), t("cash.report")])
+def settings_form() -> None:
+    """Commission and the late-cancellation fee: they apply to money moved from now on."""
+    with st.form("money_settings"):
+        commission = st.number_input(
+            t("cash.commission_pct"),
+            *ledger.SETTING_LIMITS["commission_pct"],
+            value=ledger.setting(db, "commission_pct"),
+            key="money_commission",
+        )
+        fee = st.number_input(
+            t("cash.cancel_fee_pct"),
+            *ledger.SETTING_LIMITS["cancel_fee_pct"],
+            value=ledger.setting(db, "cancel_fee_pct"),
+            key="money_fee",
+        )
+        cap = st.text_input(
+            t("cash.cancel_fee_cap"),
+            value=str(Decimal(ledger.setting(db, "cancel_fee_cap_fen")) / 100),
+            key="money_cap",
+        )
+        hours = st.number_input(
+            t("cash.cancel_window_hours"),
+            *ledger.SETTING_LIMITS["cancel_window_hours"],
+            value=ledger.setting(db, "cancel_window_hours"),
+            key="money_hours",
+        )
+        st.caption(t("cash.settings_help"))
+        if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True) and attempt(
+            lambda: ledger.set_money_settings(
+                db,
+                user,
+                commission_pct=commission,
+                cancel_fee_pct=fee,
+                cancel_fee_cap_yuan=cap,
+                cancel_window_hours=hours,
+            )
+        ):
+            st.success(t("cash.settings_saved"), icon="✅")
+
+
+top_up_tab, payout_tab, report_tab, settings_tab = st.tabs(
+    [t("cash.topup"), t("cash.payout"), t("cash.report"), t("cash.settings")]
+)
+with settings_tab:
+    settings_form()
 with top_up_tab:
     money_form("topup", ledger.top_up, t("cash.topup_done"))
 with payout_tab:

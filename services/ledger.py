@@ -240,6 +240,35 @@ def setting(db, name: str) -> int:
     return int(row["value"]) if row else SETTING_DEFAULTS[name]
 
 
+SETTING_LIMITS = {"commission_pct": (0, 20), "cancel_fee_pct": (0, 100), "cancel_window_hours": (0, 168)}
+
+
+def _whole(value, name: str) -> int:
+    low, high = SETTING_LIMITS[name]
+    digits = str(value).strip()
+    if not digits.isdigit() or not low <= int(digits) <= high:
+        raise ValidationError(name, "error.setting_range", low=low, high=high)
+    return int(digits)
+
+
+def set_money_settings(
+    db, actor: dict, *, commission_pct, cancel_fee_pct, cancel_fee_cap_yuan, cancel_window_hours
+) -> None:
+    """The organizer sets the commission (0–20 %) and the late-cancellation fee (a percentage of the
+    price, a cap in yuan, and how many hours before the start "late" begins). They apply to money
+    moved from then on. Raises NotAllowed, ValidationError (naming the field); stores nothing on error."""
+    require_organizer(actor)
+    values = {
+        "commission_pct": _whole(commission_pct, "commission_pct"),
+        "cancel_fee_pct": _whole(cancel_fee_pct, "cancel_fee_pct"),
+        "cancel_fee_cap_fen": yuan_to_fen(cancel_fee_cap_yuan, "cancel_fee_cap"),
+        "cancel_window_hours": _whole(cancel_window_hours, "cancel_window_hours"),
+    }
+    with write(db):
+        users.active(db, actor)
+        db["settings"].upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
+
+
 def commission_of(db, fen: int) -> int:
     """The board's commission on a payment of `fen`: rounded down to the fen, so the worker never
     loses a fraction of a fen to rounding and commission + what the worker gets = the payment."""

@@ -668,3 +668,16 @@ def test_the_wallet_shows_balance_and_history_to_its_owner_only(open_page, perso
 
     other = open_page("app_pages/wallet.py", lang="en", user=stranger, id=poster["id"])
     assert [e.value for e in other.error] == [text("en", "error.not_found")]
+
+
+def test_organizer_sets_the_commission_on_the_cashier_page(open_page, person, db):
+    at = open_page(ORGANIZER_CASH, lang="en", user=person("organizer"))
+    at.number_input(key="money_commission").set_value(5)
+    at.text_input(key="money_cap").set_value("abc")
+    button(at, text("en", "worker.save")).click().run()
+    assert errors(at) and ledger.setting(db, "commission_pct") == 10  # a bad cap: nothing saved
+
+    at.text_input(key="money_cap").set_value("30")
+    button(at, text("en", "worker.save")).click().run()
+    assert not errors(at)
+    assert (ledger.setting(db, "commission_pct"), ledger.setting(db, "cancel_fee_cap_fen")) == (5, 3000)

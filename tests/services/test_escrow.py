@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from services import booking, jobs, ledger, users
-from services.errors import InsufficientFunds
+from services.errors import InsufficientFunds, NotAllowed, ValidationError
 from tests.services.conftest import STARTING_CREDIT
 
 START = int(STARTING_CREDIT) * 100
@@ -162,3 +162,55 @@ def test_nothing_is_created_or_lost_over_a_mixed_day(db, job_in, people, now):
 
     assert everyone + held + ledger.balance_of(db, "commission") == START
     assert ledger.check_books(db) == []
+
+
+def settings_of(db) -> dict:
+    return {name: ledger.setting(db, name) for name in ledger.SETTING_DEFAULTS}
+
+
+def test_the_organizer_sets_commission_and_fees_and_they_apply_from_then_on(db, organizer, job_in, verified_worker):
+    ledger.set_money_settings(
+        db, organizer, commission_pct="5", cancel_fee_pct=30, cancel_fee_cap_yuan="20.5", cancel_window_hours="12"
+    )
+
+    assert settings_of(db) == {
+        "commission_pct": 5,
+        "cancel_fee_pct": 30,
+        "cancel_fee_cap_fen": 2050,
+        "cancel_window_hours": 12,
+    }
+    job_in("completed", price_yuan="80")
+    assert (wallet(db, verified_worker), ledger.balance_of(db, "commission")) == (7600, 400)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("commission_pct", "21"),
+        ("commission_pct", "-1"),
+        ("commission_pct", "12.5"),
+        ("commission_pct", "ten"),
+        ("cancel_fee_pct", "101"),
+        ("cancel_window_hours", "169"),
+        ("cancel_fee_cap", "-3"),
+    ],
+)
+def test_money_settings_out_of_range_are_refused_whole(db, organizer, field, value):
+    fields = {"commission_pct": "10", "cancel_fee_pct": "20", "cancel_fee_cap_yuan": "50", "cancel_window_hours": "24"}
+    fields["cancel_fee_cap_yuan" if field == "cancel_fee_cap" else field] = value
+
+    with pytest.raises(ValidationError) as refused:
+        ledger.set_money_settings(db, organizer, **fields)
+
+    assert refused.value.field == field
+    assert settings_of(db) == {k: v for k, v in ledger.SETTING_DEFAULTS.items()}
+
+
+@pytest.mark.parametrize("who", ["poster", "verified_worker", "stranger"])
+def test_only_organizers_change_money_settings(db, people, who):
+    with pytest.raises(NotAllowed):
+        ledger.set_money_settings(
+            db, people[who], commission_pct="0", cancel_fee_pct="0", cancel_fee_cap_yuan="0", cancel_window_hours="0"
+        )
+
+    assert settings_of(db) == ledger.SETTING_DEFAULTS
