@@ -4,7 +4,7 @@ import streamlit as st
 
 from services import categories, community, jobs
 from ui import maps
-from ui.components import job_card, price_text
+from ui.components import all_or, category_label, job_card, price_text
 from ui.db import get_db
 from ui.i18n import category_name, t
 
@@ -27,13 +27,13 @@ with st.expander(t("browse.filters"), expanded=False, icon="🔎"):
         t("post.category"),
         [None, *kinds],
         key="browse_category",
-        format_func=lambda s: t("browse.all") if s is None else f"{kinds[s]['icon']} {category_name(kinds[s])}",
+        format_func=all_or(lambda s: category_label(kinds, s)),
     )
     mode = right.selectbox(
         t("browse.mode"),
         [None, *jobs.MODES],
         key="browse_mode",
-        format_func=lambda m: t("browse.all") if m is None else t(f"mode.{m}"),
+        format_func=all_or(lambda m: t(f"mode.{m}")),
     )
     low, high = st.columns(2)
     min_yuan = low.number_input(t("browse.min_price"), min_value=0, value=None, step=10, key="browse_min")

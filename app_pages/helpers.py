@@ -5,7 +5,7 @@ import streamlit as st
 
 from services import categories, community, workers
 from ui import maps
-from ui.components import PROFILE_PAGE, person_name, rate_text, stars_text
+from ui.components import PROFILE_PAGE, all_or, category_label, person_name, rate_text, stars_text
 from ui.db import get_db
 from ui.i18n import category_name, listing, number, t
 from ui.safe import md
@@ -24,13 +24,13 @@ category = left.selectbox(
     t("post.category"),
     [None, *kinds],
     key="helpers_category",
-    format_func=lambda s: t("browse.all") if s is None else f"{kinds[s]['icon']} {category_name(kinds[s])}",
+    format_func=all_or(lambda s: category_label(kinds, s)),
 )
 slot = right.selectbox(
     t("helpers.available"),
     [None, *workers.AVAILABILITY],
     key="helpers_slot",
-    format_func=lambda s: t("browse.all") if s is None else t(f"slot.{s}"),
+    format_func=all_or(lambda s: t(f"slot.{s}")),
 )
 near = st.session_state.get("helpers_point")
 found = workers.directory(db, category=category, near=near, slot=slot)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from services import categories, community, verification, workers
+from services import categories, community, uploads, verification, workers
 from services.clock import from_db, utcnow
 from ui import maps
 from ui.components import PROFILE_PAGE, attempt, photo_grid
@@ -116,7 +116,7 @@ def photos_section() -> None:
     if len(shown) >= workers.MAX_PHOTOS:
         return
     with st.form("worker_photo_form", clear_on_submit=True):
-        upload = st.file_uploader(t("worker.photo"), type=["jpg", "jpeg", "png", "webp"], key="worker_photo")
+        upload = st.file_uploader(t("worker.photo"), type=uploads.EXTENSIONS, key="worker_photo")
         caption = st.text_input(t("worker.caption"), max_chars=80, key="worker_caption")
         if st.form_submit_button(t("worker.add_photo"), use_container_width=True):
             if upload is None:
@@ -148,10 +148,9 @@ def identity_section() -> None:
     with st.form("worker_id_form"):
         real_name = st.text_input(t("worker.real_name"), max_chars=30, key="worker_real_name")
         id_number = st.text_input(t("worker.id_number"), max_chars=24, type="password", key="worker_id_number")
-        types = ["jpg", "jpeg", "png", "webp"]
-        front = st.file_uploader(t("worker.id_front"), type=types, key="worker_id_front")
-        back = st.file_uploader(t("worker.id_back"), type=types, key="worker_id_back")
-        selfie = st.file_uploader(t("worker.id_selfie"), type=types, key="worker_id_selfie")
+        front = st.file_uploader(t("worker.id_front"), type=uploads.EXTENSIONS, key="worker_id_front")
+        back = st.file_uploader(t("worker.id_back"), type=uploads.EXTENSIONS, key="worker_id_back")
+        selfie = st.file_uploader(t("worker.id_selfie"), type=uploads.EXTENSIONS, key="worker_id_selfie")
         if st.form_submit_button(t("worker.submit_id"), type="primary", use_container_width=True):
             if attempt(
                 lambda: verification.submit(

@@ -150,35 +150,29 @@ def _amount(amount_yuan) -> int:
 
 def top_up(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, now: datetime) -> int:
     """The organizer records money a resident paid them (cash, bank, WeChat): credit in the wallet."""
-    require_organizer(actor)
-    fen, note = _amount(amount_yuan), text(note, "note", max_len=200)
-    with write(db):
-        users.active(db, actor)
-        users.get(db, user_id)
-        return transfer(
-            db,
-            key=f"topup:{key}",
-            kind="topup",
-            lines=[(cash(db), -fen), (wallet(db, user_id), fen)],
-            actor_id=actor["id"],
-            note=note,
-            now=now,
-        )
+    return _cash_move(db, actor, user_id, amount_yuan, note=note, key=key, now=now, kind="topup")
 
 
 def payout(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, now: datetime) -> int:
     """The organizer records money they paid a user out of the user's wallet. InsufficientFunds if
     the wallet holds less."""
+    return _cash_move(db, actor, user_id, amount_yuan, note=note, key=key, now=now, kind="payout")
+
+
+def _cash_move(db, actor: dict, user_id: int, amount_yuan, *, note, key: str, now: datetime, kind: str) -> int:
+    """Money between the organizer's cash box and a wallet: into the wallet for a top-up, out of it
+    for a payout. Organizers only."""
     require_organizer(actor)
     fen, note = _amount(amount_yuan), text(note, "note", max_len=200)
+    into_wallet = fen if kind == "topup" else -fen
     with write(db):
         users.active(db, actor)
         users.get(db, user_id)
         return transfer(
             db,
-            key=f"payout:{key}",
-            kind="payout",
-            lines=[(wallet(db, user_id), -fen), (cash(db), fen)],
+            key=f"{kind}:{key}",
+            kind=kind,
+            lines=[(cash(db), -into_wallet), (wallet(db, user_id), into_wallet)],
             actor_id=actor["id"],
             note=note,
             now=now,

@@ -26,6 +26,7 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 48-megapixel phone photo is refused; 12 MP and below pass
 MAX_SIDE = 1600  # stored pictures are scaled down to this (plenty for a screen, small on disk)
 FORMATS = ("JPEG", "PNG", "WEBP")
+EXTENSIONS = ("jpg", "jpeg", "png", "webp")  # what a file picker offers; the content check decides
 FOLDERS = ("public", "private")
 NAME_RE = re.compile(r"^[0-9a-f]{32}\.jpg$")
 

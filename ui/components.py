@@ -127,6 +127,15 @@ def price_guide(db, category: str, price_type: str) -> None:
         st.caption(t("guide.too_few", days=jobs.PRICE_GUIDE_DAYS, min=jobs.PRICE_GUIDE_MIN))
 
 
+def all_or(label):
+    """A selectbox format_func for a filter whose first option, None, means "all"."""
+    return lambda value: t("browse.all") if value is None else label(value)
+
+
+def category_label(kinds: dict, slug: str) -> str:
+    return f"{kinds[slug]['icon']} {category_name(kinds[slug])}"
+
+
 def rate_text(rate_fen: int | None) -> str:
     """A helper's hourly rate, or "quote per job" when they set none."""
     return t("profile.rate_quote") if rate_fen is None else t("profile.rate_hourly", rate=money(rate_fen))
