@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import categories, jobs, ledger, reviews
+from services import categories, escrow, jobs, ledger, pricing, reviews
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -47,7 +47,7 @@ def escrow_notes(job: dict) -> None:
         return
     worker_gets = money(held - ledger.commission_of(db, held))
     st.caption(t("job.escrow", held=money(held), worker_gets=worker_gets, pct=ledger.setting(db, "commission_pct")))
-    if user and user["id"] == job["poster_id"] and jobs.late_cancellation(db, job, utcnow()):
+    if user and user["id"] == job["poster_id"] and escrow.late_cancellation(db, job, utcnow()):
         fee, hours = money(ledger.late_cancel_fee_of(db, held)), ledger.setting(db, "cancel_window_hours")
         st.warning(t("job.late_cancel", fee=fee, hours=hours), icon="⏰")
 
@@ -65,8 +65,8 @@ with info:
             st.caption(t("job.agreed", price=money(job["agreed_fen"])))
     if job["exact"]:  # the poster, the worker and organizers see the money
         escrow_notes(job)
-    elif user and job["status"] == "open" and jobs.estimated_total_fen(job):
-        total = jobs.estimated_total_fen(job)  # what a helper would get, before they commit
+    elif user and job["status"] == "open" and pricing.estimated_total_fen(job):
+        total = pricing.estimated_total_fen(job)  # what a helper would get, before they commit
         worker_gets = money(total - ledger.commission_of(db, total))
         st.caption(t("job.helper_gets", worker_gets=worker_gets, pct=ledger.setting(db, "commission_pct")))
     confirm_by = jobs.auto_confirm_at(job)

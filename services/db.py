@@ -323,3 +323,39 @@ def m003_ledger(db):
         BEGIN SELECT RAISE(ABORT, 'transfers are append-only: add a correcting transfer'); END;
         """,
     )
+
+
+@migrations()
+def m004_job_money(db):
+    """Hours worked, materials and disputes (issue #4)."""
+    execute_script(
+        db,
+        """
+        -- hourly jobs: the hours the worker recorded at finish, and the poster's answer when they
+        -- come to more than the estimate held ('approved' / 'declined'; NULL: none needed or waiting)
+        ALTER TABLE jobs ADD COLUMN actual_minutes INTEGER CHECK (actual_minutes > 0);
+        ALTER TABLE jobs ADD COLUMN extra_decision TEXT CHECK (extra_decision IN ('approved', 'declined'));
+        CREATE TABLE job_materials (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            worker_id INTEGER NOT NULL REFERENCES users(id),
+            what TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            receipt TEXT,  -- a private upload's file name
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+            request_key TEXT NOT NULL UNIQUE,  -- one filling-in of the form: a double click adds one line
+            created_at TEXT NOT NULL,
+            decided_at TEXT
+        );
+        CREATE INDEX job_materials_job ON job_materials (job_id, id);
+        CREATE TABLE dispute_statements (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            author_id INTEGER NOT NULL REFERENCES users(id),
+            body TEXT NOT NULL,
+            request_key TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX dispute_statements_job ON dispute_statements (job_id, id);
+        """,
+    )

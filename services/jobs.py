@@ -1,15 +1,15 @@
 """Jobs and their state machine.
 
 TRANSITIONS is the one table of what may happen to a job; `act()` is the one place a transition is
-written: a compare-and-set UPDATE plus a job_events row in one write transaction. Later features
-(booking, escrow, notifications) hook in here, inside the same transaction.
+written: a compare-and-set UPDATE plus a job_events row in one write transaction. Booking and the
+job's money (services.escrow) hook in here, inside the same transaction.
 """
 
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import community, geo, ledger, users, workers
+from . import community, escrow, geo, materials, pricing, users, workers
 from .clock import from_db, to_db
 from .db import one, write
 from .errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -28,8 +28,8 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     # who may do it: 'claimer' (a verified worker who is not the poster), 'worker' (the assigned
-    # worker), 'poster', 'invitee' (the worker a booking invitation names), or 'clock' (the board
-    # itself, on a timer)
+    # worker), 'poster', 'invitee' (the worker a booking invitation names), 'organizer' (one who is
+    # neither the poster nor the worker), or 'clock' (the board itself, on a timer)
     actor: str
     mode: str | None = None  # only for jobs of this mode
     assigns: bool = False  # names the new worker (`assignee`): done through services.booking
@@ -46,8 +46,13 @@ TRANSITIONS = {
     "auto_confirm": Transition(("done",), "completed", "clock"),
     "cancel": Transition(("open", "assigned"), "cancelled", "poster"),
     "expire": Transition(("open",), "expired", "clock"),
+    "dispute": Transition(("done",), "disputed", "poster"),
+    "resolve_pay": Transition(("disputed",), "resolved", "organizer"),
+    "resolve_refund": Transition(("disputed",), "resolved", "organizer"),
+    "resolve_split": Transition(("disputed",), "resolved", "organizer"),
 }
-STATUSES = ("open", "assigned", "in_progress", "done", "completed", "cancelled", "expired")
+STATUSES = ("open", "assigned", "in_progress", "done", "disputed", "completed", "resolved", "cancelled", "expired")
+SETTLED = ("completed", "resolved")  # the work was done and the money has gone where it belongs
 CLOCK = {"id": None, "role": "clock"}
 
 
@@ -68,19 +73,24 @@ def _window(start, end, now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
+def _minutes(hours, field: str, key: str, least: int) -> int:
+    """Hours typed by a person as whole minutes, between `least` minutes and 24 hours."""
+    try:
+        minutes = round(float(hours) * 60)
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError(field, key) from None
+    if not least <= minutes <= 24 * 60:
+        raise ValidationError(field, key)
+    return minutes
+
+
 def _price(price_yuan, price_type, est_hours) -> tuple[int, int | None]:
     if price_type not in PRICE_TYPES:
         raise ValidationError("price_type", "error.invalid")
     price_fen = yuan_to_fen(price_yuan, "price")
     if price_type == "fixed":
         return price_fen, None
-    try:
-        minutes = round(float(est_hours) * 60)
-    except (TypeError, ValueError, OverflowError):
-        raise ValidationError("est_hours", "error.hours") from None
-    if not 30 <= minutes <= 24 * 60:
-        raise ValidationError("est_hours", "error.hours")
-    return price_fen, minutes
+    return price_fen, _minutes(est_hours, "est_hours", "error.hours", 30)
 
 
 def post(
@@ -151,21 +161,9 @@ def post(
         )
         event_id = _record(db, job_id, actor, "post", None, "open", now)
         if mode == "grab":  # booking mode holds the agreed price when the poster accepts someone
-            _hold(db, one(db, "SELECT * FROM jobs WHERE id = ?", [job_id]), event_id, now)
+            job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+            escrow.hold_estimate(db, job, _money_key(job_id, event_id), now)
     return job_id
-
-
-def agreed_or_asked_fen(job: dict) -> int:
-    """The price agreed at assignment (a booking quote) if there is one, else the posted price."""
-    return job["agreed_fen"] if job.get("agreed_fen") is not None else job["price_fen"]
-
-
-def estimated_total_fen(job: dict) -> int:
-    """What the poster expects to pay: the price, or the hourly rate × estimated hours (half up)."""
-    price = agreed_or_asked_fen(job)
-    if job["price_type"] == "hourly":
-        return (price * job["est_minutes"] + 30) // 60
-    return price
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -242,7 +240,7 @@ def list_open(
         for r in db.query(JOB_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY j.id DESC", params)
     ]
     for job in rows:
-        job["total_fen"] = estimated_total_fen(job)
+        job["total_fen"] = pricing.estimated_total_fen(job)
         job["distance_km"] = geo.distance_km(near[0], near[1], job["public_lat"], job["public_lon"]) if near else None
     rows = [
         j
@@ -287,6 +285,9 @@ def _may(db, job: dict, rule: Transition, actor: dict, assignee: int | None = No
         return "error.not_allowed"
     if rule.actor == "invitee" and actor["id"] != assignee:
         return "error.not_allowed"
+    if rule.actor == "organizer":
+        mine = actor["id"] in (job["poster_id"], job["worker_id"])
+        return None if actor.get("role") == "organizer" and not mine else "error.not_allowed"
     if rule.actor == "claimer":
         return may_take(db, job, actor["id"])
     return may_take(db, job, assignee, named_by_poster=rule.actor == "poster") if rule.assigns else None
@@ -331,6 +332,35 @@ def _effects(action: str, job: dict, actor: dict, now: datetime, assignee: int |
     return {}
 
 
+def _terms(db, action: str, job: dict, *, detail: str, hours, tip_yuan, split_yuan) -> dict:
+    """Check what the person typed for this action against the job (before anything is written):
+    the actual hours of an hourly job at finish, a tip at confirmation, a dispute's reason, a split's
+    amount. Returns the extra columns and money the transition carries."""
+    if action == "finish" and job["price_type"] == "hourly":  # no hours given: as estimated
+        minutes = job["est_minutes"] if hours is None else _minutes(hours, "hours", "error.actual_hours", 15)
+        return {"actual_minutes": minutes}
+    if action == "confirm":
+        if materials.waiting(db, job["id"]) or (pricing.extra_fen(job) and job["extra_decision"] is None):
+            raise InvalidTransition("error.answer_money_first")
+        return {"tip_fen": yuan_to_fen(tip_yuan or "0", "tip")}
+    if action == "dispute" and not detail:
+        raise ValidationError("detail", "error.dispute_reason")
+    if action == "resolve_split":
+        return {"split_fen": escrow.split_fen(db, job["id"], split_yuan)}
+    return {}
+
+
+def _repeated(db, job: dict, action: str, actor: dict) -> bool:
+    """The job is already where `action` takes it, and its last step was this actor doing `action`:
+    a double click or a retry, to be answered as done rather than as an error."""
+    last = one(db, "SELECT action, actor_id FROM job_events WHERE job_id = ? ORDER BY id DESC LIMIT 1", [job["id"]])
+    return (
+        job["status"] == TRANSITIONS[action].target
+        and last is not None
+        and (last["action"], last["actor_id"]) == (action, actor["id"])
+    )
+
+
 def act(
     db,
     job_id: int,
@@ -341,6 +371,9 @@ def act(
     detail: str = "",
     assignee: int | None = None,
     agreed_fen: int | None = None,
+    hours=None,
+    tip_yuan=None,
+    split_yuan=None,
 ) -> dict:
     """Perform `action` on a job as `actor`. Returns the job as the actor now sees it.
 
@@ -348,9 +381,14 @@ def act(
     agreed price in `agreed_fen` (None: the posted price); services.booking calls those.
     When a job leaves 'open', the booking applications still waiting on it are declined, except
     the assignee's, which services.booking marks accepted in the same transaction.
+    finish of an hourly job takes the actual `hours` (None: as estimated); confirm takes an optional `tip_yuan`; dispute
+    needs a reason in `detail`; resolve_split the worker's share in `split_yuan`.
+    Doing the same action again right after doing it (a double click) changes nothing and succeeds.
 
     Raises NotFound, NotAllowed (wrong person), AlreadyTaken (claiming or accepting a job someone
-    else got first), InvalidTransition (not possible in the job's current status).
+    else got first), InvalidTransition (not possible in the job's current status), ValidationError
+    (bad hours, tip, reason or split), InsufficientFunds (the poster's wallet cannot cover the hold
+    or the tip; nothing changes).
     """
     rule = TRANSITIONS.get(action)
     if rule is None or rule.assigns != (assignee is not None):
@@ -362,16 +400,20 @@ def act(
             raise NotFound()
         if actor is not CLOCK:
             actor = users.active(db, actor)
+        if actor is not CLOCK and _repeated(db, job, action, actor):
+            return get(db, job_id, actor)
         refusal = _may(db, job, rule, actor, assignee)
         if refusal:
             raise NotAllowed(refusal)
         taking = action == "claim" or rule.assigns
         if job["status"] not in rule.sources:
             raise AlreadyTaken() if taking else InvalidTransition(action=action, status=job["status"])
+        terms = _terms(db, action, job, detail=detail, hours=hours, tip_yuan=tip_yuan, split_yuan=split_yuan)
         changes = {
             "status": rule.target,
             "updated_at": to_db(now),
             **_effects(action, job, actor, now, assignee, agreed_fen),
+            **({"actual_minutes": terms["actual_minutes"]} if "actual_minutes" in terms else {}),
         }
         assignments = ", ".join(f"{column} = ?" for column in changes)
         cursor = db.execute(
@@ -390,7 +432,9 @@ def act(
             _decline_waiting_applications(db, job_id, action, changes.get("worker_id"), now)
         worker_id = changes.get("worker_id") or job["worker_id"]
         event_id = _record(db, job_id, actor, action, job["status"], rule.target, now, detail, worker_id)
-        _settle(db, action, {**job, **changes}, job["status"], event_id, now)
+        _move_money(db, action, {**job, **changes}, job["status"], event_id, terms, now)
+        if action == "dispute":  # the reason opens the statements
+            _state(db, job_id, actor, detail, f"dispute:{event_id}", now)
     return get(db, job_id, None if actor is CLOCK else actor)
 
 
@@ -425,55 +469,89 @@ def _record(db, job_id, actor, action, from_status, to_status, now, detail="", w
 # --- money: every transfer is made inside the transition's own transaction -----------------------
 
 
-def _hold(db, job: dict, event_id: int, now: datetime) -> None:
-    """Set the job's estimated total aside in its escrow, from the poster's wallet (topping up or
-    returning the difference when an earlier hold exists). InsufficientFunds undoes the transition."""
-    difference = estimated_total_fen(job) - ledger.balance_of(db, "escrow", job_id=job["id"])
-    if difference:
-        ledger.transfer(
-            db,
-            key=f"job:{job['id']}:event:{event_id}",
-            kind="hold" if difference > 0 else "refund",
-            lines=[(ledger.wallet(db, job["poster_id"]), -difference), (ledger.escrow(db, job["id"]), difference)],
-            actor_id=job["poster_id"],
-            job_id=job["id"],
-            now=now,
-        )
-
-
-def late_cancellation(db, job: dict, now: datetime) -> bool:
-    """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon."""
-    soon = timedelta(hours=ledger.setting(db, "cancel_window_hours"))
-    return job["status"] == "assigned" and from_db(job["window_start"]) - now < soon
-
-
-def _settle(db, action: str, job: dict, from_status: str, event_id: int, now: datetime) -> None:
-    """Move the money a transition means. `job` is the row after the change."""
+def _move_money(db, action: str, job: dict, from_status: str, event_id: int, terms: dict, now: datetime) -> None:
+    """The money of a transition (see services.escrow), keyed by its event so it moves only once."""
+    key = _money_key(job["id"], event_id)
     if TRANSITIONS[action].assigns:
-        _hold(db, job, event_id, now)
+        escrow.hold_estimate(db, job, key, now)
         return
-    held = ledger.balance_of(db, "escrow", job_id=job["id"])
-    if not held or action not in ("confirm", "auto_confirm", "cancel", "expire"):
-        return  # claim, release, start, finish: the money stays where it is
-    if action in ("confirm", "auto_confirm"):
-        commission = ledger.commission_of(db, held)
-        kind = "pay"
-        lines = [(ledger.wallet(db, job["worker_id"]), held - commission), (ledger.commission(db), commission)]
-    else:
-        late = late_cancellation(db, {**job, "status": from_status}, now)
-        fee = ledger.late_cancel_fee_of(db, held) if action == "cancel" and late else 0
-        kind, lines = "refund", [(ledger.wallet(db, job["poster_id"]), held - fee)]
-        if fee:
-            lines.append((ledger.wallet(db, job["worker_id"]), fee))
-    ledger.transfer(
-        db,
-        key=f"job:{job['id']}:event:{event_id}",
-        kind=kind,
-        lines=[(ledger.escrow(db, job["id"]), -held), *lines],
-        actor_id=None,
-        job_id=job["id"],
-        now=now,
+    if job["status"] in SETTLED:  # whatever the poster never answered ends unapproved
+        materials.reject_waiting(db, job["id"], now)
+    escrow.settle(db, action, job, from_status, key, now, split=terms.get("split_fen"))
+    escrow.tip(db, job, terms.get("tip_fen", 0), f"{key}:tip", now)
+
+
+def _money_key(job_id: int, event_id: int) -> str:
+    return f"job:{job_id}:event:{event_id}"
+
+
+def answer_extra_hours(db, actor: dict, job_id: int, *, approve: bool, now: datetime) -> None:
+    """The poster answers hours recorded above the estimate: approving holds the extra they come to
+    (InsufficientFunds says what is missing and changes nothing); declining pays the estimate only.
+    Giving the same answer again is a no-op."""
+    answer = "approved" if approve else "declined"
+    with write(db):
+        actor = users.active(db, actor)
+        job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+        if not job:
+            raise NotFound()
+        if actor["id"] != job["poster_id"]:
+            raise NotAllowed()
+        if job["extra_decision"] == answer:
+            return
+        if job["status"] != "done" or not pricing.extra_fen(job) or job["extra_decision"] is not None:
+            raise InvalidTransition("error.extra_not_waiting")
+        db.execute("UPDATE jobs SET extra_decision = ?, updated_at = ? WHERE id = ?", [answer, to_db(now), job_id])
+        event_id = _record(db, job_id, actor, f"extra_{answer}", "done", "done", now, worker_id=job["worker_id"])
+        if approve:
+            escrow.hold_extra(db, job, _money_key(job_id, event_id), now)
+
+
+# --- disputes: opened by the poster (the `dispute` action), stated by both sides, resolved by an
+# organizer (resolve_pay / resolve_refund / resolve_split) -----------------------------------------
+
+
+def _state(db, job_id: int, author: dict, body: str, key: str, now: datetime) -> int:
+    again = one(db, "SELECT id FROM dispute_statements WHERE request_key = ?", [key])
+    if again:
+        return again["id"]
+    row = {"job_id": job_id, "author_id": author["id"], "body": body, "request_key": key, "created_at": to_db(now)}
+    return db["dispute_statements"].insert(row).last_pk
+
+
+def add_statement(db, actor: dict, job_id: int, body, *, key: str, now: datetime) -> int:
+    """The poster or the worker adds their side to a disputed job. `key` identifies one filling-in of
+    the form (sending it again returns the first statement). Returns the statement's id."""
+    body = text(body, "statement", min_len=1, max_len=1000)
+    with write(db):
+        actor = users.active(db, actor)
+        job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+        if not job:
+            raise NotFound()
+        if actor["id"] not in (job["poster_id"], job["worker_id"]):
+            raise NotAllowed()
+        if job["status"] != "disputed":
+            raise InvalidTransition("error.not_disputed")
+        return _state(db, job_id, actor, body, f"statement:{key}", now)
+
+
+def statements(db, job: dict, viewer: dict | None) -> list[dict]:
+    """A dispute's statements, oldest first (the poster's reason first): the two sides and organizers."""
+    if not can_see_exact(job, viewer):
+        return []
+    return list(
+        db.query(
+            """SELECT s.*, u.display_name AS author_name FROM dispute_statements s JOIN users u ON u.id = s.author_id
+               WHERE s.job_id = ? ORDER BY s.id""",
+            [job["id"]],
+        )
     )
+
+
+def disputed(db, actor: dict) -> list[dict]:
+    """Jobs waiting for an organizer's resolution, longest waiting first. Organizers only."""
+    users.require_organizer(actor)
+    return [_for_viewer(r, actor) for r in db.query(JOB_SELECT + " WHERE j.status = 'disputed' ORDER BY j.updated_at")]
 
 
 def run_clock(db, now: datetime) -> int:

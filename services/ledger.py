@@ -25,8 +25,9 @@ from .validate import text, yuan_to_fen
 
 KINDS = ("wallet", "escrow", "commission", "cash")
 # What a transfer records: the cashier's top-ups and payouts; a job's hold (poster -> escrow), pay
-# (escrow -> worker and commission) and refund (escrow -> poster, a late cancellation's fee to the worker).
-TRANSFER_KINDS = ("topup", "payout", "hold", "pay", "refund")
+# (escrow -> worker and commission, any over-cover back to the poster), refund (escrow -> poster, a
+# late cancellation's fee to the worker) and tip (poster -> worker).
+TRANSFER_KINDS = ("topup", "payout", "hold", "pay", "refund", "tip")
 SETTING_DEFAULTS = {
     "commission_pct": 10,  # of what a worker is paid for a job, 0-20
     "cancel_fee_pct": 20,  # of the held price, to the worker when the poster cancels late
@@ -124,6 +125,21 @@ def transfer(
         for account, _ in lines:
             _never_below_zero(db, account)
     return transfer_id
+
+
+def to_escrow(db, *, user_id: int, job_id: int, fen: int, key: str, now: datetime) -> None:
+    """Set `fen` aside from a user's wallet in a job's escrow (a negative amount goes back to the
+    wallet). InsufficientFunds if the wallet holds less."""
+    if fen:
+        transfer(
+            db,
+            key=key,
+            kind="hold" if fen > 0 else "refund",
+            lines=[(wallet(db, user_id), -fen), (escrow(db, job_id), fen)],
+            actor_id=user_id,
+            job_id=job_id,
+            now=now,
+        )
 
 
 def _never_below_zero(db, account_id: int) -> None:

@@ -1,4 +1,5 @@
-"""Mutual ratings: after a job is completed, the poster and the worker each rate the other once."""
+"""Mutual ratings: after a job is settled (completed, or its dispute resolved), the poster and the
+worker each rate the other once."""
 
 from datetime import datetime
 
@@ -6,6 +7,7 @@ from . import users
 from .clock import to_db
 from .db import one, write
 from .errors import InvalidTransition, NotAllowed, ValidationError
+from .jobs import SETTLED
 from .jobs import get as get_job
 from .validate import text
 
@@ -23,7 +25,7 @@ def rate(db, actor: dict, job_id: int, *, stars, comment="", now: datetime) -> i
         role, subject = "worker", job["poster_id"]
     else:
         raise NotAllowed()
-    if job["status"] != "completed":
+    if job["status"] not in SETTLED:
         raise InvalidTransition("error.rate_not_completed")
     if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
         raise ValidationError("stars", "error.stars")

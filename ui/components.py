@@ -4,7 +4,7 @@ import secrets
 
 import streamlit as st
 
-from services import jobs, reviews, workers
+from services import jobs, pricing, reviews, workers
 from services.clock import from_db, utcnow
 from services.errors import LinbangError, NotFound
 
@@ -73,7 +73,7 @@ def price_text(job: dict) -> str:
             "job.hourly_price",
             rate=money(job["price_fen"]),
             hours=number(job["est_minutes"] / 60),
-            total=money(jobs.estimated_total_fen(job)),
+            total=money(pricing.estimated_total_fen(job)),
         )
     return money(job["price_fen"])
 

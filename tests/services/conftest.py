@@ -46,10 +46,25 @@ PATHS = {
         ("finish", "verified_worker"),
         ("confirm", "poster"),
     ),
+    "disputed": (
+        ("claim", "verified_worker"),
+        ("start", "verified_worker"),
+        ("finish", "verified_worker"),
+        ("dispute", "poster"),
+    ),
+    "resolved": (
+        ("claim", "verified_worker"),
+        ("start", "verified_worker"),
+        ("finish", "verified_worker"),
+        ("dispute", "poster"),
+        ("resolve_pay", "organizer"),
+    ),
     "cancelled": (("cancel", "poster"),),
     "cancelled_after_assignment": (("claim", "verified_worker"), ("cancel", "poster")),
     "expired": (("expire", "clock"),),
 }
+# What a person types with the actions that need more than a click (a fixed-price job of ¥80).
+ACTION_TERMS = {"dispute": {"detail": "The tap still drips"}, "resolve_split": {"split_yuan": "30"}}
 PATH_STATUS = {"released": "open", "cancelled_after_assignment": "cancelled"}
 
 
@@ -237,7 +252,7 @@ def job_in(db, people, post_job, now):
     def drive(path: str, **overrides) -> int:
         job_id = post_job(**overrides)
         for action, who in PATHS[path]:
-            jobs.act(db, job_id, action, people[who], now=now)
+            jobs.act(db, job_id, action, people[who], now=now, **ACTION_TERMS.get(action, {}))
         assert jobs.get(db, job_id, None)["status"] == status_of_path(path)
         return job_id
 

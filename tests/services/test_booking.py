@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services import booking, jobs, reviews, users, verification, workers
+from services import booking, jobs, pricing, reviews, users, verification, workers
 from services import db as database
 from services.clock import to_db
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -570,7 +570,7 @@ def test_hourly_quote_is_the_agreed_rate_and_sets_the_estimated_total(db, people
     job = booking.accept(db, people["poster"], applicant, now=now)
 
     assert (job["price_fen"], job["agreed_fen"]) == (4000, 4550)
-    assert jobs.estimated_total_fen(job) == 9100
+    assert pricing.estimated_total_fen(job) == 9100
 
 
 def lose_verification(db, people, who, how, now):

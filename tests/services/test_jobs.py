@@ -6,9 +6,10 @@ import pytest
 
 from demo import samples
 from services import db as database
-from services import geo, jobs, ledger, verification, workers
+from services import geo, jobs, ledger, pricing, verification, workers
 from services import users as users_service
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
+from tests.services.conftest import ACTION_TERMS, PATHS
 
 # The paths conftest's `job_in` drives a fresh job along: the status each ends in, and whether the job
 # then has a worker (a job cancelled after assignment keeps its worker; a released one does not).
@@ -19,6 +20,8 @@ ENDPOINTS = {
     "in_progress": ("in_progress", True),
     "done": ("done", True),
     "completed": ("completed", True),
+    "disputed": ("disputed", True),
+    "resolved": ("resolved", True),
     "cancelled": ("cancelled", False),
     "cancelled_after_assignment": ("cancelled", True),
     "expired": ("expired", False),
@@ -37,10 +40,20 @@ ALLOWED = [
     ("cancel", "open", "poster", "cancelled"),
     ("cancel", "assigned", "poster", "cancelled"),
     ("expire", "open", "clock", "expired"),
+    ("dispute", "done", "poster", "disputed"),
+    ("resolve_pay", "disputed", "organizer", "resolved"),
+    ("resolve_refund", "disputed", "organizer", "resolved"),
+    ("resolve_split", "disputed", "organizer", "resolved"),
 ]
 
 # The person each kind of rule expects (TRANSITIONS' `actor`); the claimer is not the assigned worker.
-RIGHT_ACTOR = {"claimer": "second_worker", "worker": "verified_worker", "poster": "poster", "clock": "clock"}
+RIGHT_ACTOR = {
+    "claimer": "second_worker",
+    "worker": "verified_worker",
+    "poster": "poster",
+    "organizer": "organizer",
+    "clock": "clock",
+}
 GRAB_TRANSITIONS = {action: rule for action, rule in jobs.TRANSITIONS.items() if not rule.assigns}
 
 
@@ -55,6 +68,8 @@ def _forbidden():
         for path, (status, has_worker) in ENDPOINTS.items():
             if status in rule.sources or path == "released":
                 continue
+            if PATHS[path] and PATHS[path][-1] == (action, RIGHT_ACTOR[rule.actor]):
+                continue  # the same action again: a double click, done once (test_a_double_click_acts_once)
             if action == "claim":
                 error = AlreadyTaken
             elif rule.actor == "worker" and not has_worker:
@@ -97,6 +112,13 @@ WRONG_ACTORS = [
     ("auto_confirm", "done", "poster", "error.not_allowed"),
     ("auto_confirm", "done", "organizer", "error.not_allowed"),
     ("auto_confirm", "done", "verified_worker", "error.not_allowed"),
+    ("dispute", "done", "verified_worker", "error.not_allowed"),
+    ("dispute", "done", "organizer", "error.not_allowed"),
+    ("dispute", "done", "clock", "error.not_allowed"),
+    ("resolve_pay", "disputed", "poster", "error.not_allowed"),
+    ("resolve_refund", "disputed", "verified_worker", "error.not_allowed"),
+    ("resolve_split", "disputed", "stranger", "error.not_allowed"),
+    ("resolve_pay", "disputed", "clock", "error.not_allowed"),
 ]
 
 
@@ -128,7 +150,7 @@ def test_allowed_transition_moves_job_and_records_event(db, people, job_in, now,
     source = jobs.get(db, job_id, None)["status"]
     later = now + timedelta(minutes=5)
 
-    seen = jobs.act(db, job_id, action, people[who], now=later)
+    seen = jobs.act(db, job_id, action, people[who], now=later, **ACTION_TERMS.get(action, {}))
 
     assert seen["status"] == target
     stored = jobs.get(db, job_id, people["organizer"])
@@ -140,13 +162,29 @@ def test_allowed_transition_moves_job_and_records_event(db, people, job_in, now,
     assert last["at"] == "2026-11-25T06:05:00+00:00"
 
 
+PEOPLE_ACTING = [case for case in ALLOWED if case[2] != "clock"]  # the clock never clicks twice
+
+
+@pytest.mark.parametrize("action, path, who, target", PEOPLE_ACTING, ids=[f"{a}-{p}" for a, p, _, _ in PEOPLE_ACTING])
+def test_a_double_click_acts_once(db, people, job_in, now, action, path, who, target):
+    job_id = job_in(path)
+    terms = ACTION_TERMS.get(action, {})
+    jobs.act(db, job_id, action, people[who], now=now, **terms)
+    after_first = snapshot(db, job_id), db["transfers"].count
+
+    again = jobs.act(db, job_id, action, people[who], now=now + timedelta(seconds=1), **terms)
+
+    assert again["status"] == target
+    assert (snapshot(db, job_id), db["transfers"].count) == after_first
+
+
 @pytest.mark.parametrize("action, path, who, error", _forbidden())
 def test_forbidden_transition_is_refused_and_changes_nothing(db, people, job_in, now, action, path, who, error):
     job_id = job_in(path)
     before = snapshot(db, job_id)
 
     with pytest.raises(error):
-        jobs.act(db, job_id, action, people[who], now=now + timedelta(minutes=5))
+        jobs.act(db, job_id, action, people[who], now=now + timedelta(minutes=5), **ACTION_TERMS.get(action, {}))
 
     assert snapshot(db, job_id) == before
 
@@ -157,7 +195,7 @@ def test_wrong_person_is_not_allowed(db, people, job_in, now, action, path, who,
     before = snapshot(db, job_id)
 
     with pytest.raises(NotAllowed) as refused:
-        jobs.act(db, job_id, action, people[who], now=now + timedelta(minutes=5))
+        jobs.act(db, job_id, action, people[who], now=now + timedelta(minutes=5), **ACTION_TERMS.get(action, {}))
 
     assert refused.value.key == key
     assert snapshot(db, job_id) == before
@@ -290,7 +328,9 @@ def test_overlong_event_detail_is_refused_before_anything_changes(db, open_job, 
         ("assigned", "poster", ["cancel"]),
         ("assigned", "second_worker", []),
         ("in_progress", "verified_worker", ["finish"]),
-        ("done", "poster", ["confirm"]),
+        ("done", "poster", ["confirm", "dispute"]),
+        ("disputed", "organizer", ["resolve_pay", "resolve_refund", "resolve_split"]),
+        ("disputed", "poster", []),
         ("done", "verified_worker", []),
         ("completed", "poster", []),
     ],
@@ -527,13 +567,13 @@ def test_hourly_post_stores_estimated_minutes(db, poster, job_fields):
 def test_estimated_total_fen(price_fen, price_type, est_minutes, total):
     job = {"price_fen": price_fen, "price_type": price_type, "est_minutes": est_minutes}
 
-    assert jobs.estimated_total_fen(job) == total
+    assert pricing.estimated_total_fen(job) == total
 
 
 def test_estimated_total_of_a_posted_hourly_job(db, post_job, poster):
     job_id = post_job(price_type="hourly", price_yuan="35.5", est_hours=1.5)
 
-    assert jobs.estimated_total_fen(jobs.get(db, job_id, poster)) == 5325
+    assert pricing.estimated_total_fen(jobs.get(db, job_id, poster)) == 5325
 
 
 # --- privacy of the exact location ----------------------------------------------------------------

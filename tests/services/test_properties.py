@@ -17,13 +17,15 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from services import db as database
 from services import jobs, users
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed
+from tests.services.conftest import ACTION_TERMS
 
 PEOPLE = ("poster", "verified_worker", "second_worker", "unverified_worker", "organizer", "clock")
 VERIFIED = {"verified_worker", "second_worker"}
 WINDOW = timedelta(days=14)
-WORKING = ("assigned", "in_progress", "done", "completed")
+RESOLUTIONS = ("resolve_pay", "resolve_refund", "resolve_split")
+WORKING = ("assigned", "in_progress", "done", "disputed", "completed", "resolved")
 # The people's actions, those that move a job forward first: hypothesis favours early choices.
-FORWARD_FIRST = ("claim", "start", "finish", "confirm", "release", "cancel")
+FORWARD_FIRST = ("claim", "start", "finish", "confirm", "release", "cancel", "dispute", *RESOLUTIONS)
 # The job here is in grab mode; the booking transitions are driven through services.booking in its tests.
 GRAB_ACTIONS = sorted(action for action, rule in jobs.TRANSITIONS.items() if not rule.assigns)
 
@@ -48,6 +50,7 @@ class JobLifecycle(RuleBasedStateMachine):
         self.finished_at = None
         self.transitions = 0
         self.cancelled_while_assigned = False
+        self.last = None  # (action, who) of the last transition
 
     def teardown(self):
         self.db.conn.close()
@@ -64,9 +67,17 @@ class JobLifecycle(RuleBasedStateMachine):
             return who == "poster"
         if kind == "worker":
             return who == self.worker
+        if kind == "organizer":
+            return who == "organizer"
         return who != "poster" and who in VERIFIED
 
+    def repeated(self, action, who) -> bool:
+        """Doing again what one just did (a double click) is done once, without an error."""
+        return who != "clock" and self.last == (action, who) and self.status == jobs.TRANSITIONS[action].target
+
     def expected_error(self, action, who):
+        if self.repeated(action, who):
+            return None
         if not self.may(action, who):
             return NotAllowed
         if self.status not in jobs.TRANSITIONS[action].sources:
@@ -83,6 +94,7 @@ class JobLifecycle(RuleBasedStateMachine):
         elif action == "finish":
             self.finished_at = self.now
         self.transitions += 1
+        self.last = (action, who)
         event(f"reached {self.status} by {action}")
 
     # --- steps ---
@@ -99,7 +111,7 @@ class JobLifecycle(RuleBasedStateMachine):
             return
         action = data.draw(st.sampled_from(possible), label="action")
         kind = jobs.TRANSITIONS[action].actor
-        who = {"poster": "poster", "worker": self.worker}.get(kind) or data.draw(
+        who = {"poster": "poster", "worker": self.worker, "organizer": "organizer"}.get(kind) or data.draw(
             st.sampled_from(sorted(VERIFIED)), label="claimer"
         )
         self.act(action, who)
@@ -107,12 +119,13 @@ class JobLifecycle(RuleBasedStateMachine):
     def act(self, action, who):
         expected = self.expected_error(action, who)
         try:
-            jobs.act(self.db, self.job_id, action, self.people[who], now=self.now)
+            jobs.act(self.db, self.job_id, action, self.people[who], now=self.now, **ACTION_TERMS.get(action, {}))
         except (NotAllowed, InvalidTransition, AlreadyTaken) as error:
             assert type(error) is expected, (action, who, self.status, error)
         else:
             assert expected is None, (action, who, self.status)
-            self.apply(action, who)
+            if not self.repeated(action, who):
+                self.apply(action, who)
 
     # Any gap, and often one right at the 72-hour auto-confirm boundary.
     @rule(hours=st.one_of(st.integers(min_value=0, max_value=96), st.sampled_from([71, 72, 73])))

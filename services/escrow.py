@@ -1,0 +1,106 @@
+"""The money of one job, moved inside the transition's own transaction (services.jobs.act).
+
+A job's escrow holds the work's estimate (set aside from the poster's wallet when a paid grab job is
+posted, or when a booking's quote is accepted), the extra hours the poster approved, and the
+materials they approved (services.materials). Settling the job empties it:
+- paying the worker (confirmation, automatic confirmation, a dispute resolved for the worker): the
+  work due less the commission, plus the approved materials; the commission to the board; whatever
+  the escrow over-covers back to the poster;
+- a split (a dispute resolved by an amount): that amount to the worker, materials first and the
+  commission taken on the rest; the remainder back to the poster;
+- cancellation, expiry, a dispute resolved for the poster: back to the poster, except that a late
+  cancellation (assigned, less than the window's hours before the start) pays the worker a fee.
+Every transfer's key names the job event, so a transition can never move money twice.
+"""
+
+from datetime import datetime, timedelta
+
+from . import ledger, materials, pricing
+from .clock import from_db
+from .errors import ValidationError
+from .validate import yuan_to_fen
+
+PAYS_WORKER = ("confirm", "auto_confirm", "resolve_pay")
+REFUNDS = ("cancel", "expire", "resolve_refund")
+
+
+def held_fen(db, job_id: int) -> int:
+    return ledger.balance_of(db, "escrow", job_id=job_id)
+
+
+def hold_estimate(db, job: dict, key: str, now: datetime) -> None:
+    """Make the escrow hold the job's estimated total (topping up, or returning the difference when
+    a booking's quote differs from what an earlier hold covered). InsufficientFunds undoes the
+    transition it is part of."""
+    fen = pricing.estimated_total_fen(job) - held_fen(db, job["id"])
+    ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
+
+
+def hold_extra(db, job: dict, key: str, now: datetime) -> None:
+    """The poster approved hours above the estimate: hold the extra they come to."""
+    fen = pricing.extra_fen(job)
+    ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
+
+
+def late_cancellation(db, job: dict, now: datetime) -> bool:
+    """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon."""
+    soon = timedelta(hours=ledger.setting(db, "cancel_window_hours"))
+    return job["status"] == "assigned" and from_db(job["window_start"]) - now < soon
+
+
+def split_fen(db, job_id: int, split_yuan) -> int:
+    """A dispute's split: the worker's share in fen, strictly between nothing and all that is held."""
+    held = held_fen(db, job_id)
+    share = yuan_to_fen(split_yuan, "split")
+    if not 0 < share < held:
+        raise ValidationError("split", "error.split_range", held_fen=held)
+    return share
+
+
+def full_share_fen(db, job: dict) -> int:
+    """What paying the worker in full takes from the escrow: the work due (at most what is held for
+    it) plus the approved materials."""
+    materials_fen = materials.approved_fen(db, job["id"])
+    return min(pricing.labor_due_fen(job), held_fen(db, job["id"]) - materials_fen) + materials_fen
+
+
+def payment(db, job: dict, share: int) -> tuple[int, int]:
+    """(what the worker gets, the commission) when `share` of the escrow goes to the worker:
+    approved materials first, without commission; the commission on the rest, the work."""
+    commission = ledger.commission_of(db, max(0, share - materials.approved_fen(db, job["id"])))
+    return share - commission, commission
+
+
+def settle(db, action: str, job: dict, from_status: str, key: str, now: datetime, *, split=None) -> None:
+    """Move what `action` means for the job's escrow. `job` is the row after the change; `split`
+    the worker's share in fen for resolve_split."""
+    held = held_fen(db, job["id"])
+    if not held or action not in (*PAYS_WORKER, *REFUNDS, "resolve_split"):
+        return  # claim, release, start, finish, dispute: the money stays where it is
+    if action in REFUNDS:
+        late = action == "cancel" and late_cancellation(db, {**job, "status": from_status}, now)
+        kind, to_worker, commission = "refund", ledger.late_cancel_fee_of(db, held) if late else 0, 0
+    else:
+        share = full_share_fen(db, job) if action in PAYS_WORKER else split
+        kind, (to_worker, commission) = "pay", payment(db, job, share)
+    to_poster = held - to_worker - commission
+    lines = [(ledger.escrow(db, job["id"]), -held), (ledger.wallet(db, job["poster_id"]), to_poster)]
+    if to_worker:
+        lines.append((ledger.wallet(db, job["worker_id"]), to_worker))
+    if commission:
+        lines.append((ledger.commission(db), commission))
+    ledger.transfer(db, key=key, kind=kind, lines=lines, actor_id=None, job_id=job["id"], now=now)
+
+
+def tip(db, job: dict, tip_fen: int, key: str, now: datetime) -> None:
+    """A thank-you from the poster's wallet straight to the worker's, without commission."""
+    if tip_fen:
+        ledger.transfer(
+            db,
+            key=key,
+            kind="tip",
+            lines=[(ledger.wallet(db, job["poster_id"]), -tip_fen), (ledger.wallet(db, job["worker_id"]), tip_fen)],
+            actor_id=job["poster_id"],
+            job_id=job["id"],
+            now=now,
+        )

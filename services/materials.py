@@ -1,0 +1,113 @@
+"""Materials and tools (工具材料费): what the worker bought for a job, with an optional receipt photo.
+
+The worker adds lines once the work has started (in progress or done); the poster approves or
+rejects each. An approved amount is held from the poster's wallet into the job's escrow at approval
+and paid to the worker with the job, without commission (services.escrow). The poster answers every
+line before confirming; lines still waiting when the job is settled otherwise (automatic confirmation,
+a dispute's resolution) end rejected.
+"""
+
+from datetime import datetime
+
+from . import ledger, uploads, users
+from .clock import to_db
+from .db import one, write
+from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from .validate import text, yuan_to_fen
+
+OPEN_FOR_MATERIALS = ("in_progress", "done")
+MAX_AMOUNT_FEN = 1_000_000  # ¥10,000: a typo guard; a real bill that big belongs in the price
+
+
+def _job(db, job_id) -> dict:
+    job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+    if not job:
+        raise NotFound()
+    return job
+
+
+def add(db, actor: dict, job_id: int, *, what, amount_yuan, receipt: bytes | None, key: str, now: datetime) -> int:
+    """The job's worker adds a line. `key` identifies one filling-in of the form: sending it again
+    returns the first line's id. Returns the line id; stores nothing (no file either) on error."""
+    what = text(what, "what", min_len=1, max_len=60)
+    amount_fen = yuan_to_fen(amount_yuan, "amount")
+    if not 0 < amount_fen <= MAX_AMOUNT_FEN:
+        raise ValidationError("amount", "error.material_amount", max_fen=MAX_AMOUNT_FEN)
+    cleaned = uploads.check(receipt, "receipt") if receipt else None
+    with uploads.saving(db, "private") as save, write(db):
+        users.active(db, actor)
+        again = one(db, "SELECT id FROM job_materials WHERE request_key = ?", [key])
+        if again:
+            return again["id"]
+        job = _job(db, job_id)
+        if actor["id"] != job["worker_id"]:
+            raise NotAllowed()
+        if job["status"] not in OPEN_FOR_MATERIALS:
+            raise InvalidTransition("error.materials_closed")
+        row = {
+            "job_id": job_id,
+            "worker_id": actor["id"],
+            "what": what,
+            "amount_fen": amount_fen,
+            "receipt": save(cleaned) if cleaned else None,
+            "request_key": key,
+            "created_at": to_db(now),
+        }
+        return db["job_materials"].insert(row).last_pk
+
+
+def decide(db, actor: dict, material_id: int, *, approve: bool, now: datetime) -> None:
+    """The poster approves (holding the amount from their wallet: InsufficientFunds says what is
+    missing and changes nothing) or rejects a waiting line. Giving the same answer again is a no-op."""
+    answer = "approved" if approve else "rejected"
+    with write(db):
+        users.active(db, actor)
+        line = one(db, "SELECT * FROM job_materials WHERE id = ?", [material_id])
+        if not line:
+            raise NotFound()
+        job = _job(db, line["job_id"])
+        if actor["id"] != job["poster_id"]:
+            raise NotAllowed()
+        if line["status"] == answer:
+            return
+        if line["status"] != "pending" or job["status"] not in OPEN_FOR_MATERIALS:
+            raise InvalidTransition("error.material_decided")
+        db.execute(
+            "UPDATE job_materials SET status = ?, decided_at = ? WHERE id = ?", [answer, to_db(now), material_id]
+        )
+        if approve:
+            key = f"material:{material_id}:approved"
+            fen = line["amount_fen"]
+            ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
+
+
+def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
+    """A job's lines, oldest first: the poster, the worker and organizers only (others get [])."""
+    if not viewer or (viewer["id"] not in (job["poster_id"], job["worker_id"]) and viewer.get("role") != "organizer"):
+        return []
+    return list(db.query("SELECT * FROM job_materials WHERE job_id = ? ORDER BY id", [job["id"]]))
+
+
+def receipt_bytes(db, line: dict) -> bytes:
+    """A line's receipt photo (callers got the line from for_job, which checked the viewer)."""
+    if not line["receipt"]:
+        raise NotFound()
+    return uploads.read(db, "private", line["receipt"])
+
+
+def approved_fen(db, job_id: int) -> int:
+    sql = "SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM job_materials WHERE job_id = ? AND status = 'approved'"
+    return one(db, sql, [job_id])["fen"]
+
+
+def waiting(db, job_id: int) -> int:
+    """How many lines still wait for the poster's answer."""
+    return one(db, "SELECT COUNT(*) AS n FROM job_materials WHERE job_id = ? AND status = 'pending'", [job_id])["n"]
+
+
+def reject_waiting(db, job_id: int, now: datetime) -> None:
+    """The job is being settled without the poster's answer: waiting lines end rejected."""
+    db.execute(
+        "UPDATE job_materials SET status = 'rejected', decided_at = ? WHERE job_id = ? AND status = 'pending'",
+        [to_db(now), job_id],
+    )

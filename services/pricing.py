@@ -1,0 +1,39 @@
+"""What a job costs: the agreed or asked price, the estimate the poster's escrow holds, and for an
+hourly job the hours the worker actually recorded at finish. All in integer fen."""
+
+
+def agreed_or_asked_fen(job: dict) -> int:
+    """The price agreed at assignment (a booking quote) if there is one, else the posted price."""
+    return job["agreed_fen"] if job.get("agreed_fen") is not None else job["price_fen"]
+
+
+def hourly_fen(rate_fen: int, minutes: int) -> int:
+    """An hourly rate × minutes, rounded half up to the fen."""
+    return (rate_fen * minutes + 30) // 60
+
+
+def estimated_total_fen(job: dict) -> int:
+    """What the poster expects to pay: the price, or the hourly rate × estimated hours."""
+    price = agreed_or_asked_fen(job)
+    return hourly_fen(price, job["est_minutes"]) if job["price_type"] == "hourly" else price
+
+
+def worked_total_fen(job: dict) -> int:
+    """What the work came to: for an hourly job whose worker recorded the actual hours, the rate ×
+    those hours; otherwise the estimate."""
+    if job["price_type"] == "hourly" and job.get("actual_minutes") is not None:
+        return hourly_fen(agreed_or_asked_fen(job), job["actual_minutes"])
+    return estimated_total_fen(job)
+
+
+def extra_fen(job: dict) -> int:
+    """How much the recorded hours come to above the estimate held: the part the poster must approve."""
+    return max(0, worked_total_fen(job) - estimated_total_fen(job))
+
+
+def labor_due_fen(job: dict) -> int:
+    """What the worker is owed for the work: the hours worked, but above the estimate only once the
+    poster approved the extra (fewer hours than estimated: the over-cover goes back to the poster)."""
+    if extra_fen(job) and job.get("extra_decision") != "approved":
+        return estimated_total_fen(job)
+    return worked_total_fen(job)
