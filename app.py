@@ -69,6 +69,7 @@ else:
         menu.append(page("app_pages/organizer_workers.py", "nav.organizer_workers", "🛡️"))
         menu.append(page("app_pages/organizer_users.py", "nav.organizer_users", "👥"))
         menu.append(page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴"))
+        menu.append(page("app_pages/organizer_disputes.py", "nav.organizer_disputes", "⚖️"))
 current = st.navigation([*menu, job_page, profile_page], position="hidden")
 follow_goto()
 

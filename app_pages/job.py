@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import categories, escrow, jobs, ledger, pricing, reviews
+from services import categories, jobs, ledger, pricing, reviews
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -18,7 +18,9 @@ from ui.components import (
     window_text,
 )
 from ui.db import get_db
+from ui.disputes import dispute_section
 from ui.i18n import category_name, money, t, when
+from ui.job_money import money_section
 from ui.safe import md
 
 db = get_db()
@@ -41,17 +43,6 @@ if kind["hazardous"]:
     st.warning(t("job.hazard_note"), icon="⚠️")
 
 
-def escrow_notes(job: dict) -> None:
-    held = ledger.balance_of(db, "escrow", job_id=job["id"])
-    if not held:
-        return
-    worker_gets = money(held - ledger.commission_of(db, held))
-    st.caption(t("job.escrow", held=money(held), worker_gets=worker_gets, pct=ledger.setting(db, "commission_pct")))
-    if user and user["id"] == job["poster_id"] and escrow.late_cancellation(db, job, utcnow()):
-        fee, hours = money(ledger.late_cancel_fee_of(db, held)), ledger.setting(db, "cancel_window_hours")
-        st.warning(t("job.late_cancel", fee=fee, hours=hours), icon="⏰")
-
-
 info, place_column = st.columns([3, 2], gap="medium")
 with info:
     st.markdown(md(job["description"]))
@@ -64,7 +55,7 @@ with info:
         if job["agreed_fen"] is not None and job["agreed_fen"] != job["price_fen"]:
             st.caption(t("job.agreed", price=money(job["agreed_fen"])))
     if job["exact"]:  # the poster, the worker and organizers see the money
-        escrow_notes(job)
+        money_section(db, job, user)
     elif user and job["status"] == "open" and pricing.estimated_total_fen(job):
         total = pricing.estimated_total_fen(job)  # what a helper would get, before they commit
         worker_gets = money(total - ledger.commission_of(db, total))
@@ -77,6 +68,7 @@ with info:
     job_actions(db, job, user, key="job")
     if job["mode"] == "booking":
         booking_section(db, job, user)
+    dispute_section(db, job, user)
 
 with place_column:
     if job["exact"]:
@@ -93,7 +85,7 @@ with place_column:
     else:
         st.caption(t("job.approximate_location"))
 
-if job["status"] == "completed" and user and user["id"] in (job["poster_id"], job["worker_id"]):
+if job["status"] in jobs.SETTLED and user and user["id"] in (job["poster_id"], job["worker_id"]):
     st.subheader(t("rating.title"))
     mine = reviews.by_author(db, job["id"], user["id"])
     if mine:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from services import ledger, users
 from services.clock import utcnow
-from ui.components import attempt, money_form_done, money_form_key
+from ui.components import attempt, form_done, form_key
 from ui.db import get_db
 from ui.i18n import calendar_day, money, t, timezone
 from ui.safe import md
@@ -22,7 +22,7 @@ st.caption(t("cash.help"))
 
 def money_form(form: str, record, success: str) -> None:
     """One form recording cash in or out for a person, idempotent under double clicks."""
-    key = money_form_key(form)
+    key = form_key(form)
     with st.form(form, clear_on_submit=True):
         person = st.selectbox(
             t(f"cash.{form}_person"),
@@ -35,7 +35,7 @@ def money_form(form: str, record, success: str) -> None:
         amount = st.text_input(t("cash.amount"), key=f"{form}_amount")
         note = st.text_input(t("cash.note"), max_chars=200, placeholder=t("cash.note_example"), key=f"{form}_note")
         submitted = st.form_submit_button(t(f"cash.{form}_submit"), type="primary", use_container_width=True)
-    money_form_done(form, submitted)
+    form_done(form, submitted)
     if submitted:
         if person is None:
             st.error(t("cash.pick_person"), icon="⚠️")

@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from demo import samples
-from services import booking, categories, community, jobs, ledger, reviews, uploads, users, workers
+from services import booking, categories, community, escrow, jobs, ledger, materials, reviews, uploads, users, workers
 from services import db as database
 from services.clock import to_db, utcnow
 
@@ -324,7 +324,8 @@ TEMPLATES = (
 
 # What happens to the jobs, as (final status, how it got there); zipped with the shuffled templates.
 PLAN = (
-    [("completed", "confirm")] * 18 + [("completed", "auto")] * 4 + [("completed", "release")] * 2
+    [("completed", "confirm")] * 16 + [("completed", "auto")] * 4 + [("completed", "release")] * 2
+    + [("disputed", "plain")] * 1 + [("resolved", "split")] * 1
     + [("open", "plain")] * 15 + [("open", "release")] * 2
     + [("assigned", "plain")] * 6 + [("in_progress", "plain")] * 4 + [("done", "plain")] * 5
     + [("cancelled", "past_open")] * 2 + [("cancelled", "past_assigned")] * 2
@@ -349,6 +350,11 @@ FINISH_NOTES_ZH = ("弄好了，您看一下", "已完成，钥匙放回物业�
 FINISH_NOTES_EN = ("All done, have a look!",)
 CONFIRM_NOTES_ZH = ("谢谢师傅！", "辛苦了", "很满意")
 CONFIRM_NOTES_EN = ("Thanks a lot!",)
+MATERIALS_ZH = (("水龙头配件", "18.50"), ("膨胀螺丝一包", "6"), ("清洁剂", "12.80"), ("纸箱和胶带", "25"))
+DISPUTE_NOTES_ZH = ("说好的活没干完就走了", "东西磕坏了一个角，希望组织者看看")
+DISPUTE_NOTES_EN = ("Half of the job was left undone.",)
+STATEMENT_NOTES_ZH = ("约好的部分都做完了，多出来的活当时没说", "搬之前那个角就有磕痕，我拍了照片")
+STATEMENT_NOTES_EN = ("Everything we agreed on was done.",)
 
 POSTER_COMMENTS = {  # poster about the worker, by stars
     "zh_CN": {
@@ -599,7 +605,7 @@ class _Seeder:
                 wait = min(_hours(rng.uniform(0.1, 8)), gap * 0.6)
                 steps.append((post + wait, act("claim", worker, (CLAIM_NOTES_ZH, CLAIM_NOTES_EN), 0.35)))
 
-        if status == "completed":
+        if status in ("completed", "disputed", "resolved"):
             lo = 5 + math.ceil(template.work_h / 24) + (3 if how == "auto" else 0)
             start_of_window = self.past_day(rng.randint(lo, max(lo + 10, 28)), template)
             post = start_of_window - _hours(rng.uniform(6, 72))
@@ -607,13 +613,17 @@ class _Seeder:
             claims(post, start_of_window)
             steps.append((begin, act("start", worker)))
             finish = self.finish_after(begin, template)
+            if status != "completed" or rng.random() < 0.25:  # the helper bought something for it
+                steps.append((begin + (finish - begin) * 0.5, self.material(worker, poster)))
             steps.append((finish, act("finish", worker, (FINISH_NOTES_ZH, FINISH_NOTES_EN), 0.4)))
-            if how == "auto":  # the poster never confirms: the clock does, 72 hours after finish
-                settled = finish + jobs.AUTO_CONFIRM_AFTER + 2 * HOUR
+            if status != "completed":
+                self.plan_dispute(steps, status, poster, worker, finish)
+            elif how == "auto":  # the poster never confirms: the clock does, 72 hours after finish
+                self.plan_ratings(steps, template, poster, worker, finish + jobs.AUTO_CONFIRM_AFTER + 2 * HOUR)
             else:
                 settled = finish + _hours(rng.uniform(0.25, 30))
-                steps.append((settled, act("confirm", poster, (CONFIRM_NOTES_ZH, CONFIRM_NOTES_EN), 0.3)))
-            self.plan_ratings(steps, template, poster, worker, settled)
+                steps.append((settled, self.confirm(poster, tip=rng.choice(("", "", "", "5", "10", "20")))))
+                self.plan_ratings(steps, template, poster, worker, settled)
         elif status == "expired":
             start_of_window = self.past_day(rng.randint(1 + math.ceil(template.window_h / 24), 30), template)
             while start_of_window + window > now - 2 * HOUR:
@@ -678,7 +688,11 @@ class _Seeder:
             steps.append((finish, act("finish", worker, (FINISH_NOTES_ZH, FINISH_NOTES_EN), 0.4)))
         else:
             raise AssertionError(status)
+        self.schedule(template, status, released, poster, steps, post, start_of_window, window)
 
+    def schedule(self, template, status, released, poster, steps, post, start_of_window, window) -> None:
+        """Post the job at `post` and run its steps at their times."""
+        rng, now = self.rng, self.now
         end_of_window = start_of_window + window
         job = {"id": None}
         fields = self.job_fields(template, poster, start_of_window, end_of_window)
@@ -739,6 +753,42 @@ class _Seeder:
             stars = rng.choices(*WORKER_STARS)[0]
             comment = rng.choice(WORKER_COMMENTS[self.people[worker].language][stars]) if rng.random() < 0.8 else ""
             steps.append((settled + _hours(rng.uniform(0.2, 30)), self.rate(worker, stars, comment)))
+
+    def material(self, worker: str, poster: str):
+        """The helper records something they bought; the poster approves it."""
+        what, amount = self.rng.choice(MATERIALS_ZH)
+
+        def run(when, job):
+            line = materials.add(self.db, self.user(worker), job["id"], what=what, amount_yuan=amount, receipt=None,
+                                 key=f"demo-material-{job['id']}", now=when)
+            materials.decide(self.db, self.user(poster), line, approve=True, now=when)
+        return run
+
+    def confirm(self, poster: str, tip: str):
+        def run(when, job):
+            detail = self.note(poster, CONFIRM_NOTES_ZH, CONFIRM_NOTES_EN, 0.3)
+            jobs.act(self.db, job["id"], "confirm", self.user(poster), now=when, detail=detail, tip_yuan=tip)
+        return run
+
+    def plan_dispute(self, steps, status: str, poster: str, worker: str, finish: datetime) -> None:
+        """The poster disputes instead of confirming; the helper answers; a resolved one was split."""
+        def dispute(when, job):
+            reason = self.note(poster, DISPUTE_NOTES_ZH, DISPUTE_NOTES_EN, 1.0)
+            jobs.act(self.db, job["id"], "dispute", self.user(poster), now=when, detail=reason)
+
+        def state(when, job):
+            body = self.note(worker, STATEMENT_NOTES_ZH, STATEMENT_NOTES_EN, 1.0)
+            jobs.add_statement(self.db, self.user(worker), job["id"], body, key=f"demo-{job['id']}", now=when)
+
+        def split(when, job):  # half each (a favour with nothing held is paid as it stands)
+            half = escrow.held_fen(self.db, job["id"]) // 2
+            jobs.act(self.db, job["id"], "resolve_split" if half else "resolve_pay", self.user("organizer"),
+                     now=when, detail="双方各让一步：按一半结算", split_yuan=f"{half // 100}.{half % 100:02d}")
+
+        steps.append((finish + _hours(self.rng.uniform(2, 20)), dispute))
+        steps.append((finish + _hours(self.rng.uniform(21, 30)), state))
+        if status == "resolved":
+            steps.append((finish + _hours(self.rng.uniform(31, 48)), split))
 
     def rate(self, author: str, stars: int, comment: str):
         def run(when, job):

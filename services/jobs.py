@@ -502,7 +502,16 @@ def answer_extra_hours(db, actor: dict, job_id: int, *, approve: bool, now: date
         if job["status"] != "done" or not pricing.extra_fen(job) or job["extra_decision"] is not None:
             raise InvalidTransition("error.extra_not_waiting")
         db.execute("UPDATE jobs SET extra_decision = ?, updated_at = ? WHERE id = ?", [answer, to_db(now), job_id])
-        event_id = _record(db, job_id, actor, f"extra_{answer}", "done", "done", now, worker_id=job["worker_id"])
+        event_id = _record(
+            db,
+            job_id,
+            actor,
+            "extra_approved" if approve else "extra_declined",
+            "done",
+            "done",
+            now,
+            worker_id=job["worker_id"],
+        )
         if approve:
             escrow.hold_extra(db, job, _money_key(job_id, event_id), now)
 

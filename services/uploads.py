@@ -1,4 +1,4 @@
-"""Every uploaded picture (portfolio photos, ID photos, later receipts) goes through here.
+"""Every uploaded picture (portfolio photos, ID photos, receipts for materials) goes through here.
 
 A file is judged by its content, never its name: Pillow must recognise it as JPEG, PNG or WEBP,
 decode it completely and stay under a pixel limit (a decompression bomb is refused before it is

@@ -149,19 +149,27 @@ def module_constant(path: pathlib.Path, name: str):
     raise LookupError(f"{name} not assigned in {rel(path)}")
 
 
+def literal_strings(node: ast.expr) -> list[str] | None:
+    """The strings a literal (or `"a" if cond else "b"` of literals) can be; None if not literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        body, orelse = literal_strings(node.body), literal_strings(node.orelse)
+        return body + orelse if body is not None and orelse is not None else None
+    return None
+
+
 def recorded_event_actions() -> set[str]:
     """Every action services/jobs.py writes to job_events: TRANSITIONS' actions, and the literal ones
-    (posting) passed as `action` to _record."""
+    (posting, answering extra hours) passed as `action` to _record."""
     tree = parse(ROOT / "services" / "jobs.py")
     record = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "_record")
     position = [a.arg for a in record.args.args].index("action")
     literal = {
-        node.args[position].value
+        action
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "_record"
-        and isinstance(node.args[position], ast.Constant)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_record"
+        for action in literal_strings(node.args[position]) or ()
     }
     assert literal, "jobs.post records its event with a literal action"
     return set(jobs.TRANSITIONS) | literal
@@ -193,6 +201,9 @@ DYNAMIC_KEYS = {
     "ledger.kind_{}": ledger.TRANSFER_KINDS,
     "cash.{}_submit": ("topup", "payout"),  # organizer_cash.py's two money forms
     "cash.{}_person": ("topup", "payout"),
+    "hours.extra_{}": ("approved", "declined"),  # jobs.extra_decision
+    "materials.{}": ("pending", "approved", "rejected"),  # job_materials.status
+    "dispute.{}": module_constant(ROOT / "ui" / "disputes.py", "RESOLUTIONS"),
 }
 
 
@@ -207,16 +218,6 @@ def key_pattern(node: ast.expr) -> str | None:
         return "".join(part.value if isinstance(part, ast.Constant) else "{}" for part in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant):
         return node.left.value + "{}"
-    return None
-
-
-def literal_strings(node: ast.expr) -> list[str] | None:
-    """The strings a literal (or `"a" if cond else "b"` of literals) can be; None if not literal."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, ast.IfExp):
-        body, orelse = literal_strings(node.body), literal_strings(node.orelse)
-        return body + orelse if body is not None and orelse is not None else None
     return None
 
 

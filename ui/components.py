@@ -86,12 +86,14 @@ def window_text(job: dict) -> str:
     return f"{when(from_db(job['window_start']))} – {when(from_db(job['window_end']))}"
 
 
-def money_form_key(form: str) -> str:
-    """The idempotency key for one filling-in of a money form.
+def form_key(form: str) -> str:
+    """The idempotency key for one filling-in of a form that records something (money, a material
+    line, a statement).
 
     It stays the same through every run that submits the form, so a double click (a second submit
-    arriving before the first run has finished) carries the first key and the ledger records one
-    transfer; it changes on the first run after a successful submit that submits nothing.
+    arriving before the first run has finished) carries the first key and the service records it
+    once; it changes on the first run after a submit that submits nothing. So the page must not
+    st.rerun() after such a submit: show the result in the same run.
     """
     key = f"_{form}_key"
     if key not in st.session_state:
@@ -99,7 +101,7 @@ def money_form_key(form: str) -> str:
     return st.session_state[key]
 
 
-def money_form_done(form: str, submitted: bool) -> None:
+def form_done(form: str, submitted: bool) -> None:
     """Call after the form: mark its key used on a submit; start a fresh one once nothing is submitted."""
     used, key = f"_{form}_key_used", f"_{form}_key"
     if submitted:
@@ -208,6 +210,7 @@ def job_card(job: dict, categories: dict, *, show_status: bool = False, distance
 
 ACTION_STYLE = {"claim": "primary", "finish": "primary", "confirm": "primary", "start": "primary"}
 CONFIRM_FIRST = ("cancel", "release")  # actions that undo something ask once more
+ON_THE_JOB_PAGE = ("dispute", "resolve_pay", "resolve_refund", "resolve_split")  # forms: ui.disputes
 ACTION_ERROR = "_job_action_error"
 
 
@@ -244,10 +247,27 @@ def callback_button(label: str, key: str, call, *, done: str, error_key, primary
     )
 
 
+def _action_input(job: dict, action: str, key: str) -> dict:
+    """What a person types with a button: the actual hours when finishing an hourly job (the estimate
+    filled in), an optional tip when confirming. Returns jobs.act's keyword arguments, read from the
+    widgets' session state when the button's callback runs."""
+    if action == "finish" and job["price_type"] == "hourly":
+        field = f"{key}_hours_{job['id']}"
+        st.number_input(t("hours.actual"), 0.25, 24.0, job["est_minutes"] / 60, 0.25, key=field)
+        return {"hours": lambda: str(st.session_state[field])}
+    if action == "confirm" and job["price_fen"]:
+        field = f"{key}_tip_{job['id']}"
+        st.text_input(t("tip.label"), key=field, placeholder="0", help=t("tip.help"))
+        return {"tip_yuan": lambda: st.session_state[field]}
+    return {}
+
+
 def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
     """Buttons for exactly the actions `user` may take on `job` now; each runs the service."""
     action_error(job["id"])
     for action in jobs.allowed_actions(db, job, user):
+        if action in ON_THE_JOB_PAGE:
+            continue
         armed_key = f"{key}_{action}_{job['id']}_armed"
         if action in CONFIRM_FIRST and not st.session_state.get(armed_key):
             st.button(
@@ -260,6 +280,7 @@ def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
             continue
         if action in CONFIRM_FIRST:
             st.warning(t(f"action.{action}_confirm"), icon="❓")
+        typed = _action_input(job, action, key)
         st.button(
             t(f"action.{action}_sure") if action in CONFIRM_FIRST else t(f"action.{action}"),
             key=f"{key}_{action}_{job['id']}",
@@ -267,7 +288,14 @@ def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
             use_container_width=True,
             on_click=_perform,
             args=(
-                lambda a=action: jobs.act(db, job["id"], a, st.session_state["user"], now=utcnow()),
+                lambda a=action, typed=typed: jobs.act(
+                    db,
+                    job["id"],
+                    a,
+                    st.session_state["user"],
+                    now=utcnow(),
+                    **{name: read() for name, read in typed.items()},
+                ),
                 t(f"action.{action}_done"),
                 job["id"],
                 armed_key,

@@ -28,6 +28,7 @@ PAGES = [
     "organizer_workers",
     "organizer_users",
     "organizer_cash",
+    "organizer_disputes",
     "job?id=1",
     "profile?id=2",
     "profile?id=3",  # worker_a: a helper's profile with a photo

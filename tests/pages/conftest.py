@@ -18,7 +18,7 @@ from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from demo import samples
-from services import community, jobs, ledger, reviews, users, workers
+from services import community, jobs, ledger, materials, reviews, users, workers
 from services import db as database
 from services.clock import utcnow
 from tests.support import copy_database
@@ -53,10 +53,18 @@ PAGE_TITLES = {
     "app_pages/organizer_workers.py": "organizer.workers_title",
     "app_pages/organizer_users.py": "organizer.users_title",
     "app_pages/organizer_cash.py": "cash.title",
+    "app_pages/organizer_disputes.py": "disputes.title",
     "app_pages/wallet.py": "wallet.title",
 }
 JOB_PAGE = "app_pages/job.py"
 PROFILE_PAGE = "app_pages/profile.py"
+
+
+def button(at, label: str):
+    """The one button (plain or form submit) labelled `label`."""
+    found = [b for b in at.button if b.label == label]
+    assert len(found) == 1, f"{label!r} in {[b.label for b in at.button]}"
+    return found[0]
 
 
 def text(lang: str, key: str, **params) -> str:
@@ -134,9 +142,10 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
     def post(**overrides) -> int:
         return jobs.post(db, poster, **job_fields(now, **overrides))
 
-    def drive(job_id: int, *steps: tuple[str, dict]) -> int:
-        for action, actor in steps:
-            jobs.act(db, job_id, action, actor, now=now)
+    def drive(job_id: int, *steps: tuple) -> int:
+        """Steps of (action, actor) or (action, actor, what they typed)."""
+        for action, actor, *typed in steps:
+            jobs.act(db, job_id, action, actor, now=now, **(typed[0] if typed else {}))
         return job_id
 
     ids = {
@@ -158,7 +167,12 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
             ("confirm", poster),
         ),
         "cancelled": drive(post(title="Walk the dog", category="pets"), ("cancel", poster)),
+        "disputed": drive(post(title="Fix a dripping tap", category="plumbing"), ("claim", worker), ("start", worker)),
     }
+    # The tap: the helper bought a washer (approved), finished, and the poster disputes the work.
+    washer = materials.add(db, worker, ids["disputed"], what="Washer", amount_yuan="6", receipt=None, key="w", now=now)
+    materials.decide(db, poster, washer, approve=True, now=now)
+    drive(ids["disputed"], ("finish", worker), ("dispute", poster, {"detail": "Still drips every night"}))
     # Both sides rated the completed job: each profile lists one review, one page of each kind.
     reviews.rate(db, poster, ids["completed"], stars=5, comment="Quick and careful.", now=now)
     reviews.rate(db, worker, ids["completed"], stars=4, comment="Clear instructions.", now=now)
@@ -185,7 +199,8 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def job_ids(template):
-    """Job id by state: open (hourly, hazardous), free, assigned, done, completed (rated), cancelled."""
+    """Job id by state: open (hourly, hazardous), free, assigned, done, completed (rated), cancelled,
+    disputed (with an approved material)."""
     return template[1]
 
 

@@ -21,6 +21,7 @@ from tests.pages.conftest import (
     PASSWORD,
     PROFILE_PAGE,
     ROLE_USER,
+    button,
     job_fields,
     raw_keys,
     shown_texts,
@@ -33,6 +34,7 @@ BROWSE, LOGIN, REGISTER = "app_pages/browse.py", "app_pages/login.py", "app_page
 ORGANIZER_WORKERS = "app_pages/organizer_workers.py"
 ORGANIZER_USERS = "app_pages/organizer_users.py"
 ORGANIZER_CASH = "app_pages/organizer_cash.py"
+ORGANIZER_DISPUTES = "app_pages/organizer_disputes.py"
 SIGNED_IN_MENU = [
     "app_pages/post_job.py",
     "app_pages/helpers.py",
@@ -45,7 +47,7 @@ MENUS = {  # role -> the pages of its sidebar menu, in order (job and profile pa
     "anonymous": [BROWSE, LOGIN, REGISTER],
     "resident": [BROWSE, *SIGNED_IN_MENU],
     "verified_worker": [BROWSE, *SIGNED_IN_MENU],
-    "organizer": [BROWSE, *SIGNED_IN_MENU, ORGANIZER_WORKERS, ORGANIZER_USERS, ORGANIZER_CASH],
+    "organizer": [BROWSE, *SIGNED_IN_MENU, ORGANIZER_WORKERS, ORGANIZER_USERS, ORGANIZER_CASH, ORGANIZER_DISPUTES],
 }
 NAV_KEYS = {
     BROWSE: "nav.browse",
@@ -60,16 +62,10 @@ NAV_KEYS = {
     ORGANIZER_WORKERS: "nav.organizer_workers",
     ORGANIZER_USERS: "nav.organizer_users",
     ORGANIZER_CASH: "nav.organizer_cash",
+    ORGANIZER_DISPUTES: "nav.organizer_disputes",
 }
 HOSTILE = "<img src=x onerror=alert(1)> ${alert(2)} ` \\"
 UNESCAPED_TAG = re.compile(r"(?<!\\)<img")
-
-
-def button(at, label: str):
-    """The one button (plain or form submit) labelled `label`."""
-    found = [b for b in at.button if b.label == label]
-    assert len(found) == 1, f"{label!r} in {[b.label for b in at.button]}"
-    return found[0]
 
 
 def button_labels(at) -> list[str]:
@@ -212,7 +208,10 @@ def test_page_renders_translated_for_role(open_page, role_user, person, job_ids,
     assert raw_keys(at) == []
 
 
-JOB_STATUS = {**{state: state for state in ("open", "assigned", "done", "completed", "cancelled")}, "free": "open"}
+JOB_STATUS = {
+    **{state: state for state in ("open", "assigned", "done", "completed", "cancelled", "disputed")},
+    "free": "open",
+}
 
 
 @pytest.mark.parametrize("state", list(JOB_STATUS))

@@ -1,0 +1,24 @@
+"""Disputes waiting for an organizer: each job with the poster's reason; its page holds the whole
+history (events, materials, statements) and the resolution form."""
+
+import streamlit as st
+
+from services import categories, jobs
+from ui.components import job_card
+from ui.db import get_db
+from ui.i18n import t
+from ui.safe import md
+
+db = get_db()
+user = st.session_state["user"]
+kinds = categories.by_slug(db)
+waiting = jobs.disputed(db, user)
+
+st.title(t("disputes.title"))
+st.caption(t("disputes.help"))
+if not waiting:
+    st.info(t("disputes.none"), icon="🕊️")
+for job in waiting:
+    with job_card(job, kinds, show_status=True):
+        reason = jobs.statements(db, job, user)[0]
+        st.markdown(md(t("disputes.reason", name=reason["author_name"], reason=reason["body"])))

@@ -1,0 +1,92 @@
+"""Disputes on the job page: the poster opens one instead of confirming, both sides add statements,
+an organizer who is neither side resolves it (pay the helper, refund the poster, or split)."""
+
+import streamlit as st
+
+from services import escrow, jobs
+from services.clock import from_db, utcnow
+
+from .components import attempt, form_done, form_key
+from .i18n import money, t, when
+from .safe import md
+
+RESOLUTIONS = ("resolve_pay", "resolve_refund", "resolve_split")
+
+
+def dispute_section(db, job: dict, user: dict | None) -> None:
+    if not user:
+        return
+    if "dispute" in jobs.allowed_actions(db, job, user):
+        open_dispute_form(db, job, user)
+    said = jobs.statements(db, job, user)
+    if not said:
+        return
+    st.subheader(t("dispute.title"))
+    listing = st.container()  # filled after the forms, so what was just said is listed already
+    if job["status"] == "disputed" and user["id"] in (job["poster_id"], job["worker_id"]):
+        statement_form(db, job, user)
+    if set(RESOLUTIONS) & set(jobs.allowed_actions(db, job, user)):
+        resolution_form(db, job, user)
+    with listing:
+        for statement in jobs.statements(db, job, user):
+            with st.container(border=True):
+                st.caption(md(f"{statement['author_name']} · {when(from_db(statement['created_at']))}"))
+                st.markdown(md(statement["body"]))
+
+
+def open_dispute_form(db, job: dict, user: dict) -> None:
+    with st.expander(t("dispute.open_title"), icon="⚖️"):
+        st.caption(t("dispute.open_help"))
+        with st.form(f"dispute_{job['id']}"):
+            reason = st.text_area(t("dispute.reason"), max_chars=500)
+            submitted = st.form_submit_button(t("dispute.open"), use_container_width=True)
+        if submitted and attempt(
+            lambda: jobs.act(db, job["id"], "dispute", user, now=utcnow(), detail=reason),
+            success=t("dispute.opened"),
+        ):
+            st.rerun()  # a second submit finds the job disputed by the same person: done once
+
+
+def statement_form(db, job: dict, user: dict) -> None:
+    form = f"statement_{job['id']}"
+    key = form_key(form)
+    with st.form(form, clear_on_submit=True):
+        body = st.text_area(t("dispute.statement"), max_chars=1000)
+        submitted = st.form_submit_button(t("dispute.add_statement"), use_container_width=True)
+    form_done(form, submitted)
+    if submitted:
+        attempt(lambda: jobs.add_statement(db, user, job["id"], body, key=key, now=utcnow()))
+
+
+def resolution_form(db, job: dict, user: dict) -> None:
+    """The organizer's decision, with what each choice moves, written out before they commit."""
+    held = escrow.held_fen(db, job["id"])
+    worker_gets, commission = escrow.payment(db, job, escrow.full_share_fen(db, job))
+    st.markdown(f"**{t('dispute.resolve_title')}**")
+    st.caption(
+        t(
+            "dispute.resolve_help",
+            held=money(held),
+            worker_gets=money(worker_gets),
+            commission=money(commission),
+            back=money(held - worker_gets - commission),
+        )
+    )
+    with st.form(f"resolve_{job['id']}"):
+        outcome = st.radio(t("dispute.outcome"), RESOLUTIONS, format_func=lambda o: t(f"dispute.{o}"))
+        share = st.text_input(t("dispute.split_amount", held=money(held)))
+        note = st.text_input(t("dispute.note"), max_chars=500)
+        submitted = st.form_submit_button(t("dispute.resolve"), type="primary", use_container_width=True)
+    if submitted and attempt(
+        lambda: jobs.act(
+            db,
+            job["id"],
+            outcome,
+            user,
+            now=utcnow(),
+            detail=note,
+            split_yuan=share if outcome == "resolve_split" else None,
+        ),
+        success=t("dispute.resolved"),
+    ):
+        st.rerun()

@@ -1,0 +1,132 @@
+"""The money of one job on its page, for the poster, the worker and organizers: what the escrow holds
+and what the helper will get, the hours an hourly job took (and the poster's answer to any extra),
+and the materials the helper bought, with their receipts."""
+
+import streamlit as st
+
+from services import escrow, jobs, ledger, materials, pricing, uploads
+from services.clock import utcnow
+from services.errors import NotFound
+
+from .components import action_error, attempt, callback_button, form_done, form_key
+from .i18n import money, number, t
+from .safe import md
+
+
+def money_section(db, job: dict, user: dict | None) -> None:
+    escrow_notes(db, job, user)
+    if job["price_type"] == "hourly" and job["actual_minutes"]:
+        hours_notes(db, job, user)
+    materials_section(db, job, user)
+
+
+def escrow_notes(db, job: dict, user: dict | None) -> None:
+    held = escrow.held_fen(db, job["id"])
+    if not held:
+        return
+    worker_gets, _ = escrow.payment(db, job, escrow.full_share_fen(db, job))
+    pct = ledger.setting(db, "commission_pct")
+    st.caption(t("job.escrow", held=money(held), worker_gets=money(worker_gets), pct=pct))
+    if user and user["id"] == job["poster_id"] and escrow.late_cancellation(db, job, utcnow()):
+        fee, hours = money(ledger.late_cancel_fee_of(db, held)), ledger.setting(db, "cancel_window_hours")
+        st.warning(t("job.late_cancel", fee=fee, hours=hours), icon="⏰")
+
+
+def hours_notes(db, job: dict, user: dict | None) -> None:
+    """The hours the helper recorded; above the estimate, the poster approves or declines the extra."""
+    st.caption(
+        t(
+            "hours.recorded",
+            actual=number(job["actual_minutes"] / 60, 2),
+            estimated=number(job["est_minutes"] / 60, 2),
+            total=money(pricing.worked_total_fen(job)),
+        )
+    )
+    extra = pricing.extra_fen(job)
+    if not extra:
+        return
+    if job["extra_decision"]:
+        st.caption(t(f"hours.extra_{job['extra_decision']}", extra=money(extra)))
+    elif user and user["id"] == job["poster_id"] and job["status"] == "done":
+        st.warning(t("hours.extra_ask", extra=money(extra)), icon="⏱️")
+        error_key = ("extra", job["id"])
+        action_error(error_key)
+        approve, decline = st.columns(2)
+        for column, approving in ((approve, True), (decline, False)):
+            with column:
+                callback_button(
+                    t("hours.approve" if approving else "hours.decline"),
+                    f"extra_{approving}_{job['id']}",
+                    lambda a=approving: jobs.answer_extra_hours(db, user, job["id"], approve=a, now=utcnow()),
+                    done=t("hours.answered"),
+                    error_key=error_key,
+                    primary=approving,
+                )
+    else:
+        st.info(t("hours.extra_waiting", extra=money(extra)), icon="⏱️")
+
+
+def materials_section(db, job: dict, user: dict | None) -> None:
+    adding = user and user["id"] == job["worker_id"] and job["status"] in materials.OPEN_FOR_MATERIALS
+    if not adding and not materials.for_job(db, job, user):
+        return
+    st.markdown(f"**{t('materials.title')}**")
+    st.caption(t("materials.help"))
+    listing = st.container()  # filled after the form, so a line added in this run is listed already
+    if adding:
+        add_material_form(db, job, user)
+    with listing:
+        for line in materials.for_job(db, job, user):
+            with st.container(border=True):
+                material_line(db, job, line, user)
+
+
+def material_line(db, job: dict, line: dict, user: dict) -> None:
+    st.markdown(md(f"{line['what']} · **{money(line['amount_fen'])}** · {t('materials.' + line['status'])}"))
+    if line["receipt"]:
+        with st.expander(t("materials.receipt"), icon="🧾"):
+            try:
+                st.image(materials.receipt_bytes(db, line), width=320)
+            except NotFound:
+                st.caption(t("photo.missing"))
+    poster_answers = user["id"] == job["poster_id"] and job["status"] in materials.OPEN_FOR_MATERIALS
+    if line["status"] != "pending" or not poster_answers:
+        return
+    error_key = ("material", line["id"])
+    action_error(error_key)
+    approve, reject = st.columns(2)
+    for column, approving in ((approve, True), (reject, False)):
+        with column:
+            callback_button(
+                t("materials.approve" if approving else "materials.reject"),
+                f"material_{approving}_{line['id']}",
+                lambda a=approving: materials.decide(db, user, line["id"], approve=a, now=utcnow()),
+                done=t("materials.answered"),
+                error_key=error_key,
+                primary=approving,
+            )
+
+
+def add_material_form(db, job: dict, user: dict) -> None:
+    """The helper adds what they bought. One key per filling-in: a double click adds one line."""
+    form = f"material_{job['id']}"
+    key = form_key(form)
+    with st.form(form, clear_on_submit=True):
+        what = st.text_input(t("materials.what"), max_chars=60, placeholder=t("materials.what_example"))
+        amount = st.text_input(t("materials.amount"))
+        receipt = st.file_uploader(t("materials.receipt_upload"), type=uploads.EXTENSIONS)
+        submitted = st.form_submit_button(t("materials.add"), use_container_width=True)
+    form_done(form, submitted)
+    if submitted and attempt(
+        lambda: materials.add(
+            db,
+            user,
+            job["id"],
+            what=what,
+            amount_yuan=amount,
+            receipt=receipt.getvalue() if receipt else None,
+            key=key,
+            now=utcnow(),
+        )
+    ):  # no st.rerun(): the key must outlive a second submit of the same filling-in
+        st.success(t("materials.added"), icon="🧾")
