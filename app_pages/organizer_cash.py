@@ -95,11 +95,17 @@ with top_up_tab:
 with payout_tab:
     money_form("payout", ledger.payout, t("cash.payout_done"))
 with report_tab:
+    books = ledger.totals(db)
+    in_hand, wallets, held, commission = st.columns(4)
+    in_hand.metric(t("cash.in_hand"), money(-books["cash"]))
+    wallets.metric(t("cash.in_wallets"), money(books["wallet"]))
+    held.metric(t("cash.in_escrow"), money(books["escrow"]))
+    commission.metric(t("cash.commission_earned"), money(books["commission"]))
+    st.caption(t("cash.books_help"))
     report = ledger.cash_report(db, user, timezone())
     if not report:
         st.caption(t("cash.no_movements"))
     else:
-        st.metric(t("cash.in_hand"), money(report[-1]["closing_fen"]))
         st.dataframe(
             [
                 {

@@ -8,6 +8,7 @@ import contextlib
 import os
 import pathlib
 import sqlite3
+import threading
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -43,27 +44,43 @@ def connect(path: str | pathlib.Path | None = None) -> sqlite_utils.Database:
     return db
 
 
+_LOCKS_GUARD = threading.Lock()
+
+
+def _transaction_lock(db: sqlite_utils.Database) -> threading.RLock:
+    """The lock that gives one thread at a time the connection's transaction. A session's
+    connection can be used by two threads at once: a button's callback runs on the new run's thread
+    while the interrupted run may still be finishing. Without it, one thread's write would join the
+    other's transaction as a savepoint and be committed, or lost, with it."""
+    with _LOCKS_GUARD:
+        if not hasattr(db, "_transaction_lock"):
+            db._transaction_lock = threading.RLock()
+        return db._transaction_lock
+
+
 @contextlib.contextmanager
 def write(db: sqlite_utils.Database):
     """One write transaction: everything inside commits together or not at all.
 
-    Nested use joins the outer transaction through a savepoint (sqlite-utils' atomic()).
+    Nested use (on the same thread) joins the outer transaction through a savepoint (sqlite-utils'
+    atomic()); another thread waits for the transaction to end.
     """
-    if db.conn.in_transaction:
-        with db.atomic():
+    with _transaction_lock(db):
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    try:
-        db.conn.execute("COMMIT")
-    except BaseException:
-        db.rollback()
-        raise
+        except BaseException:
+            db.rollback()
+            raise
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
 
 
 def execute_script(db: sqlite_utils.Database, script: str) -> None:

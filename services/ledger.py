@@ -245,6 +245,16 @@ def cash_report(db, actor: dict, tz: tzinfo) -> list[dict]:
     return report
 
 
+def totals(db) -> dict[str, int]:
+    """The balance of every kind of account added up: what all wallets hold, all escrows, the
+    commission earned, and the cash account. They sum to zero (the organizer's cash is -cash)."""
+    rows = db.query(
+        """SELECT a.kind, COALESCE(SUM(l.amount_fen), 0) AS fen FROM accounts a
+           JOIN ledger_lines l ON l.account_id = a.id GROUP BY a.kind"""
+    )
+    return {kind: 0 for kind in KINDS} | {row["kind"]: row["fen"] for row in rows}
+
+
 def setting(db, name: str) -> int:
     row = one(db, "SELECT value FROM settings WHERE key = ?", [name])
     return int(row["value"]) if row else SETTING_DEFAULTS[name]

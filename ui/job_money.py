@@ -82,7 +82,7 @@ def materials_section(db, job: dict, user: dict | None) -> None:
 
 
 def material_line(db, job: dict, line: dict, user: dict) -> None:
-    st.markdown(md(f"{line['what']} · **{money(line['amount_fen'])}** · {t('materials.' + line['status'])}"))
+    st.markdown(f"{md(line['what'])} · **{md(money(line['amount_fen']))}** · {t('materials.' + line['status'])}")
     if line["receipt"]:
         with st.expander(t("materials.receipt"), icon="🧾"):
             try:

@@ -11,7 +11,7 @@ import pytest
 from streamlit_driver import CHROMIUM, CHROMIUM_ARGS, Server
 
 from demo import samples
-from services import community, jobs, ledger, users, workers
+from services import community, jobs, ledger, materials, users, workers
 from services import db as database
 from services.clock import utcnow
 
@@ -55,7 +55,8 @@ def seeded(tmp_path_factory):
     """A server whose database holds a community, an organizer per language (password
     organizer-pass; org_en also takes jobs, unverified), two verified workers worker_a (zh) and worker_b (en)
     (worker-pass) with profiles and a photo each (ids 3 and 4), pending_c whose identity check waits
-    with its photos on disk, and one open job."""
+    with its photos on disk, one open job, and job 2: org_en's, done by worker_b with a receipt for
+    materials, in dispute (org_zh may resolve it)."""
     srv = Server(tmp_path_factory.mktemp("look"))
     try:
         db = database.connect(srv.db_path)
@@ -123,7 +124,36 @@ def seeded(tmp_path_factory):
             address_note="5栋2单元601",
             now=now,
         )
+        disputed_job(db, users.get(db, org_en), users.get(db, users.by_username(db, "worker_b")["id"]), now)
         db.conn.close()
         yield srv
     finally:
         srv.stop()
+
+
+def disputed_job(db, poster: dict, worker: dict, now) -> int:
+    """A job whose page shows every money part: escrow, an approved material with its receipt, the
+    poster's dispute, the helper's statement and (for an organizer) the resolution form."""
+    job_id = jobs.post(
+        db,
+        poster,
+        title="Fix the kitchen tap 修水龙头",
+        description="Drips all night.",
+        category="plumbing",
+        price_yuan="60",
+        window_start=now - timedelta(hours=3),
+        window_end=now + timedelta(hours=3),
+        lat=31.2300,
+        lon=121.4730,
+        address_note="3栋101",
+        now=now,
+    )
+    for action in ("claim", "start"):
+        jobs.act(db, job_id, action, worker, now=now)
+    receipt = samples.picture("小票 receipt ¥18.50", samples.COLOURS[2])
+    line = materials.add(db, worker, job_id, what="水龙头 Tap", amount_yuan="18.50", receipt=receipt, key="t", now=now)
+    materials.decide(db, poster, line, approve=True, now=now)
+    jobs.act(db, job_id, "finish", worker, now=now)
+    jobs.act(db, job_id, "dispute", poster, now=now, detail="Still drips <b>every</b> night")
+    jobs.add_statement(db, worker, job_id, "换好了，可能是总阀的问题", key="s", now=now)
+    return job_id

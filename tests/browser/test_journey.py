@@ -177,6 +177,87 @@ def test_booking_two_workers_apply_the_poster_chooses_one_the_other_is_declined(
     assert dialogs == []
 
 
+def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, browser, organizer, dialogs):
+    grace, frank = new_page(browser, dialogs, PHONE), new_page(browser, dialogs)
+    register(grace, server.url, username="grace", name="Grace 林", password="grace-pass-1")
+    become_verified_worker(frank, organizer, server.url, username="frank", name="Frank 郑", serial=4)
+    top_up(organizer, server.url, "Grace 林 (@grace)", "300")
+
+    first = post_paid_job(grace, server.url, "换卫生间的水龙头", "100")
+    expect_text(grace, "平台担保中：¥100.00")
+    goto(frank, first)
+    expect_text(frank, "接这单的帮手确认完成后得到 ¥90.00（平台抽成 10%）")
+    click(frank, "抢单")
+    click(frank, "开始干活")
+    fill(frank, "买了什么", "水龙头 <b>铜</b>")
+    fill(frank, "金额（元）", "15.50")
+    upload(frank, "小票照片（可选）", "receipt.jpg", samples.picture("小票 ¥15.50", samples.COLOURS[1]))
+    click(frank, "记一笔材料费")
+    expect_text(frank, "已记上，等发布人同意")
+    expect_text(frank, "水龙头 <b>铜</b> · ¥15.50 · 等发布人同意")
+    click(frank, "活干完了")
+
+    goto(grace, first)
+    grace.get_by_text("小票", exact=True).click()  # the receipt, as the poster sees it before approving
+    expect(grace.locator('[data-testid="stExpander"] [data-testid="stImage"] img')).to_have_count(1)
+    click(grace, "同意")
+    expect_text(grace, "水龙头 <b>铜</b> · ¥15.50 · 已同意")
+    shot(grace, "job_materials_phone_zh")
+    fill(grace, "给帮手的小费（元，可不填）", "10")
+    click(grace, "确认完成")
+    expect_text(grace, "已完成")
+
+    second = post_paid_job(grace, server.url, "把旧沙发搬到楼下", "80")
+    goto(frank, second)
+    click(frank, "抢单")
+    click(frank, "开始干活")
+    click(frank, "活干完了")
+    goto(grace, second)
+    grace.get_by_text("对这单不满意？", exact=True).click()
+    fill(grace, "哪里不满意？（组织者和帮手都能看到）", "沙发腿磕坏了 <script>alert(4)</script>")
+    click(grace, "提交争议")
+    expect_text(grace, "争议中")
+    goto(frank, second)
+    fill(frank, "补充你的说法", "搬之前腿就是坏的")
+    click(frank, "提交说法")
+    expect_text(frank, "搬之前腿就是坏的")
+
+    goto(organizer, server.url + "/organizer_disputes")
+    expect_text(organizer, "沙发腿磕坏了 <script>alert(4)</script>")
+    organizer.get_by_role("link", name="把旧沙发搬到楼下").click()
+    wait_idle(organizer)
+    expect_text(organizer, "搬之前腿就是坏的")
+    organizer.get_by_text("按金额分", exact=True).click()
+    fill(organizer, "按金额分时，帮手拿多少（元，担保中共 ¥80.00）", "30")
+    click(organizer, "确定处理")
+    expect_text(organizer, "争议已处理")
+    shot(organizer, "job_dispute_resolved_desktop_zh")
+
+    # Frank: ¥100 less 10 % + ¥15.50 materials + ¥10 tip + the ¥30 split less 10 % = ¥142.50
+    # Grace: ¥300 - ¥100 - ¥15.50 - ¥10 - ¥80 + ¥50 back = ¥144.50; commission ¥10 + ¥3 = ¥13.00
+    for page, balance in ((frank, "¥142.50"), (grace, "¥144.50")):
+        goto(page, server.url + "/wallet")
+        expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(balance)
+    goto(organizer, server.url + "/organizer_cash")
+    organizer.get_by_role("tab", name="每日现金").click()
+    expect(organizer.get_by_test_id("stMetric").filter(has_text="平台抽成累计")).to_contain_text("¥13.00")
+    no_error(organizer)
+    assert dialogs == []
+
+
+def post_paid_job(page, base_url: str, title: str, price: str) -> str:
+    """Post a fixed-price moving job at the community centre; returns its page's URL."""
+    goto(page, base_url + "/post_job")
+    click_map_centre(page)
+    fill(page, "标题", title)
+    fill(page, "具体要做什么", title + "，周末都可以")
+    choose(page, "类别", "📦 搬家")
+    fill(page, "金额（元；按小时时填每小时）", price)
+    click(page, "发布")
+    expect_text(page, title)
+    return page.url
+
+
 def become_verified_worker(page, organizer, base_url: str, *, username: str, name: str, serial: int) -> None:
     """Register wanting to work, switch "I take jobs" on, fill the profile, send generated ID photos;
     the organizer approves them from the queue, looking at the three photos."""

@@ -30,6 +30,7 @@ PAGES = [
     "organizer_cash",
     "organizer_disputes",
     "job?id=1",
+    "job?id=2",  # money: escrow, a material with its receipt, a dispute
     "profile?id=2",
     "profile?id=3",  # worker_a: a helper's profile with a photo
 ]
