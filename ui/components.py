@@ -18,7 +18,9 @@ STATUS_ICONS = {
     "assigned": "🤝",
     "in_progress": "🛠️",
     "done": "✅",
+    "disputed": "⚖️",
     "completed": "🏁",
+    "resolved": "☑️",
     "cancelled": "⛔",
     "expired": "⌛",
 }

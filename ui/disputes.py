@@ -32,6 +32,11 @@ def dispute_section(db, job: dict, user: dict | None) -> None:
             with st.container(border=True):
                 st.caption(md(f"{statement['author_name']} · {when(from_db(statement['created_at']))}"))
                 st.markdown(md(statement["body"]))
+    decision = next((e for e in jobs.events(db, job["id"]) if e["action"] in RESOLUTIONS), None)
+    if decision:
+        outcome = t("dispute.decision", who=decision["actor_name"], outcome=t(f"event.{decision['action']}"))
+        note = t("dispute.decision_note", note=decision["detail"]) if decision["detail"] else ""
+        st.success(md(outcome + note), icon="⚖️")
 
 
 def open_dispute_form(db, job: dict, user: dict) -> None:

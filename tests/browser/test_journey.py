@@ -241,6 +241,7 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     goto(organizer, server.url + "/organizer_cash")
     organizer.get_by_role("tab", name="每日现金").click()
     expect(organizer.get_by_test_id("stMetric").filter(has_text="平台抽成累计")).to_contain_text("¥13.00")
+    shot(organizer, "cash_report_desktop_zh")
     no_error(organizer)
     assert dialogs == []
 
