@@ -43,9 +43,12 @@ def hold_extra(db, job: dict, key: str, now: datetime) -> None:
 
 
 def late_cancellation(db, job: dict, now: datetime) -> bool:
-    """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon."""
+    """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon.
+    Once the start has passed it is no longer "before the start": a helper who has not begun by
+    then gets nothing for a cancellation."""
+    until_start = from_db(job["window_start"]) - now
     soon = timedelta(hours=ledger.setting(db, "cancel_window_hours"))
-    return job["status"] == "assigned" and from_db(job["window_start"]) - now < soon
+    return job["status"] == "assigned" and timedelta(0) < until_start < soon
 
 
 def split_fen(db, job_id: int, split_yuan) -> int:

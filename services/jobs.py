@@ -541,7 +541,7 @@ def add_statement(db, actor: dict, job_id: int, body, *, key: str, now: datetime
             raise NotAllowed()
         if job["status"] != "disputed":
             raise InvalidTransition("error.not_disputed")
-        return _state(db, job_id, actor, body, f"statement:{key}", now)
+        return _state(db, job_id, actor, body, f"statement:{actor['id']}:{key}", now)
 
 
 def statements(db, job: dict, viewer: dict | None) -> list[dict]:

@@ -36,6 +36,7 @@ def add(db, actor: dict, job_id: int, *, what, amount_yuan, receipt: bytes | Non
     cleaned = uploads.check(receipt, "receipt") if receipt else None
     with uploads.saving(db, "private") as save, write(db):
         users.active(db, actor)
+        key = f"{actor['id']}:{key}"  # one person's filling-in: another's key never finds this line
         again = one(db, "SELECT id FROM job_materials WHERE request_key = ?", [key])
         if again:
             return again["id"]

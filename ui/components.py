@@ -257,7 +257,7 @@ def _action_input(job: dict, action: str, key: str) -> dict:
         field = f"{key}_hours_{job['id']}"
         st.number_input(t("hours.actual"), 0.25, 24.0, job["est_minutes"] / 60, 0.25, key=field)
         return {"hours": lambda: str(st.session_state[field])}
-    if action == "confirm" and job["price_fen"]:
+    if action == "confirm":
         field = f"{key}_tip_{job['id']}"
         st.text_input(t("tip.label"), key=field, placeholder="0", help=t("tip.help"))
         return {"tip_yuan": lambda: st.session_state[field]}

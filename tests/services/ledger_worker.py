@@ -2,14 +2,13 @@
 
     python -m tests.services.ledger_worker DB_PATH SEED
 
-Used by test_ledger_crash.py (killed with SIGKILL at random moments) and bench/ledger_stress.py (several
-at once). A payout larger than the wallet is refused whole by the ledger; now and then a key is used a
-second time, which must move nothing.
+Used by test_ledger_crash.py (killed with SIGKILL at random moments). A payout larger than the wallet
+is refused whole by the ledger; now and then a key is used a second time, which must move nothing.
 """
 
+import itertools
 import random
 import sys
-import time
 
 from services import db as database
 from services import ledger
@@ -17,24 +16,18 @@ from services.clock import utcnow
 from services.errors import InsufficientFunds
 
 
-def run(path: str, seed: int, seconds: float | None = None) -> int:
-    """Record transfers for `seconds` (forever when None). Returns how many calls went through."""
+def run(path: str, seed: int) -> None:
+    """Record transfers until killed."""
     rng, db = random.Random(seed), database.connect(path)
     people = [dict(r) for r in db.query("SELECT * FROM users ORDER BY id")]
     organizer = next(p for p in people if p["role"] == "organizer")
-    done, deadline = 0, None if seconds is None else time.monotonic() + seconds
-    try:
-        while deadline is None or time.monotonic() < deadline:
-            move, who = rng.choice((ledger.top_up, ledger.payout)), rng.choice(people)
-            key = f"{seed}-repeat" if rng.random() < 0.1 else f"{seed}-{done}-{rng.random()}"
-            try:
-                move(db, organizer, who["id"], f"{rng.randint(1, 5000) / 100:.2f}", key=key, now=utcnow())
-                done += 1
-            except InsufficientFunds:
-                pass
-    finally:
-        db.conn.close()
-    return done
+    for n in itertools.count():
+        move, who = rng.choice((ledger.top_up, ledger.payout)), rng.choice(people)
+        key = f"{seed}-repeat" if rng.random() < 0.1 else f"{seed}-{n}"
+        try:
+            move(db, organizer, who["id"], f"{rng.randint(1, 5000) / 100:.2f}", key=key, now=utcnow())
+        except InsufficientFunds:
+            pass
 
 
 if __name__ == "__main__":

@@ -214,3 +214,13 @@ def test_only_organizers_change_money_settings(db, people, who):
         )
 
     assert settings_of(db) == ledger.SETTING_DEFAULTS
+
+
+def test_cancelling_after_the_start_has_passed_pays_a_helper_who_never_began_nothing(
+    db, job_in, poster, verified_worker, now
+):
+    job_id = job_in("assigned", price_yuan="80")  # its window began an hour ago; the helper has not started
+
+    jobs.act(db, job_id, "cancel", poster, now=now)
+
+    assert (wallet(db, verified_worker), wallet(db, poster), escrow(db, job_id)) == (0, START, 0)

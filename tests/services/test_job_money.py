@@ -871,8 +871,8 @@ def test_every_fen_of_a_mixed_day_ends_where_it_belongs(db, people, post_job, jo
     # E: ¥60 cancelled while open: nothing moves for good
     e = post_job(price_yuan="60")
     drive(db, e, now, ("cancel", poster))
-    # F: ¥33.33, claimed by one, cancelled late (the window has begun): fee 20 % of 3333 = 666
-    f = post_job(price_yuan="33.33")
+    # F: ¥33.33, claimed by one, cancelled late (2 hours before the start): fee 20 % of 3333 = 666
+    f = post_job(price_yuan="33.33", window_start=now + timedelta(hours=2), window_end=now + timedelta(hours=5))
     drive(db, f, now, ("claim", one), ("cancel", poster))
     # G: ¥50, worker two, disputed, refunded: nothing moves for good
     g = post_job(price_yuan="50")

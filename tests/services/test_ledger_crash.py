@@ -78,7 +78,7 @@ def test_killing_a_process_mid_confirmation_leaves_every_job_paid_once_or_not_at
     rng = random.Random(4)
     completed = 0
     for kill in range(KILLS):
-        kill_at_random(path, "lifecycle_worker", kill, rng, (1.2, 2.4))  # imports ~1 s (pytest's conftest)
+        kill_at_random(path, "paid_jobs_worker", kill, rng, (1.2, 2.4))  # imports ~1 s (pytest's conftest)
         db = database.connect(path)
         try:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

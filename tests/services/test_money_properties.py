@@ -1,8 +1,8 @@
 """The credit ledger under random job lifecycles: a hypothesis state machine over every money path.
 
 Each example starts from a fresh copy of the session's set-up community (conftest's template: the poster
-has STARTING_CREDIT, nobody else has anything) and takes up to 25 random steps: posting paid and free
-favours, fixed-price and hourly, grab and booking jobs (by the poster or a stranger); claiming,
+has STARTING_CREDIT, nobody else has anything), posts a few jobs and takes 25 random steps: posting
+paid and free favours, fixed-price and hourly, grab and booking jobs (by the poster or a stranger); claiming,
 applying, inviting and accepting; starting, releasing, cancelling; finishing (hourly: the actual
 hours, sometimes above the estimate, which the poster then approves or declines); materials added and
 approved or rejected; confirming with a tip; disputing, stating a side and resolving (pay, refund,
@@ -19,8 +19,9 @@ Checked after every step (the @invariant methods):
 - the books (ledger.check_books: all lines sum to zero, each transfer sums to zero, no wallet, escrow
   or commission account below zero) and every account's balance equal to the model's;
 - each job's escrow, summed independently from ledger_lines: what hold transfers put in less what
-  left it; nothing else ever goes in; 0 for every ended job (completed, resolved, cancelled, expired)
-  and the model's estimate + approved extra hours + approved materials for every other;
+  left it; nothing else ever goes in; 0 for every ended job (completed, resolved, cancelled, expired);
+  the model's estimate + approved extra hours + approved materials for every open grab, assigned, in
+  progress, done or disputed job; for an open booking job, what an earlier acceptance still holds;
 - commission: at most one transfer with a commission line per job, exactly one for each job the
   model paid a commission > 0 on (confirmed, auto-confirmed, resolved by pay or split) and none for
   any other (cancelled, expired, refunded, free); the commission account holds the model's total;
@@ -176,8 +177,9 @@ class MoneyMachine(RuleBasedStateMachine):
         self.settings = dict(ledger.SETTING_DEFAULTS)
         self.model_jobs: dict[int, Job] = {}
         self.model_applications: dict[int, dict] = {}
-        self.material_keys: dict[str, int] = {}  # request key -> line id
-        self.cash_keys: dict[tuple[str, str], tuple] = {}  # (kind, key) -> (transfer id, user, fen)
+        # (request key, who sent it) -> line id: a key belongs to one person's filling-in of the form
+        self.material_keys: dict[tuple[str, str], int] = {}
+        self.cash_keys: dict[tuple[str, str], tuple] = {}  # (kind, key) -> (transfer id, the call)
         self.serial = 0
 
     def teardown(self):
@@ -264,7 +266,8 @@ class MoneyMachine(RuleBasedStateMachine):
         approved = job.approved_materials()
         if action in REFUNDS:
             window = timedelta(hours=self.settings["cancel_window_hours"])
-            late = action == "cancel" and job.status == "assigned" and job.window_start - self.now < window
+            until_start = job.window_start - self.now
+            late = action == "cancel" and job.status == "assigned" and timedelta(0) < until_start < window
             fee = held * self.settings["cancel_fee_pct"] // 100
             to_worker, commission = min(fee, self.settings["cancel_fee_cap_fen"]) if late else 0, 0
         else:
@@ -561,8 +564,10 @@ class MoneyMachine(RuleBasedStateMachine):
     def add_material(self, job, who, amount_fen, again, data):
         job = self.model_jobs[job]
         who = who or job.worker or WORKERS[0]
-        retry = bool(again and self.material_keys and amount_fen)
-        key = data.draw(st.sampled_from(sorted(self.material_keys)), label="key") if retry else self.fresh("m")
+        used = sorted({key for key, _ in self.material_keys})
+        reuse = bool(again and used and amount_fen)
+        key = data.draw(st.sampled_from(used), label="key") if reuse else self.fresh("m")
+        retry = (key, who) in self.material_keys  # their form sent again; someone else's key is new for them
         expected = None
         if not amount_fen:
             expected = ValidationError
@@ -591,9 +596,9 @@ class MoneyMachine(RuleBasedStateMachine):
         if line_id is REFUSED:
             return multiple()
         if retry:
-            assert line_id == self.material_keys[key], "a repeated materials form added a second line"
+            assert line_id == self.material_keys[key, who], "a repeated materials form added a second line"
             return multiple()
-        self.material_keys[key] = line_id
+        self.material_keys[key, who] = line_id
         job.materials[line_id] = {"fen": amount_fen, "status": "pending"}
         return line_id
 
@@ -763,15 +768,22 @@ class MoneyMachine(RuleBasedStateMachine):
 
     # --- a nudge: random people rarely get a job far, so one step always moves one forward ---------
 
-    @rule(job=job_ids, steps=st.sampled_from([1, 2, 4, 8, 12]), data=st.data())
-    def the_right_people_move_a_job_forward(self, job, steps, data):
-        """Random people at random moments rarely get a job far: here the person whose turn it is
-        takes up to `steps` steps (terms still drawn at random, so some are refused)."""
-        job = self.model_jobs[job]
+    @rule(target=job_ids, steps=st.sampled_from([1, 4, 8, 16]), data=st.data())
+    def the_right_people_move_live_jobs_forward(self, steps, data):
+        """Random people at random moments rarely get a job far: here, `steps` times, the person
+        whose turn it is takes the next step on a job that has not ended (the poster posting one when
+        none is left). The terms are still drawn at random, so some steps are refused."""
+        posted = []
         for _ in range(steps):
-            if job.status in ENDED:
-                break
-            self.forward(job, data)
+            live = [job for job in self.model_jobs.values() if job.status not in ENDED]
+            if not live:
+                job_id = self.post(poster="poster", **data.draw(JOB, label="new job"))
+                if job_id is REFUSED:
+                    continue
+                posted.append(job_id)
+                live = [self.model_jobs[job_id]]
+            self.forward(data.draw(st.sampled_from(live), label="job"), data)
+        return multiple(*posted)
 
     def forward(self, job: Job, data) -> None:
         draw = data.draw
@@ -791,17 +803,21 @@ class MoneyMachine(RuleBasedStateMachine):
             if draw(st.booleans(), label="materials first"):
                 self.add_material(job.id, None, draw(st.integers(1, 20_000), label="materials"), False, data)
             self.act(job, "finish", job.worker, hours=draw(self.hours_for(job), label="hours"))
-        elif job.status == "done" and job.extra() and job.extra_decision is None:
-            self.answer_extra_hours(job.id, None, draw(st.sampled_from([True, True, False]), label="approve extra"))
-        elif job.status == "done" and job.waiting_materials():
-            line = next(i for i, line in job.materials.items() if line["status"] == "pending")
-            self.decide_material(line, None, draw(st.sampled_from([True, True, False]), label="approve materials"))
         elif job.status == "done":
-            answer = draw(st.sampled_from(["confirm", "confirm", "dispute", "wait for the clock"]), label="answer")
-            if answer == "dispute":
+            waits = (job.extra() and job.extra_decision is None) or job.waiting_materials()
+            first = "answer what waits" if waits else "confirm"
+            choice = draw(st.sampled_from([first, first, "dispute", "never answer"]), label="poster")
+            if choice == "never answer":  # three days pass and the clock confirms (everything else due too)
+                self.time_passes_and_the_clock_runs(73)
+            elif choice == "dispute":
                 self.act(job, "dispute", job.poster, detail=REASON)
-            elif answer == "confirm":
+            elif choice == "confirm":
                 self.act(job, "confirm", job.poster, tip_yuan=yuan(draw(st.integers(0, 2_000), label="tip")))
+            elif choice == "answer what waits" and job.extra() and job.extra_decision is None:
+                self.answer_extra_hours(job.id, None, draw(st.sampled_from([True, True, False]), label="approve"))
+            elif choice == "answer what waits":
+                line = next(i for i, line in job.materials.items() if line["status"] == "pending")
+                self.decide_material(line, None, draw(st.sampled_from([True, True, False]), label="approve"))
         elif job.status == "disputed":
             how = draw(st.sampled_from(RESOLUTIONS), label="resolution")
             terms = {"split_yuan": yuan(draw(st.integers(1, max(1, job.held - 1)), label="split"))}
@@ -887,6 +903,8 @@ class MoneyMachine(RuleBasedStateMachine):
         for job in self.model_jobs.values():
             count = per_job.get(job.id, 0)
             assert count <= 1, f"job {job.id}: commission booked {count} times"
+            if job.status in ("cancelled", "expired") or job.last == ("resolve_refund", "organizer"):
+                assert count == 0, f"job {job.id} was refunded ({job.status}) but paid commission"
             assert count == (1 if job.commission_fen else 0), (job.id, job.status, count, job.commission_fen)
         assert ledger.balance_of(self.db, "commission") == sum(job.commission_fen for job in self.model_jobs.values())
 

@@ -2,7 +2,7 @@
 post (the price held; the organizer tops the poster up when short), claim, start, a material added
 and approved (held), finish, confirm with a tip (paid out, commission booked) — over and over.
 
-    python -m tests.services.lifecycle_worker DB_PATH SEED
+    python -m tests.services.paid_jobs_worker DB_PATH SEED
 
 Used by test_ledger_crash.py, which kills it with SIGKILL at random moments (a confirmation, the
 longest transaction, is among the places it dies) and then checks every job's money against its status.
