@@ -119,6 +119,8 @@ def accept(db, actor: dict, application_id: int, *, now: datetime) -> dict:
         job = one(db, "SELECT * FROM jobs WHERE id = ?", [application["job_id"]])
         if actor["id"] != _decider(application, job):
             raise NotAllowed()
+        if application["status"] == "accepted":  # accepted a moment ago (a double click): done once
+            return jobs.get(db, job["id"], actor)
         if application["status"] != "pending":
             if job["status"] != "open":
                 raise AlreadyTaken()

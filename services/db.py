@@ -352,6 +352,9 @@ def m004_job_money(db):
         -- come to more than the estimate held ('approved' / 'declined'; NULL: none needed or waiting)
         ALTER TABLE jobs ADD COLUMN actual_minutes INTEGER CHECK (actual_minutes > 0);
         ALTER TABLE jobs ADD COLUMN extra_decision TEXT CHECK (extra_decision IN ('approved', 'declined'));
+        -- what the person typed with an action (hours, tip, split, reason): a double click repeats it
+        -- exactly, while the same action sent with other values is a new request
+        ALTER TABLE job_events ADD COLUMN request TEXT;
         CREATE TABLE job_materials (
             id INTEGER PRIMARY KEY,
             job_id INTEGER NOT NULL REFERENCES jobs(id),

@@ -43,12 +43,12 @@ def hold_extra(db, job: dict, key: str, now: datetime) -> None:
 
 
 def late_cancellation(db, job: dict, now: datetime) -> bool:
-    """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon.
-    Once the start has passed it is no longer "before the start": a helper who has not begun by
-    then gets nothing for a cancellation."""
-    until_start = from_db(job["window_start"]) - now
+    """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon
+    or is under way (the helper may be at the door). Once the window has ended, a helper who never
+    began gets nothing."""
     soon = timedelta(hours=ledger.setting(db, "cancel_window_hours"))
-    return job["status"] == "assigned" and timedelta(0) < until_start < soon
+    starts, ends = from_db(job["window_start"]), from_db(job["window_end"])
+    return job["status"] == "assigned" and starts - now < soon and now < ends
 
 
 def split_fen(db, job_id: int, split_yuan) -> int:
@@ -72,6 +72,11 @@ def payment(db, job: dict, share: int) -> tuple[int, int]:
     approved materials first, without commission; the commission on the rest, the work."""
     commission = ledger.commission_of(db, max(0, share - materials.approved_fen(db, job["id"])))
     return share - commission, commission
+
+
+def paid_in_full(db, job: dict) -> tuple[int, int]:
+    """(what the worker gets, the commission) if the job were paid in full now."""
+    return payment(db, job, full_share_fen(db, job))
 
 
 def settle(db, action: str, job: dict, from_status: str, key: str, now: datetime, *, split=None) -> None:

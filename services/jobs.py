@@ -5,6 +5,7 @@ written: a compare-and-set UPDATE plus a job_events row in one write transaction
 job's money (services.escrow) hook in here, inside the same transaction.
 """
 
+import json
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -161,7 +162,7 @@ def post(
         )
         event_id = _record(db, job_id, actor, "post", None, "open", now)
         if mode == "grab":  # booking mode holds the agreed price when the poster accepts someone
-            job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+            job = _row(db, job_id)
             escrow.hold_estimate(db, job, _money_key(job_id, event_id), now)
     return job_id
 
@@ -350,14 +351,41 @@ def _terms(db, action: str, job: dict, *, detail: str, hours, tip_yuan, split_yu
     return {}
 
 
-def _repeated(db, job: dict, action: str, actor: dict) -> bool:
-    """The job is already where `action` takes it, and its last step was this actor doing `action`:
-    a double click or a retry, to be answered as done rather than as an error."""
-    last = one(db, "SELECT action, actor_id FROM job_events WHERE job_id = ? ORDER BY id DESC LIMIT 1", [job["id"]])
+def _request(detail: str, hours, tip_yuan, split_yuan) -> str:
+    """What a person sent with an action, as one comparable string: amounts in fen and hours in
+    minutes where they read as such (no tip, "", "0" and "0.00" are all the same request)."""
+
+    def fen(yuan):
+        try:
+            return yuan_to_fen(yuan, "amount") or None
+        except ValidationError:
+            return str(yuan)
+
+    def minutes(value):
+        try:
+            return round(float(value) * 60)
+        except (TypeError, ValueError, OverflowError):
+            return str(value)
+
+    typed = {
+        "hours": minutes(hours) if hours is not None else None,
+        "tip": fen(tip_yuan or "0"),
+        "split": fen(split_yuan or "0"),
+    }
+    return json.dumps({"detail": detail, **typed})
+
+
+def _repeated(db, job: dict, action: str, actor: dict, request: str) -> bool:
+    """The job is already where `action` takes it, and its last step was this actor doing `action`
+    with exactly what they send now: a double click or a retry, to be answered as done rather than
+    as an error. (Other values, a different tip say, are a new request, refused by the status.)"""
+    last = one(
+        db, "SELECT action, actor_id, request FROM job_events WHERE job_id = ? ORDER BY id DESC LIMIT 1", [job["id"]]
+    )
     return (
         job["status"] == TRANSITIONS[action].target
         and last is not None
-        and (last["action"], last["actor_id"]) == (action, actor["id"])
+        and (last["action"], last["actor_id"], last["request"]) == (action, actor["id"], request)
     )
 
 
@@ -394,13 +422,12 @@ def act(
     if rule is None or rule.assigns != (assignee is not None):
         raise InvalidTransition(action=action)
     detail = text(detail, "detail", max_len=500)
+    request = _request(detail, hours, tip_yuan, split_yuan)
     with write(db):
-        job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
-        if not job:
-            raise NotFound()
+        job = _row(db, job_id)
         if actor is not CLOCK:
             actor = users.active(db, actor)
-        if actor is not CLOCK and _repeated(db, job, action, actor):
+        if actor is not CLOCK and _repeated(db, job, action, actor, request):
             return get(db, job_id, actor)
         refusal = _may(db, job, rule, actor, assignee)
         if refusal:
@@ -431,7 +458,7 @@ def act(
         if job["status"] == "open":
             _decline_waiting_applications(db, job_id, action, changes.get("worker_id"), now)
         worker_id = changes.get("worker_id") or job["worker_id"]
-        event_id = _record(db, job_id, actor, action, job["status"], rule.target, now, detail, worker_id)
+        event_id = _record(db, job_id, actor, action, job["status"], rule.target, now, detail, worker_id, request)
         _move_money(db, action, {**job, **changes}, job["status"], event_id, terms, now)
         if action == "dispute":  # the reason opens the statements
             _state(db, job_id, actor, detail, f"dispute:{event_id}", now)
@@ -447,7 +474,15 @@ def _decline_waiting_applications(db, job_id: int, action: str, assignee: int | 
     )
 
 
-def _record(db, job_id, actor, action, from_status, to_status, now, detail="", worker_id=None) -> int:
+def _row(db, job_id: int) -> dict:
+    """The stored job (every column, nothing blanked: for services' own checks). Raises NotFound."""
+    job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+    if not job:
+        raise NotFound()
+    return job
+
+
+def _record(db, job_id, actor, action, from_status, to_status, now, detail="", worker_id=None, request=None) -> int:
     return (
         db["job_events"]
         .insert(
@@ -460,6 +495,7 @@ def _record(db, job_id, actor, action, from_status, to_status, now, detail="", w
                 "at": to_db(now),
                 "detail": detail,
                 "worker_id": worker_id,
+                "request": request,
             }
         )
         .last_pk
@@ -492,9 +528,7 @@ def answer_extra_hours(db, actor: dict, job_id: int, *, approve: bool, now: date
     answer = "approved" if approve else "declined"
     with write(db):
         actor = users.active(db, actor)
-        job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
-        if not job:
-            raise NotFound()
+        job = _row(db, job_id)
         if actor["id"] != job["poster_id"]:
             raise NotAllowed()
         if job["extra_decision"] == answer:
@@ -534,9 +568,7 @@ def add_statement(db, actor: dict, job_id: int, body, *, key: str, now: datetime
     body = text(body, "statement", min_len=1, max_len=1000)
     with write(db):
         actor = users.active(db, actor)
-        job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
-        if not job:
-            raise NotFound()
+        job = _row(db, job_id)
         if actor["id"] not in (job["poster_id"], job["worker_id"]):
             raise NotAllowed()
         if job["status"] != "disputed":

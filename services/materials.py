@@ -82,16 +82,21 @@ def decide(db, actor: dict, material_id: int, *, approve: bool, now: datetime) -
             ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
 
 
+def _may_see(job: dict, viewer: dict | None) -> bool:
+    return bool(viewer) and (viewer["id"] in (job["poster_id"], job["worker_id"]) or viewer.get("role") == "organizer")
+
+
 def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
     """A job's lines, oldest first: the poster, the worker and organizers only (others get [])."""
-    if not viewer or (viewer["id"] not in (job["poster_id"], job["worker_id"]) and viewer.get("role") != "organizer"):
+    if not _may_see(job, viewer):
         return []
     return list(db.query("SELECT * FROM job_materials WHERE job_id = ? ORDER BY id", [job["id"]]))
 
 
-def receipt_bytes(db, line: dict) -> bytes:
-    """A line's receipt photo (callers got the line from for_job, which checked the viewer)."""
-    if not line["receipt"]:
+def receipt_bytes(db, line: dict, viewer: dict | None) -> bytes:
+    """A line's receipt photo, for the poster, the worker and organizers. Raises NotFound (no
+    receipt, or not theirs to see)."""
+    if not line["receipt"] or not _may_see(_job(db, line["job_id"]), viewer):
         raise NotFound()
     return uploads.read(db, "private", line["receipt"])
 

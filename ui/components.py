@@ -212,7 +212,7 @@ def job_card(job: dict, categories: dict, *, show_status: bool = False, distance
 
 ACTION_STYLE = {"claim": "primary", "finish": "primary", "confirm": "primary", "start": "primary"}
 CONFIRM_FIRST = ("cancel", "release")  # actions that undo something ask once more
-ON_THE_JOB_PAGE = ("dispute", "resolve_pay", "resolve_refund", "resolve_split")  # forms: ui.disputes
+FORM_ACTIONS = ("dispute", "resolve_pay", "resolve_refund", "resolve_split")  # a form of their own: ui.disputes
 ACTION_ERROR = "_job_action_error"
 
 
@@ -268,7 +268,7 @@ def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
     """Buttons for exactly the actions `user` may take on `job` now; each runs the service."""
     action_error(job["id"])
     for action in jobs.allowed_actions(db, job, user):
-        if action in ON_THE_JOB_PAGE:
+        if action in FORM_ACTIONS:
             continue
         armed_key = f"{key}_{action}_{job['id']}_armed"
         if action in CONFIRM_FIRST and not st.session_state.get(armed_key):

@@ -66,7 +66,7 @@ def statement_form(db, job: dict, user: dict) -> None:
 def resolution_form(db, job: dict, user: dict) -> None:
     """The organizer's decision, with what each choice moves, written out before they commit."""
     held = escrow.held_fen(db, job["id"])
-    worker_gets, commission = escrow.payment(db, job, escrow.full_share_fen(db, job))
+    worker_gets, commission = escrow.paid_in_full(db, job)
     st.markdown(f"**{t('dispute.resolve_title')}**")
     st.caption(
         t(
@@ -77,12 +77,19 @@ def resolution_form(db, job: dict, user: dict) -> None:
             back=money(held - worker_gets - commission),
         )
     )
+    outcomes = RESOLUTIONS if held else RESOLUTIONS[:2]  # nothing held: nothing to split
     with st.form(f"resolve_{job['id']}"):
-        outcome = st.radio(t("dispute.outcome"), RESOLUTIONS, format_func=lambda o: t(f"dispute.{o}"))
-        share = st.text_input(t("dispute.split_amount", held=money(held)))
+        outcome = st.radio(t("dispute.outcome"), outcomes, index=None, format_func=lambda o: t(f"dispute.{o}"))
+        share = st.text_input(t("dispute.split_amount", held=money(held))) if held else ""
         note = st.text_input(t("dispute.note"), max_chars=500)
         submitted = st.form_submit_button(t("dispute.resolve"), type="primary", use_container_width=True)
-    if submitted and attempt(
+    if not submitted:
+        return
+    if outcome is None:  # money moves for good: the organizer picks, nothing is preselected
+        st.error(t("dispute.pick_outcome"), icon="⚠️")
+    elif share.strip() and outcome != "resolve_split":
+        st.error(t("dispute.share_needs_split"), icon="⚠️")
+    elif attempt(
         lambda: jobs.act(
             db,
             job["id"],

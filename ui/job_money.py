@@ -24,7 +24,7 @@ def escrow_notes(db, job: dict, user: dict | None) -> None:
     held = escrow.held_fen(db, job["id"])
     if not held:
         return
-    worker_gets, _ = escrow.payment(db, job, escrow.full_share_fen(db, job))
+    worker_gets, _ = escrow.paid_in_full(db, job)
     pct = ledger.setting(db, "commission_pct")
     st.caption(t("job.escrow", held=money(held), worker_gets=money(worker_gets), pct=pct))
     if user and user["id"] == job["poster_id"] and escrow.late_cancellation(db, job, utcnow()):
@@ -49,19 +49,12 @@ def hours_notes(db, job: dict, user: dict | None) -> None:
         st.caption(t(f"hours.extra_{job['extra_decision']}", extra=money(extra)))
     elif user and user["id"] == job["poster_id"] and job["status"] == "done":
         st.warning(t("hours.extra_ask", extra=money(extra)), icon="⏱️")
-        error_key = ("extra", job["id"])
-        action_error(error_key)
-        approve, decline = st.columns(2)
-        for column, approving in ((approve, True), (decline, False)):
-            with column:
-                callback_button(
-                    t("hours.approve" if approving else "hours.decline"),
-                    f"extra_{approving}_{job['id']}",
-                    lambda a=approving: jobs.answer_extra_hours(db, user, job["id"], approve=a, now=utcnow()),
-                    done=t("hours.answered"),
-                    error_key=error_key,
-                    primary=approving,
-                )
+        yes_or_no(
+            ("extra", job["id"]),
+            (t("hours.approve"), t("hours.decline")),
+            lambda approve: jobs.answer_extra_hours(db, user, job["id"], approve=approve, now=utcnow()),
+            done=t("hours.answered"),
+        )
     else:
         st.info(t("hours.extra_waiting", extra=money(extra)), icon="⏱️")
 
@@ -86,24 +79,32 @@ def material_line(db, job: dict, line: dict, user: dict) -> None:
     if line["receipt"]:
         with st.expander(t("materials.receipt"), icon="🧾"):
             try:
-                st.image(materials.receipt_bytes(db, line), width=320)
+                st.image(materials.receipt_bytes(db, line, user), width=320)
             except NotFound:
                 st.caption(t("photo.missing"))
     poster_answers = user["id"] == job["poster_id"] and job["status"] in materials.OPEN_FOR_MATERIALS
     if line["status"] != "pending" or not poster_answers:
         return
-    error_key = ("material", line["id"])
-    action_error(error_key)
-    approve, reject = st.columns(2)
-    for column, approving in ((approve, True), (reject, False)):
+    yes_or_no(
+        ("material", line["id"]),
+        (t("materials.approve"), t("materials.reject")),
+        lambda approve: materials.decide(db, user, line["id"], approve=approve, now=utcnow()),
+        done=t("materials.answered"),
+    )
+
+
+def yes_or_no(key: tuple, labels: tuple[str, str], answer, *, done: str) -> None:
+    """The poster's two buttons side by side: approve (`answer(True)`) or not (`answer(False)`)."""
+    action_error(key)
+    for column, approve, label in zip(st.columns(2), (True, False), labels, strict=True):
         with column:
             callback_button(
-                t("materials.approve" if approving else "materials.reject"),
-                f"material_{approving}_{line['id']}",
-                lambda a=approving: materials.decide(db, user, line["id"], approve=a, now=utcnow()),
-                done=t("materials.answered"),
-                error_key=error_key,
-                primary=approving,
+                label,
+                f"{key[0]}_{key[1]}_{approve}",
+                lambda a=approve: answer(a),
+                done=done,
+                error_key=key,
+                primary=approve,
             )
 
 

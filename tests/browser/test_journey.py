@@ -1,5 +1,7 @@
 """The journeys a person takes, in a real browser against a real `streamlit run`."""
 
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 from streamlit_driver import (
@@ -182,6 +184,7 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     register(grace, server.url, username="grace", name="Grace 林", password="grace-pass-1")
     become_verified_worker(frank, organizer, server.url, username="frank", name="Frank 郑", serial=4)
     top_up(organizer, server.url, "Grace 林 (@grace)", "300")
+    commission_before = commission_shown(organizer)  # earlier journeys' jobs earned some already
 
     first = post_paid_job(grace, server.url, "换卫生间的水龙头", "100")
     expect_text(grace, "平台担保中：¥100.00")
@@ -239,11 +242,18 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
         goto(page, server.url + "/wallet")
         expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(balance)
     goto(organizer, server.url + "/organizer_cash")
-    organizer.get_by_role("tab", name="每日现金").click()
-    expect(organizer.get_by_test_id("stMetric").filter(has_text="平台抽成累计")).to_contain_text("¥13.00")
+    assert commission_shown(organizer) - commission_before == Decimal("13.00")
     shot(organizer, "cash_report_desktop_zh")
     no_error(organizer)
     assert dialogs == []
+
+
+def commission_shown(organizer) -> Decimal:
+    """The commission earned, as the cashier page's report tab shows it (the page is open)."""
+    organizer.get_by_role("tab", name="每日现金").click()
+    metric = organizer.get_by_test_id("stMetric").filter(has_text="平台抽成累计")
+    expect(metric).to_be_visible()
+    return Decimal(metric.get_by_test_id("stMetricValue").inner_text().removeprefix("¥").replace(",", ""))
 
 
 def post_paid_job(page, base_url: str, title: str, price: str) -> str:

@@ -76,12 +76,12 @@ def fetch(url: str) -> tuple[int, bytes]:
         return error.code, b""
 
 
-def test_no_url_serves_an_id_photo(seeded):
-    """Every URL a visitor could try for a stored ID photo (its real random name included) gets
-    anything but the photo: the private folder sits beside the database, outside static/."""
+def test_no_url_serves_an_id_photo_or_a_receipt(seeded):
+    """Every URL a visitor could try for a stored private picture (its real random name included) gets
+    anything but the picture: the private folder sits beside the database, outside static/."""
     private = uploads.root_for(seeded.db_path) / "private"
     stored = {path.name: path.read_bytes() for path in private.iterdir()}
-    assert len(stored) == 3, "control: pending_c's front, back and selfie are on disk"
+    assert len(stored) == 4, "control: pending_c's front, back and selfie, and job 2's receipt are on disk"
     folder = f"{uploads.root_for(seeded.db_path).name}/private"
     for name, content in stored.items():
         for path in (

@@ -121,3 +121,19 @@ def test_a_dispute_is_opened_stated_and_split_by_an_organizer(open_page, person,
     assert wallet(db, worker) - worker_before == 2700  # ¥30 less 10 %
     assert wallet(db, poster) - poster_before == 5000  # the other ¥50 back
     assert ledger.check_books(db) == []
+
+
+def test_the_organizer_must_pick_a_decision_and_a_share_only_goes_with_a_split(open_page, person, db):
+    job_id = job_at(db, person, "done", price_yuan="80")
+    jobs.act(db, job_id, "dispute", person("poster"), now=utcnow(), detail="Not finished")
+    # zh_CN: AppTest matches a radio's value through the format function, which runs in the default language
+    at = open_page(JOB_PAGE, lang="zh_CN", user=person("organizer"), id=job_id)
+
+    button(at, text("zh_CN", "dispute.resolve")).click().run()  # nothing chosen: nothing is preselected
+    assert errors(at) == [text("zh_CN", "dispute.pick_outcome")]
+    at.radio[0].set_value("resolve_pay")
+    field(at.text_input, text("zh_CN", "dispute.split_amount", held="¥80.00")).set_value("30")
+    button(at, text("zh_CN", "dispute.resolve")).click().run()
+    assert errors(at) == [text("zh_CN", "dispute.share_needs_split")]
+
+    assert jobs.get(db, job_id, None)["status"] == "disputed"

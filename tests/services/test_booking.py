@@ -459,9 +459,19 @@ def test_closed_application_cannot_be_answered_again(db, people, booking_job, no
     assert state(db, booking_job) == before
 
 
-@pytest.mark.parametrize(
-    "answer, error", [("accept", AlreadyTaken), ("decline", InvalidTransition), ("withdraw", InvalidTransition)]
-)
+@pytest.mark.parametrize("kind", ["apply", "invite"])
+def test_accepting_twice_a_double_click_assigns_and_holds_once(db, people, booking_job, now, kind):
+    application_id = make_application(db, people, booking_job, kind, now)
+    booking.accept(db, people[RIGHT_PERSON["accept", kind]], application_id, now=now)
+    before = state(db, booking_job), db["transfers"].count
+
+    again = booking.accept(db, people[RIGHT_PERSON["accept", kind]], application_id, now=now + LATER)
+
+    assert again["status"] == "assigned"
+    assert (state(db, booking_job), db["transfers"].count) == before
+
+
+@pytest.mark.parametrize("answer, error", [("decline", InvalidTransition), ("withdraw", InvalidTransition)])
 @pytest.mark.parametrize("kind", ["apply", "invite"])
 def test_accepted_application_cannot_be_answered_again(db, people, booking_job, now, kind, answer, error):
     application_id = make_application(db, people, booking_job, kind, now)

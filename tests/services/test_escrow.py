@@ -216,11 +216,19 @@ def test_only_organizers_change_money_settings(db, people, who):
     assert settings_of(db) == ledger.SETTING_DEFAULTS
 
 
-def test_cancelling_after_the_start_has_passed_pays_a_helper_who_never_began_nothing(
+def test_cancelling_after_the_window_has_ended_pays_a_helper_who_never_began_nothing(
     db, job_in, poster, verified_worker, now
 ):
-    job_id = job_in("assigned", price_yuan="80")  # its window began an hour ago; the helper has not started
+    job_id = job_in("assigned", price_yuan="80", window_end=now + timedelta(hours=1))
+
+    jobs.act(db, job_id, "cancel", poster, now=now + timedelta(hours=2))  # the helper never came
+
+    assert (wallet(db, verified_worker), wallet(db, poster), escrow(db, job_id)) == (0, START, 0)
+
+
+def test_cancelling_while_the_window_is_under_way_still_pays_the_fee(db, job_in, poster, verified_worker, now):
+    job_id = job_in("assigned", price_yuan="80")  # the window began an hour ago: the helper may be at the door
 
     jobs.act(db, job_id, "cancel", poster, now=now)
 
-    assert (wallet(db, verified_worker), wallet(db, poster), escrow(db, job_id)) == (0, START, 0)
+    assert wallet(db, verified_worker) == 1600

@@ -367,9 +367,21 @@ def test_a_receipt_is_kept_privately_as_a_clean_jpeg(db, job_in, poster, verifie
 
     line = db["job_materials"].get(material_id)
     assert (uploads.folder(db, "private") / line["receipt"]).is_file()
-    stored = materials.receipt_bytes(db, line)
+    stored = materials.receipt_bytes(db, line, poster)
     assert stored[:3] == b"\xff\xd8\xff"  # a JPEG, drawn afresh from the PNG's pixels
     assert Image.open(io.BytesIO(stored)).size == (64, 48)
+
+
+@pytest.mark.parametrize("who, shown", [("verified_worker", True), ("organizer", True), ("stranger", False)])
+def test_a_receipt_is_shown_to_the_two_sides_and_organizers_only(db, people, job_in, now, who, shown):
+    job_id = job_in("in_progress")
+    line = db["job_materials"].get(add_material(db, people["verified_worker"], job_id, now, receipt=png()))
+
+    if shown:
+        assert materials.receipt_bytes(db, line, people[who])[:3] == b"\xff\xd8\xff"
+    else:
+        with pytest.raises(NotFound):
+            materials.receipt_bytes(db, line, people[who])
 
 
 def test_a_line_without_a_receipt_has_no_receipt_to_show(db, job_in, verified_worker, now):
@@ -377,7 +389,7 @@ def test_a_line_without_a_receipt_has_no_receipt_to_show(db, job_in, verified_wo
     line = db["job_materials"].get(add_material(db, verified_worker, job_id, now))
 
     with pytest.raises(NotFound):
-        materials.receipt_bytes(db, line)
+        materials.receipt_bytes(db, line, verified_worker)
 
 
 def test_a_bad_receipt_stores_neither_line_nor_file(db, job_in, verified_worker, now):

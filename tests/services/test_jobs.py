@@ -178,6 +178,21 @@ def test_a_double_click_acts_once(db, people, job_in, now, action, path, who, ta
     assert (snapshot(db, job_id), db["transfers"].count) == after_first
 
 
+def test_the_same_action_with_other_values_is_a_new_request_and_refused(db, job_in, poster, organizer, now):
+    confirmed = job_in("done")
+    jobs.act(db, confirmed, "confirm", poster, now=now)
+    resolved = job_in("disputed")
+    jobs.act(db, resolved, "resolve_split", organizer, now=now, split_yuan="30")
+    transfers = db["transfers"].count
+
+    with pytest.raises(InvalidTransition):  # a stale tab: confirm again, now with a tip
+        jobs.act(db, confirmed, "confirm", poster, now=now, tip_yuan="20")
+    with pytest.raises(InvalidTransition):  # resolve again with another share
+        jobs.act(db, resolved, "resolve_split", organizer, now=now, split_yuan="50")
+
+    assert db["transfers"].count == transfers
+
+
 @pytest.mark.parametrize("action, path, who, error", _forbidden())
 def test_forbidden_transition_is_refused_and_changes_nothing(db, people, job_in, now, action, path, who, error):
     job_id = job_in(path)

@@ -104,6 +104,18 @@ def fen_of(yuan_text: str) -> int:
     return int(Decimal(yuan_text) * 100)
 
 
+def request_of(terms: dict) -> tuple:
+    """What jobs.act compares to tell a double click (the same values again) from a new request:
+    the reason, the hours in minutes, the tip and the split in fen (no tip and a tip of 0 alike)."""
+    hours = terms.get("hours")
+    try:
+        minutes = None if hours is None else round(float(hours) * 60)
+    except ValueError:
+        minutes = hours
+    tip, split = terms.get("tip_yuan"), terms.get("split_yuan")
+    return terms.get("detail", ""), minutes, fen_of(tip) if tip else 0, fen_of(split) if split else 0
+
+
 def hourly(rate_fen: int, minutes: int) -> int:
     return (rate_fen * minutes + 30) // 60
 
@@ -130,6 +142,7 @@ class Job:
     commission_fen: int = 0  # the commission the job paid (0 until paid; at most one transfer)
     materials: dict = field(default_factory=dict)  # line id -> {"fen": amount, "status": ...}
     last: tuple | None = None  # (action, who) of the job's last event: a double click repeats it
+    last_request: tuple | None = None  # ... with these values (request_of)
     replay: tuple | None = None  # (label, call, expected error) doing that last step again
 
     def estimate(self, rate: int | None = None) -> int:
@@ -248,8 +261,8 @@ class MoneyMachine(RuleBasedStateMachine):
             return who in WORKERS and who != job.poster
         return who == {"poster": job.poster, "worker": job.worker, "organizer": "organizer"}[rule_.actor]
 
-    def record(self, job: Job, action: str, who: str, replay=None) -> None:
-        job.last, job.replay = (action, who), replay
+    def record(self, job: Job, action: str, who: str, replay=None, request: tuple | None = None) -> None:
+        job.last, job.replay, job.last_request = (action, who), replay, request or request_of({})
 
     def leave_open(self, job: Job, assignee: str | None = None) -> None:
         """Waiting applications are declined when a job leaves 'open' (but the assignee's)."""
@@ -266,8 +279,12 @@ class MoneyMachine(RuleBasedStateMachine):
         approved = job.approved_materials()
         if action in REFUNDS:
             window = timedelta(hours=self.settings["cancel_window_hours"])
-            until_start = job.window_start - self.now
-            late = action == "cancel" and job.status == "assigned" and timedelta(0) < until_start < window
+            late = (
+                action == "cancel"
+                and job.status == "assigned"
+                and job.window_start - self.now < window
+                and self.now < job.window_end
+            )
             fee = held * self.settings["cancel_fee_pct"] // 100
             to_worker, commission = min(fee, self.settings["cancel_fee_cap_fen"]) if late else 0, 0
         else:
@@ -289,7 +306,11 @@ class MoneyMachine(RuleBasedStateMachine):
     def act(self, job: Job, action: str, who: str, **terms) -> None:
         """`who` does `action` on `job` through jobs.act; the model predicts the outcome."""
         rule_ = jobs.TRANSITIONS[action]
-        repeat = who != "clock" and job.last == (action, who) and job.status == rule_.target
+        repeat = (
+            who != "clock"
+            and (job.last, job.last_request) == ((action, who), request_of(terms))
+            and job.status == rule_.target
+        )
         expected, moves, plan = None, Counter(), {}
         if repeat:
             pass
@@ -308,7 +329,8 @@ class MoneyMachine(RuleBasedStateMachine):
         if self.attempt(expected, action, call) is REFUSED or repeat:
             return
         self.transition(job, action, who, plan, moves)
-        self.record(job, action, who, replay=(f"{action} again", call, None) if who != "clock" else None)
+        replay = (f"{action} again", call, None) if who != "clock" else None
+        self.record(job, action, who, replay=replay, request=request_of(terms))
 
     def terms(self, job: Job, action: str, terms: dict) -> tuple:
         """(expected error, money moves, job changes) for an allowed transition, given what was typed."""
@@ -495,24 +517,29 @@ class MoneyMachine(RuleBasedStateMachine):
         agreed = job.price_fen if application["quote"] is None else application["quote"]
         moves = self.hold(job, job.estimate(agreed) - job.held)
         expected = None
+        accepted_already = who == decider and application["status"] == "accepted"  # a double click: done once
         if who != decider:
             expected = NotAllowed
-        elif application["status"] != "pending":
+        elif application["status"] not in ("pending", "accepted"):
             expected = AlreadyTaken if job.status != "open" else InvalidTransition
-        elif self.overdraws(moves):
+        elif not accepted_already and self.overdraws(moves):
             expected = InsufficientFunds
 
         def call():
             return booking.accept(self.db, self.people[who], application_id, now=self.now)
 
+        before = self.ledger_state()
         if self.attempt(expected, action, call) is REFUSED:
+            return
+        if accepted_already:
+            assert self.ledger_state() == before, "accepting again moved money"
             return
         self.move(moves)
         job.held += moves[("escrow", job.id)]
         self.leave_open(job, application["worker"])
         application["status"] = "accepted"
         job.status, job.worker, job.agreed_fen = "assigned", application["worker"], agreed
-        self.record(job, action, who, replay=(f"{action} again", call, AlreadyTaken))
+        self.record(job, action, who, replay=(f"{action} again", call, None))
         event(f"open -> assigned by {action}")
 
     # --- rules: doing the job ----------------------------------------------------------------------
