@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import categories, jobs, ledger, pricing, reviews
+from services import categories, escrow, jobs, ledger, pricing, reviews
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -57,9 +57,8 @@ with info:
     if job["exact"]:  # the poster, the worker and organizers see the money
         money_section(db, job, user)
     elif user and job["status"] == "open" and pricing.estimated_total_fen(job):
-        total = pricing.estimated_total_fen(job)  # what a helper would get, before they commit
-        worker_gets = money(total - ledger.commission_of(db, total))
-        st.caption(t("job.helper_gets", worker_gets=worker_gets, pct=ledger.setting(db, "commission_pct")))
+        worker_gets, _ = escrow.payment(db, job, pricing.estimated_total_fen(job))  # before a helper commits
+        st.caption(t("job.helper_gets", worker_gets=money(worker_gets), pct=ledger.setting(db, "commission_pct")))
     confirm_by = jobs.auto_confirm_at(job)
     if confirm_by:
         st.info(t("job.auto_confirm", when=when(confirm_by)), icon="⏳")

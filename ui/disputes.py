@@ -16,7 +16,8 @@ RESOLUTIONS = ("resolve_pay", "resolve_refund", "resolve_split")
 def dispute_section(db, job: dict, user: dict | None) -> None:
     if not user:
         return
-    if "dispute" in jobs.allowed_actions(db, job, user):
+    allowed = jobs.allowed_actions(db, job, user)
+    if "dispute" in allowed:
         open_dispute_form(db, job, user)
     said = jobs.statements(db, job, user)
     if not said:
@@ -25,15 +26,15 @@ def dispute_section(db, job: dict, user: dict | None) -> None:
     listing = st.container()  # filled after the forms, so what was just said is listed already
     if job["status"] == "disputed" and user["id"] in (job["poster_id"], job["worker_id"]):
         statement_form(db, job, user)
-    if set(RESOLUTIONS) & set(jobs.allowed_actions(db, job, user)):
+    if set(RESOLUTIONS) & set(allowed):
         resolution_form(db, job, user)
     with listing:
         for statement in jobs.statements(db, job, user):
             with st.container(border=True):
                 st.caption(md(f"{statement['author_name']} · {when(from_db(statement['created_at']))}"))
                 st.markdown(md(statement["body"]))
-    decision = next((e for e in jobs.events(db, job["id"]) if e["action"] in RESOLUTIONS), None)
-    if decision:
+    if job["status"] == "resolved":
+        decision = next(e for e in jobs.events(db, job["id"]) if e["action"] in RESOLUTIONS)
         outcome = t("dispute.decision", who=decision["actor_name"], outcome=t(f"event.{decision['action']}"))
         note = t("dispute.decision_note", note=decision["detail"]) if decision["detail"] else ""
         st.success(md(outcome + note), icon="⚖️")

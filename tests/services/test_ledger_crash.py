@@ -2,6 +2,7 @@
 SIGKILL at random moments; each time the database must pass its integrity check, every transfer must be
 there whole or not at all, the books must balance, and every job's money must agree with its status."""
 
+import contextlib
 import pathlib
 import random
 import signal
@@ -10,7 +11,7 @@ import sys
 import time
 
 from services import db as database
-from services import escrow, ledger, pricing
+from services import escrow, ledger, materials, pricing
 
 KILLS = 50
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -27,6 +28,18 @@ def kill_at_random(path: pathlib.Path, worker: str, seed: int, rng: random.Rando
     child.wait()
 
 
+@contextlib.contextmanager
+def reopened_whole(path: pathlib.Path):
+    """The database after a kill, once it has passed its integrity check and its books balance."""
+    db = database.connect(path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert ledger.check_books(db) == []
+        yield db
+    finally:
+        db.conn.close()
+
+
 def test_killing_a_process_mid_transfer_never_leaves_half_a_transfer(copy_community, tmp_path):
     path = tmp_path / "linbang.db"
     copy_community(path)
@@ -34,14 +47,8 @@ def test_killing_a_process_mid_transfer_never_leaves_half_a_transfer(copy_commun
     seen_transfers = 0
     for kill in range(KILLS):
         kill_at_random(path, "ledger_worker", kill, rng, (0.6, 1.2))  # imports take ~0.5 s; then mid-stream
-
-        db = database.connect(path)
-        try:
-            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            assert ledger.check_books(db) == []
+        with reopened_whole(path) as db:
             transfers = db["transfers"].count
-        finally:
-            db.conn.close()
         seen_transfers = max(seen_transfers, transfers)
     assert seen_transfers > KILLS, "control: the children did record transfers before being killed"
 
@@ -52,10 +59,7 @@ def job_money_disagreements(db) -> list[str]:
     problems = []
     for job in db.query("SELECT * FROM jobs"):
         held = escrow.held_fen(db, job["id"])
-        approved = db.execute(
-            "SELECT COALESCE(SUM(amount_fen), 0) FROM job_materials WHERE job_id = ? AND status = 'approved'",
-            [job["id"]],
-        ).fetchone()[0]
+        approved = materials.approved_fen(db, job["id"])
         pays = list(db.query("SELECT id FROM transfers WHERE job_id = ? AND kind = 'pay'", [job["id"]]))
         if job["status"] == "completed":
             worker_line = db.execute(
@@ -79,12 +83,7 @@ def test_killing_a_process_mid_confirmation_leaves_every_job_paid_once_or_not_at
     completed = 0
     for kill in range(KILLS):
         kill_at_random(path, "paid_jobs_worker", kill, rng, (1.2, 2.4))  # imports ~1 s (pytest's conftest)
-        db = database.connect(path)
-        try:
-            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            assert ledger.check_books(db) == []
+        with reopened_whole(path) as db:
             assert job_money_disagreements(db) == []
             completed = db.execute("SELECT COUNT(*) FROM jobs WHERE status = 'completed'").fetchone()[0]
-        finally:
-            db.conn.close()
     assert completed > KILLS, "control: the children did complete jobs before being killed"
