@@ -12,8 +12,8 @@ PAGE_SIZE = 20
 SORTS = ("nearest", "newest", "price_low", "price_high")
 
 
-def label_key(job: dict) -> tuple:
-    return job["category"], job["price_fen"], job["price_type"], job["est_minutes"]
+def price_key(job: dict) -> tuple:
+    return job["price_fen"], job["price_type"], job["est_minutes"]
 
 
 db = get_db()
@@ -63,15 +63,17 @@ map_column, list_column = st.columns([3, 2], gap="medium")
 with map_column:
     m = maps.base_map(my_point, 14)
     maps.community_circle(m, place)
-    # Thousands of jobs share a few hundred (category, price) combinations: format each once.
-    labels = {}
+    # Thousands of jobs share a few hundred prices: format each once.
+    names = {slug: category_name(kind) for slug, kind in kinds.items()}
+    prices = {}
     for job in found:
-        if label_key(job) not in labels:
-            labels[label_key(job)] = f"{category_name(kinds[job['category']])} · {price_text(job)}"
-    rows = [
-        [round(j["public_lat"], 5), round(j["public_lon"], 5), j["id"], j["title"], labels[label_key(j)]] for j in found
+        if price_key(job) not in prices:
+            prices[price_key(job)] = price_text(job)
+    places = [
+        (j["public_lat"], j["public_lon"], j["id"], j["title"], names[j["category"]], prices[price_key(j)])
+        for j in found
     ]
-    maps.places_layer(rows, t("browse.open_job")).add_to(m)
+    maps.places_layer(places, t("browse.open_job")).add_to(m)
     state = maps.show(m, "browse_map", height=460, returns=maps.PLACE_CLICK_RETURNS, marker=my_point)
     opened = maps.clicked_place(state, "browse_map")
     if opened:

@@ -40,12 +40,12 @@ map_column, list_column = st.columns([2, 3], gap="medium")
 with map_column:
     m = maps.base_map(near or (place["lat"], place["lon"]), 13)
     maps.community_circle(m, place)
-    rows = [
-        [round(h["area_lat"], 5), round(h["area_lon"], 5), h["user_id"], h["display_name"], h["area_label"]]
+    places = [
+        (h["area_lat"], h["area_lon"], h["user_id"], h["display_name"], h["area_label"])
         for h in found
         if h["area_lat"] is not None
     ]
-    maps.places_layer(rows, t("helpers.open_profile"), radius_m=HELPER_AREA_M, colour=HELPER_COLOUR).add_to(m)
+    maps.places_layer(places, t("helpers.open_profile"), radius_m=HELPER_AREA_M, colour=HELPER_COLOUR).add_to(m)
     state = maps.show(m, "helpers_map", height=380, returns=maps.PLACE_CLICK_RETURNS, marker=near)
     opened = maps.clicked_place(state, "helpers_map")
     if opened:

@@ -213,6 +213,11 @@ def events(db, job_id: int) -> list[dict]:
     )
 
 
+# What a listing of open jobs shows anyone: never the exact place or the address note.
+LISTING_SELECT = """SELECT id, poster_id, category, title, mode, status, price_fen, price_type, est_minutes,
+    agreed_fen, window_start, window_end, public_lat, public_lon, created_at FROM jobs"""
+
+
 def list_open(
     db,
     *,
@@ -224,22 +229,20 @@ def list_open(
     max_km=None,
     sort="newest",
 ) -> list[dict]:
-    """Open jobs at their public (fuzzed) location, filtered and sorted.
+    """Open jobs at their public (fuzzed) location, filtered and sorted; only the columns anyone
+    may see (LISTING_SELECT).
 
     `near` is a (lat, lon) the person picked; each job gets `distance_km` from it (None without).
     sort: 'nearest' (needs near), 'newest', 'price_low', 'price_high'.
     """
-    where, params = ["j.status = 'open'"], []
+    where, params = ["status = 'open'"], []
     if category:
-        where.append("j.category = ?")
+        where.append("category = ?")
         params.append(category)
     if mode:
-        where.append("j.mode = ?")
+        where.append("mode = ?")
         params.append(mode)
-    rows = [
-        _for_viewer(r, None)
-        for r in db.query(JOB_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY j.id DESC", params)
-    ]
+    rows = list(db.query(LISTING_SELECT + " WHERE " + " AND ".join(where), params))
     for job in rows:
         job["total_fen"] = pricing.estimated_total_fen(job)
         job["distance_km"] = geo.distance_km(near[0], near[1], job["public_lat"], job["public_lon"]) if near else None

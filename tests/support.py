@@ -6,6 +6,10 @@ import sqlite3
 
 from services import uploads
 
+# Text that must show literally wherever a person's words appear: HTML, a JS template literal, a
+# backtick, a backslash, and Jinja tags (folium compiles each map element's script as a template).
+HOSTILE = "<img src=x onerror=alert(1)> ${alert(2)} ` \\ {{7*7}}{%x%}"
+
 
 def copy_database(source, target, *, with_uploads: bool = False) -> None:
     """Copy a template database with SQLite's backup API (consistent even in WAL mode), and with

@@ -17,7 +17,8 @@ import streamlit as st
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
-from folium.plugins import FastMarkerCluster
+from folium.plugins import MarkerCluster
+from folium.template import Template
 from streamlit_folium import st_folium
 
 from services.geo import PUBLIC_CIRCLE_M
@@ -84,24 +85,56 @@ def community_circle(m: folium.Map, community: dict) -> None:
 
 
 def _js(value) -> str:
-    """A Python value as a JS literal that cannot close a <script> element."""
-    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """Lists, strings and numbers (no dicts) as a JS literal that can neither close a <script>
+    element nor open a Jinja tag: folium compiles every element's rendered script as a Jinja template,
+    so a title such as "{{ oops" would otherwise break the map (or run as a template)."""
+    text = json.dumps(value, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("{", "\\u007b"), ("}", "\\u007d")):
+        text = text.replace(char, escaped)
+    return text
 
 
 PLACE_NUMBER = re.compile(r"#(\d+)\s*$")
 
 
-def _place_callback(open_label: str, lines: list[str], radius_m: int, colour: str) -> str:
-    """Leaflet code run in the browser for each row [lat, lon, id, title, line number].
+class PlacesLayer(MarkerCluster):
+    """Places (jobs, helpers' areas) as one data layer: a JSON array drawn by a function in the
+    browser, clustered. Like folium's FastMarkerCluster, but the array is serialised once, compactly
+    and escaped (_js), instead of through Jinja's tojson after a per-row location check."""
 
-    The second popup lines (category and price, say) repeat across thousands of places, so each is
-    sent once in `lines` and rows carry its index. Text is set with textContent, never parsed as HTML.
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function () {
+                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                cluster.addLayers({{ this.places }}.map({{ this.draw }}));
+                cluster.addTo({{ this._parent.get_name() }});
+                return cluster;
+            })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, places: str, draw: str, **options):
+        super().__init__(name="places", **options)
+        self.places, self.draw = places, draw
+        self.default_js = [("markerclusterjs", _vendor("markercluster/leaflet.markercluster.js"))]
+        self.default_css = [
+            ("markerclustercss", _vendor("markercluster/MarkerCluster.css")),
+            ("markerclusterdefaultcss", _vendor("markercluster/MarkerCluster.Default.css")),
+        ]
+
+
+def _draw_place(open_label: str, details: list[list[str]], radius_m: int, colour: str) -> str:
+    """Leaflet code run in the browser for each row [lat, lon, id, title, detail indexes...].
+
+    Details (a category, a price) repeat across thousands of places, so each column's texts are sent
+    once in `details` and rows carry indexes. Text is set with textContent, never parsed as HTML.
     The popup's last line ends in "#<id>": streamlit-folium hands the clicked popup's text back to
-    Python, which opens that job's (or person's) page (a link could not: component frames are sandboxed without
-    top navigation).
+    Python, which opens that job's (or person's) page (a link could not: component frames are
+    sandboxed without top navigation).
     """
     return f"""(function () {{
-        var lines = {_js(lines)};
+        var details = {_js(details)};
         function line(tag, text) {{
             var el = document.createElement(tag); el.textContent = text; return el;
         }}
@@ -111,34 +144,29 @@ def _place_callback(open_label: str, lines: list[str], radius_m: int, colour: st
                 className: "linbang-place", bubblingMouseEvents: false}});
             var box = document.createElement("div");
             box.appendChild(line("b", row[3]));
-            box.appendChild(line("div", lines[row[4]]));
+            box.appendChild(line("div", details.map(function (texts, i) {{ return texts[row[4 + i]]; }}).join(" · ")));
             box.appendChild(line("div", {_js(open_label)} + " #" + row[2]));
             circle.bindPopup(box);
-            circle.bindTooltip(line("span", row[3]));
+            circle.bindTooltip(function () {{ return line("span", row[3]); }});  // made when first shown
             return circle;
         }};
     }})()"""
 
 
 def places_layer(
-    rows: list[list], open_label: str, *, radius_m: int = PUBLIC_CIRCLE_M, colour: str = JOB_COLOUR
-) -> FastMarkerCluster:
-    """Approximate places (jobs, helpers' areas) as one data layer (FastMarkerCluster): one JSON array
-    instead of one element per place. `rows` are [lat, lon, id, title, second popup line]; each is
-    drawn as a circle of `radius_m` metres with a tooltip (the title) and a popup ending in "#<id>".
+    places: list[tuple], open_label: str, *, radius_m: int = PUBLIC_CIRCLE_M, colour: str = JOB_COLOUR
+) -> PlacesLayer:
+    """Approximate places (jobs, helpers' areas) as one data layer. `places` are
+    (lat, lon, id, title, *details); each is drawn as a circle of `radius_m` metres with the title as
+    its tooltip and a popup: the title, the details joined by " · ", and "<open_label> #<id>".
     """
-    lines = list(dict.fromkeys(row[4] for row in rows))
-    number = {text: i for i, text in enumerate(lines)}
-    data = [[*row[:4], number[row[4]]] for row in rows]
-    layer = FastMarkerCluster(
-        data, callback=_place_callback(open_label, lines, radius_m, colour), name="places", max_cluster_radius=50
-    )
-    layer.default_js = [("markerclusterjs", _vendor("markercluster/leaflet.markercluster.js"))]
-    layer.default_css = [
-        ("markerclustercss", _vendor("markercluster/MarkerCluster.css")),
-        ("markerclusterdefaultcss", _vendor("markercluster/MarkerCluster.Default.css")),
+    columns = [list(dict.fromkeys(column)) for column in zip(*(place[4:] for place in places), strict=True)]
+    index = [{text: i for i, text in enumerate(texts)} for texts in columns]
+    rows = [
+        [round(lat, 5), round(lon, 5), place_id, title, *(index[i][text] for i, text in enumerate(details))]
+        for lat, lon, place_id, title, *details in places
     ]
-    return layer
+    return PlacesLayer(_js(rows), _draw_place(open_label, columns, radius_m, colour), max_cluster_radius=50)
 
 
 def show(m: folium.Map, key: str, *, height: int = 420, returns=(), marker=None) -> dict:
@@ -168,24 +196,27 @@ def clicked_point(state: dict) -> tuple[float, float] | None:
     return (clicked["lat"], clicked["lng"]) if clicked else None
 
 
-PLACE_CLICK_RETURNS = ("last_clicked", "last_object_clicked_popup", "last_object_clicked_count")
+# Not last_object_clicked_count: it starts at 0 against a default of None, so asking for it makes
+# every map rerun the page as soon as it has drawn.
+PLACE_CLICK_RETURNS = ("last_clicked", "last_object_clicked_popup")
 
 
 def clicked_place(state: dict, key: str) -> int | None:
     """The id of a place (places_layer) whose circle was just clicked, once per click.
 
-    The click count restarts when the map is drawn afresh (its state is dropped while another page
-    shows), so the count last acted on is forgotten whenever no job click is reported.
+    The map keeps reporting the last clicked popup until it is drawn afresh (its state is dropped
+    while another page shows, and opening a place shows another page), so the popup last acted on is
+    forgotten whenever none is reported.
     """
-    seen_key = f"{key}_opened_click"
-    popup, count = state.get("last_object_clicked_popup"), state.get("last_object_clicked_count")
+    seen_key = f"{key}_opened_popup"
+    popup = state.get("last_object_clicked_popup")
     match = PLACE_NUMBER.search(popup or "")
     if not match:
         st.session_state.pop(seen_key, None)
         return None
-    if st.session_state.get(seen_key) == count:
+    if st.session_state.get(seen_key) == popup:
         return None
-    st.session_state[seen_key] = count
+    st.session_state[seen_key] = popup
     return int(match[1])
 
 

@@ -22,9 +22,9 @@ from streamlit_driver import (
 )
 
 from demo import samples
+from tests.support import HOSTILE
 
 CARD = '[data-testid="stVerticalBlock"]'  # a bordered container; .last of those holding a text is the innermost
-HOSTILE = "<img src=x onerror=alert(1)> ${alert(2)} ` \\"
 
 
 @pytest.fixture(scope="module")

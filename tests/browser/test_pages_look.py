@@ -15,6 +15,7 @@ from streamlit_driver import (
     no_error,
     shot,
     text_of,
+    wait_idle,
 )
 
 PAGES = [
@@ -82,11 +83,20 @@ def test_map_sits_above_the_list_on_a_phone(seeded, browser):
     assert map_box["width"] <= PHONE["width"]
 
 
-def test_clicking_a_job_on_the_map_opens_its_page(seeded, browser):
+def test_clicking_a_job_on_the_map_opens_its_page_each_time(seeded, browser):
     page = browser.new_context(viewport=DESKTOP).new_page()
+    sent = []  # what the browser tells the app: each script run it asks for is one message
+    page.on("websocket", lambda socket: socket.on("framesent", lambda payload: sent.append(payload)))
     goto(page, seeded.url)
     frame = map_frame(page)
-    frame.locator("path.linbang-place").click()
-    page.wait_for_url("**/job?id=1")
-    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("帮忙把沙发搬到6楼 Carry a sofa")
-    expect_text(page, "圆圈是大致位置")
+    expect(frame.locator("path.linbang-place")).to_have_count(1, timeout=30_000)
+    wait_idle(page)
+    assert len(sent) == 1, "drawing the map made the page run again"
+
+    for _ in range(2):  # the map is drawn afresh on the way back, so the same job opens again
+        frame.locator("path.linbang-place").click()
+        page.wait_for_url("**/job?id=1")
+        expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("帮忙把沙发搬到6楼 Carry a sofa")
+        expect_text(page, "圆圈是大致位置")
+        page.go_back()
+        frame = map_frame(page)

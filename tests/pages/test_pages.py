@@ -28,6 +28,7 @@ from tests.pages.conftest import (
     text,
     unescape_markdown,
 )
+from tests.support import HOSTILE
 from ui.safe import md
 
 BROWSE, LOGIN, REGISTER = "app_pages/browse.py", "app_pages/login.py", "app_pages/register.py"
@@ -64,7 +65,6 @@ NAV_KEYS = {
     ORGANIZER_CASH: "nav.organizer_cash",
     ORGANIZER_DISPUTES: "nav.organizer_disputes",
 }
-HOSTILE = "<img src=x onerror=alert(1)> ${alert(2)} ` \\"
 UNESCAPED_TAG = re.compile(r"(?<!\\)<img")
 
 
@@ -525,6 +525,26 @@ def test_hostile_job_title_and_description_show_literally_on_job_page_and_in_the
     at = open_page(BROWSE, lang="en")
     assert HOSTILE in [unescape_markdown(link.label) for link in at.main.get("page_link")]
     assert [shown for shown in shown_texts(at) if UNESCAPED_TAG.search(shown)] == []
+
+
+def test_hostile_helper_area_label_leaves_the_helpers_map_working(open_page, person, db):
+    """The helpers map carries each helper's area label into the map's script (see ui/maps._js)."""
+    label = "{{7*7}}{%x%} <b>gate</b>"
+    workers.save_profile(
+        db,
+        person("worker"),
+        bio="Careful with furniture.",
+        service_radius_km=2,
+        rate_yuan="45",
+        area=CENTER,
+        area_label=label,
+        availability=[],
+        now=utcnow(),
+    )
+
+    at = open_page("app_pages/helpers.py", lang="en", user=person("poster"))
+    assert not at.exception, [e.value for e in at.exception]
+    assert workers.get_profile(db, person("worker")["id"])["area_label"] == label
 
 
 # --- job actions --------------------------------------------------------------------------------
