@@ -8,8 +8,15 @@ from ui.components import all_or, category_label, job_card, price_text
 from ui.db import get_db
 from ui.i18n import category_name, t
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10
 SORTS = ("nearest", "newest", "price_low", "price_high")
+FILTER_DEFAULTS = {
+    "browse_category": "",
+    "browse_mode": "",
+    "browse_min": None,
+    "browse_max": None,
+    "browse_km": 20.0,
+}
 
 
 def price_key(job: dict) -> tuple:
@@ -21,25 +28,33 @@ place = community.get(db)
 kinds = categories.by_slug(db)
 
 st.title(t("browse.title"))
-with st.expander(t("browse.filters"), expanded=False, icon="🔎"):
-    left, right = st.columns(2)
-    category = left.selectbox(
-        t("post.category"),
-        [None, *kinds],
-        key="browse_category",
-        format_func=all_or(lambda s: category_label(kinds, s)),
-    )
-    mode = right.selectbox(
-        t("browse.mode"),
-        [None, *jobs.MODES],
-        key="browse_mode",
-        format_func=all_or(lambda m: t(f"mode.{m}")),
-    )
-    low, high = st.columns(2)
-    min_yuan = low.number_input(t("browse.min_price"), min_value=0, value=None, step=10, key="browse_min")
-    max_yuan = high.number_input(t("browse.max_price"), min_value=0, value=None, step=10, key="browse_max")
-    max_km = st.slider(t("browse.max_km"), 0.5, 20.0, value=20.0, step=0.5, key="browse_km")
-    st.caption(t("browse.point_help"))
+# The filter widgets are drawn only while their panel is open: five widgets on every visit cost a
+# phone most of a second before the map shows. Their values are put back into session state on every
+# run, so they outlive the closed panel (a widget not drawn in a run otherwise loses its value).
+for key, default in FILTER_DEFAULTS.items():
+    st.session_state[key] = st.session_state.get(key, default)
+panel = st.expander(t("browse.filters"), icon="🔎", key="browse_filters", on_change="rerun")
+if panel.open:
+    with panel:
+        left, right = st.columns(2)
+        left.selectbox(
+            t("post.category"),
+            ["", *kinds],
+            key="browse_category",
+            format_func=all_or(lambda s: category_label(kinds, s)),
+        )
+        right.selectbox(
+            t("browse.mode"), ["", *jobs.MODES], key="browse_mode", format_func=all_or(lambda m: t(f"mode.{m}"))
+        )
+        low, high = st.columns(2)
+        low.number_input(t("browse.min_price"), min_value=0, step=10, key="browse_min")
+        high.number_input(t("browse.max_price"), min_value=0, step=10, key="browse_max")
+        st.slider(t("browse.max_km"), 0.5, 20.0, step=0.5, key="browse_km")
+        st.caption(t("browse.point_help"))
+filters = {key: st.session_state[key] for key in FILTER_DEFAULTS}
+active = sum(value != FILTER_DEFAULTS[key] for key, value in filters.items())
+if active and not panel.open:
+    st.caption(t("browse.filters_on", count=active))
 sort = (
     st.segmented_control(
         t("browse.sort"), SORTS, format_func=lambda s: t(f"browse.sort_{s}"), default="nearest", key="browse_sort"
@@ -50,12 +65,12 @@ sort = (
 my_point = st.session_state.get("browse_point") or (place["lat"], place["lon"])
 found = jobs.list_open(
     db,
-    category=category,
-    mode=mode,
-    min_fen=None if min_yuan is None else int(min_yuan) * 100,
-    max_fen=None if max_yuan is None else int(max_yuan) * 100,
+    category=filters["browse_category"],
+    mode=filters["browse_mode"],
+    min_fen=None if filters["browse_min"] is None else int(filters["browse_min"]) * 100,
+    max_fen=None if filters["browse_max"] is None else int(filters["browse_max"]) * 100,
     near=my_point,
-    max_km=max_km,
+    max_km=filters["browse_km"],
     sort=sort,
 )
 

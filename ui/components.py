@@ -132,8 +132,9 @@ def price_guide(db, category: str, price_type: str) -> None:
 
 
 def all_or(label):
-    """A selectbox format_func for a filter whose first option, None, means "all"."""
-    return lambda value: t("browse.all") if value is None else label(value)
+    """A selectbox format_func for a filter whose first option, None or "", means "all". ("" where
+    the value lives in session state: there None would read as nothing chosen, a blank box.)"""
+    return lambda value: t("browse.all") if value in (None, "") else label(value)
 
 
 def category_label(kinds: dict, slug: str) -> str:

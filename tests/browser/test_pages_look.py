@@ -8,6 +8,7 @@ from streamlit_driver import (
     DESKTOP,
     PHONE,
     ROOT,
+    choose,
     expect_text,
     goto,
     log_in,
@@ -100,3 +101,21 @@ def test_clicking_a_job_on_the_map_opens_its_page_each_time(seeded, browser):
         expect_text(page, "圆圈是大致位置")
         page.go_back()
         frame = map_frame(page)
+
+
+def test_browse_filters_open_on_request_and_narrow_the_list(seeded, browser):
+    page = browser.new_context(viewport=PHONE).new_page()
+    goto(page, seeded.url)
+    expect_text(page, "共 1 个待接的活")
+    expect(page.get_by_label("类别", exact=True)).to_have_count(0)  # drawn only once the panel opens
+
+    page.get_by_text("筛选", exact=True).click()
+    wait_idle(page)
+    choose(page, "类别", "🐾 宠物照看")
+    expect_text(page, "共 0 个待接的活")
+    shot(page, "browse_filters_phone_zh")
+
+    page.get_by_text("筛选", exact=True).click()  # closed again: the filter stays on and says so
+    wait_idle(page)
+    expect_text(page, "共 0 个待接的活")
+    expect_text(page, "已按 1 个条件筛选")

@@ -509,6 +509,29 @@ def test_page_with_a_bad_id_shows_not_found_not_an_exception(open_page, page, ba
     assert not at.title
 
 
+def test_browse_filters_apply_and_stay_on_while_their_panel_is_closed(open_page, person, db):
+    poster = person("poster")
+    jobs.post(db, poster, **job_fields(utcnow(), title="Walk the dog", category="pets"))
+    every, pets = len(jobs.list_open(db)), len(jobs.list_open(db, category="pets"))
+    assert every > pets > 0
+
+    at = open_page(BROWSE, lang="zh_CN", user=poster)
+    assert "browse_category" not in [s.key for s in at.selectbox]  # drawn only while the panel is open
+    assert f"**{text('zh_CN', 'browse.count', count=every)}**" in [m.value for m in at.markdown]
+
+    at.session_state["browse_filters"] = True  # the person opens the Filters panel
+    at.run()
+    at.selectbox(key="browse_category").set_value("pets").run()
+    assert not at.exception
+    assert f"**{text('zh_CN', 'browse.count', count=pets)}**" in [m.value for m in at.markdown]
+
+    at.session_state["browse_filters"] = False  # and closes it: the filter stays on, and says so
+    at.run()
+    assert "browse_category" not in [s.key for s in at.selectbox]
+    assert f"**{text('zh_CN', 'browse.count', count=pets)}**" in [m.value for m in at.markdown]
+    assert text("zh_CN", "browse.filters_on", count=1) in [c.value for c in at.caption]
+
+
 # --- hostile user text --------------------------------------------------------------------------
 
 
