@@ -28,9 +28,10 @@ place = community.get(db)
 kinds = categories.by_slug(db)
 
 st.title(t("browse.title"))
-# The filter widgets are drawn only while their panel is open: five widgets on every visit cost a
-# phone most of a second before the map shows. Their values are put back into session state on every
-# run, so they outlive the closed panel (a widget not drawn in a run otherwise loses its value).
+# The filter widgets are drawn only while their panel is open: drawn on every visit, the five of them
+# kept the map from showing for about a third of a second more (bench/browse_map.py). Their values are
+# put back into session state on every run, so they outlive the closed panel (a widget not drawn in a
+# run otherwise loses its value).
 for key, default in FILTER_DEFAULTS.items():
     st.session_state[key] = st.session_state.get(key, default)
 panel = st.expander(t("browse.filters"), icon="🔎", key="browse_filters", on_change="rerun")

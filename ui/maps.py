@@ -138,13 +138,16 @@ def _draw_place(open_label: str, details: list[list[str]], radius_m: int, colour
         function line(tag, text) {{
             var el = document.createElement(tag); el.textContent = text; return el;
         }}
+        function detail(row) {{
+            return details.map(function (texts, i) {{ return texts[row[4 + i]]; }}).join(" · ");
+        }}
         return function (row) {{
             var circle = L.circle(L.latLng(row[0], row[1]), {{
                 radius: {radius_m}, color: "{colour}", weight: 2, fillOpacity: 0.25,
                 className: "linbang-place", bubblingMouseEvents: false}});
             var box = document.createElement("div");
             box.appendChild(line("b", row[3]));
-            box.appendChild(line("div", details.map(function (texts, i) {{ return texts[row[4 + i]]; }}).join(" · ")));
+            box.appendChild(line("div", detail(row)));
             box.appendChild(line("div", {_js(open_label)} + " #" + row[2]));
             circle.bindPopup(box);
             circle.bindTooltip(function () {{ return line("span", row[3]); }});  // made when first shown
