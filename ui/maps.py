@@ -150,7 +150,7 @@ def _draw_place(open_label: str, details: list[list[str]], radius_m: int, colour
             box.appendChild(line("div", detail(row)));
             box.appendChild(line("div", {_js(open_label)} + " #" + row[2]));
             circle.bindPopup(box);
-            circle.bindTooltip(function () {{ return line("span", row[3]); }});  // made when first shown
+            circle.bindTooltip(line("span", row[3]));
             return circle;
         }};
     }})()"""
