@@ -43,8 +43,11 @@ if "lang" not in st.session_state:
     set_language(user["language"] if user else place["language"])
 
 
-def switch_language(language: str) -> None:
-    """The reader picked a language: use it now, and remember it for a signed-in user."""
+def switch_language(language: str | None) -> None:
+    """The reader picked a language: use it now, and remember it for a signed-in user. (None: the
+    chosen one was tapped again; the next run shows it chosen again.)"""
+    if language is None:
+        return
     set_language(language)
     if user:
         users.set_language(db, user["id"], language)
@@ -81,7 +84,9 @@ with st.sidebar:
     if user:
         st.caption(t("nav.signed_in_as", name=md(user["display_name"])))
     st.session_state["nav_language"] = st.session_state["lang"]  # follow a language set elsewhere
-    st.selectbox(
+    # Two buttons, not a select box: one tap, and the select box alone made a cold browser fetch some
+    # twenty script chunks before the page's own (bench/browse_map.py).
+    st.segmented_control(
         t("nav.language"),
         list(LANGUAGE_NAMES),
         format_func=LANGUAGE_NAMES.get,

@@ -38,7 +38,7 @@ found = workers.directory(db, category=category, near=near, slot=slot)
 
 map_column, list_column = st.columns([2, 3], gap="medium")
 with map_column:
-    m = maps.base_map(near or (place["lat"], place["lon"]), 13)
+    m = maps.base_map(near or (place["lat"], place["lon"]), 13, maps.APPROXIMATE_MAX_ZOOM)
     maps.community_circle(m, place)
     places = [
         (h["area_lat"], h["area_lon"], h["user_id"], h["display_name"], h["area_label"])

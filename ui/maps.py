@@ -17,6 +17,7 @@ import streamlit as st
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
+from branca.element import CssLink, Element, JavascriptLink
 from folium.plugins import MarkerCluster
 from folium.template import Template
 from streamlit_folium import st_folium
@@ -42,6 +43,10 @@ VENDOR_FILES = {  # served name -> (package dir, file)
 TILE_URL = os.environ.get("LINBANG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TILE_ATTRIBUTION = os.environ.get("LINBANG_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 MAX_ZOOM = 19
+# Maps of approximate places (a few hundred metres off) stop here: closer only magnifies the blur, and
+# every zoom level is one more pass of the clustering over every place (about half its time in the
+# browser with 5,000 jobs).
+APPROXIMATE_MAX_ZOOM = 16
 JOB_COLOUR = "#d9480f"
 
 
@@ -61,14 +66,14 @@ def _vendor(path: str) -> str:
     return f"{VENDOR_URL}/{path}"
 
 
-def base_map(center: tuple[float, float], zoom: int = 14) -> folium.Map:
+def base_map(center: tuple[float, float], zoom: int = 14, max_zoom: int = MAX_ZOOM) -> folium.Map:
     m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
     # No jQuery: only folium.Popup and keep_in_front use it, and Linbang's maps use neither (one script
     # load fewer before the map draws). It stays in VENDOR_FILES for bench/baseline_map_page.py.
     m.default_js = [("leaflet", _vendor("leaflet/leaflet.js"))]
     m.default_css = [("leaflet_css", _vendor("leaflet/leaflet.css"))]
-    m.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs it on the map itself
-    folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, max_zoom=MAX_ZOOM).add_to(m)
+    m.options["max_zoom"] = max_zoom  # MarkerCluster needs it on the map itself
+    folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, max_zoom=max_zoom).add_to(m)
     return m
 
 
@@ -122,6 +127,27 @@ class PlacesLayer(MarkerCluster):
             ("markerclustercss", _vendor("markercluster/MarkerCluster.css")),
             ("markerclusterdefaultcss", _vendor("markercluster/MarkerCluster.Default.css")),
         ]
+
+    def render(self, **kwargs):
+        """As folium's, but the rendered script goes into the page as text. folium hands it to the
+        figure as Element(script), which compiles it as a Jinja template: with thousands of places
+        that was a quarter of the browse page's script time, and the data must never be a template."""
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        figure.script.add_child(_Text(self._template.module.script(self, kwargs)), name=self.get_name())
+
+
+class _Text(Element):
+    """Text put into the page as it is (branca's Element(text) would compile it as a template)."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
 
 
 def _draw_place(open_label: str, details: list[list[str]], radius_m: int, colour: str) -> str:

@@ -315,11 +315,16 @@ def test_organizer_rejects_with_a_reason_the_worker_then_reads(open_page, person
 def test_changing_the_language_in_the_sidebar_retranslates_and_remembers_it(open_page, person, db):
     poster = person("poster")
     at = open_page(BROWSE, lang="zh_CN", user=poster)
-    at.selectbox(key="nav_language").set_value("en").run()
+    at.segmented_control(key="nav_language").set_value("en").run()
 
     assert not at.exception
     assert title(at) == text("en", "browse.title")
     assert users.get(db, poster["id"])["language"] == "en"
+
+    at.segmented_control(key="nav_language").set_value(None).run()  # tapping the chosen one again
+    assert not at.exception
+    assert title(at) == text("en", "browse.title")
+    assert at.segmented_control(key="nav_language").value == "en"
 
 
 @pytest.mark.parametrize("how", ["logged_out_elsewhere", "blocked"])
@@ -530,6 +535,24 @@ def test_browse_filters_apply_and_stay_on_while_their_panel_is_closed(open_page,
     assert "browse_category" not in [s.key for s in at.selectbox]
     assert f"**{text('zh_CN', 'browse.count', count=pets)}**" in [m.value for m in at.markdown]
     assert text("zh_CN", "browse.filters_on", count=1) in [c.value for c in at.caption]
+
+
+def test_browse_lists_the_nearest_jobs_a_page_at_a_time(open_page, person, db):
+    poster = person("poster")
+    for n in range(12):
+        jobs.post(db, poster, **job_fields(utcnow(), title=f"Errand {n}"))
+    place = community.get(db)
+    nearest = [job["title"] for job in jobs.list_open(db, near=(place["lat"], place["lon"]), sort="nearest")]
+
+    at = open_page(BROWSE, lang="en", user=poster)
+    listed = lambda: [unescape_markdown(link.label) for link in at.main.get("page_link")]  # noqa: E731
+    page = len(listed())
+    assert 0 < page < len(nearest)
+    assert listed() == nearest[:page]
+
+    button(at, text("en", "browse.more")).click().run()
+    assert not at.exception
+    assert listed() == nearest[: 2 * page]
 
 
 # --- hostile user text --------------------------------------------------------------------------
