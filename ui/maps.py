@@ -111,17 +111,19 @@ class PlacesLayer(MarkerCluster):
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = (function () {
+                var look = {{ this.look }};
                 var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
-                cluster.addLayers({{ this.places }}.map({{ this.draw }}));
+                cluster.addLayers({{ this.places }}.map(look.circle));
+                cluster.bindPopup(look.popup).bindTooltip(look.tooltip);
                 cluster.addTo({{ this._parent.get_name() }});
                 return cluster;
             })();
         {% endmacro %}"""
     )
 
-    def __init__(self, places: str, draw: str, **options):
+    def __init__(self, places: str, look: str, **options):
         super().__init__(name="places", **options)
-        self.places, self.draw = places, draw
+        self.places, self.look = places, look
         self.default_js = [("markerclusterjs", _vendor("markercluster/leaflet.markercluster.js"))]
         self.default_css = [
             ("markerclustercss", _vendor("markercluster/MarkerCluster.css")),
@@ -150,34 +152,40 @@ class _Text(Element):
         self.text = text
 
 
-def _draw_place(open_label: str, details: list[list[str]], radius_m: int, colour: str) -> str:
-    """Leaflet code run in the browser for each row [lat, lon, id, title, detail indexes...].
+def _place_look(open_label: str, details: list[list[str]], radius_m: int, colour: str) -> str:
+    """Leaflet code run in the browser: {circle(row), popup(circle), tooltip(circle)} for rows
+    [lat, lon, id, title, detail indexes...].
 
     Details (a category, a price) repeat across thousands of places, so each column's texts are sent
-    once in `details` and rows carry indexes. Text is set with textContent, never parsed as HTML.
+    once in `details` and rows carry indexes. Popups and tooltips are bound once, on the cluster, and
+    made for a circle only when shown: made up front for every circle they were a third of the map's
+    work in the browser. Text is set with textContent, never parsed as HTML.
     The popup's last line ends in "#<id>": streamlit-folium hands the clicked popup's text back to
-    Python, which opens that job's (or person's) page (a link could not: component frames are
-    sandboxed without top navigation).
+    Python (for a group's popup it calls the function with the clicked circle), which opens that job's
+    (or person's) page (a link could not: component frames are sandboxed without top navigation).
     """
     return f"""(function () {{
         var details = {_js(details)};
         function line(tag, text) {{
             var el = document.createElement(tag); el.textContent = text; return el;
         }}
-        function detail(row) {{
-            return details.map(function (texts, i) {{ return texts[row[4 + i]]; }}).join(" · ");
-        }}
-        return function (row) {{
-            var circle = L.circle(L.latLng(row[0], row[1]), {{
-                radius: {radius_m}, color: "{colour}", weight: 2, fillOpacity: 0.25,
-                className: "linbang-place", bubblingMouseEvents: false}});
-            var box = document.createElement("div");
-            box.appendChild(line("b", row[3]));
-            box.appendChild(line("div", detail(row)));
-            box.appendChild(line("div", {_js(open_label)} + " #" + row[2]));
-            circle.bindPopup(box);
-            circle.bindTooltip(line("span", row[3]));
-            return circle;
+        return {{
+            circle: function (row) {{
+                var circle = L.circle(L.latLng(row[0], row[1]), {{
+                    radius: {radius_m}, color: "{colour}", weight: 2, fillOpacity: 0.25,
+                    className: "linbang-place", bubblingMouseEvents: false}});
+                circle.row = row;
+                return circle;
+            }},
+            popup: function (circle) {{
+                var row = circle.row, box = document.createElement("div");
+                var texts = details.map(function (column, i) {{ return column[row[4 + i]]; }});
+                box.appendChild(line("b", row[3]));
+                box.appendChild(line("div", texts.join(" · ")));
+                box.appendChild(line("div", {_js(open_label)} + " #" + row[2]));
+                return box;
+            }},
+            tooltip: function (circle) {{ return line("span", circle.row[3]); }}
         }};
     }})()"""
 
@@ -195,7 +203,7 @@ def places_layer(
         [round(lat, 5), round(lon, 5), place_id, title, *(index[i][text] for i, text in enumerate(details))]
         for lat, lon, place_id, title, *details in places
     ]
-    return PlacesLayer(_js(rows), _draw_place(open_label, columns, radius_m, colour), max_cluster_radius=50)
+    return PlacesLayer(_js(rows), _place_look(open_label, columns, radius_m, colour), max_cluster_radius=50)
 
 
 def show(m: folium.Map, key: str, *, height: int = 420, returns=(), marker=None) -> dict:

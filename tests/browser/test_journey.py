@@ -85,10 +85,14 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     expect(job_shape).to_have_count(1, timeout=30_000)
     job_shape.hover()
     expect(frame.locator(".leaflet-tooltip")).to_have_text(HOSTILE)
-    # Open the popup from script: a click would also open the job page (tested elsewhere).
+    # Open the popup as Leaflet does on a click, without the click: that would also open the job page
+    # (tested elsewhere). Popups are bound on the cluster and made for the circle shown.
     frame.locator(".leaflet-container").evaluate(
-        "() => Object.values(window.map._layers)"
-        ".filter(l => l instanceof L.Circle && l.getPopup()).forEach(l => l.openPopup())"
+        """() => {
+            const layers = Object.values(window.map._layers);
+            const circle = layers.find(l => l instanceof L.Circle && l.row);
+            layers.find(l => l instanceof L.MarkerClusterGroup)._openPopup({layer: circle, latlng: circle.getLatLng()});
+        }"""
     )
     popup = frame.locator(".leaflet-popup-content")
     expect(popup.locator("b")).to_have_text(HOSTILE)
