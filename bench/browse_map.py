@@ -25,8 +25,8 @@ runs, median of --runs.
 
 Floor (floor_s, floor_ratio): the baseline page with ?limit=10, i.e. the same Streamlit page and
 st_folium map drawing 10 jobs, timed the same way in the same alternation. It is what any page with an
-st_folium map costs on this machine before a single job matters, so floor_ratio = floor_s / baseline_s
-is the lowest `ratio` any browse page could reach here.
+st_folium map costs on this machine before a single job matters; floor_ratio = floor_s / baseline_s is
+about the lowest `ratio` a browse page can reach here.
 
 Prints one line:
     jobs=N baseline_s=X linbang_s=Y ratio=Y/X baseline_script_s=A script_s=B script_ratio=B/A
