@@ -1,6 +1,8 @@
 """Every page a signed-in person uses, at phone and desktop width, in Chinese and in English:
 no error, no raw catalog key, no sideways scrolling; screenshots kept as artifacts."""
 
+import re
+
 import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
@@ -101,6 +103,28 @@ def test_clicking_a_job_on_the_map_opens_its_page_each_time(seeded, browser):
         expect_text(page, "圆圈是大致位置")
         page.go_back()
         frame = map_frame(page)
+
+
+def test_a_helper_on_the_map_opens_their_profile_from_the_closest_zoom(seeded, browser):
+    """The helpers map stops at zoom 16 (approximate places); its popups are bound on the cluster and
+    made for the clicked circle, and that popup's text is what tells the page whose profile to open."""
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(page, seeded.url, "org_en")
+    goto(page, seeded.url + "/helpers")
+    frame = map_frame(page)
+    helpers = frame.locator("path.linbang-place")
+    expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=30_000)
+    for _ in range(6):  # the two helpers' areas share a cluster until zoomed in
+        if helpers.count():
+            break
+        frame.locator(".marker-cluster").first.click()
+        page.wait_for_timeout(500)
+    expect(helpers).to_have_count(2)
+    assert frame.locator(".leaflet-container").evaluate("() => window.map.getZoom()") <= 16
+
+    helpers.first.click(force=True)  # the areas overlap: the one on top takes the click
+    page.wait_for_url("**/profile?id=*")
+    expect(page.locator('[data-testid="stMain"] h1').first).to_contain_text(re.compile("Bob|Carol"))
 
 
 def test_browse_filters_open_on_request_and_narrow_the_list(seeded, browser):
