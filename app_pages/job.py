@@ -74,7 +74,7 @@ with place_column:
         m = maps.base_map((job["lat"], job["lon"]), 16)
         maps.exact_pin(m, job["lat"], job["lon"])
     else:
-        m = maps.base_map((job["public_lat"], job["public_lon"]), 15)
+        m = maps.base_map((job["public_lat"], job["public_lon"]), 15, maps.APPROXIMATE_MAX_ZOOM)
         maps.approximate_circle(m, job["public_lat"], job["public_lon"])
     maps.show(m, f"job_map_{job['id']}", height=300)
     if job["exact"]:

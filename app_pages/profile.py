@@ -59,7 +59,7 @@ def helper_details() -> None:
 def helper_area() -> None:
     if helper["area_lat"] is None:
         return
-    m = maps.base_map((helper["area_lat"], helper["area_lon"]), 14)
+    m = maps.base_map((helper["area_lat"], helper["area_lon"]), 14, maps.APPROXIMATE_MAX_ZOOM)
     maps.approximate_circle(m, helper["area_lat"], helper["area_lon"])
     maps.show(m, f"profile_map_{person['id']}", height=260)
     st.caption(md(t("profile.area", label=helper["area_label"])))
