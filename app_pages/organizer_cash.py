@@ -7,8 +7,9 @@ import streamlit as st
 
 from services import ledger, users
 from services.clock import utcnow
-from ui.components import attempt, form_done, form_key
+from ui.components import attempt
 from ui.db import get_db
+from ui.forms import Filling
 from ui.i18n import calendar_day, money, t, timezone
 from ui.safe import md
 
@@ -21,28 +22,40 @@ st.caption(t("cash.help"))
 
 
 def money_form(form: str, record, success: str) -> None:
-    """One form recording cash in or out for a person, idempotent under double clicks."""
-    key = form_key(form)
-    with st.form(form, clear_on_submit=True):
+    """One form recording cash in or out for a person: once per filling-in, however often it is sent
+    (ui.forms); an identical amount for the same person moments ago is asked about first."""
+    filling = Filling(form)
+    filling.confirmation()
+    with st.form(filling.form):
         person = st.selectbox(
             t(f"cash.{form}_person"),
             list(people),
             index=None,
             format_func=lambda i: f"{people[i]['display_name']} (@{people[i]['username']})",
             placeholder=t("cash.pick_person"),
-            key=f"{form}_person",
+            key=filling.field("person"),
         )
-        amount = st.text_input(t("cash.amount"), key=f"{form}_amount")
-        note = st.text_input(t("cash.note"), max_chars=200, placeholder=t("cash.note_example"), key=f"{form}_note")
+        amount = st.text_input(t("cash.amount"), key=filling.field("amount"))
+        note = st.text_input(
+            t("cash.note"), max_chars=200, placeholder=t("cash.note_example"), key=filling.field("note")
+        )
+        question = filling.question()
+        if question:
+            st.warning(question, icon="❓")
+        again = bool(question) and st.checkbox(t(f"cash.{form}_again"), key=filling.field("again"))
         submitted = st.form_submit_button(t(f"cash.{form}_submit"), type="primary", use_container_width=True)
-    form_done(form, submitted)
-    if submitted:
-        if person is None:
-            st.error(t("cash.pick_person"), icon="⚠️")
-        # no st.rerun() after success: the key must outlive a second submit of the same filling-in
-        elif attempt(lambda: record(db, user, person, amount, note=note, key=key, now=utcnow())):
-            balance = money(ledger.balance_of(db, "wallet", user_id=person))
-            st.success(md(t("cash.recorded", what=success, name=people[person]["display_name"], balance=balance)))
+    if not submitted:
+        return
+    filling.submitted()
+    if person is None:
+        st.error(t("cash.pick_person"), icon="⚠️")
+    elif filling.send(
+        lambda: record(
+            db, user, person, amount, note=note, key=filling.key(person, amount, note), again=again, now=utcnow()
+        )
+    ):
+        balance = money(ledger.balance_of(db, "wallet", user_id=person))
+        filling.recorded(md(t("cash.recorded", what=success, name=people[person]["display_name"], balance=balance)))
 
 
 def settings_form() -> None:

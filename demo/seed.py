@@ -15,6 +15,7 @@ The community is built in a temporary file next to PATH and renamed into place w
 is either absent or a whole demo. One settings row (`demo_seed`) marks it as a demo: an existing demo
 is left as it is unless --force rebuilds it; a database without the mark is never touched.
 """
+
 import argparse
 import json
 import math
@@ -38,7 +39,11 @@ from services.clock import to_db, utcnow
 SEED = 20240615
 MARKER_KEY = "demo_seed"
 COMMUNITY = {
-    "name": "阳光花园社区 Sunny Garden", "lat": 31.2304, "lon": 121.4737, "radius_km": 5.0, "language": "zh_CN",
+    "name": "阳光花园社区 Sunny Garden",
+    "lat": 31.2304,
+    "lon": 121.4737,
+    "radius_km": 5.0,
+    "language": "zh_CN",
 }
 ORGANIZER_PASSWORD = "demo-organizer-1"
 PASSWORD = "demo-pass-1"
@@ -79,8 +84,7 @@ PEOPLE = (
     Person("yang_jie", "杨姐（宠物寄养）", "worker", "zh_CN", "14号楼2单元602", ("pets", "care")),
     Person("gao_shifu", "高师傅 家电维修", "worker", "zh_CN", "17号楼1单元101", ("appliance", "plumbing")),
     Person("hu_jie", "胡姐（家政）", "worker", "zh_CN", "二期20栋2单元702", ("cleaning", "care", "pets")),
-    Person("he_dage", "何大哥", "worker", "zh_CN", "3号楼2单元201", ("moving", "parcel", "errands", "other"),
-           "mixed"),
+    Person("he_dage", "何大哥", "worker", "zh_CN", "3号楼2单元201", ("moving", "parcel", "errands", "other"), "mixed"),
     Person("qian_shifu", "钱师傅 木工", "worker", "zh_CN", "19号楼1单元402", ("furniture", "moving", "other")),
     Person("tom_z", "Tom Zhang（电脑/组装）", "worker", "en", "Bldg 6, Unit 1, Apt 801", ("computer", "furniture")),
     Person("sophie_l", "Sophie Li", "worker", "en", "Bldg 2, Unit 1, Apt 1203", ("pets", "errands", "parcel")),
@@ -102,28 +106,75 @@ WEEKDAYS = ("weekdays_morning", "weekdays_afternoon", "weekdays_evening")
 WEEKENDS = ("weekends_morning", "weekends_afternoon", "weekends_evening")
 EVENINGS = ("weekdays_evening", "weekends_evening")
 WORKER_PROFILES = {
-    "li_shifu": WorkerProfile("水电维修二十年，换龙头、修马桶、查电路跳闸都行，自带工具和常用配件。", "60", 5,
-                              "8号楼附近", WEEKDAYS + WEEKENDS, ("换的新龙头", "厨房下水管")),
-    "zhou_shifu": WorkerProfile("搬家、搬大件、拆装家具，有小面包车，两个人一起上门。", None, 8, "小区东门",
-                                WEEKENDS + ("weekdays_morning",), ("三人沙发上六楼",)),
-    "xiao_ma": WorkerProfile("快递代取、超市代买、排队挂号都可以，随叫随到。", "25", 3, "4号楼快递柜旁",
-                             WEEKDAYS + WEEKENDS),
-    "wu_ayi": WorkerProfile("日常保洁、开荒保洁，也能帮忙照看老人半天。做事细心。", "45", 4, "13号楼一带",
-                            ("weekdays_morning", "weekdays_afternoon"), ("擦完的厨房灶台",)),
-    "chen_xiaodi": WorkerProfile("电脑重装系统、清灰、路由器设置、手机导照片，老人家不会用的都可以问我。", "50", 5,
-                                 "9号楼", EVENINGS + ("weekends_afternoon",)),
-    "yang_jie": WorkerProfile("养猫养狗十年，可上门喂猫、遛狗，也能短期寄养在我家。", "30", 3, "14号楼花园",
-                              WEEKDAYS + WEEKENDS, ("寄养的两只猫", "遛狗路线")),
-    "gao_shifu": WorkerProfile("空调清洗、洗衣机、冰箱维修，持电工证。", None, 10, "小区南门",
-                               ("weekdays_morning", "weekdays_afternoon", "weekends_morning")),
+    "li_shifu": WorkerProfile(
+        "水电维修二十年，换龙头、修马桶、查电路跳闸都行，自带工具和常用配件。",
+        "60",
+        5,
+        "8号楼附近",
+        WEEKDAYS + WEEKENDS,
+        ("换的新龙头", "厨房下水管"),
+    ),
+    "zhou_shifu": WorkerProfile(
+        "搬家、搬大件、拆装家具，有小面包车，两个人一起上门。",
+        None,
+        8,
+        "小区东门",
+        WEEKENDS + ("weekdays_morning",),
+        ("三人沙发上六楼",),
+    ),
+    "xiao_ma": WorkerProfile(
+        "快递代取、超市代买、排队挂号都可以，随叫随到。", "25", 3, "4号楼快递柜旁", WEEKDAYS + WEEKENDS
+    ),
+    "wu_ayi": WorkerProfile(
+        "日常保洁、开荒保洁，也能帮忙照看老人半天。做事细心。",
+        "45",
+        4,
+        "13号楼一带",
+        ("weekdays_morning", "weekdays_afternoon"),
+        ("擦完的厨房灶台",),
+    ),
+    "chen_xiaodi": WorkerProfile(
+        "电脑重装系统、清灰、路由器设置、手机导照片，老人家不会用的都可以问我。",
+        "50",
+        5,
+        "9号楼",
+        EVENINGS + ("weekends_afternoon",),
+    ),
+    "yang_jie": WorkerProfile(
+        "养猫养狗十年，可上门喂猫、遛狗，也能短期寄养在我家。",
+        "30",
+        3,
+        "14号楼花园",
+        WEEKDAYS + WEEKENDS,
+        ("寄养的两只猫", "遛狗路线"),
+    ),
+    "gao_shifu": WorkerProfile(
+        "空调清洗、洗衣机、冰箱维修，持电工证。",
+        None,
+        10,
+        "小区南门",
+        ("weekdays_morning", "weekdays_afternoon", "weekends_morning"),
+    ),
     "hu_jie": WorkerProfile("家政、照看孩子和宠物，有育婴师证。", "40", 4, "二期20栋", WEEKDAYS),
     "he_dage": WorkerProfile("力气活、跑腿、杂事都接，周末全天有空。", "35", 5, "3号楼", WEEKENDS + EVENINGS),
-    "qian_shifu": WorkerProfile("擅长家具组装、墙面修补，工具齐全。", "55", 6, "19号楼", WEEKENDS,
-                                ("组装的书柜", "补好的墙面", "定做的鞋架")),
-    "tom_z": WorkerProfile("Computer set-up, Wi-Fi problems and flat-pack furniture. 中英文都可以。", "50", 5,
-                           "Building 6", EVENINGS + WEEKENDS, ("IKEA wardrobe, assembled",)),
-    "sophie_l": WorkerProfile("Dog walking, cat sitting and parcel runs around the compound.", "30", 3,
-                              "Building 2 garden", ("weekdays_morning", "weekends_morning", "weekends_afternoon")),
+    "qian_shifu": WorkerProfile(
+        "擅长家具组装、墙面修补，工具齐全。", "55", 6, "19号楼", WEEKENDS, ("组装的书柜", "补好的墙面", "定做的鞋架")
+    ),
+    "tom_z": WorkerProfile(
+        "Computer set-up, Wi-Fi problems and flat-pack furniture. 中英文都可以。",
+        "50",
+        5,
+        "Building 6",
+        EVENINGS + WEEKENDS,
+        ("IKEA wardrobe, assembled",),
+    ),
+    "sophie_l": WorkerProfile(
+        "Dog walking, cat sitting and parcel runs around the compound.",
+        "30",
+        3,
+        "Building 2 garden",
+        ("weekdays_morning", "weekends_morning", "weekends_afternoon"),
+    ),
     "ma_xiaoge": WorkerProfile("下班后可以帮忙取快递、跑腿。", "20", 2, "7栋", EVENINGS),
     "zheng_ayi": WorkerProfile("退休在家，可以做保洁、陪老人聊天。", "35", 2, "11号楼", WEEKDAYS),
 }
@@ -137,8 +188,7 @@ class Login(NamedTuple):
 
 
 DEMO_LOGINS = tuple(
-    Login(p.username, ORGANIZER_PASSWORD if p.kind == "organizer" else PASSWORD, p.display_name, p.kind)
-    for p in PEOPLE
+    Login(p.username, ORGANIZER_PASSWORD if p.kind == "organizer" else PASSWORD, p.display_name, p.kind) for p in PEOPLE
 )
 
 
@@ -156,189 +206,519 @@ class Template(NamedTuple):
 T = Template
 TEMPLATES = (
     # 搬家 moving
-    T("moving", "周六帮忙搬两个衣柜到5楼",
-      "老房子没有电梯，两个实木衣柜要从1楼搬到5楼，需要两个人，大概1个多小时。楼道有点窄，最好带绑带。",
-      "150", 9, 3, 1.5, 5),
-    T("moving", "搬一张双人床垫到隔壁小区",
-      "1.8米的床垫，已经用膜包好了，从我家搬到隔壁幸福里小区，走路十分钟。有小推车更好。", "60", 18, 3),
-    T("moving", "旧沙发搬下楼放到回收点",
-      "三人位布艺沙发，4楼有电梯，但沙发要竖着进。搬到小区西门大件垃圾回收点就行。", "80", 10, 4),
-    T("moving", "小搬家：单间搬到3号楼，约15个纸箱",
-      "同小区换房子，东西都打包好了，大概15个纸箱，加一个书桌和一把电脑椅。需要有三轮车或者面包车。", "50/h*3", 9, 5),
-    T("moving", "Help moving boxes to the storage room",
-      "About 10 boxes from my flat (2nd floor) down to the basement storage room of the same building. Should take "
-      "less than an hour.", "50", 14, 4),
-    T("moving", "客厅钢琴挪到书房",
-      "立式钢琴，从客厅挪到隔壁书房，同一层，需要三四个人一起抬，地板要注意别刮花。", "200", 10, 3),
-    T("moving", "周日帮忙搬几箱书到新家",
-      "大概8箱书，新家就在马路对面的阳光花园二期，有电梯。箱子有点沉。", "100", 15, 3, 2, 6),
+    T(
+        "moving",
+        "周六帮忙搬两个衣柜到5楼",
+        "老房子没有电梯，两个实木衣柜要从1楼搬到5楼，需要两个人，大概1个多小时。楼道有点窄，最好带绑带。",
+        "150",
+        9,
+        3,
+        1.5,
+        5,
+    ),
+    T(
+        "moving",
+        "搬一张双人床垫到隔壁小区",
+        "1.8米的床垫，已经用膜包好了，从我家搬到隔壁幸福里小区，走路十分钟。有小推车更好。",
+        "60",
+        18,
+        3,
+    ),
+    T(
+        "moving",
+        "旧沙发搬下楼放到回收点",
+        "三人位布艺沙发，4楼有电梯，但沙发要竖着进。搬到小区西门大件垃圾回收点就行。",
+        "80",
+        10,
+        4,
+    ),
+    T(
+        "moving",
+        "小搬家：单间搬到3号楼，约15个纸箱",
+        "同小区换房子，东西都打包好了，大概15个纸箱，加一个书桌和一把电脑椅。需要有三轮车或者面包车。",
+        "50/h*3",
+        9,
+        5,
+    ),
+    T(
+        "moving",
+        "Help moving boxes to the storage room",
+        "About 10 boxes from my flat (2nd floor) down to the basement storage room of the same building. Should take "
+        "less than an hour.",
+        "50",
+        14,
+        4,
+    ),
+    T(
+        "moving",
+        "客厅钢琴挪到书房",
+        "立式钢琴，从客厅挪到隔壁书房，同一层，需要三四个人一起抬，地板要注意别刮花。",
+        "200",
+        10,
+        3,
+    ),
+    T(
+        "moving",
+        "周日帮忙搬几箱书到新家",
+        "大概8箱书，新家就在马路对面的阳光花园二期，有电梯。箱子有点沉。",
+        "100",
+        15,
+        3,
+        2,
+        6,
+    ),
     # 代取快递 parcel
-    T("parcel", "代取快递：菜鸟驿站两件",
-      "东门菜鸟驿站两个快递，一个小件，一箱矿泉水比较重，送到楼下就行，取件码私信发你。", "8", 18, 4, 0.5),
-    T("parcel", "帮忙取一个生鲜快递，需要冷藏",
-      "京东生鲜，下午到南门丰巢柜。我下班晚，麻烦取一下放到我家门口的保温箱里。", "10", 14, 5, 0.5),
-    T("parcel", "上班时间帮忙签收一个大件",
-      "买了个书架，快递员下午送货上门，家里没人，麻烦帮忙签收，放我家门口就行。", "15", 13, 5, 0.5),
-    T("parcel", "Pick up a parcel from the south gate locker",
-      "One medium box in the Hive Box locker at the south gate. Please leave it at my door, I'll send you the code.",
-      "10", 17, 4, 0.5),
-    T("parcel", "出差一周，帮忙代收快递",
-      "这周大概有五六个快递陆续到驿站，麻烦隔一天去取一次，放我家门口鞋柜里。", "50", 9, 150, 140),
-    T("parcel", "帮忙打包寄一箱特产到北京",
-      "一箱老家带来的特产要寄给北京的亲戚，麻烦帮忙打包好，送到驿站寄顺丰，运费我另外转给你。", "20", 10, 6),
+    T(
+        "parcel",
+        "代取快递：菜鸟驿站两件",
+        "东门菜鸟驿站两个快递，一个小件，一箱矿泉水比较重，送到楼下就行，取件码私信发你。",
+        "8",
+        18,
+        4,
+        0.5,
+    ),
+    T(
+        "parcel",
+        "帮忙取一个生鲜快递，需要冷藏",
+        "京东生鲜，下午到南门丰巢柜。我下班晚，麻烦取一下放到我家门口的保温箱里。",
+        "10",
+        14,
+        5,
+        0.5,
+    ),
+    T(
+        "parcel",
+        "上班时间帮忙签收一个大件",
+        "买了个书架，快递员下午送货上门，家里没人，麻烦帮忙签收，放我家门口就行。",
+        "15",
+        13,
+        5,
+        0.5,
+    ),
+    T(
+        "parcel",
+        "Pick up a parcel from the south gate locker",
+        "One medium box in the Hive Box locker at the south gate. Please leave it at my door, I'll send you the code.",
+        "10",
+        17,
+        4,
+        0.5,
+    ),
+    T(
+        "parcel",
+        "出差一周，帮忙代收快递",
+        "这周大概有五六个快递陆续到驿站，麻烦隔一天去取一次，放我家门口鞋柜里。",
+        "50",
+        9,
+        150,
+        140,
+    ),
+    T(
+        "parcel",
+        "帮忙打包寄一箱特产到北京",
+        "一箱老家带来的特产要寄给北京的亲戚，麻烦帮忙打包好，送到驿站寄顺丰，运费我另外转给你。",
+        "20",
+        10,
+        6,
+    ),
     # 宠物照看 pets
-    T("pets", "出门三天，帮忙上门喂猫",
-      "两只猫，很乖不抓人。每天早晚各一次：换水、加粮、铲猫砂，陪玩十分钟。钥匙放在物业。", "120", 8, 72, 70),
-    T("pets", "每天傍晚遛狗半小时（柯基）",
-      "柯基豆豆，3岁，很友好。我脚扭了走不了远路，想找人每天傍晚6点左右遛半小时，连续一周。", "150", 18, 160, 150),
-    T("pets", "周末帮忙照看一只仓鼠",
-      "孩子的仓鼠，周末我们回老家，帮忙喂两天就好，笼子可以放你家。谢谢邻居！", "0", 10, 48, 46, 5),
-    T("pets", "Dog walking on two mornings",
-      "Friendly golden retriever, 5 years old. Looking for someone to walk him for about 45 minutes on two weekday "
-      "mornings.", "40/h*1.5", 7, 50),
-    T("pets", "带猫去宠物医院打疫苗",
-      "猫咪要打第二针疫苗，医院在一公里外，我腿脚不方便，麻烦帮忙带过去再带回来，费用已经预付了。", "60", 14, 4, 2),
-    T("pets", "给泰迪洗个澡",
-      "小泰迪，在家洗就行，沐浴露和吹风机都有。它有点怕吹风机，需要耐心一点。", "50", 15, 3),
-    T("pets", "出差5天，帮忙喂鱼",
-      "客厅一个鱼缸，隔一天喂一次，顺便看看过滤器是不是正常在转。", "0", 9, 120, 118),
+    T(
+        "pets",
+        "出门三天，帮忙上门喂猫",
+        "两只猫，很乖不抓人。每天早晚各一次：换水、加粮、铲猫砂，陪玩十分钟。钥匙放在物业。",
+        "120",
+        8,
+        72,
+        70,
+    ),
+    T(
+        "pets",
+        "每天傍晚遛狗半小时（柯基）",
+        "柯基豆豆，3岁，很友好。我脚扭了走不了远路，想找人每天傍晚6点左右遛半小时，连续一周。",
+        "150",
+        18,
+        160,
+        150,
+    ),
+    T(
+        "pets",
+        "周末帮忙照看一只仓鼠",
+        "孩子的仓鼠，周末我们回老家，帮忙喂两天就好，笼子可以放你家。谢谢邻居！",
+        "0",
+        10,
+        48,
+        46,
+        5,
+    ),
+    T(
+        "pets",
+        "Dog walking on two mornings",
+        "Friendly golden retriever, 5 years old. Looking for someone to walk him for about 45 minutes on two weekday "
+        "mornings.",
+        "40/h*1.5",
+        7,
+        50,
+    ),
+    T(
+        "pets",
+        "带猫去宠物医院打疫苗",
+        "猫咪要打第二针疫苗，医院在一公里外，我腿脚不方便，麻烦帮忙带过去再带回来，费用已经预付了。",
+        "60",
+        14,
+        4,
+        2,
+    ),
+    T("pets", "给泰迪洗个澡", "小泰迪，在家洗就行，沐浴露和吹风机都有。它有点怕吹风机，需要耐心一点。", "50", 15, 3),
+    T("pets", "出差5天，帮忙喂鱼", "客厅一个鱼缸，隔一天喂一次，顺便看看过滤器是不是正常在转。", "0", 9, 120, 118),
     # 家电维修 appliance
-    T("appliance", "洗衣机脱水时响声很大",
-      "滚筒洗衣机用了6年，最近脱水时咣咣响，怀疑是减震器坏了，麻烦上门看看能不能修。", "80", 10, 4, 1.5),
-    T("appliance", "空调不制冷，需要检查一下",
-      "挂机，开了半小时还是不凉，外机在转。可能缺氟，麻烦懂行的师傅上门看看，材料费另算。", "100", 14, 4, 1.5),
-    T("appliance", "油烟机拆洗，换滤网",
-      "老式油烟机，油很多，需要拆开清洗，滤网我已经买好了。", "60/h*2", 9, 4),
-    T("appliance", "Microwave stopped heating",
-      "The light and the turntable work but food doesn't get warm. Could you check whether it's worth repairing?",
-      "60", 19, 3),
-    T("appliance", "燃气热水器打不着火",
-      "打开水龙头有咔咔的点火声，但就是不着火，电池已经换过了。", "80", 18, 3),
-    T("appliance", "冰箱冷藏室结冰还漏水",
-      "冷藏室后壁结了一层冰，下面一直有水流出来，可能是排水孔堵了。", "80", 10, 5, 1.5),
+    T(
+        "appliance",
+        "洗衣机脱水时响声很大",
+        "滚筒洗衣机用了6年，最近脱水时咣咣响，怀疑是减震器坏了，麻烦上门看看能不能修。",
+        "80",
+        10,
+        4,
+        1.5,
+    ),
+    T(
+        "appliance",
+        "空调不制冷，需要检查一下",
+        "挂机，开了半小时还是不凉，外机在转。可能缺氟，麻烦懂行的师傅上门看看，材料费另算。",
+        "100",
+        14,
+        4,
+        1.5,
+    ),
+    T("appliance", "油烟机拆洗，换滤网", "老式油烟机，油很多，需要拆开清洗，滤网我已经买好了。", "60/h*2", 9, 4),
+    T(
+        "appliance",
+        "Microwave stopped heating",
+        "The light and the turntable work but food doesn't get warm. Could you check whether it's worth repairing?",
+        "60",
+        19,
+        3,
+    ),
+    T("appliance", "燃气热水器打不着火", "打开水龙头有咔咔的点火声，但就是不着火，电池已经换过了。", "80", 18, 3),
+    T(
+        "appliance",
+        "冰箱冷藏室结冰还漏水",
+        "冷藏室后壁结了一层冰，下面一直有水流出来，可能是排水孔堵了。",
+        "80",
+        10,
+        5,
+        1.5,
+    ),
     # 水电维修 plumbing
-    T("plumbing", "厨房水龙头漏水，换个新的",
-      "水龙头底座一直滴水，新龙头我已经买好了，麻烦师傅带工具来换一下。", "50", 9, 4),
-    T("plumbing", "卫生间洗手盆下水堵了",
-      "洗手盆下水很慢，用过管道疏通剂也没用，可能要拆开存水弯看看。", "80", 19, 3),
-    T("plumbing", "电视墙加装两个插座",
-      "想在电视墙加两个五孔插座，从旁边的插座引线，需要开槽。材料师傅带，按实际报销。", "80/h*3", 9, 5),
-    T("plumbing", "Bathroom light keeps flickering",
-      "The ceiling light in the bathroom flickers and sometimes won't turn on at all. The switch or the fitting?",
-      "60", 18, 3),
-    T("plumbing", "马桶水箱一直流水",
-      "水箱进水阀好像坏了，一直有细细的流水声。配件我不会买，麻烦师傅帮忙带一个。", "60", 10, 4),
-    T("plumbing", "跳闸后厨房两个插座没电",
-      "昨晚烧水的时候跳闸了，推上去之后厨房还有两个插座没电，需要查一下线路。", "100", 9, 3, 1.5),
-    T("plumbing", "帮忙换个灯泡（吊顶太高）",
-      "客厅吊顶有点高，家里的梯子够不着。哪位邻居有高一点的梯子，顺手帮忙换一下？灯泡已经买好了。", "0", 17, 4, 0.5),
+    T(
+        "plumbing",
+        "厨房水龙头漏水，换个新的",
+        "水龙头底座一直滴水，新龙头我已经买好了，麻烦师傅带工具来换一下。",
+        "50",
+        9,
+        4,
+    ),
+    T("plumbing", "卫生间洗手盆下水堵了", "洗手盆下水很慢，用过管道疏通剂也没用，可能要拆开存水弯看看。", "80", 19, 3),
+    T(
+        "plumbing",
+        "电视墙加装两个插座",
+        "想在电视墙加两个五孔插座，从旁边的插座引线，需要开槽。材料师傅带，按实际报销。",
+        "80/h*3",
+        9,
+        5,
+    ),
+    T(
+        "plumbing",
+        "Bathroom light keeps flickering",
+        "The ceiling light in the bathroom flickers and sometimes won't turn on at all. The switch or the fitting?",
+        "60",
+        18,
+        3,
+    ),
+    T(
+        "plumbing",
+        "马桶水箱一直流水",
+        "水箱进水阀好像坏了，一直有细细的流水声。配件我不会买，麻烦师傅帮忙带一个。",
+        "60",
+        10,
+        4,
+    ),
+    T(
+        "plumbing",
+        "跳闸后厨房两个插座没电",
+        "昨晚烧水的时候跳闸了，推上去之后厨房还有两个插座没电，需要查一下线路。",
+        "100",
+        9,
+        3,
+        1.5,
+    ),
+    T(
+        "plumbing",
+        "帮忙换个灯泡（吊顶太高）",
+        "客厅吊顶有点高，家里的梯子够不着。哪位邻居有高一点的梯子，顺手帮忙换一下？灯泡已经买好了。",
+        "0",
+        17,
+        4,
+        0.5,
+    ),
     # 家具组装 furniture
-    T("furniture", "宜家PAX两门衣柜组装",
-      "PAX两门衣柜，包装还没拆，说明书都在。房间空间够，立起来需要两个人。", "200", 9, 5, 3),
-    T("furniture", "帮忙装一张儿童床",
-      "网购的实木儿童床，带护栏，零件挺多，估计要两个小时。", "60/h*2", 14, 4),
-    T("furniture", "Assemble a desk and an office chair",
-      "IKEA desk and an office chair, both still in their boxes. I have a screwdriver set if you need one.",
-      "120", 10, 4, 2),
-    T("furniture", "书架固定到墙上（防倾倒）",
-      "家里有小孩，想把两个书架用L型角码固定到墙上，打孔工具需要自带。", "60", 15, 3),
-    T("furniture", "拆一张旧床方便搬走",
-      "旧的1.5米木床要拆开，之后我们自己搬下楼。", "50", 10, 3),
-    T("furniture", "安装两根窗帘杆",
-      "两个房间的罗马杆，要在墙上打孔，杆子和配件都买好了。", "80", 14, 4, 1.5),
+    T(
+        "furniture",
+        "宜家PAX两门衣柜组装",
+        "PAX两门衣柜，包装还没拆，说明书都在。房间空间够，立起来需要两个人。",
+        "200",
+        9,
+        5,
+        3,
+    ),
+    T("furniture", "帮忙装一张儿童床", "网购的实木儿童床，带护栏，零件挺多，估计要两个小时。", "60/h*2", 14, 4),
+    T(
+        "furniture",
+        "Assemble a desk and an office chair",
+        "IKEA desk and an office chair, both still in their boxes. I have a screwdriver set if you need one.",
+        "120",
+        10,
+        4,
+        2,
+    ),
+    T(
+        "furniture",
+        "书架固定到墙上（防倾倒）",
+        "家里有小孩，想把两个书架用L型角码固定到墙上，打孔工具需要自带。",
+        "60",
+        15,
+        3,
+    ),
+    T("furniture", "拆一张旧床方便搬走", "旧的1.5米木床要拆开，之后我们自己搬下楼。", "50", 10, 3),
+    T("furniture", "安装两根窗帘杆", "两个房间的罗马杆，要在墙上打孔，杆子和配件都买好了。", "80", 14, 4, 1.5),
     # 保洁 cleaning
-    T("cleaning", "两室一厅日常保洁3小时",
-      "两室一厅，主要是拖地、擦灰、厨房台面和卫生间，清洁工具家里都有。", "45/h*3", 9, 4),
-    T("cleaning", "退租前全屋深度清洁",
-      "一室户退租，需要全屋深度清洁，包括厨房油污和窗户，房东要验房。", "50/h*5", 9, 8),
-    T("cleaning", "擦窗户（8扇，内外侧）",
-      "高层住户，外侧只擦能安全够到的部分，千万不要探身出去。", "150", 9, 5, 3),
-    T("cleaning", "Weekly cleaning for a small flat",
-      "One-bedroom flat, about two hours: floors, bathroom and kitchen. Cleaning supplies will be left out.",
-      "45/h*2", 10, 4),
-    T("cleaning", "装修后开荒保洁",
-      "刚装修好的两室，地上很多灰和油漆点，需要开荒保洁。", "55/h*6", 8, 10),
-    T("cleaning", "帮忙清理阳台杂物",
-      "阳台堆了很多纸箱和旧花盆，帮忙整理一下，把废品拿去回收站，卖废品的钱归你。", "30", 15, 3, 1.5),
-    T("cleaning", "沙发和床垫除螨",
-      "需要自带除螨仪，一套布艺沙发加两张床垫。", "120", 14, 4, 2),
+    T(
+        "cleaning",
+        "两室一厅日常保洁3小时",
+        "两室一厅，主要是拖地、擦灰、厨房台面和卫生间，清洁工具家里都有。",
+        "45/h*3",
+        9,
+        4,
+    ),
+    T(
+        "cleaning",
+        "退租前全屋深度清洁",
+        "一室户退租，需要全屋深度清洁，包括厨房油污和窗户，房东要验房。",
+        "50/h*5",
+        9,
+        8,
+    ),
+    T("cleaning", "擦窗户（8扇，内外侧）", "高层住户，外侧只擦能安全够到的部分，千万不要探身出去。", "150", 9, 5, 3),
+    T(
+        "cleaning",
+        "Weekly cleaning for a small flat",
+        "One-bedroom flat, about two hours: floors, bathroom and kitchen. Cleaning supplies will be left out.",
+        "45/h*2",
+        10,
+        4,
+    ),
+    T("cleaning", "装修后开荒保洁", "刚装修好的两室，地上很多灰和油漆点，需要开荒保洁。", "55/h*6", 8, 10),
+    T(
+        "cleaning",
+        "帮忙清理阳台杂物",
+        "阳台堆了很多纸箱和旧花盆，帮忙整理一下，把废品拿去回收站，卖废品的钱归你。",
+        "30",
+        15,
+        3,
+        1.5,
+    ),
+    T("cleaning", "沙发和床垫除螨", "需要自带除螨仪，一套布艺沙发加两张床垫。", "120", 14, 4, 2),
     # 电脑维修 computer
-    T("computer", "笔记本开机很慢，帮忙重装系统",
-      "联想笔记本用了五年，开机要三四分钟。资料在D盘，需要先备份再重装Win11。", "80", 19, 3, 2),
-    T("computer", "教我妈用微信视频和扫码付款",
-      "老人家刚换智能手机，想学会视频通话和扫码付款，需要耐心教一下。", "40/h*1", 15, 3),
-    T("computer", "Set up a mesh Wi-Fi at home",
-      "Bought a mesh Wi-Fi kit but the signal in the bedroom is still weak. Need help placing and configuring it.",
-      "100", 19, 3, 1.5),
-    T("computer", "打印机换了路由器后连不上",
-      "惠普打印机，换了新路由器之后就连不上电脑了，孩子上网课要打印作业。", "50", 18, 3),
-    T("computer", "把旧手机里的照片导出来",
-      "几部旧安卓手机，想把照片都导出来，存到移动硬盘里。", "60", 14, 4, 1.5),
-    T("computer", "键盘洒了咖啡，电脑还能救吗",
-      "已经关机倒过来晾干了，想请懂行的邻居看看主板有没有问题。", "80", 10, 5),
+    T(
+        "computer",
+        "笔记本开机很慢，帮忙重装系统",
+        "联想笔记本用了五年，开机要三四分钟。资料在D盘，需要先备份再重装Win11。",
+        "80",
+        19,
+        3,
+        2,
+    ),
+    T(
+        "computer",
+        "教我妈用微信视频和扫码付款",
+        "老人家刚换智能手机，想学会视频通话和扫码付款，需要耐心教一下。",
+        "40/h*1",
+        15,
+        3,
+    ),
+    T(
+        "computer",
+        "Set up a mesh Wi-Fi at home",
+        "Bought a mesh Wi-Fi kit but the signal in the bedroom is still weak. Need help placing and configuring it.",
+        "100",
+        19,
+        3,
+        1.5,
+    ),
+    T(
+        "computer",
+        "打印机换了路由器后连不上",
+        "惠普打印机，换了新路由器之后就连不上电脑了，孩子上网课要打印作业。",
+        "50",
+        18,
+        3,
+    ),
+    T("computer", "把旧手机里的照片导出来", "几部旧安卓手机，想把照片都导出来，存到移动硬盘里。", "60", 14, 4, 1.5),
+    T(
+        "computer",
+        "键盘洒了咖啡，电脑还能救吗",
+        "已经关机倒过来晾干了，想请懂行的邻居看看主板有没有问题。",
+        "80",
+        10,
+        5,
+    ),
     # 看护 care
-    T("care", "放学后接孩子并陪写作业",
-      "孩子三年级，学校就在小区对面。4点半接到家，陪写作业到6点半我下班回来。", "40/h*2", 16.5, 2.5),
-    T("care", "陪老人去社区医院复查",
-      "我爸78岁，每月去社区医院复查一次，需要人陪着挂号、排队、取药。", "35/h*3", 8, 4),
-    T("care", "周六上午帮忙看两小时孩子",
-      "家里有事要出门，5岁男孩，很乖，在家玩乐高就行。", "40/h*2", 9, 3, 1, 5),
-    T("care", "Babysitter for Friday evening",
-      "Two kids (4 and 7). Dinner is ready, we just need someone at home until we are back around 10pm.",
-      "50/h*4", 18, 4.5, 1, 4),
-    T("care", "陪奶奶下下象棋、聊聊天",
-      "奶奶一个人在家，喜欢下象棋，哪位邻居下午有空陪她坐一会儿？", "0", 14, 4, 2),
-    T("care", "每天中午帮忙带一份午饭（一周）",
-      "腿脚不方便，不想下楼。想找人每天中午从社区食堂带一份午饭上来，饭钱另外给。", "100", 11, 120, 118),
+    T(
+        "care",
+        "放学后接孩子并陪写作业",
+        "孩子三年级，学校就在小区对面。4点半接到家，陪写作业到6点半我下班回来。",
+        "40/h*2",
+        16.5,
+        2.5,
+    ),
+    T("care", "陪老人去社区医院复查", "我爸78岁，每月去社区医院复查一次，需要人陪着挂号、排队、取药。", "35/h*3", 8, 4),
+    T("care", "周六上午帮忙看两小时孩子", "家里有事要出门，5岁男孩，很乖，在家玩乐高就行。", "40/h*2", 9, 3, 1, 5),
+    T(
+        "care",
+        "Babysitter for Friday evening",
+        "Two kids (4 and 7). Dinner is ready, we just need someone at home until we are back around 10pm.",
+        "50/h*4",
+        18,
+        4.5,
+        1,
+        4,
+    ),
+    T("care", "陪奶奶下下象棋、聊聊天", "奶奶一个人在家，喜欢下象棋，哪位邻居下午有空陪她坐一会儿？", "0", 14, 4, 2),
+    T(
+        "care",
+        "每天中午帮忙带一份午饭（一周）",
+        "腿脚不方便，不想下楼。想找人每天中午从社区食堂带一份午饭上来，饭钱另外给。",
+        "100",
+        11,
+        120,
+        118,
+    ),
     # 跑腿 errands
-    T("errands", "帮忙去药店买药",
-      "社区门口的大药房，降压药两盒，处方照片发你。", "15", 10, 3, 0.5),
-    T("errands", "菜市场代买菜",
-      "清单我发给你，大概十来样，送到家，菜钱另外转。", "20", 8, 3),
-    T("errands", "儿童医院帮忙早上排队取号",
-      "想请人早上6点半去儿童医院帮忙排队取号，我7点半到了替换你。", "30/h*1", 6.5, 2),
-    T("errands", "Return a parcel at the post office",
-      "One small box, the label is already printed. The post office is on Huaihai Road, about 15 minutes' walk.",
-      "15", 10, 6, 0.5),
-    T("errands", "帮忙交物业费和水电费",
-      "物业办公室只能现场刷卡，我这周都在上班，卡和缴费单给你。", "10", 9, 8, 0.5),
-    T("errands", "帮忙取干洗的衣服",
-      "小区门口的洗衣店，三件大衣，取衣单拍照发你。", "10", 17, 4, 0.5),
-    T("errands", "取生日蛋糕送到家",
-      "蛋糕已经在南门蛋糕店订好了，下午5点以后可以取，送到我家，给孩子一个惊喜。", "15", 17, 3, 0.5),
+    T("errands", "帮忙去药店买药", "社区门口的大药房，降压药两盒，处方照片发你。", "15", 10, 3, 0.5),
+    T("errands", "菜市场代买菜", "清单我发给你，大概十来样，送到家，菜钱另外转。", "20", 8, 3),
+    T(
+        "errands",
+        "儿童医院帮忙早上排队取号",
+        "想请人早上6点半去儿童医院帮忙排队取号，我7点半到了替换你。",
+        "30/h*1",
+        6.5,
+        2,
+    ),
+    T(
+        "errands",
+        "Return a parcel at the post office",
+        "One small box, the label is already printed. The post office is on Huaihai Road, about 15 minutes' walk.",
+        "15",
+        10,
+        6,
+        0.5,
+    ),
+    T("errands", "帮忙交物业费和水电费", "物业办公室只能现场刷卡，我这周都在上班，卡和缴费单给你。", "10", 9, 8, 0.5),
+    T("errands", "帮忙取干洗的衣服", "小区门口的洗衣店，三件大衣，取衣单拍照发你。", "10", 17, 4, 0.5),
+    T(
+        "errands",
+        "取生日蛋糕送到家",
+        "蛋糕已经在南门蛋糕店订好了，下午5点以后可以取，送到我家，给孩子一个惊喜。",
+        "15",
+        17,
+        3,
+        0.5,
+    ),
     # 其他 other
-    T("other", "借电钻用半小时",
-      "挂一幅画要打两个孔，谁家有电钻借我用半小时，用完马上还，送一盒水果表示感谢。", "0", 10, 48, 0.5),
-    T("other", "出差一周，帮忙给阳台的花浇水",
-      "阳台十几盆花，隔一天浇一次水，钥匙放物业。", "50", 8, 168, 166),
-    T("other", "周日教孩子骑自行车",
-      "6岁女孩，想学两轮自行车，周日上午在小区中心广场练一个小时。", "40/h*1", 9, 3, 1, 6),
-    T("other", "Chinese conversation practice partner",
-      "I'm learning Mandarin (around HSK 3). Looking for someone to chat with for an hour over coffee, the coffee "
-      "is on me.", "60/h*1", 19, 2),
-    T("other", "帮忙把团购接龙整理成表格",
-      "小区水果团购，需要把群里的接龙整理成Excel表格，统计数量和金额。", "30", 20, 24),
-    T("other", "周六帮忙拍一组全家福",
-      "有单反的邻居帮忙在小区花园里拍一组全家福，一个小时左右，照片修几张就好。", "200", 16, 2, 1, 5),
+    T(
+        "other",
+        "借电钻用半小时",
+        "挂一幅画要打两个孔，谁家有电钻借我用半小时，用完马上还，送一盒水果表示感谢。",
+        "0",
+        10,
+        48,
+        0.5,
+    ),
+    T("other", "出差一周，帮忙给阳台的花浇水", "阳台十几盆花，隔一天浇一次水，钥匙放物业。", "50", 8, 168, 166),
+    T(
+        "other",
+        "周日教孩子骑自行车",
+        "6岁女孩，想学两轮自行车，周日上午在小区中心广场练一个小时。",
+        "40/h*1",
+        9,
+        3,
+        1,
+        6,
+    ),
+    T(
+        "other",
+        "Chinese conversation practice partner",
+        "I'm learning Mandarin (around HSK 3). Looking for someone to chat with for an hour over coffee, the coffee "
+        "is on me.",
+        "60/h*1",
+        19,
+        2,
+    ),
+    T(
+        "other",
+        "帮忙把团购接龙整理成表格",
+        "小区水果团购，需要把群里的接龙整理成Excel表格，统计数量和金额。",
+        "30",
+        20,
+        24,
+    ),
+    T(
+        "other",
+        "周六帮忙拍一组全家福",
+        "有单反的邻居帮忙在小区花园里拍一组全家福，一个小时左右，照片修几张就好。",
+        "200",
+        16,
+        2,
+        1,
+        5,
+    ),
 )
 
 # What happens to the jobs, as (final status, how it got there); zipped with the shuffled templates.
 PLAN = (
-    [("completed", "confirm")] * 16 + [("completed", "auto")] * 4 + [("completed", "release")] * 2
-    + [("disputed", "plain")] * 1 + [("resolved", "split")] * 1
-    + [("open", "plain")] * 15 + [("open", "release")] * 2
-    + [("assigned", "plain")] * 6 + [("in_progress", "plain")] * 4 + [("done", "plain")] * 5
-    + [("cancelled", "past_open")] * 2 + [("cancelled", "past_assigned")] * 2
-    + [("cancelled", "future_open")] * 2 + [("cancelled", "future_assigned")] * 1
-    + [("expired", "plain")] * 7 + [("expired", "release")] * 1
+    [("completed", "confirm")] * 16
+    + [("completed", "auto")] * 4
+    + [("completed", "release")] * 2
+    + [("disputed", "plain")] * 1
+    + [("resolved", "split")] * 1
+    + [("open", "plain")] * 15
+    + [("open", "release")] * 2
+    + [("assigned", "plain")] * 6
+    + [("in_progress", "plain")] * 4
+    + [("done", "plain")] * 5
+    + [("cancelled", "past_open")] * 2
+    + [("cancelled", "past_assigned")] * 2
+    + [("cancelled", "future_open")] * 2
+    + [("cancelled", "future_assigned")] * 1
+    + [("expired", "plain")] * 7
+    + [("expired", "release")] * 1
 )
 assert len(PLAN) == len(TEMPLATES)
 
-AWAY_ZH = ("幸福里小区3号楼402（我爸妈家）", "阳光花园二期南门岗亭", "社区活动中心二楼", "永和豆浆旁边的老小区2号楼301",
-           "东门菜鸟驿站门口", "阳光花园二期21栋1单元1102")
+AWAY_ZH = (
+    "幸福里小区3号楼402（我爸妈家）",
+    "阳光花园二期南门岗亭",
+    "社区活动中心二楼",
+    "永和豆浆旁边的老小区2号楼301",
+    "东门菜鸟驿站门口",
+    "阳光花园二期21栋1单元1102",
+)
 AWAY_EN = ("Lane 128, Bldg 6, Room 201", "Community centre, 2nd floor", "Phase 2, Bldg 21, Apt 1102")
-CLAIM_NOTES_ZH = ("按约好的时间过去，到楼下给您打电话", "好的，我带工具过去", "可以，出发前给您打电话",
-                  "没问题，交给我")
+CLAIM_NOTES_ZH = (
+    "按约好的时间过去，到楼下给您打电话",
+    "好的，我带工具过去",
+    "可以，出发前给您打电话",
+    "没问题，交给我",
+)
 CLAIM_NOTES_EN = ("On my way later today", "Happy to help!")
 APPLY_NOTES_ZH = ("我就住附近，随时可以过来", "做过很多次了，放心", "工具我自己带")
 APPLY_NOTES_EN = ("I live close by and can come any time", "Done this many times")
@@ -358,8 +738,13 @@ STATEMENT_NOTES_EN = ("Everything we agreed on was done.",)
 
 POSTER_COMMENTS = {  # poster about the worker, by stars
     "zh_CN": {
-        5: ("非常准时，活干得漂亮，下次还找你！", "很细心，走之前还把地拖了", "速度快态度好，推荐给邻居们",
-            "人很实在，价格公道", "沟通很顺畅，一次就搞定了"),
+        5: (
+            "非常准时，活干得漂亮，下次还找你！",
+            "很细心，走之前还把地拖了",
+            "速度快态度好，推荐给邻居们",
+            "人很实在，价格公道",
+            "沟通很顺畅，一次就搞定了",
+        ),
         4: ("整体不错，就是晚到了十分钟", "干得挺好，沟通可以再及时一点", "挺好的，下次还会找"),
         3: ("活是干完了，但是比约好的时间晚了半小时", "一般吧，走的时候地上留了点灰"),
         2: ("迟到一个多小时也没提前说，有点失望",),
@@ -496,10 +881,19 @@ class _Seeder:
 
         def set_up(now):
             self.ids[organizer.username] = community.set_up(
-                self.db, name=place["name"], lat=place["lat"], lon=place["lon"], radius_km=place["radius_km"],
-                language=place["language"], now=now,
-                organizer={"username": organizer.username, "display_name": organizer.display_name,
-                           "password": ORGANIZER_PASSWORD, "email": "organizer@example.com"},
+                self.db,
+                name=place["name"],
+                lat=place["lat"],
+                lon=place["lon"],
+                radius_km=place["radius_km"],
+                language=place["language"],
+                now=now,
+                organizer={
+                    "username": organizer.username,
+                    "display_name": organizer.display_name,
+                    "password": ORGANIZER_PASSWORD,
+                    "email": "organizer@example.com",
+                },
             )
 
         self.at(self.start, set_up)
@@ -514,19 +908,31 @@ class _Seeder:
                 self.at(switched_on, lambda now, p=person: self.start_working(p, now))
                 checked = switched_on + _hours(rng.uniform(2, 36))
                 if person.kind == "worker":
-                    self.at(checked, lambda now, p=person: samples.verify(
-                        self.db, self.user("organizer"), self.user(p.username), now))
+                    self.at(
+                        checked,
+                        lambda now, p=person: samples.verify(
+                            self.db, self.user("organizer"), self.user(p.username), now
+                        ),
+                    )
                 else:
-                    self.at(min(checked, self.now - HOUR), lambda now, p=person: samples.submit_id(
-                        self.db, self.user(p.username), now))
+                    self.at(
+                        min(checked, self.now - HOUR),
+                        lambda now, p=person: samples.submit_id(self.db, self.user(p.username), now),
+                    )
 
     def start_working(self, person: Person, now: datetime) -> None:
         """Switch "I take jobs" on and fill in the public profile, with a photo or two of past work."""
         user, profile = self.user(person.username), WORKER_PROFILES[person.username]
         workers.set_taking_jobs(self.db, user, taking_jobs=True, categories=list(person.categories), now=now)
         workers.save_profile(
-            self.db, user, bio=profile.bio, service_radius_km=profile.radius_km, rate_yuan=profile.rate,
-            area=self.homes[person.username], area_label=profile.area_label, availability=list(profile.slots),
+            self.db,
+            user,
+            bio=profile.bio,
+            service_radius_km=profile.radius_km,
+            rate_yuan=profile.rate,
+            area=self.homes[person.username],
+            area_label=profile.area_label,
+            availability=list(profile.slots),
             now=now,
         )
         for index, caption in enumerate(profile.photos):
@@ -535,13 +941,23 @@ class _Seeder:
 
     def register(self, person: Person, now: datetime) -> None:
         self.ids[person.username] = users.register(
-            self.db, username=person.username, display_name=person.display_name, password=PASSWORD,
-            email=f"{person.username}@example.com", language=person.language, now=now,
+            self.db,
+            username=person.username,
+            display_name=person.display_name,
+            password=PASSWORD,
+            email=f"{person.username}@example.com",
+            language=person.language,
+            now=now,
         )
         # each person's opening credit: paid to the organizer, recorded by them (the demo has no bank)
         ledger.top_up(
-            self.db, self.user("organizer"), self.ids[person.username], "2000",
-            note="微信转账 WeChat transfer", key=f"demo-start-{person.username}", now=now,
+            self.db,
+            self.user("organizer"),
+            self.ids[person.username],
+            "2000",
+            note="微信转账 WeChat transfer",
+            key=f"demo-start-{person.username}",
+            now=now,
         )
 
     # jobs
@@ -555,8 +971,10 @@ class _Seeder:
         # Jobs under way right now read best as the ones that run over days (feeding a cat for three days),
         # and jobs done in the last two days should not name a weekday: pair those first.
         pairs = []
-        for status, fits in (("in_progress", lambda t: t.weekday is None and t.work_h >= 24),
-                             ("done", lambda t: t.weekday is None)):
+        for status, fits in (
+            ("in_progress", lambda t: t.weekday is None and t.work_h >= 24),
+            ("done", lambda t: t.weekday is None),
+        ):
             wanted = [p for p in plan if p[0] == status]
             chosen = [t for t in templates if fits(t)][: len(wanted)]
             assert len(chosen) == len(wanted)
@@ -569,8 +987,11 @@ class _Seeder:
     def pick_people(self, template: Template, released: bool) -> tuple[str, list[str]]:
         rng = self.rng
         language = "en" if _english(template) else "zh_CN"
-        posters = [p for p in PEOPLE if p.kind in ("resident", "worker") and p.language == language
-                   and template.category not in p.categories]
+        posters = [
+            p
+            for p in PEOPLE
+            if p.kind in ("resident", "worker") and p.language == language and template.category not in p.categories
+        ]
         weights = [4 if p.kind == "resident" else 1 for p in posters]
         poster = rng.choices(posters, weights)[0].username
         able = [p.username for p in PEOPLE if p.kind == "worker" and p.username != poster]
@@ -591,14 +1012,19 @@ class _Seeder:
             def run(when, job):
                 detail = self.note(who, *notes, chance) if notes else ""
                 jobs.act(self.db, job["id"], action, self.user(who), now=when, detail=detail)
+
             return run
 
         def claims(post: datetime, before: datetime) -> None:
             gap = before - post
             if released:
                 steps.append((post + gap * rng.uniform(0.05, 0.25), act("claim", crew[0])))
-                steps.append((post + gap * rng.uniform(0.3, 0.5),
-                              act("release", crew[0], (RELEASE_NOTES_ZH, RELEASE_NOTES_EN), 1.0)))
+                steps.append(
+                    (
+                        post + gap * rng.uniform(0.3, 0.5),
+                        act("release", crew[0], (RELEASE_NOTES_ZH, RELEASE_NOTES_EN), 1.0),
+                    )
+                )
                 if len(crew) > 1 and status != "open" and status != "expired":
                     steps.append((post + gap * rng.uniform(0.55, 0.8), act("claim", crew[1])))
             else:
@@ -643,8 +1069,9 @@ class _Seeder:
             gap = until - post
             if how.endswith("assigned"):
                 steps.append((post + gap * rng.uniform(0.1, 0.3), act("claim", worker)))
-            steps.append((post + gap * rng.uniform(0.5, 0.95),
-                          act("cancel", poster, (CANCEL_NOTES_ZH, CANCEL_NOTES_EN), 0.8)))
+            steps.append(
+                (post + gap * rng.uniform(0.5, 0.95), act("cancel", poster, (CANCEL_NOTES_ZH, CANCEL_NOTES_EN), 0.8))
+            )
         elif status == "open":
             start_of_window = self.future_day(rng.randint(1, 12), template, now + 3 * HOUR)
             post = now - _hours(rng.uniform(8 if released else 0.3, 72))
@@ -732,8 +1159,14 @@ class _Seeder:
             lat, lon = _point_near(rng, COMMUNITY["lat"], COMMUNITY["lon"], 3.0)
             address = rng.choice(AWAY_EN if english else AWAY_ZH)
         return {
-            "title": template.title, "description": template.description, "category": template.category,
-            **_price(template.price), "window_start": start, "window_end": end, "lat": lat, "lon": lon,
+            "title": template.title,
+            "description": template.description,
+            "category": template.category,
+            **_price(template.price),
+            "window_start": start,
+            "window_end": end,
+            "lat": lat,
+            "lon": lon,
             "address_note": address,
         }
 
@@ -759,19 +1192,30 @@ class _Seeder:
         what, amount = self.rng.choice(MATERIALS_ZH)
 
         def run(when, job):
-            line = materials.add(self.db, self.user(worker), job["id"], what=what, amount_yuan=amount, receipt=None,
-                                 key=f"demo-material-{job['id']}", now=when)
+            line = materials.add(
+                self.db,
+                self.user(worker),
+                job["id"],
+                what=what,
+                amount_yuan=amount,
+                receipt=None,
+                key=f"demo-material-{job['id']}",
+                now=when,
+            )
             materials.decide(self.db, self.user(poster), line, approve=True, now=when)
+
         return run
 
     def confirm(self, poster: str, tip: str):
         def run(when, job):
             detail = self.note(poster, CONFIRM_NOTES_ZH, CONFIRM_NOTES_EN, 0.3)
             jobs.act(self.db, job["id"], "confirm", self.user(poster), now=when, detail=detail, tip_yuan=tip)
+
         return run
 
     def plan_dispute(self, steps, status: str, poster: str, worker: str, finish: datetime) -> None:
         """The poster disputes instead of confirming; the helper answers; a resolved one was split."""
+
         def dispute(when, job):
             reason = self.note(poster, DISPUTE_NOTES_ZH, DISPUTE_NOTES_EN, 1.0)
             jobs.act(self.db, job["id"], "dispute", self.user(poster), now=when, detail=reason)
@@ -782,8 +1226,15 @@ class _Seeder:
 
         def split(when, job):  # half each (a favour with nothing held is paid as it stands)
             half = escrow.held_fen(self.db, job["id"]) // 2
-            jobs.act(self.db, job["id"], "resolve_split" if half else "resolve_pay", self.user("organizer"),
-                     now=when, detail="双方各让一步：按一半结算", split_yuan=f"{half // 100}.{half % 100:02d}")
+            jobs.act(
+                self.db,
+                job["id"],
+                "resolve_split" if half else "resolve_pay",
+                self.user("organizer"),
+                now=when,
+                detail="双方各让一步：按一半结算",
+                split_yuan=f"{half // 100}.{half % 100:02d}",
+            )
 
         steps.append((finish + _hours(self.rng.uniform(2, 20)), dispute))
         steps.append((finish + _hours(self.rng.uniform(21, 30)), state))
@@ -793,6 +1244,7 @@ class _Seeder:
     def rate(self, author: str, stars: int, comment: str):
         def run(when, job):
             reviews.rate(self.db, self.user(author), job["id"], stars=stars, comment=comment, now=when)
+
         return run
 
     # running
@@ -869,12 +1321,14 @@ def logins_text() -> str:
     def names(kind):
         return ", ".join(login.username for login in DEMO_LOGINS if login.kind == kind)
 
-    return "\n".join([
-        f"Demo logins — organizer: organizer / {ORGANIZER_PASSWORD}; everyone else: password {PASSWORD}",
-        f"  residents: {names('resident')}",
-        f"  workers (verified): {names('worker')}",
-        f"  workers (pending verification): {names('pending')}",
-    ])
+    return "\n".join(
+        [
+            f"Demo logins — organizer: organizer / {ORGANIZER_PASSWORD}; everyone else: password {PASSWORD}",
+            f"  residents: {names('resident')}",
+            f"  workers (verified): {names('worker')}",
+            f"  workers (pending verification): {names('pending')}",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -909,8 +1363,10 @@ def main(argv: list[str] | None = None) -> int:
             leftover.unlink(missing_ok=True)
         shutil.rmtree(uploads.root_for(building), ignore_errors=True)
     statuses = ", ".join(f"{status} {stats['by_status'].get(status, 0)}" for status in jobs.STATUSES)
-    print(f"Built {COMMUNITY['name']} in {path} ({time.monotonic() - started:.1f} s): {stats['people']} people, "
-          f"{stats['jobs']} jobs ({statuses}), {stats['reviews']} reviews.")
+    print(
+        f"Built {COMMUNITY['name']} in {path} ({time.monotonic() - started:.1f} s): {stats['people']} people, "
+        f"{stats['jobs']} jobs ({statuses}), {stats['reviews']} reviews."
+    )
     print(logins_text())
     return 0
 

@@ -57,3 +57,13 @@ class InsufficientFunds(LinbangError):
     more it needs (the UI shows every *_fen parameter as money)."""
 
     key = "error.insufficient_funds"
+
+
+class NeedsConfirmation(LinbangError):
+    """The service will do this only when asked again with the person's yes: the message is the
+    question. (The form shows it and a "yes" box; ui.forms.Filling.)"""
+
+
+class PossibleRepeat(NeedsConfirmation):
+    """The same top-up or payout (same person, same amount) was recorded a few minutes ago from
+    another filling-in, say a second tab: is this a second one? (key: error.possible_repeat_<kind>)"""

@@ -14,12 +14,12 @@ Every transfer carries an idempotency key: a second transfer with a key already 
 one's id and moves nothing, so a double click, a rerun or a retry cannot pay twice.
 """
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from . import users
 from .clock import from_db, to_db
 from .db import one, write
-from .errors import InsufficientFunds, NotAllowed, ValidationError
+from .errors import InsufficientFunds, NotAllowed, PossibleRepeat, ValidationError
 from .users import require_organizer
 from .validate import text, yuan_to_fen
 
@@ -35,6 +35,8 @@ SETTING_DEFAULTS = {
     "cancel_window_hours": 24,  # "late": less than this before the job's window starts
 }
 NEVER_NEGATIVE = ("wallet", "escrow", "commission")
+# An identical top-up or payout within this time is probably the same money recorded twice (two tabs).
+REPEAT_WINDOW = timedelta(minutes=10)
 
 
 def _account(db, kind: str, *, user_id: int | None = None, job_id: int | None = None) -> int:
@@ -164,35 +166,57 @@ def _amount(amount_yuan) -> int:
     return fen
 
 
-def top_up(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, now: datetime) -> int:
-    """The organizer records money a resident paid them (cash, bank, WeChat): credit in the wallet."""
-    return _cash_move(db, actor, user_id, amount_yuan, note=note, key=key, now=now, kind="topup")
+def top_up(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, again=False, now: datetime) -> int:
+    """The organizer records money a resident paid them (cash, bank, WeChat): credit in the wallet.
+    PossibleRepeat unless `again` when the same amount was put in the same wallet moments ago."""
+    return _cash_move(db, actor, user_id, amount_yuan, note=note, key=key, again=again, now=now, kind="topup")
 
 
-def payout(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, now: datetime) -> int:
+def payout(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, again=False, now: datetime) -> int:
     """The organizer records money they paid a user out of the user's wallet. InsufficientFunds if
-    the wallet holds less."""
-    return _cash_move(db, actor, user_id, amount_yuan, note=note, key=key, now=now, kind="payout")
+    the wallet holds less; PossibleRepeat as for top_up."""
+    return _cash_move(db, actor, user_id, amount_yuan, note=note, key=key, again=again, now=now, kind="payout")
 
 
-def _cash_move(db, actor: dict, user_id: int, amount_yuan, *, note, key: str, now: datetime, kind: str) -> int:
+def _cash_move(db, actor: dict, user_id: int, amount_yuan, *, note, key: str, again, now: datetime, kind: str) -> int:
     """Money between the organizer's cash box and a wallet: into the wallet for a top-up, out of it
     for a payout. Organizers only."""
     require_organizer(actor)
     fen, note = _amount(amount_yuan), text(note, "note", max_len=200)
     into_wallet = fen if kind == "topup" else -fen
+    key = f"{kind}:{key}"
     with write(db):
         users.active(db, actor)
         users.get(db, user_id)
+        if not again and not _key_used(db, key):
+            _no_recent_twin(db, kind, wallet(db, user_id), into_wallet, now)
         return transfer(
             db,
-            key=f"{kind}:{key}",
+            key=key,
             kind=kind,
             lines=[(cash(db), -into_wallet), (wallet(db, user_id), into_wallet)],
             actor_id=actor["id"],
             note=note,
             now=now,
         )
+
+
+def _key_used(db, key: str) -> bool:
+    return one(db, "SELECT 1 AS x FROM transfers WHERE idempotency_key = ?", [key]) is not None
+
+
+def _no_recent_twin(db, kind: str, wallet_id: int, fen: int, now: datetime) -> None:
+    """PossibleRepeat when a `kind` transfer of `fen` into `wallet_id` was recorded within REPEAT_WINDOW."""
+    twin = one(
+        db,
+        """SELECT t.created_at FROM transfers t JOIN ledger_lines l ON l.transfer_id = t.id
+           WHERE t.kind = ? AND l.account_id = ? AND l.amount_fen = ? AND t.created_at > ?
+           ORDER BY t.id DESC LIMIT 1""",
+        [kind, wallet_id, fen, to_db(now - REPEAT_WINDOW)],
+    )
+    if twin:
+        minutes = max(1, round((now - from_db(twin["created_at"])).total_seconds() / 60))
+        raise PossibleRepeat(f"error.possible_repeat_{kind}", amount_fen=abs(fen), minutes=minutes)
 
 
 def history(db, user_id: int, viewer: dict) -> list[dict]:

@@ -1,12 +1,10 @@
 """Small pieces several pages show: feedback, job lines, ratings, page links."""
 
-import secrets
-
 import streamlit as st
 
 from services import jobs, pricing, reviews, workers
 from services.clock import from_db, utcnow
-from services.errors import LinbangError, NotFound
+from services.errors import LinbangError, NeedsConfirmation, NotFound
 
 from .i18n import category_name, error_text, money, number, t, when
 from .safe import md
@@ -54,11 +52,14 @@ def attempt(action, *, success: str | None = None):
     """Run a service call under a spinner.
 
     Returns the call's result (True when it returns nothing), or None after showing a domain
-    error in the reader's language. On success a toast is queued for the next run.
+    error in the reader's language. On success a toast is queued for the next run. A service's
+    question (NeedsConfirmation) is raised on, for the form that asks it (ui.forms.Filling.send).
     """
     try:
         with st.spinner(t("common.working")):
             result = action()
+    except NeedsConfirmation:
+        raise
     except LinbangError as error:
         st.error(error_text(error), icon="⚠️")
         return None
@@ -86,30 +87,6 @@ def status_text(status: str) -> str:
 
 def window_text(job: dict) -> str:
     return f"{when(from_db(job['window_start']))} – {when(from_db(job['window_end']))}"
-
-
-def form_key(form: str) -> str:
-    """The idempotency key for one filling-in of a form that records something (money, a material
-    line, a statement).
-
-    It stays the same through every run that submits the form, so a double click (a second submit
-    arriving before the first run has finished) carries the first key and the service records it
-    once; it changes on the first run after a submit that submits nothing. So the page must not
-    st.rerun() after such a submit: show the result in the same run.
-    """
-    key = f"_{form}_key"
-    if key not in st.session_state:
-        st.session_state[key] = secrets.token_hex(16)
-    return st.session_state[key]
-
-
-def form_done(form: str, submitted: bool) -> None:
-    """Call after the form: mark its key used on a submit; start a fresh one once nothing is submitted."""
-    used, key = f"_{form}_key_used", f"_{form}_key"
-    if submitted:
-        st.session_state[used] = True
-    elif st.session_state.pop(used, False):
-        st.session_state[key] = secrets.token_hex(16)
 
 
 def price_guide(db, category: str, price_type: str) -> None:

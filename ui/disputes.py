@@ -6,7 +6,8 @@ import streamlit as st
 from services import escrow, jobs
 from services.clock import from_db, utcnow
 
-from .components import attempt, form_done, form_key
+from .components import attempt
+from .forms import Filling
 from .i18n import money, t, when
 from .safe import md
 
@@ -23,16 +24,14 @@ def dispute_section(db, job: dict, user: dict | None) -> None:
     if not said:
         return
     st.subheader(t("dispute.title"))
-    listing = st.container()  # filled after the forms, so what was just said is listed already
+    for statement in said:
+        with st.container(border=True):
+            st.caption(md(f"{statement['author_name']} · {when(from_db(statement['created_at']))}"))
+            st.markdown(md(statement["body"]))
     if job["status"] == "disputed" and user["id"] in (job["poster_id"], job["worker_id"]):
         statement_form(db, job, user)
     if set(RESOLUTIONS) & set(allowed):
         resolution_form(db, job, user)
-    with listing:
-        for statement in jobs.statements(db, job, user):
-            with st.container(border=True):
-                st.caption(md(f"{statement['author_name']} · {when(from_db(statement['created_at']))}"))
-                st.markdown(md(statement["body"]))
     if job["status"] == "resolved":
         decision = next(e for e in jobs.events(db, job["id"]) if e["action"] in RESOLUTIONS)
         outcome = t("dispute.decision", who=decision["actor_name"], outcome=t(f"event.{decision['action']}"))
@@ -54,14 +53,17 @@ def open_dispute_form(db, job: dict, user: dict) -> None:
 
 
 def statement_form(db, job: dict, user: dict) -> None:
-    form = f"statement_{job['id']}"
-    key = form_key(form)
-    with st.form(form, clear_on_submit=True):
-        body = st.text_area(t("dispute.statement"), max_chars=1000)
+    """One statement per filling-in, however often it is sent (ui.forms)."""
+    filling = Filling(f"statement_{job['id']}")
+    filling.confirmation()
+    with st.form(filling.form):
+        body = st.text_area(t("dispute.statement"), max_chars=1000, key=filling.field("body"))
         submitted = st.form_submit_button(t("dispute.add_statement"), use_container_width=True)
-    form_done(form, submitted)
-    if submitted:
-        attempt(lambda: jobs.add_statement(db, user, job["id"], body, key=key, now=utcnow()))
+    if not submitted:
+        return
+    filling.submitted()
+    if filling.send(lambda: jobs.add_statement(db, user, job["id"], body, key=filling.key(body), now=utcnow())):
+        filling.recorded(t("dispute.statement_added"))
 
 
 def resolution_form(db, job: dict, user: dict) -> None:

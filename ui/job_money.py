@@ -8,7 +8,8 @@ from services import escrow, jobs, ledger, materials, pricing, uploads
 from services.clock import utcnow
 from services.errors import NotFound
 
-from .components import action_error, attempt, callback_button, form_done, form_key
+from .components import action_error, callback_button
+from .forms import Filling
 from .i18n import money, number, t
 from .safe import md
 
@@ -65,13 +66,11 @@ def materials_section(db, job: dict, user: dict | None) -> None:
         return
     st.markdown(f"**{t('materials.title')}**")
     st.caption(t("materials.help"))
-    listing = st.container()  # filled after the form, so a line added in this run is listed already
+    for line in materials.for_job(db, job, user):
+        with st.container(border=True):
+            material_line(db, job, line, user)
     if adding:
         add_material_form(db, job, user)
-    with listing:
-        for line in materials.for_job(db, job, user):
-            with st.container(border=True):
-                material_line(db, job, line, user)
 
 
 def material_line(db, job: dict, line: dict, user: dict) -> None:
@@ -109,25 +108,30 @@ def yes_or_no(key: tuple, labels: tuple[str, str], answer, *, done: str) -> None
 
 
 def add_material_form(db, job: dict, user: dict) -> None:
-    """The helper adds what they bought. One key per filling-in: a double click adds one line."""
-    form = f"material_{job['id']}"
-    key = form_key(form)
-    with st.form(form, clear_on_submit=True):
-        what = st.text_input(t("materials.what"), max_chars=60, placeholder=t("materials.what_example"))
-        amount = st.text_input(t("materials.amount"))
-        receipt = st.file_uploader(t("materials.receipt_upload"), type=uploads.EXTENSIONS)
+    """The helper adds what they bought: one line per filling-in, however often it is sent (ui.forms)."""
+    filling = Filling(f"material_{job['id']}")
+    filling.confirmation()
+    with st.form(filling.form):
+        what = st.text_input(
+            t("materials.what"), max_chars=60, placeholder=t("materials.what_example"), key=filling.field("what")
+        )
+        amount = st.text_input(t("materials.amount"), key=filling.field("amount"))
+        receipt = st.file_uploader(t("materials.receipt_upload"), type=uploads.EXTENSIONS, key=filling.field("receipt"))
         submitted = st.form_submit_button(t("materials.add"), use_container_width=True)
-    form_done(form, submitted)
-    if submitted and attempt(
+    if not submitted:
+        return
+    filling.submitted()
+    picture = receipt.getvalue() if receipt else None
+    if filling.send(
         lambda: materials.add(
             db,
             user,
             job["id"],
             what=what,
             amount_yuan=amount,
-            receipt=receipt.getvalue() if receipt else None,
-            key=key,
+            receipt=picture,
+            key=filling.key(what, amount, picture),
             now=utcnow(),
         )
-    ):  # no st.rerun(): the key must outlive a second submit of the same filling-in
-        st.success(t("materials.added"), icon="🧾")
+    ):
+        filling.recorded(t("materials.added"))

@@ -30,19 +30,23 @@ def field(widgets, label: str):
     return found[0]
 
 
-def test_the_helper_adds_a_material_once_even_when_the_form_is_sent_twice(open_page, person, db):
+def test_the_helper_adds_three_materials_in_a_row_each_once(open_page, person, db):
     job_id = job_at(db, person, "in_progress")
     at = open_page(JOB_PAGE, lang="en", user=person("worker"), id=job_id)
 
-    for _ in range(2):  # the same filling-in arriving twice
-        field(at.text_input, text("en", "materials.what")).set_value("Tap washer <b>x2</b>")
-        field(at.text_input, text("en", "materials.amount")).set_value("12.50")
+    for what, amount in (("Tap washer <b>x2</b>", "12.50"), ("Tap washer <b>x2</b>", "12.50"), ("Sealant", "8")):
+        field(at.text_input, text("en", "materials.what")).set_value(what)
+        field(at.text_input, text("en", "materials.amount")).set_value(amount)
         button(at, text("en", "materials.add")).click().run()
         assert not at.exception and not errors(at)
+        assert [s.value for s in at.success] == [text("en", "materials.added")]
+        assert field(at.text_input, text("en", "materials.what")).value == ""  # a fresh form for the next
 
     lines = materials.for_job(db, jobs.get(db, job_id, None), person("worker"))
     assert [(line["what"], line["amount_fen"], line["status"]) for line in lines] == [
-        ("Tap washer <b>x2</b>", 1250, "pending")
+        ("Tap washer <b>x2</b>", 1250, "pending"),  # the same thing bought twice is two lines
+        ("Tap washer <b>x2</b>", 1250, "pending"),
+        ("Sealant", 800, "pending"),
     ]
     assert any("Tap washer" in m.value and "<b>" not in m.value for m in at.markdown)  # listed, as text
 
@@ -105,10 +109,12 @@ def test_a_dispute_is_opened_stated_and_split_by_an_organizer(open_page, person,
     assert not errors(at) and jobs.get(db, job_id, None)["status"] == "disputed"
 
     at = open_page(JOB_PAGE, lang="zh_CN", user=worker, id=job_id)
-    field(at.text_area, text("zh_CN", "dispute.statement")).set_value("洞是原来就有的")
-    button(at, text("zh_CN", "dispute.add_statement")).click().run()
+    for statement in ("洞是原来就有的", "我有照片"):  # two statements in a row: both kept
+        field(at.text_area, text("zh_CN", "dispute.statement")).set_value(statement)
+        button(at, text("zh_CN", "dispute.add_statement")).click().run()
+        assert [s.value for s in at.success] == [text("zh_CN", "dispute.statement_added")]
     said = [s["body"] for s in jobs.statements(db, jobs.get(db, job_id, None), organizer)]
-    assert said == ["墙上还有洞 <script>x</script>", "洞是原来就有的"]
+    assert said == ["墙上还有洞 <script>x</script>", "洞是原来就有的", "我有照片"]
 
     at = open_page(ORGANIZER_DISPUTES, lang="zh_CN", user=organizer)
     assert any("墙上还有洞" in m.value for m in at.markdown)
