@@ -31,5 +31,5 @@ def community_with_poster(db, *, name: str, radius_km: float, now, credit_yuan: 
     organizer, poster = users.get(db, organizer_id), person(db, "poster", "Poster", now)
     for chunk in range(0, credit_yuan, MAX_TOP_UP_YUAN):  # one top-up is at most MAX_PRICE_FEN
         amount = min(MAX_TOP_UP_YUAN, credit_yuan - chunk)
-        ledger.top_up(db, organizer, poster["id"], str(amount), key=f"bench-credit-{chunk}", now=now)
+        ledger.top_up(db, organizer, poster["id"], str(amount), key=f"bench-credit-{chunk}", again=True, now=now)
     return organizer, poster

@@ -25,7 +25,7 @@ def run(path: str, seed: int) -> None:
         move, who = rng.choice((ledger.top_up, ledger.payout)), rng.choice(people)
         key = f"{seed}-repeat" if rng.random() < 0.1 else f"{seed}-{n}"
         try:
-            move(db, organizer, who["id"], f"{rng.randint(1, 5000) / 100:.2f}", key=key, now=utcnow())
+            move(db, organizer, who["id"], f"{rng.randint(1, 5000) / 100:.2f}", key=key, again=True, now=utcnow())
         except InsufficientFunds:
             pass
 

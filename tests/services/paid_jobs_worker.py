@@ -28,7 +28,7 @@ def run(path: str, seed: int) -> None:
     for n in range(1_000_000):
         now += timedelta(minutes=1)
         if ledger.balance_of(db, "wallet", user_id=poster["id"]) < 50_000:  # the organizer takes more cash in
-            ledger.top_up(db, organizer, poster["id"], "10000", key=f"{seed}-{n}-cash", now=now)
+            ledger.top_up(db, organizer, poster["id"], "10000", key=f"{seed}-{n}-cash", again=True, now=now)
         job_id = jobs.post(db, poster, **valid_job_fields(now, price_yuan=f"{rng.randint(1, 20000) / 100:.2f}"))
         for action in ("claim", "start"):
             jobs.act(db, job_id, action, worker, now=now)

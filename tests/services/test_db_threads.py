@@ -14,7 +14,7 @@ def test_two_threads_writing_on_one_connection_each_commit_their_own_transfers(d
     def top_ups(thread: int) -> None:
         try:
             for i in range(150):
-                ledger.top_up(db, organizer, poster["id"], "1", key=f"thread-{thread}-{i}", now=now)
+                ledger.top_up(db, organizer, poster["id"], "1", key=f"thread-{thread}-{i}", again=True, now=now)
         except Exception as error:  # noqa: BLE001 - any failure is the finding
             failures.append(repr(error))
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from services import db as database
 from services import ledger
-from services.errors import InsufficientFunds, NotAllowed, NotFound, ValidationError
+from services.errors import InsufficientFunds, NotAllowed, NotFound, PossibleRepeat, ValidationError
 from tests.services.conftest import STARTING_CREDIT, person
 
 STARTING_FEN = int(STARTING_CREDIT) * 100
@@ -52,6 +52,36 @@ def test_the_same_key_twice_moves_the_money_once(db, organizer, stranger, now):
     assert first == again
     assert ledger.balance_of(db, "wallet", user_id=stranger["id"]) == 5000
     assert totals(db)["transfers"] == 1
+
+
+@pytest.mark.parametrize("kind", ["top_up", "payout"])
+def test_the_same_amount_for_the_same_person_moments_later_is_asked_about_first(db, organizer, stranger, now, kind):
+    """Two fillings-in (say two tabs) recording one person's same amount within minutes: the second
+    is refused with a question until the organizer says it is a second one."""
+    ledger.top_up(db, organizer, stranger["id"], "100", key="credit", now=now - timedelta(hours=1))
+    record = getattr(ledger, kind)
+    record(db, organizer, stranger["id"], "30", key="tab-1", now=now)
+    balance = ledger.balance_of(db, "wallet", user_id=stranger["id"])
+
+    with pytest.raises(PossibleRepeat) as asked:
+        record(db, organizer, stranger["id"], "30.00", key="tab-2", now=now + timedelta(minutes=3))
+    assert asked.value.key == f"error.possible_repeat_{kind.replace('_', '')}"
+    assert asked.value.params == {"amount_fen": 3000, "minutes": 3}
+    assert ledger.balance_of(db, "wallet", user_id=stranger["id"]) == balance  # nothing moved
+
+    record(db, organizer, stranger["id"], "30", key="tab-2", again=True, now=now + timedelta(minutes=3))
+    record(db, organizer, stranger["id"], "30", key="tab-2", now=now + timedelta(minutes=4))  # its double click
+    assert totals(db)["transfers"] == 3
+    assert ledger.check_books(db) == []
+
+
+def test_other_amounts_people_or_a_later_hour_are_not_asked_about(db, organizer, stranger, verified_worker, now):
+    ledger.top_up(db, organizer, stranger["id"], "30", key="a", now=now)
+    ledger.top_up(db, organizer, stranger["id"], "31", key="b", now=now)  # another amount
+    ledger.top_up(db, organizer, verified_worker["id"], "30", key="c", now=now)  # another person
+    ledger.payout(db, organizer, stranger["id"], "30", key="d", now=now)  # money the other way
+    ledger.top_up(db, organizer, stranger["id"], "30", key="e", now=now + ledger.REPEAT_WINDOW)
+    assert totals(db)["transfers"] == 5
 
 
 def test_a_payout_beyond_the_wallet_is_refused_whole_with_the_exact_shortfall(db, organizer, stranger, now):
@@ -177,7 +207,7 @@ def test_random_cash_moves_keep_the_books_balanced(copy_community, tmp_path_fact
             key = f"{who}-{key_number}"
             before = dict(expected)
             try:
-                getattr(ledger, operation)(db, organizer, user["id"], f"{fen / 100:.2f}", key=key, now=now)
+                getattr(ledger, operation)(db, organizer, user["id"], f"{fen / 100:.2f}", key=key, again=True, now=now)
             except InsufficientFunds as short:
                 assert operation == "payout" and short.params["missing_fen"] == fen - expected.get(who, 0)
                 continue
