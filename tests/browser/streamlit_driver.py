@@ -106,6 +106,20 @@ def choose(page: Page, label: str, option: str) -> None:
     wait_idle(page)
 
 
+def record_top_up(organizer: Page, person: str, amount: str, *, note: str = "微信转账", double_click=False) -> None:
+    """Fill in the top-up form of the cashier page (open, in Chinese) and send it, with one click or
+    two in quick succession (Playwright's dblclick: both within milliseconds)."""
+    form = organizer.locator('[data-testid="stForm"]').first  # the top-up tab's (payout has the same fields)
+    form.get_by_label("谁交的钱", exact=True).click()
+    organizer.get_by_role("option", name=person, exact=True).click()
+    for label, value in (("金额（元）", amount), ("备注", note)):
+        form.get_by_label(label, exact=True).fill(value)
+        form.get_by_label(label, exact=True).press("Tab")
+    send = form.get_by_role("button", name="记一笔充值", exact=True)
+    send.dblclick() if double_click else send.click()
+    wait_idle(organizer)
+
+
 def register(page: Page, base_url: str, *, username: str, name: str, password: str, wants_work: bool = False) -> None:
     goto(page, base_url + "/register")
     fill(page, "用户名", username)

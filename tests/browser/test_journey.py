@@ -15,6 +15,7 @@ from streamlit_driver import (
     goto,
     map_frame,
     no_error,
+    record_top_up,
     register,
     shot,
     text_of,
@@ -311,14 +312,7 @@ def become_verified_worker(page, organizer, base_url: str, *, username: str, nam
 def top_up(organizer, base_url: str, person: str, amount: str) -> None:
     """The organizer records cash a resident paid in, on the cashier page."""
     goto(organizer, base_url + "/organizer_cash")
-    form = organizer.locator('[data-testid="stForm"]').first  # the top-up tab's form (payout has the same fields)
-    form.get_by_label("谁交的钱", exact=True).click()
-    organizer.get_by_role("option", name=person, exact=True).click()
-    for label, value in (("金额（元）", amount), ("备注", "微信转账")):
-        form.get_by_label(label, exact=True).fill(value)
-        form.get_by_label(label, exact=True).press("Tab")
-    form.get_by_role("button", name="记一笔充值", exact=True).click()
-    wait_idle(organizer)
+    record_top_up(organizer, person, amount)
     expect_text(organizer, "充值已记录")
 
 

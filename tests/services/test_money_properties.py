@@ -740,7 +740,9 @@ class MoneyMachine(RuleBasedStateMachine):
         service = ledger.top_up if kind == "topup" else ledger.payout
 
         def call(user=user, fen=fen):
-            return service(self.db, self.people[who], self.people[user]["id"], yuan(fen), key=key, again=True, now=self.now)
+            return service(
+                self.db, self.people[who], self.people[user]["id"], yuan(fen), key=key, again=True, now=self.now
+            )
 
         transfer_id = self.attempt(expected, kind, call)
         if transfer_id is REFUSED:
