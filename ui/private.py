@@ -6,31 +6,38 @@ serves them at /media/<hash> to anyone holding the URL, with no sign-in, for min
 has moved on (issue #11). Instead:
 - a picture goes as a data: URI, which Streamlit's image_to_url passes to the browser unchanged;
 - a download is a link whose bytes travel base64-encoded in the page and become a file in the
-  browser (a Blob). Streamlit's HTML sanitizer (DOMPurify) drops data: links, so a few lines of our
-  own script build the Blob; the bytes are base64 (letters, digits, + / =), so nothing in them can
-  become markup or script, whatever the user text inside the file says.
+  browser (a Blob). Streamlit's HTML sanitizer (DOMPurify) drops data: links from st.html, so a
+  small component of our own builds the Blob.
 Public portfolio photos may keep using st.image(bytes): they are meant to be seen.
 """
 
 import base64
-import html
 
 import streamlit as st
 
-_DOWNLOAD_STYLE = """<style>
-.linbang-download { display: flex; align-items: center; justify-content: center; box-sizing: border-box;
-  width: 100%; min-height: 44px; padding: 0.25rem 0.75rem; border: 1px solid rgba(49, 51, 63, 0.2);
-  border-radius: 0.5rem; color: inherit; text-decoration: none; }
-.linbang-download:hover, .linbang-download:focus-visible { border-color: currentColor; }
-</style>"""
-# Runs once each time the link is drawn: turns the link's payload into a file the browser keeps.
-_DOWNLOAD_SCRIPT = """<script>
-(() => {
-  const link = document.currentScript.previousElementSibling;
-  const bytes = Uint8Array.from(atob(link.dataset.payload), (c) => c.charCodeAt(0));
-  link.href = URL.createObjectURL(new Blob([bytes], { type: link.dataset.mime }));
-})();
-</script>"""
+# A download link as a component of constant markup and code (st.components.v2: not iframed, its
+# script loaded from a Blob in the browser); the data arrives as JSON and is set as text and
+# properties, never as markup.
+_DOWNLOAD_CSS = """
+a { display: flex; align-items: center; justify-content: center; box-sizing: border-box; width: 100%;
+    min-height: 44px; padding: 0.25rem 0.75rem; border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
+    color: inherit; font-family: inherit; font-size: inherit; text-decoration: none; }
+a:hover, a:focus-visible { border-color: currentColor; }
+"""
+_DOWNLOAD_JS = """
+export default function ({ data, parentElement }) {
+  const link = parentElement.querySelector("a");
+  const bytes = Uint8Array.from(atob(data.payload), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: data.mime }));
+  link.textContent = data.label;
+  link.download = data.file_name;
+  link.href = url;
+  return () => URL.revokeObjectURL(url);
+}
+"""
+_download_link = st.components.v2.component(
+    "linbang_private_download", html="<a></a>", css=_DOWNLOAD_CSS, js=_DOWNLOAD_JS
+)
 
 
 def _base64(data: bytes) -> str:
@@ -44,8 +51,4 @@ def picture(jpeg: bytes, *, alt: str, width: int | str = "stretch") -> None:
 
 def download(label: str, data: bytes, *, file_name: str, mime: str) -> None:
     """A link that saves `data` as `file_name`, built in the browser: no URL on the server serves it."""
-    link = (
-        f'<a class="linbang-download" download="{html.escape(file_name)}" data-mime="{html.escape(mime)}"'
-        f' data-payload="{_base64(data)}">{html.escape(label)}</a>'
-    )
-    st.html(_DOWNLOAD_STYLE + link + _DOWNLOAD_SCRIPT, unsafe_allow_javascript=True)
+    _download_link(data={"label": label, "file_name": file_name, "mime": mime, "payload": _base64(data)})
