@@ -286,11 +286,6 @@ def open_page(new_app, db_path):
 # --- reading what a page shows ------------------------------------------------------------------
 
 
-def _html_text(body: str) -> str:
-    """What a person reads of an st.html body: its text, not its tags, attributes, style or script."""
-    return re.sub(r"<(style|script)\b.*?</\1>|<[^>]*>", "", body, flags=re.DOTALL)
-
-
 def _node_texts(node):
     """Every piece of text a person reads in one element or block: labels, bodies, help, options."""
     if hasattr(node, "children"):  # a block: its own label (expander, tab), then what it holds
@@ -303,7 +298,7 @@ def _node_texts(node):
     for field in ("label", "body", "help", "placeholder", "message"):
         value = getattr(node.proto, field, None)
         if isinstance(value, str) and value:
-            yield _html_text(value) if node.type == "html" else value
+            yield value
     for option in getattr(node, "options", None) or ():
         if isinstance(option, str):
             yield option
