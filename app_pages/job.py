@@ -104,8 +104,12 @@ if job["status"] in jobs.SETTLED and user and user["id"] in (job["poster_id"], j
                 ):
                     st.rerun()
 
-with st.expander(t("job.history"), icon="🕘"):
-    for event in jobs.events(db, job["id"]):
-        who = event["actor_name"] or t("job.the_board")
-        line = t("job.event", when=when(from_db(event["at"])), who=who, action=t(f"event.{event['action']}"))
-        st.markdown(md(line))
+events = jobs.history(db, job, user)
+if not events:  # not involved: when it was posted, and nobody's name or steps
+    st.caption(t("job.posted_on", when=when(from_db(job["created_at"]))))
+else:
+    with st.expander(t("job.history"), icon="🕘"):
+        for event in events:
+            who = event["actor_name"] or t("job.the_board")
+            line = t("job.event", when=when(from_db(event["at"])), who=who, action=t(f"event.{event['action']}"))
+            st.markdown(md(line))

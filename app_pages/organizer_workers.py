@@ -6,6 +6,7 @@ import streamlit as st
 from services import verification
 from services.clock import from_db, utcnow
 from services.errors import NotFound
+from ui import private
 from ui.components import PROFILE_PAGE, action_error, attempt, callback_button, profile_link
 from ui.db import get_db
 from ui.i18n import listing, t, when
@@ -23,7 +24,7 @@ def show_photos(check: dict) -> None:
         with column:
             st.caption(t(f"worker.id_{which}"))
             try:
-                st.image(verification.photo(db, user, check["id"], which), use_container_width=True)
+                private.picture(verification.photo(db, user, check["id"], which), alt=t(f"worker.id_{which}"))
             except NotFound:
                 st.caption(t("photo.missing"))
 

@@ -9,6 +9,7 @@ import streamlit as st
 from services import ledger, users
 from services.clock import from_db
 from services.errors import NotAllowed, NotFound
+from ui import private
 from ui.db import get_db
 from ui.i18n import money, t, when
 from ui.safe import md
@@ -49,10 +50,9 @@ else:
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows(reversed(rows))
-    st.download_button(
+    private.download(
         t("wallet.csv"),
         out.getvalue().encode("utf-8-sig"),  # with a BOM, so spreadsheet programs read the Chinese
         file_name=f"linbang-wallet-{owner['username']}.csv",
         mime="text/csv",
-        use_container_width=True,
     )

@@ -13,6 +13,8 @@ import threading
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from . import files, uploads
+
 DEFAULT_PATH = pathlib.Path(__file__).resolve().parent.parent / "data" / "linbang.db"
 BUSY_TIMEOUT_MS = 5000
 
@@ -29,9 +31,10 @@ def connect(path: str | pathlib.Path | None = None) -> sqlite_utils.Database:
     isolation_level=None stops the driver from opening hidden transactions: only `write()` begins one.
     check_same_thread=False because Streamlit runs each rerun of a session on a fresh thread; a
     connection still belongs to exactly one session (or one test thread) and is never shared.
+    Before opening, the board's files are made private to its account again (_make_private).
     """
     path = pathlib.Path(path or database_path())
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_private(path)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode=WAL")
@@ -42,6 +45,23 @@ def connect(path: str | pathlib.Path | None = None) -> sqlite_utils.Database:
         with write(db):
             migrations.apply(db)
     return db
+
+
+def _make_private(path: pathlib.Path) -> None:
+    """The database file, its -wal and -shm and every upload beside it 0600, their folders 0700,
+    before SQLite opens the file (SQLite gives the -wal and -shm it creates the database file's mode).
+
+    Done on every connect, so a board made before this rule, or a copy restored with looser modes,
+    is private again. The database's own folder is made 0700 when the board creates it; an existing
+    one is tightened only if it is the default data/ (LINBANG_DB may name a folder others share).
+    """
+    if not path.parent.exists() or path.parent.resolve() == DEFAULT_PATH.parent:
+        files.private_folder(path.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(files.create_private(path))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        files.restrict(file)
+    files.restrict_tree(uploads.root_for(path))
 
 
 _LOCKS_GUARD = threading.Lock()

@@ -203,7 +203,23 @@ def get(db, job_id, viewer: dict | None) -> dict:
     return _for_viewer(row, viewer)
 
 
+def can_see_history(db, job: dict, viewer: dict | None) -> bool:
+    """The job's history names people and says what happened to them (a release, a dispute): for
+    those involved (the poster, the worker, anyone the job was ever assigned to) and organizers."""
+    if can_see_exact(job, viewer):
+        return True
+    sql = "SELECT 1 AS x FROM job_events WHERE job_id = ? AND worker_id = ? LIMIT 1"  # worker_id: assigned then
+    return bool(viewer) and one(db, sql, [job["id"], viewer["id"]]) is not None
+
+
+def history(db, job: dict, viewer: dict | None) -> list[dict]:
+    """The job's events, oldest first, for a viewer who may see them (can_see_history); others get []."""
+    return events(db, job["id"]) if can_see_history(db, job, viewer) else []
+
+
 def events(db, job_id: int) -> list[dict]:
+    """Every event of a job, oldest first, with the actor's display name. Unchecked: for services and
+    for pages that already know the viewer is involved; show a viewer history() instead."""
     return list(
         db.query(
             """SELECT e.*, u.display_name AS actor_name FROM job_events e

@@ -7,7 +7,8 @@ ICC profiles, comments and anything appended to the original are gone. Names are
 
 Files live next to the database, in `<db name>.uploads/public` (portfolio photos, shown on profiles
 through Streamlit's media endpoint) and `<db name>.uploads/private` (ID photos, read only through
-services.verification for an organizer). Neither folder is ever statically served.
+services.verification for an organizer). Neither folder is ever statically served. Folders are 0700
+and files 0600 (services.files): no other local user of the machine reads them.
 """
 
 import contextlib
@@ -20,6 +21,7 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import files
 from .errors import NotFound, ValidationError
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -40,9 +42,8 @@ def folder(db, kind: str) -> pathlib.Path:
     """The upload folder of `kind` beside the database file (created on first use)."""
     if kind not in FOLDERS:
         raise ValueError(kind)
-    path = root_for(pathlib.Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) / kind
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    root = files.private_folder(root_for(pathlib.Path(db.conn.execute("PRAGMA database_list").fetchone()[2])))
+    return files.private_folder(root / kind)
 
 
 def _decode(data: bytes, field: str) -> Image.Image:
@@ -106,7 +107,7 @@ def saving(db, kind: str):
         path = target / name
         temporary = path.with_suffix(".part")
         try:
-            with open(temporary, "xb") as out:
+            with os.fdopen(files.create_private(temporary), "wb") as out:
                 out.write(cleaned)
                 out.flush()
                 os.fsync(out.fileno())

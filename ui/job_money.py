@@ -8,6 +8,7 @@ from services import escrow, jobs, ledger, materials, pricing, uploads
 from services.clock import utcnow
 from services.errors import NotFound
 
+from . import private
 from .components import action_error, callback_button
 from .forms import Filling
 from .i18n import money, number, t
@@ -78,7 +79,7 @@ def material_line(db, job: dict, line: dict, user: dict) -> None:
     if line["receipt"]:
         with st.expander(t("materials.receipt"), icon="🧾"):
             try:
-                st.image(materials.receipt_bytes(db, line, user), width=320)
+                private.picture(materials.receipt_bytes(db, line, user), alt=t("materials.receipt"), width=320)
             except NotFound:
                 st.caption(t("photo.missing"))
     poster_answers = user["id"] == job["poster_id"] and job["status"] in materials.OPEN_FOR_MATERIALS
