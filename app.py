@@ -25,8 +25,12 @@ db = get_db()
 place = community.get(db)
 
 
+PAGES = {}  # script path -> this run's page, for follow_goto
+
+
 def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(path, title=t(key), icon=icon, default=default)
+    PAGES[path] = st.Page(path, title=t(key), icon=icon, default=default)
+    return PAGES[path]
 
 
 if place is None:
@@ -74,7 +78,7 @@ else:
         menu.append(page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴"))
         menu.append(page("app_pages/organizer_disputes.py", "nav.organizer_disputes", "⚖️"))
 current = st.navigation([*menu, job_page, profile_page], position="hidden")
-follow_goto()
+follow_goto(current, PAGES)
 
 with st.sidebar:
     st.markdown(f"### 🏘️ {t('app.name')}")

@@ -7,8 +7,9 @@ import streamlit as st
 from services import categories, community, jobs, ledger
 from services.clock import utcnow
 from ui import maps
-from ui.components import attempt, go, price_guide
+from ui.components import flash, go, price_guide
 from ui.db import get_db
+from ui.forms import Filling
 from ui.i18n import category_name, money, t, timezone
 
 db = get_db()
@@ -51,55 +52,64 @@ mode = st.radio(
     key="post_mode",
 )
 st.caption(t(f"post.mode_{mode}_help"))
-with st.form("post_form"):
-    title = st.text_input(t("post.job_title"), max_chars=60, placeholder=t("post.job_title_example"), key="post_title")
+filling = Filling("post")  # a double click posts one job (ui.forms)
+with st.form(filling.form):
+    title = st.text_input(
+        t("post.job_title"), max_chars=60, placeholder=t("post.job_title_example"), key=filling.field("title")
+    )
     description = st.text_area(
-        t("post.description"), max_chars=2000, help=t("post.description_help"), key="post_description"
+        t("post.description"), max_chars=2000, help=t("post.description_help"), key=filling.field("description")
     )
     left, right = st.columns(2)
-    price = left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key="post_price")
+    price = left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key=filling.field("price"))
     hours = right.number_input(
-        t("post.est_hours"), min_value=0.5, max_value=24.0, value=2.0, step=0.5, key="post_hours"
+        t("post.est_hours"), min_value=0.5, max_value=24.0, value=2.0, step=0.5, key=filling.field("hours")
     )
     st.caption(t("post.when"))
     start_day, start_time, end_day, end_time = st.columns(4)
-    day_from = start_day.date_input(t("post.start_day"), value=soon.date(), min_value=soon.date(), key="post_start_day")
-    time_from = start_time.time_input(t("post.start"), value=soon.time(), step=timedelta(minutes=15), key="post_start")
-    day_to = end_day.date_input(t("post.end_day"), value=later.date(), min_value=soon.date(), key="post_end_day")
-    time_to = end_time.time_input(t("post.end"), value=later.time(), step=timedelta(minutes=15), key="post_end")
+    day_from = start_day.date_input(
+        t("post.start_day"), value=soon.date(), min_value=soon.date(), key=filling.field("start_day")
+    )
+    time_from = start_time.time_input(
+        t("post.start"), value=soon.time(), step=timedelta(minutes=15), key=filling.field("start")
+    )
+    day_to = end_day.date_input(
+        t("post.end_day"), value=later.date(), min_value=soon.date(), key=filling.field("end_day")
+    )
+    time_to = end_time.time_input(
+        t("post.end"), value=later.time(), step=timedelta(minutes=15), key=filling.field("end")
+    )
     address_note = st.text_input(
-        t("post.address_note"), max_chars=200, help=t("post.address_note_help"), key="post_address_note"
+        t("post.address_note"), max_chars=200, help=t("post.address_note_help"), key=filling.field("address_note")
     )
     st.caption(t("post.privacy"))
     st.caption(t("post.hold_note", balance=money(ledger.balance_of(db, "wallet", user_id=user["id"]))))
     submitted = st.form_submit_button(t("post.submit"), type="primary", use_container_width=True)
 
 if submitted:
+    filling.submitted()
     if point is None:
         st.error(t("error.location_missing"), icon="⚠️")
     else:
         tz = timezone()
-        job_id = attempt(
-            lambda: jobs.post(
-                db,
-                user,
-                title=title,
-                description=description,
-                category=category,
-                price_yuan="0" if price_kind == "free" else price,
-                price_type="hourly" if price_kind == "hourly" else "fixed",
-                est_hours=hours if price_kind == "hourly" else None,
-                window_start=datetime.combine(day_from, time_from, tz),
-                window_end=datetime.combine(day_to, time_to, tz),
-                lat=point[0],
-                lon=point[1],
-                address_note=address_note,
-                mode=mode,
-                now=utcnow(),
-            ),
-            success=t("post.done"),
+        fields = dict(
+            title=title,
+            description=description,
+            category=category,
+            price_yuan="0" if price_kind == "free" else price,
+            price_type="hourly" if price_kind == "hourly" else "fixed",
+            est_hours=hours if price_kind == "hourly" else None,
+            window_start=datetime.combine(day_from, time_from, tz),
+            window_end=datetime.combine(day_to, time_to, tz),
+            lat=point[0],
+            lon=point[1],
+            address_note=address_note,
+            mode=mode,
         )
+        job_id = filling.send(lambda: jobs.post(db, user, **fields, key=filling.key(*fields.values()), now=utcnow()))
         if job_id:
             for key in ("post_location_lat", "post_location_lon", "post_location_last_click"):
                 st.session_state.pop(key, None)
+            flash(t("post.done"))
+            filling.renew()
             go("app_pages/job.py", id=job_id)

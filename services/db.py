@@ -25,7 +25,7 @@ def database_path() -> pathlib.Path:
     return pathlib.Path(os.environ.get("LINBANG_DB") or DEFAULT_PATH)
 
 
-def connect(path: str | pathlib.Path | None = None) -> sqlite_utils.Database:
+def connect(path: str | pathlib.Path | None = None) -> "Database":
     """Open a connection with the house pragmas and every migration applied.
 
     isolation_level=None stops the driver from opening hidden transactions: only `write()` begins one.
@@ -40,7 +40,7 @@ def connect(path: str | pathlib.Path | None = None) -> sqlite_utils.Database:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=FULL")
-    db = sqlite_utils.Database(conn)
+    db = Database(conn)
     if migrations.pending(db):
         with write(db):
             migrations.apply(db)
@@ -64,28 +64,38 @@ def _make_private(path: pathlib.Path) -> None:
     files.restrict_tree(uploads.root_for(path))
 
 
-_LOCKS_GUARD = threading.Lock()
+class Database(sqlite_utils.Database):
+    """sqlite-utils' Database, whose statements take turns between threads.
 
+    A session's connection can be used by two threads at once: Streamlit starts the next run before
+    the interrupted one has stopped, and a button's callback, on the new run's thread, calls services
+    with the connection of the run that drew it. So a write transaction (write()) is one thread's at
+    a time; and so is every statement, because sqlite-utils runs each query() in a SAVEPOINT: a read
+    on one thread while another's transaction is open would join that transaction, and the other's
+    COMMIT would take its savepoint away ("no such savepoint": a crash box after a double click,
+    #11). A query's rows are read whole while it has its turn."""
 
-def _transaction_lock(db: sqlite_utils.Database) -> threading.RLock:
-    """The lock that gives one thread at a time the connection's transaction. A session's
-    connection can be used by two threads at once: a button's callback runs on the new run's thread
-    while the interrupted run may still be finishing. Without it, one thread's write would join the
-    other's transaction as a savepoint and be committed, or lost, with it."""
-    with _LOCKS_GUARD:
-        if not hasattr(db, "_transaction_lock"):
-            db._transaction_lock = threading.RLock()
-        return db._transaction_lock
+    def __init__(self, conn: sqlite3.Connection):
+        self.turn = threading.RLock()  # before sqlite-utils' own set-up runs statements
+        super().__init__(conn)
+
+    def query(self, sql, params=None):
+        with self.turn:
+            return iter(list(super().query(sql, params)))
+
+    def execute(self, sql, parameters=None):
+        with self.turn:
+            return super().execute(sql, parameters)
 
 
 @contextlib.contextmanager
-def write(db: sqlite_utils.Database):
+def write(db: "Database"):
     """One write transaction: everything inside commits together or not at all.
 
     Nested use (on the same thread) joins the outer transaction through a savepoint (sqlite-utils'
     atomic()); another thread waits for the transaction to end.
     """
-    with _transaction_lock(db):
+    with db.turn:
         if db.conn.in_transaction:
             with db.atomic():
                 yield db
@@ -397,5 +407,17 @@ def m004_job_money(db):
             created_at TEXT NOT NULL
         );
         CREATE INDEX dispute_statements_job ON dispute_statements (job_id, id);
+        """,
+    )
+
+
+@migrations()
+def m005_job_request_key(db):
+    """One filling-in of the post form posts one job, however often it is sent (issue #11)."""
+    execute_script(
+        db,
+        """
+        ALTER TABLE jobs ADD COLUMN request_key TEXT;
+        CREATE UNIQUE INDEX jobs_request_key ON jobs (request_key) WHERE request_key IS NOT NULL;
         """,
     )

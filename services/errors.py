@@ -66,4 +66,4 @@ class NeedsConfirmation(LinbangError):
 
 class PossibleRepeat(NeedsConfirmation):
     """The same top-up or payout (same person, same amount) was recorded a few minutes ago from
-    another filling-in, say a second tab: is this a second one? (key: error.possible_repeat_<kind>)"""
+    another filling-in, say a second tab: is this a second one? (ledger.REPEAT_QUESTIONS)"""

@@ -110,10 +110,12 @@ def post(
     lon,
     address_note="",
     mode="grab",
+    key: str | None = None,
     now: datetime,
 ) -> int:
     """Validate every field and store a new open job. Returns its id; stores nothing on error.
 
+    `key` identifies one filling-in of the post form: sending it again returns the job it posted.
     Raises ValidationError(field, key) for the first bad field, in form order.
     """
     title = text(title, "title", min_len=2, max_len=60)
@@ -134,11 +136,16 @@ def post(
     public_lat, public_lon = geo.fuzz(lat, lon)
     with write(db):
         users.active(db, actor)
+        request_key = f"{actor['id']}:{key}" if key else None  # one person's filling-in
+        again = request_key and one(db, "SELECT id FROM jobs WHERE request_key = ?", [request_key])
+        if again:
+            return again["id"]
         job_id = (
             db["jobs"]
             .insert(
                 {
                     "poster_id": actor["id"],
+                    "request_key": request_key,
                     "category": category,
                     "title": title,
                     "description": description,

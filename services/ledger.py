@@ -37,6 +37,7 @@ SETTING_DEFAULTS = {
 NEVER_NEGATIVE = ("wallet", "escrow", "commission")
 # An identical top-up or payout within this time is probably the same money recorded twice (two tabs).
 REPEAT_WINDOW = timedelta(minutes=10)
+REPEAT_QUESTIONS = {"topup": "error.possible_repeat_topup", "payout": "error.possible_repeat_payout"}
 
 
 def _account(db, kind: str, *, user_id: int | None = None, job_id: int | None = None) -> int:
@@ -216,7 +217,7 @@ def _no_recent_twin(db, kind: str, wallet_id: int, fen: int, now: datetime) -> N
     )
     if twin:
         minutes = max(1, round((now - from_db(twin["created_at"])).total_seconds() / 60))
-        raise PossibleRepeat(f"error.possible_repeat_{kind}", amount_fen=abs(fen), minutes=minutes)
+        raise PossibleRepeat(REPEAT_QUESTIONS[kind], amount_fen=abs(fen), minutes=minutes)
 
 
 def history(db, user_id: int, viewer: dict) -> list[dict]:

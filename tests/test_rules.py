@@ -201,6 +201,7 @@ DYNAMIC_KEYS = {
     "ledger.kind_{}": ledger.TRANSFER_KINDS,
     "cash.{}_submit": ("topup", "payout"),  # organizer_cash.py's two money forms
     "cash.{}_person": ("topup", "payout"),
+    "cash.{}_again": ("topup", "payout"),
     "hours.extra_{}": ("approved", "declined"),  # jobs.extra_decision
     "materials.{}": ("pending", "approved", "rejected"),  # job_materials.status
     "dispute.{}": module_constant(ROOT / "ui" / "disputes.py", "RESOLUTIONS"),

@@ -36,10 +36,16 @@ def go(page: str, **query_params) -> None:
     st.rerun()
 
 
-def follow_goto() -> None:
-    """Called by app.py once navigation is built."""
-    target = st.session_state.pop("_goto", None)
-    if target:
+def follow_goto(current, pages: dict) -> None:
+    """Called by app.py once navigation is built (`current`: the page this run shows; `pages`: this
+    run's pages by script path). The target is kept until its page runs: a second click arriving
+    while the first one's switch is under way reruns the page it came from, which switches again."""
+    target = st.session_state.get("_goto")
+    if not target:
+        return
+    if pages.get(target[0]) is current:
+        del st.session_state["_goto"]
+    else:
         st.switch_page(target[0], query_params=target[1])
 
 

@@ -74,10 +74,15 @@ class Filling:
         return text if token == self.token else None
 
     def recorded(self, confirmation: str) -> None:
-        """The record was made: keep its confirmation and start a fresh filling-in."""
+        """The record was made: keep its confirmation and draw a fresh form (st.rerun)."""
         st.session_state[self._done_key] = confirmation
-        st.session_state[self._token_key] = secrets.token_hex(8)
+        self.renew()
         st.rerun()
+
+    def renew(self) -> None:
+        """Start a fresh filling-in: the next run draws this form anew, and a second click still on
+        its way for this one finds no form to send (only after the record was made)."""
+        st.session_state[self._token_key] = secrets.token_hex(8)
 
     def confirmation(self) -> None:
         """Show what the last submit recorded, until the form is sent again."""

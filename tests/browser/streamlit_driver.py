@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -106,17 +106,16 @@ def choose(page: Page, label: str, option: str) -> None:
     wait_idle(page)
 
 
-def record_top_up(organizer: Page, person: str, amount: str, *, note: str = "微信转账", double_click=False) -> None:
-    """Fill in the top-up form of the cashier page (open, in Chinese) and send it, with one click or
-    two in quick succession (Playwright's dblclick: both within milliseconds)."""
+def record_top_up(organizer: Page, person: str, amount: str, *, note: str = "微信转账", send=None) -> None:
+    """Fill in the top-up form of the cashier page (open, in Chinese) and send it: `send(button)`
+    presses the button (default: one click)."""
     form = organizer.locator('[data-testid="stForm"]').first  # the top-up tab's (payout has the same fields)
     form.get_by_label("谁交的钱", exact=True).click()
     organizer.get_by_role("option", name=person, exact=True).click()
     for label, value in (("金额（元）", amount), ("备注", note)):
         form.get_by_label(label, exact=True).fill(value)
         form.get_by_label(label, exact=True).press("Tab")
-    send = form.get_by_role("button", name="记一笔充值", exact=True)
-    send.dblclick() if double_click else send.click()
+    (send or Locator.click)(form.get_by_role("button", name="记一笔充值", exact=True))
     wait_idle(organizer)
 
 

@@ -67,6 +67,11 @@ def button(at, label: str):
     return found[0]
 
 
+def form_field(at, form: str, field: str) -> str:
+    """The widget key of `field` in the current filling-in of the ui.forms.Filling named `form`."""
+    return f"{form}_{field}_{at.session_state[f'_filling_{form}']}"
+
+
 def text(lang: str, key: str, **params) -> str:
     """The catalog text for `key` in `lang`, as the reader sees it."""
     value = catalog(lang)[key]

@@ -22,6 +22,7 @@ from tests.pages.conftest import (
     PROFILE_PAGE,
     ROLE_USER,
     button,
+    form_field,
     job_fields,
     raw_keys,
     shown_texts,
@@ -355,10 +356,10 @@ LANG = "zh_CN"
 
 
 def fill_post_form(at, *, point=NORTH_500M, **overrides) -> None:
-    fields = {"post_title": "Carry a sofa upstairs", "post_price": "80", "post_address_note": "Building 7"}
-    for key, value in {**fields, **overrides}.items():
-        at.text_input(key=key).input(value)
-    at.text_area(key="post_description").input("Third floor, no lift.")
+    fields = {"title": "Carry a sofa upstairs", "price": "80", "address_note": "Building 7"}
+    for field, value in {**fields, **overrides}.items():
+        at.text_input(key=form_field(at, "post", field)).input(value)
+    at.text_area(key=form_field(at, "post", "description")).input("Third floor, no lift.")
     at.selectbox(key="post_category").set_value("moving")
     if point:  # typed in, as people who cannot use the map do
         at.number_input(key="post_location_lat").set_value(point[0])
@@ -384,8 +385,8 @@ def test_posting_a_job_through_the_form_stores_it_and_opens_its_page(open_page, 
     [
         ({"point": None}, "error.location_missing", {}),
         ({"point": (CENTER[0] + 0.05, CENTER[1])}, "error.outside_radius", {"km": 3.0}),
-        ({"post_price": "12.345"}, "error.price_cents", {}),
-        ({"post_title": "x"}, "error.too_short", {"min": 2}),
+        ({"price": "12.345"}, "error.price_cents", {}),
+        ({"title": "x"}, "error.too_short", {"min": 2}),
     ],
     ids=["no_place", "outside_radius", "price_below_a_fen", "title_too_short"],
 )
@@ -685,12 +686,11 @@ def test_organizer_blocks_an_account_which_can_then_no_longer_sign_in(open_page,
 
 def record_cash(at, form: str, person_id: int, amount: str, note: str = "", lang: str = "en", again=None) -> None:
     """Fill in the cashier's form as it is now (each filling-in has its own widget keys) and send it."""
-    token = at.session_state[f"_filling_{form}"]
-    at.selectbox(key=f"{form}_person_{token}").set_value(person_id)
-    at.text_input(key=f"{form}_amount_{token}").set_value(amount)
-    at.text_input(key=f"{form}_note_{token}").set_value(note)
+    at.selectbox(key=form_field(at, form, "person")).set_value(person_id)
+    at.text_input(key=form_field(at, form, "amount")).set_value(amount)
+    at.text_input(key=form_field(at, form, "note")).set_value(note)
     if again is not None:
-        at.checkbox(key=f"{form}_again_{token}").set_value(again)
+        at.checkbox(key=form_field(at, form, "again")).set_value(again)
     button(at, text(lang, f"cash.{form}_submit")).click().run()
 
 

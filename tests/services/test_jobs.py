@@ -541,6 +541,18 @@ def test_boundary_post_is_accepted(db, poster, job_fields, overrides):
     assert db["jobs"].count == 1 and db["job_events"].count == 1
 
 
+def test_the_same_filling_in_of_the_post_form_posts_one_job_and_holds_once(db, poster, stranger, job_fields):
+    balance = ledger.balance_of(db, "wallet", user_id=poster["id"])
+    first = jobs.post(db, poster, **job_fields(price_yuan="30"), key="filling-1")
+    again = jobs.post(db, poster, **job_fields(price_yuan="30"), key="filling-1")  # a double click
+    other = jobs.post(db, poster, **job_fields(price_yuan="30"), key="filling-2")  # the next filling-in
+    theirs = jobs.post(db, stranger, **job_fields(price_yuan="0"), key="filling-1")  # another person's
+
+    assert first == again and len({first, other, theirs}) == 3
+    assert ledger.balance_of(db, "wallet", user_id=poster["id"]) == balance - 2 * 3000
+    assert ledger.check_books(db) == []
+
+
 def test_post_stores_the_job_open_with_a_post_event(db, poster, job_fields, centre):
     job_id = jobs.post(db, poster, **job_fields(title="  Fix tap  ", price_yuan="12.5"))
 

@@ -2,8 +2,6 @@
 
 import sqlite3
 
-import sqlite_utils
-
 from services import db as database
 from services import verification, workers
 
@@ -13,7 +11,7 @@ def test_workers_from_before_identity_checks_can_send_one_or_be_revoked(tmp_path
     verify without an ID check. Afterwards the first must be able to send a check, and the organizer
     must be able to revoke the second."""
     path = tmp_path / "old.db"
-    old = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
+    old = database.Database(sqlite3.connect(path, isolation_level=None))
     with database.write(old):
         database.migrations.apply(old, stop_before="m002_workers")
     old["users"].insert_all(

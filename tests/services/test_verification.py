@@ -11,7 +11,6 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-import sqlite_utils
 from PIL import Image
 from streamlit import file_util
 
@@ -565,7 +564,7 @@ def test_default_database_keeps_its_uploads_in_data_outside_static():
     existed = {path: path.exists() for path in [database.DEFAULT_PATH, *made_by_folder]}
     conn = sqlite3.connect(database.DEFAULT_PATH.as_uri() + "?vfs=memdb", uri=True)
     try:
-        private = uploads.folder(sqlite_utils.Database(conn), "private")
+        private = uploads.folder(database.Database(conn), "private")
     finally:
         conn.close()
         for path in made_by_folder:  # folder() makes the directories: remove the ones this test made
