@@ -209,6 +209,7 @@ def get(db, job_id, viewer: dict | None) -> dict:
 def can_see_history(db, job: dict, viewer: dict | None) -> bool:
     """The job's history names people and says what happened to them (a release, a dispute): for
     those involved (the poster, the worker, anyone the job was ever assigned to) and organizers."""
+    viewer = users.active_or_none(db, viewer)
     if can_see_exact(job, viewer):
         return True
     sql = "SELECT 1 AS x FROM job_events WHERE job_id = ? AND worker_id = ? LIMIT 1"  # worker_id: assigned then

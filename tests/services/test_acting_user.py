@@ -103,6 +103,12 @@ CASES = {
     "jobs.statements": by(
         "poster", jobs.statements, lambda db, b, who: jobs.statements(db, jobs.get(db, b.disputed, None), who)
     ),
+    "jobs.can_see_history": by(
+        "poster", jobs.can_see_history, lambda db, b, who: jobs.can_see_history(db, jobs.get(db, b.disputed, None), who)
+    ),
+    "jobs.history": by(
+        "poster", jobs.history, lambda db, b, who: jobs.history(db, jobs.get(db, b.disputed, None), who)
+    ),
     "jobs.disputed": org(jobs.disputed, lambda db, b, who: jobs.disputed(db, who)),
     # booking
     "booking.apply": by(
