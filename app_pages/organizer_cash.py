@@ -54,7 +54,7 @@ def money_form(form: str, record, success: str) -> None:
             db, user, person, amount, note=note, key=filling.key(person, amount, note), again=again, now=utcnow()
         )
     ):
-        balance = money(ledger.balance_of(db, "wallet", user_id=person))
+        balance = money(ledger.wallet_fen(db, person, user))
         filling.recorded(md(t("cash.recorded", what=success, name=people[person]["display_name"], balance=balance)))
 
 
@@ -108,7 +108,7 @@ with top_up_tab:
 with payout_tab:
     money_form("payout", ledger.payout, t("cash.payout_done"))
 with report_tab:
-    books = ledger.totals(db)
+    books = ledger.totals(db, user)
     in_hand, wallets, held, commission = st.columns(4)
     in_hand.metric(t("cash.in_hand"), money(-books["cash"]))
     wallets.metric(t("cash.in_wallets"), money(books["wallet"]))

@@ -83,7 +83,7 @@ with st.form(filling.form):
         t("post.address_note"), max_chars=200, help=t("post.address_note_help"), key=filling.field("address_note")
     )
     st.caption(t("post.privacy"))
-    st.caption(t("post.hold_note", balance=money(ledger.balance_of(db, "wallet", user_id=user["id"]))))
+    st.caption(t("post.hold_note", balance=money(ledger.wallet_fen(db, user["id"], user))))
     submitted = st.form_submit_button(t("post.submit"), type="primary", use_container_width=True)
 
 if submitted:

@@ -115,6 +115,7 @@ def accept(db, actor: dict, application_id: int, *, now: datetime) -> dict:
     Raises NotFound, NotAllowed, AlreadyTaken, InvalidTransition (withdrawn or declined).
     """
     with write(db):
+        actor = users.active(db, actor)
         application = _application(db, application_id)
         job = one(db, "SELECT * FROM jobs WHERE id = ?", [application["job_id"]])
         if actor["id"] != _decider(application, job):
@@ -181,7 +182,8 @@ def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
     """A job's applications and invitations as `viewer` may see them, newest first: the poster and
     organizers see all, each with the worker's public standing (badge, rating, completed jobs);
     a worker sees their own; anyone else nothing. Applications of blocked accounts are left out."""
-    if not viewer:
+    viewer = users.active_or_none(db, viewer)
+    if viewer is None:
         return []
     # a blocked worker has no public standing (and cannot be accepted): their applications are not shown
     rows = db.query(APPLICANT_SELECT + " WHERE a.job_id = ? AND u.blocked_at IS NULL ORDER BY a.id DESC", [job["id"]])
@@ -195,6 +197,7 @@ def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
 
 def mine(db, worker: dict) -> list[dict]:
     """The acting worker's applications and invitations with their job's title and status, newest first."""
+    worker = users.active(db, worker)
     return list(
         db.query(
             """SELECT a.*, j.title AS job_title, j.status AS job_status, j.price_type, j.price_fen, j.est_minutes

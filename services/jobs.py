@@ -135,7 +135,7 @@ def post(
     address_note = text(address_note, "address_note", max_len=200)
     public_lat, public_lon = geo.fuzz(lat, lon)
     with write(db):
-        users.active(db, actor)
+        actor = users.active(db, actor)
         request_key = f"{actor['id']}:{key}" if key else None  # one person's filling-in
         again = request_key and one(db, "SELECT id FROM jobs WHERE request_key = ?", [request_key])
         if again:
@@ -178,7 +178,9 @@ def post(
 
 
 def can_see_exact(job: dict, viewer: dict | None) -> bool:
-    """The exact pin and address note: the poster, the assigned worker and organizers only."""
+    """The exact pin and address note: the poster, the assigned worker and organizers only.
+
+    `viewer` as the database has them (users.active_or_none), never a caller's dict: its role decides."""
     return bool(viewer) and (viewer["id"] in (job["poster_id"], job["worker_id"]) or viewer.get("role") == "organizer")
 
 
@@ -204,6 +206,7 @@ def get(db, job_id, viewer: dict | None) -> dict:
         job_id = int(job_id)
     except (TypeError, ValueError):
         raise NotFound() from None
+    viewer = users.active_or_none(db, viewer)
     row = one(db, JOB_SELECT + " WHERE j.id = ?", [job_id])
     if not row:
         raise NotFound()
@@ -213,6 +216,7 @@ def get(db, job_id, viewer: dict | None) -> dict:
 def can_see_history(db, job: dict, viewer: dict | None) -> bool:
     """The job's history names people and says what happened to them (a release, a dispute): for
     those involved (the poster, the worker, anyone the job was ever assigned to) and organizers."""
+    viewer = users.active_or_none(db, viewer)
     if can_see_exact(job, viewer):
         return True
     sql = "SELECT 1 AS x FROM job_events WHERE job_id = ? AND worker_id = ? LIMIT 1"  # worker_id: assigned then
@@ -287,6 +291,7 @@ def list_open(
 
 def mine(db, user: dict) -> dict[str, list[dict]]:
     """The jobs I posted and the jobs I work on, newest first, as I may see them."""
+    user = users.active(db, user)
     posted = db.query(JOB_SELECT + " WHERE j.poster_id = ? ORDER BY j.id DESC", [user["id"]])
     working = db.query(JOB_SELECT + " WHERE j.worker_id = ? ORDER BY j.id DESC", [user["id"]])
     return {"posted": [_for_viewer(r, user) for r in posted], "working": [_for_viewer(r, user) for r in working]}
@@ -334,7 +339,8 @@ def may_take(db, job: dict, worker_id: int, *, named_by_poster: bool = False) ->
 
 def allowed_actions(db, job: dict, actor: dict | None) -> list[str]:
     """The actions `actor` may take on `job` right now, in table order (for showing buttons)."""
-    if not actor:
+    actor = users.active_or_none(db, actor)
+    if actor is None:
         return []
     return [
         action
@@ -604,7 +610,7 @@ def add_statement(db, actor: dict, job_id: int, body, *, key: str, now: datetime
 
 def statements(db, job: dict, viewer: dict | None) -> list[dict]:
     """A dispute's statements, oldest first (the poster's reason first): the two sides and organizers."""
-    if not can_see_exact(job, viewer):
+    if not can_see_exact(job, users.active_or_none(db, viewer)):
         return []
     return list(
         db.query(
@@ -617,7 +623,7 @@ def statements(db, job: dict, viewer: dict | None) -> list[dict]:
 
 def disputed(db, actor: dict) -> list[dict]:
     """Jobs waiting for an organizer's resolution, longest waiting first. Organizers only."""
-    users.require_organizer(actor)
+    actor = users.organizer(db, actor)
     return [_for_viewer(r, actor) for r in db.query(JOB_SELECT + " WHERE j.status = 'disputed' ORDER BY j.updated_at")]
 
 

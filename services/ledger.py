@@ -19,8 +19,7 @@ from datetime import datetime, timedelta, tzinfo
 from . import users
 from .clock import from_db, to_db
 from .db import one, write
-from .errors import InsufficientFunds, NotAllowed, PossibleRepeat, ValidationError
-from .users import require_organizer
+from .errors import InsufficientFunds, PossibleRepeat, ValidationError
 from .validate import text, yuan_to_fen
 
 KINDS = ("wallet", "escrow", "commission", "cash")
@@ -75,7 +74,8 @@ def balance(db, account_id: int) -> int:
 
 
 def balance_of(db, kind: str, *, user_id: int | None = None, job_id: int | None = None) -> int:
-    """The balance of an account by what it is (0 for one never used; nothing is created)."""
+    """The balance of an account by what it is (0 for one never used; nothing is created). For the
+    books and the services' own sums; a person's wallet is read for someone through wallet_fen()."""
     return one(
         db,
         """SELECT COALESCE(SUM(l.amount_fen), 0) AS fen FROM accounts a JOIN ledger_lines l ON l.account_id = a.id
@@ -182,12 +182,11 @@ def payout(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, aga
 def _cash_move(db, actor: dict, user_id: int, amount_yuan, *, note, key: str, again, now: datetime, kind: str) -> int:
     """Money between the organizer's cash box and a wallet: into the wallet for a top-up, out of it
     for a payout. Organizers only."""
-    require_organizer(actor)
-    fen, note = _amount(amount_yuan), text(note, "note", max_len=200)
-    into_wallet = fen if kind == "topup" else -fen
     key = f"{kind}:{key}"
     with write(db):
-        users.active(db, actor)
+        actor = users.organizer(db, actor)
+        fen, note = _amount(amount_yuan), text(note, "note", max_len=200)
+        into_wallet = fen if kind == "topup" else -fen
         users.get(db, user_id)
         if not again and not _key_used(db, key):
             _no_recent_twin(db, kind, wallet(db, user_id), into_wallet, now)
@@ -223,8 +222,7 @@ def _no_recent_twin(db, kind: str, wallet_id: int, fen: int, now: datetime) -> N
 def history(db, user_id: int, viewer: dict) -> list[dict]:
     """Every line of a user's wallet, oldest first, with the balance after it (`running_fen`), and
     the transfer's kind, note, job and who recorded it. The user themself or an organizer only."""
-    if viewer["id"] != user_id and viewer.get("role") != "organizer":
-        raise NotAllowed()
+    users.self_or_organizer(db, viewer, user_id)
     rows = db.query(
         """SELECT t.id AS transfer_id, t.kind, t.job_id, t.note, t.created_at, l.amount_fen,
                   u.display_name AS recorded_by
@@ -240,8 +238,16 @@ def history(db, user_id: int, viewer: dict) -> list[dict]:
     return lines
 
 
-def held_fen(db, user_id: int) -> int:
-    """What the escrows of the jobs this user posted hold now (their money, set aside)."""
+def wallet_fen(db, user_id: int, viewer: dict) -> int:
+    """What a user's wallet holds now. The user themself or an organizer only (NotAllowed)."""
+    users.self_or_organizer(db, viewer, user_id)
+    return balance_of(db, "wallet", user_id=user_id)
+
+
+def held_fen(db, user_id: int, viewer: dict) -> int:
+    """What the escrows of the jobs this user posted hold now (their money, set aside). The user
+    themself or an organizer only (NotAllowed)."""
+    users.self_or_organizer(db, viewer, user_id)
     return one(
         db,
         """SELECT COALESCE(SUM(l.amount_fen), 0) AS fen FROM jobs j JOIN accounts a ON a.kind = 'escrow'
@@ -253,7 +259,7 @@ def held_fen(db, user_id: int) -> int:
 def cash_report(db, actor: dict, tz: tzinfo) -> list[dict]:
     """Per local day with cash movements, oldest first: opening, in (top-ups), out (payouts), closing:
     the cash the organizer should hold. Organizers only."""
-    require_organizer(actor)
+    users.organizer(db, actor)
     days: dict = {}
     for row in db.query(
         """SELECT t.created_at, l.amount_fen FROM accounts a JOIN ledger_lines l ON l.account_id = a.id
@@ -270,9 +276,11 @@ def cash_report(db, actor: dict, tz: tzinfo) -> list[dict]:
     return report
 
 
-def totals(db) -> dict[str, int]:
+def totals(db, actor: dict) -> dict[str, int]:
     """The balance of every kind of account added up: what all wallets hold, all escrows, the
-    commission earned, and the cash account. They sum to zero (the organizer's cash is -cash)."""
+    commission earned, and the cash account. They sum to zero (the organizer's cash is -cash).
+    Organizers only."""
+    users.organizer(db, actor)
     rows = db.query(
         """SELECT a.kind, COALESCE(SUM(l.amount_fen), 0) AS fen FROM accounts a
            JOIN ledger_lines l ON l.account_id = a.id GROUP BY a.kind"""
@@ -302,15 +310,14 @@ def set_money_settings(
     """The organizer sets the commission (0–20 %) and the late-cancellation fee (a percentage of the
     price, a cap in yuan, and how many hours before the start "late" begins). They apply to money
     moved from then on. Raises NotAllowed, ValidationError (naming the field); stores nothing on error."""
-    require_organizer(actor)
-    values = {
-        "commission_pct": _whole(commission_pct, "commission_pct"),
-        "cancel_fee_pct": _whole(cancel_fee_pct, "cancel_fee_pct"),
-        "cancel_fee_cap_fen": yuan_to_fen(cancel_fee_cap_yuan, "cancel_fee_cap"),
-        "cancel_window_hours": _whole(cancel_window_hours, "cancel_window_hours"),
-    }
     with write(db):
-        users.active(db, actor)
+        users.organizer(db, actor)
+        values = {
+            "commission_pct": _whole(commission_pct, "commission_pct"),
+            "cancel_fee_pct": _whole(cancel_fee_pct, "cancel_fee_pct"),
+            "cancel_fee_cap_fen": yuan_to_fen(cancel_fee_cap_yuan, "cancel_fee_cap"),
+            "cancel_window_hours": _whole(cancel_window_hours, "cancel_window_hours"),
+        }
         db["settings"].upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
 
 

@@ -35,7 +35,7 @@ def add(db, actor: dict, job_id: int, *, what, amount_yuan, receipt: bytes | Non
         raise ValidationError("amount", "error.material_amount", max_fen=MAX_AMOUNT_FEN)
     cleaned = uploads.check(receipt, "receipt") if receipt else None
     with uploads.saving(db, "private") as save, write(db):
-        users.active(db, actor)
+        actor = users.active(db, actor)
         key = f"{actor['id']}:{key}"  # one person's filling-in: another's key never finds this line
         again = one(db, "SELECT id FROM job_materials WHERE request_key = ?", [key])
         if again:
@@ -62,7 +62,7 @@ def decide(db, actor: dict, material_id: int, *, approve: bool, now: datetime) -
     missing and changes nothing) or rejects a waiting line. Giving the same answer again is a no-op."""
     answer = "approved" if approve else "rejected"
     with write(db):
-        users.active(db, actor)
+        actor = users.active(db, actor)
         line = one(db, "SELECT * FROM job_materials WHERE id = ?", [material_id])
         if not line:
             raise NotFound()
@@ -82,13 +82,14 @@ def decide(db, actor: dict, material_id: int, *, approve: bool, now: datetime) -
             ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
 
 
-def _may_see(job: dict, viewer: dict | None) -> bool:
+def _may_see(db, job: dict, viewer: dict | None) -> bool:
+    viewer = users.active_or_none(db, viewer)
     return bool(viewer) and (viewer["id"] in (job["poster_id"], job["worker_id"]) or viewer.get("role") == "organizer")
 
 
 def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
     """A job's lines, oldest first: the poster, the worker and organizers only (others get [])."""
-    if not _may_see(job, viewer):
+    if not _may_see(db, job, viewer):
         return []
     return list(db.query("SELECT * FROM job_materials WHERE job_id = ? ORDER BY id", [job["id"]]))
 
@@ -96,7 +97,7 @@ def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
 def receipt_bytes(db, line: dict, viewer: dict | None) -> bytes:
     """A line's receipt photo, for the poster, the worker and organizers. Raises NotFound (no
     receipt, or not theirs to see)."""
-    if not line["receipt"] or not _may_see(_job(db, line["job_id"]), viewer):
+    if not line["receipt"] or not _may_see(db, _job(db, line["job_id"]), viewer):
         raise NotFound()
     return uploads.read(db, "private", line["receipt"])
 

@@ -18,20 +18,20 @@ def rate(db, actor: dict, job_id: int, *, stars, comment="", now: datetime) -> i
     Raises NotAllowed (not a party to the job), InvalidTransition (job not completed, or already
     rated by this person), ValidationError (stars outside 1–5, comment too long).
     """
-    job = get_job(db, job_id, actor)
-    if actor["id"] == job["poster_id"]:
-        role, subject = "poster", job["worker_id"]
-    elif actor["id"] == job["worker_id"]:
-        role, subject = "worker", job["poster_id"]
-    else:
-        raise NotAllowed()
-    if job["status"] not in SETTLED:
-        raise InvalidTransition("error.rate_not_completed")
-    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
-        raise ValidationError("stars", "error.stars")
-    comment = text(comment, "comment", max_len=500)
     with write(db):
-        users.active(db, actor)
+        actor = users.active(db, actor)
+        job = get_job(db, job_id, None)  # only its people and status are needed: none is private
+        if actor["id"] == job["poster_id"]:
+            role, subject = "poster", job["worker_id"]
+        elif actor["id"] == job["worker_id"]:
+            role, subject = "worker", job["poster_id"]
+        else:
+            raise NotAllowed()
+        if job["status"] not in SETTLED:
+            raise InvalidTransition("error.rate_not_completed")
+        if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
+            raise ValidationError("stars", "error.stars")
+        comment = text(comment, "comment", max_len=500)
         if one(db, "SELECT 1 AS x FROM reviews WHERE job_id = ? AND author_id = ?", [job["id"], actor["id"]]):
             raise InvalidTransition("error.already_rated")
         return (

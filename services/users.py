@@ -146,13 +146,38 @@ def get(db, user_id: int) -> dict:
     return _public_row(row)
 
 
-def active(db, actor: dict) -> dict:
-    """The acting user as the database has them now; NotAllowed if blocked since they signed in.
+def active(db, actor) -> dict:
+    """The acting user as the database has them now: the one answer to "who is acting".
 
-    Services call this inside their write transaction, so a block takes effect at once.
+    Only the id is taken from `actor`; role and blocked state come from the row, so a dict that says
+    role="organizer" gains nothing, and a block takes effect at once. Mutations call this (or
+    organizer()) inside their write transaction. Raises NotAllowed for no such account or a blocked one.
     """
-    user = get(db, actor["id"])
-    if user["blocked_at"]:
+    actor_id = actor.get("id") if isinstance(actor, dict) else None
+    row = one(db, "SELECT * FROM users WHERE id = ?", [actor_id]) if isinstance(actor_id, int) else None
+    if not row or row["blocked_at"]:
+        raise NotAllowed()
+    return _public_row(row)
+
+
+def organizer(db, actor) -> dict:
+    """active(), and the account is an organizer in the database. Raises NotAllowed."""
+    user = active(db, actor)
+    if user["role"] != "organizer":
+        raise NotAllowed()
+    return user
+
+
+def active_or_none(db, viewer) -> dict | None:
+    """For reads open to signed-out visitors: None stays None (signed out); anyone else as active()."""
+    return None if viewer is None else active(db, viewer)
+
+
+def self_or_organizer(db, actor, user_id: int) -> dict:
+    """active(), and the account is `user_id` itself or an organizer: who may read a person's own
+    records (wallet, identity check). Raises NotAllowed."""
+    user = active(db, actor)
+    if user["id"] != user_id and user["role"] != "organizer":
         raise NotAllowed()
     return user
 
@@ -187,18 +212,13 @@ def set_language(db, user_id: int, language: str) -> None:
         db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
 
 
-def require_organizer(actor: dict) -> None:
-    if actor.get("role") != "organizer":
-        raise NotAllowed()
-
-
 def set_blocked(db, actor: dict, user_id: int, blocked: bool, now: datetime) -> None:
     """Organizers block or unblock an account; a block also ends its sessions at once."""
-    require_organizer(actor)
-    if user_id == actor["id"]:
-        raise NotAllowed()
-    get(db, user_id)
     with write(db):
+        actor = organizer(db, actor)
+        if user_id == actor["id"]:
+            raise NotAllowed()
+        get(db, user_id)
         db.execute(
             "UPDATE users SET blocked_at = ?, sessions_valid_after = MAX(sessions_valid_after, ?) WHERE id = ?",
             [to_db(now) if blocked else None, now.timestamp() if blocked else 0, user_id],
@@ -206,5 +226,5 @@ def set_blocked(db, actor: dict, user_id: int, blocked: bool, now: datetime) -> 
 
 
 def list_users(db, actor: dict) -> list[dict]:
-    require_organizer(actor)
+    organizer(db, actor)
     return [_public_row(r) for r in db.query("SELECT * FROM users ORDER BY id")]

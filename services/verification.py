@@ -17,7 +17,6 @@ from . import uploads, users
 from .clock import to_db
 from .db import one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
-from .users import require_organizer
 from .validate import text
 
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would also take other scripts' digits
@@ -69,7 +68,7 @@ def submit(db, actor: dict, *, real_name, id_number, front: bytes, back: bytes, 
     number = normalise_id_number(id_number)
     cleaned = {which: uploads.check(data, which) for which, data in zip(PHOTOS, (front, back, selfie), strict=True)}
     with uploads.saving(db, "private") as save, write(db):
-        users.active(db, actor)
+        actor = users.active(db, actor)
         profile = one(db, "SELECT * FROM worker_profiles WHERE user_id = ?", [actor["id"]])
         if not profile or not profile["taking_jobs"]:
             raise NotAllowed("error.not_a_worker")
@@ -105,8 +104,7 @@ def _set_profile(db, user_id: int, status: str, reason: str, now: datetime) -> N
 
 def latest(db, user_id: int, viewer: dict) -> dict | None:
     """A worker's most recent check as they (or an organizer) may see it: no photos, no hash."""
-    if viewer["id"] != user_id and viewer.get("role") != "organizer":
-        raise NotAllowed()
+    users.self_or_organizer(db, viewer, user_id)
     return one(
         db,
         """SELECT id, real_name, id_last4, submitted_at, status, decided_at, reason, revoked_at, revoke_reason
@@ -118,7 +116,7 @@ def latest(db, user_id: int, viewer: dict) -> dict | None:
 def queue(db, actor: dict) -> list[dict]:
     """Checks waiting for a decision, oldest first, each with the other accounts that gave the same
     ID number (`same_id_as`: display names). Organizers only."""
-    require_organizer(actor)
+    users.organizer(db, actor)
     pending = list(
         db.query(
             """SELECT c.id, c.user_id, c.real_name, c.id_last4, c.id_hash, c.submitted_at, u.username, u.display_name
@@ -140,7 +138,7 @@ def queue(db, actor: dict) -> list[dict]:
 
 def photo(db, actor: dict, check_id: int, which: str) -> bytes:
     """One ID photo of a check. Organizers only; NotFound once the photos are deleted."""
-    require_organizer(actor)
+    users.organizer(db, actor)
     if which not in PHOTOS:
         raise NotFound()
     check = one(db, "SELECT * FROM id_checks WHERE id = ?", [check_id])
@@ -157,15 +155,14 @@ def keep_days(db) -> int:
 def set_keep_days(db, actor: dict, days, now: datetime) -> None:
     """How many days ID photos are kept after the decision (0: deleted at once); photos already past
     the new limit are deleted now. Organizers only."""
-    require_organizer(actor)
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        raise ValidationError("keep_days", "error.keep_days", max=MAX_KEEP_DAYS) from None
-    if not 0 <= days <= MAX_KEEP_DAYS:
-        raise ValidationError("keep_days", "error.keep_days", max=MAX_KEEP_DAYS)
     with write(db):
-        users.active(db, actor)
+        users.organizer(db, actor)
+        try:
+            days = int(days)
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
+            raise ValidationError("keep_days", "error.keep_days", max=MAX_KEEP_DAYS) from None
+        if not 0 <= days <= MAX_KEEP_DAYS:
+            raise ValidationError("keep_days", "error.keep_days", max=MAX_KEEP_DAYS)
         db["settings"].upsert({"key": KEEP_DAYS_SETTING, "value": str(days)}, pk="key")
     purge_photos(db, now)
 
@@ -176,15 +173,14 @@ def decide(db, actor: dict, check_id: int, *, approve: bool, reason="", now: dat
     Nobody decides their own check. Raises NotAllowed, NotFound, InvalidTransition (already
     decided: two organizers at once), ValidationError (no reason for a rejection).
     """
-    require_organizer(actor)
-    reason = text(reason, "reason", min_len=0 if approve else 2, max_len=300)
-    check = one(db, "SELECT * FROM id_checks WHERE id = ?", [check_id])
-    if not check:
-        raise NotFound()
-    if check["user_id"] == actor["id"]:
-        raise NotAllowed("error.self_verify")
     with write(db):
-        users.active(db, actor)
+        actor = users.organizer(db, actor)
+        reason = text(reason, "reason", min_len=0 if approve else 2, max_len=300)
+        check = one(db, "SELECT * FROM id_checks WHERE id = ?", [check_id])
+        if not check:
+            raise NotFound()
+        if check["user_id"] == actor["id"]:
+            raise NotAllowed("error.self_verify")
         status = "approved" if approve else "rejected"
         changed = db.execute(
             """UPDATE id_checks SET status = ?, decided_by = ?, decided_at = ?, reason = ?
@@ -200,12 +196,11 @@ def decide(db, actor: dict, check_id: int, *, approve: bool, reason="", now: dat
 def revoke(db, actor: dict, user_id: int, *, reason, now: datetime) -> None:
     """An organizer withdraws a worker's verification, with a reason the worker sees; they may
     submit a new check afterwards. Raises NotAllowed, NotFound, InvalidTransition, ValidationError."""
-    require_organizer(actor)
-    reason = text(reason, "reason", min_len=2, max_len=300)
-    if user_id == actor["id"]:
-        raise NotAllowed("error.self_verify")
     with write(db):
-        users.active(db, actor)
+        actor = users.organizer(db, actor)
+        reason = text(reason, "reason", min_len=2, max_len=300)
+        if user_id == actor["id"]:
+            raise NotAllowed("error.self_verify")
         profile = one(db, "SELECT verification FROM worker_profiles WHERE user_id = ?", [user_id])
         if not profile or profile["verification"] != "verified":
             raise InvalidTransition("error.helper_not_verified")
@@ -248,7 +243,7 @@ def purge_photos(db, now: datetime) -> int:
 
 def verified_workers(db, actor: dict) -> list[dict]:
     """Verified workers with who approved them and when, for the organizer's revoke list."""
-    require_organizer(actor)
+    users.organizer(db, actor)
     return list(
         db.query(
             """SELECT w.user_id, u.display_name, u.username, c.decided_at, d.display_name AS decided_by_name

@@ -1,0 +1,480 @@
+"""Who is acting comes from the database, never from the dict a caller hands a service (issue #11).
+
+Every public service function that takes the database and an acting user (a parameter named in
+ACTING) has at least one row in CASES: who may make the call and how, on a board prepared once
+through the real services. For every row: the right caller succeeds (and writes exactly when the row
+says it does), the same person blocked by an organizer is refused, and a resident's id in a dict that
+says role="organizer" gains nothing: each organizer-only call refuses it, every other call answers it
+exactly as it answers that resident's real row. A refused call changes nothing: not one row, not one
+uploaded file, and the books still balance.
+
+A function added later that takes an acting user fails test_every_acting_function_has_a_row until
+it gets a row here.
+"""
+
+import functools
+import importlib
+import inspect
+import pathlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
+from types import SimpleNamespace
+
+import pytest
+
+import services
+from demo import samples
+from services import booking, jobs, ledger, materials, reviews, uploads, users, verification, workers
+from services import db as database
+from services.errors import LinbangError, NotAllowed
+from tests.services.conftest import CENTER, NOW, PASSWORD, PATHS, person, valid_job_fields
+from tests.support import copy_database
+
+ACTING = {"actor", "viewer", "user", "worker"}  # the parameter names of an acting user
+OUTSIDER = "stranger"  # a resident with no part in anything on the board
+HOURLY = {"price_type": "hourly", "price_yuan": "40", "est_hours": "2"}
+
+
+@dataclass(frozen=True)
+class Case:
+    function: Callable  # the service function the row is about
+    caller: str  # who may make the call: a username on the board
+    call: Callable  # (db, board, acting user) -> what the service returns
+    writes: bool = False  # the right caller's call changes the database or the uploads
+    organizer_only: bool = False
+
+
+def by(caller: str, function: Callable, call: Callable, *, writes: bool = False) -> Case:
+    return Case(function, caller, call, writes)
+
+
+def org(function: Callable, call: Callable, *, writes: bool = False) -> Case:
+    return Case(function, "organizer", call, writes, organizer_only=True)
+
+
+def material(db, board) -> dict:
+    return db["job_materials"].get(board.material)
+
+
+CASES = {
+    # users
+    "users.active": by("poster", users.active, lambda db, b, who: users.active(db, who)),
+    "users.active_or_none": by("poster", users.active_or_none, lambda db, b, who: users.active_or_none(db, who)),
+    "users.organizer": org(users.organizer, lambda db, b, who: users.organizer(db, who)),
+    "users.self_or_organizer": by(
+        "poster", users.self_or_organizer, lambda db, b, who: users.self_or_organizer(db, who, b.people["poster"]["id"])
+    ),
+    "users.set_blocked": org(
+        users.set_blocked,
+        lambda db, b, who: users.set_blocked(db, who, b.people["second_worker"]["id"], True, NOW),
+        writes=True,
+    ),
+    "users.list_users": org(users.list_users, lambda db, b, who: users.list_users(db, who)),
+    # jobs
+    "jobs.post": by("poster", jobs.post, lambda db, b, who: jobs.post(db, who, **valid_job_fields(NOW)), writes=True),
+    "jobs.get": by("poster", jobs.get, lambda db, b, who: jobs.get(db, b.open_job, who)),
+    "jobs.mine": by("poster", jobs.mine, lambda db, b, who: jobs.mine(db, who)),
+    # an organizer is offered the dispute's resolutions; anyone else nothing (not a refusal)
+    "jobs.allowed_actions": by(
+        "organizer",
+        jobs.allowed_actions,
+        lambda db, b, who: jobs.allowed_actions(db, jobs.get(db, b.disputed, None), who),
+    ),
+    "jobs.act:claim": by(
+        "verified_worker", jobs.act, lambda db, b, who: jobs.act(db, b.open_job, "claim", who, now=NOW), writes=True
+    ),
+    "jobs.act:resolve_pay": org(
+        jobs.act, lambda db, b, who: jobs.act(db, b.disputed, "resolve_pay", who, now=NOW), writes=True
+    ),
+    "jobs.answer_extra_hours": by(
+        "poster",
+        jobs.answer_extra_hours,
+        lambda db, b, who: jobs.answer_extra_hours(db, who, b.extra_hours, approve=True, now=NOW),
+        writes=True,
+    ),
+    "jobs.add_statement": by(
+        "poster",
+        jobs.add_statement,
+        lambda db, b, who: jobs.add_statement(db, who, b.disputed, "It still drips", key="second", now=NOW),
+        writes=True,
+    ),
+    "jobs.statements": by(
+        "poster", jobs.statements, lambda db, b, who: jobs.statements(db, jobs.get(db, b.disputed, None), who)
+    ),
+    "jobs.can_see_history": by(
+        "poster", jobs.can_see_history, lambda db, b, who: jobs.can_see_history(db, jobs.get(db, b.disputed, None), who)
+    ),
+    "jobs.history": by(
+        "poster", jobs.history, lambda db, b, who: jobs.history(db, jobs.get(db, b.disputed, None), who)
+    ),
+    "jobs.disputed": org(jobs.disputed, lambda db, b, who: jobs.disputed(db, who)),
+    # booking
+    "booking.apply": by(
+        "verified_worker",
+        booking.apply,
+        lambda db, b, who: booking.apply(db, who, b.booking_job, quote_yuan="90", now=NOW),
+        writes=True,
+    ),
+    "booking.invite": by(
+        "poster",
+        booking.invite,
+        lambda db, b, who: booking.invite(db, who, b.booking_job, b.people["verified_worker"]["id"], now=NOW),
+        writes=True,
+    ),
+    "booking.accept": by(
+        "poster", booking.accept, lambda db, b, who: booking.accept(db, who, b.application, now=NOW), writes=True
+    ),
+    "booking.decline": by(
+        "poster", booking.decline, lambda db, b, who: booking.decline(db, who, b.application, now=NOW), writes=True
+    ),
+    "booking.withdraw": by(
+        "second_worker",
+        booking.withdraw,
+        lambda db, b, who: booking.withdraw(db, who, b.application, now=NOW),
+        writes=True,
+    ),
+    "booking.for_job": by(
+        "poster", booking.for_job, lambda db, b, who: booking.for_job(db, jobs.get(db, b.booking_job, None), who)
+    ),
+    "booking.mine": by("second_worker", booking.mine, lambda db, b, who: booking.mine(db, who)),
+    # materials
+    "materials.add": by(
+        "verified_worker",
+        materials.add,
+        lambda db, b, who: materials.add(
+            db, who, b.in_progress, what="Tape", amount_yuan="3", receipt=samples.picture("Till"), key="new", now=NOW
+        ),
+        writes=True,
+    ),
+    "materials.decide": by(
+        "poster",
+        materials.decide,
+        lambda db, b, who: materials.decide(db, who, b.material, approve=True, now=NOW),
+        writes=True,
+    ),
+    "materials.for_job": by(
+        "poster", materials.for_job, lambda db, b, who: materials.for_job(db, jobs.get(db, b.in_progress, None), who)
+    ),
+    "materials.receipt_bytes": by(
+        "poster", materials.receipt_bytes, lambda db, b, who: materials.receipt_bytes(db, material(db, b), who)
+    ),
+    # reviews
+    "reviews.rate": by(
+        "poster", reviews.rate, lambda db, b, who: reviews.rate(db, who, b.completed, stars=5, now=NOW), writes=True
+    ),
+    # identity checks
+    "verification.submit": by(
+        "newcomer", verification.submit, lambda db, b, who: samples.submit_id(db, who, NOW), writes=True
+    ),
+    "verification.latest": by(
+        "unverified_worker",
+        verification.latest,
+        lambda db, b, who: verification.latest(db, b.people["unverified_worker"]["id"], who),
+    ),
+    "verification.queue": org(verification.queue, lambda db, b, who: verification.queue(db, who)),
+    "verification.photo": org(verification.photo, lambda db, b, who: verification.photo(db, who, b.id_check, "front")),
+    "verification.set_keep_days": org(
+        verification.set_keep_days, lambda db, b, who: verification.set_keep_days(db, who, 7, NOW), writes=True
+    ),
+    "verification.decide": org(
+        verification.decide,
+        lambda db, b, who: verification.decide(db, who, b.id_check, approve=True, now=NOW),
+        writes=True,
+    ),
+    "verification.revoke": org(
+        verification.revoke,
+        lambda db, b, who: verification.revoke(
+            db, who, b.people["second_worker"]["id"], reason="Please send your ID again", now=NOW
+        ),
+        writes=True,
+    ),
+    "verification.verified_workers": org(
+        verification.verified_workers, lambda db, b, who: verification.verified_workers(db, who)
+    ),
+    # workers
+    "workers.set_taking_jobs": by(
+        "poster",
+        workers.set_taking_jobs,
+        lambda db, b, who: workers.set_taking_jobs(db, who, taking_jobs=True, categories=["pets"], now=NOW),
+        writes=True,
+    ),
+    "workers.save_profile": by(
+        "verified_worker",
+        workers.save_profile,
+        lambda db, b, who: workers.save_profile(
+            db,
+            who,
+            bio="Careful with stairs and sofas.",
+            service_radius_km=4,
+            rate_yuan="45",
+            area=None,  # keep the stored area: a new one is moved at random
+            area_label="By the north gate",
+            availability=["weekends_morning"],
+            now=NOW,
+        ),
+        writes=True,
+    ),
+    "workers.add_photo": by(
+        "verified_worker",
+        workers.add_photo,
+        lambda db, b, who: workers.add_photo(db, who, samples.picture("Bookcase"), "A bookcase", NOW),
+        writes=True,
+    ),
+    "workers.remove_photo": by(
+        "verified_worker",
+        workers.remove_photo,
+        lambda db, b, who: workers.remove_photo(db, who, b.photo),
+        writes=True,
+    ),
+    # the ledger
+    "ledger.top_up": org(
+        ledger.top_up,
+        lambda db, b, who: ledger.top_up(db, who, b.people["poster"]["id"], "5", key="again", now=NOW),
+        writes=True,
+    ),
+    "ledger.payout": org(
+        ledger.payout,
+        lambda db, b, who: ledger.payout(db, who, b.people["poster"]["id"], "5", key="again", now=NOW),
+        writes=True,
+    ),
+    "ledger.history": by(
+        "poster", ledger.history, lambda db, b, who: ledger.history(db, b.people["poster"]["id"], who)
+    ),
+    "ledger.wallet_fen": by(
+        "poster", ledger.wallet_fen, lambda db, b, who: ledger.wallet_fen(db, b.people["poster"]["id"], who)
+    ),
+    "ledger.held_fen": by(
+        "poster", ledger.held_fen, lambda db, b, who: ledger.held_fen(db, b.people["poster"]["id"], who)
+    ),
+    "ledger.cash_report": org(ledger.cash_report, lambda db, b, who: ledger.cash_report(db, who, UTC)),
+    "ledger.totals": org(ledger.totals, lambda db, b, who: ledger.totals(db, who)),
+    "ledger.set_money_settings": org(
+        ledger.set_money_settings,
+        lambda db, b, who: ledger.set_money_settings(
+            db, who, commission_pct=5, cancel_fee_pct=20, cancel_fee_cap_yuan="50", cancel_window_hours=24
+        ),
+        writes=True,
+    ),
+}
+
+
+def qualified(function: Callable) -> str:
+    return f"{function.__module__.removeprefix('services.')}.{function.__name__}"
+
+
+def acting_functions() -> set[str]:
+    """Every public function in services/* that takes the database and an acting user. (A function
+    without `db`, such as jobs.can_see_exact, reads nothing: it judges rows its caller already
+    re-read.)"""
+    found = set()
+    for module_info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"services.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            parameters = list(inspect.signature(function).parameters)
+            if (
+                function.__module__ == module.__name__
+                and not name.startswith("_")
+                and parameters[:1] == ["db"]
+                and ACTING & set(parameters)
+            ):
+                found.add(qualified(function))
+    return found
+
+
+# --- the board ----------------------------------------------------------------------------------
+
+
+def _register(db, username: str, role: str = "resident") -> dict:
+    user_id = users.register(
+        db, username=username, display_name=username.title(), password=PASSWORD, language="en", role=role, now=NOW
+    )
+    return users.get(db, user_id)
+
+
+def _job_in(db, people: dict, path: str, **fields) -> int:
+    job_id = jobs.post(db, people["poster"], **valid_job_fields(NOW, **fields))
+    for action, who in PATHS[path]:
+        terms = {"detail": "The tap still drips"} if action == "dispute" else {}
+        jobs.act(db, job_id, action, people[who], now=NOW, **terms)
+    return job_id
+
+
+@pytest.fixture(scope="module")
+def board_template(community_template, tmp_path_factory):
+    """The set-up community with something for every row of CASES, made through the real services:
+    a second organizer (the deputy, who blocks the first), a newcomer taking jobs who has sent no ID,
+    jobs in the states the rows need, a booking job with an application, a material line with its
+    receipt, a portfolio photo and a stored area. Returns its path and the ids the rows use."""
+    path = tmp_path_factory.mktemp("board") / "linbang.db"
+    copy_database(community_template, path, with_uploads=True)
+    db = database.connect(path)
+    people = {name: person(db, name) for name in ("organizer", "poster", "verified_worker", "second_worker")}
+    _register(db, "deputy", role="organizer")
+    workers.set_taking_jobs(db, _register(db, "newcomer"), taking_jobs=True, categories=["moving"], now=NOW)
+    ids = {
+        "open_job": _job_in(db, people, "open"),
+        "in_progress": _job_in(db, people, "in_progress"),
+        "extra_hours": _job_in(db, people, "in_progress", **HOURLY),
+        "disputed": _job_in(db, people, "disputed"),
+        "completed": _job_in(db, people, "completed"),
+        "booking_job": _job_in(db, people, "open", mode="booking"),
+        "id_check": db.execute("SELECT id FROM id_checks WHERE status = 'pending'").fetchone()[0],
+    }
+    jobs.act(db, ids["extra_hours"], "finish", people["verified_worker"], now=NOW, hours="3")
+    ids["application"] = booking.apply(db, people["second_worker"], ids["booking_job"], quote_yuan="95", now=NOW)
+    ids["material"] = materials.add(
+        db,
+        people["verified_worker"],
+        ids["in_progress"],
+        what="Washers",
+        amount_yuan="12",
+        receipt=samples.picture("Receipt"),
+        key="first",
+        now=NOW,
+    )
+    ids["photo"] = workers.add_photo(db, people["verified_worker"], samples.picture("Shelf"), "A shelf", NOW)
+    workers.save_profile(
+        db,
+        people["verified_worker"],
+        bio="Moving help most weekends.",
+        service_radius_km=3,
+        rate_yuan="40",
+        area=CENTER,
+        area_label="Near the gate",
+        availability=["weekdays_evening"],
+        now=NOW,
+    )
+    db.conn.close()
+    return path, ids
+
+
+@pytest.fixture
+def open_board(board_template, tmp_path):
+    """Open a fresh copy of the board (each call a new file): (db, board)."""
+    template, ids = board_template
+    connections = []
+
+    def open_copy():
+        path = tmp_path / f"board{len(connections)}.db"
+        copy_database(template, path, with_uploads=True)
+        db = database.connect(path)
+        connections.append(db)
+        people = {row["username"]: users.get(db, row["id"]) for row in db.query("SELECT id, username FROM users")}
+        return db, SimpleNamespace(people=people, **ids)
+
+    yield open_copy
+    for db in connections:
+        db.conn.close()
+
+
+def snapshot(db) -> tuple:
+    """Everything a call could change: every row of every table, every uploaded file, the books."""
+    path = pathlib.Path(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    files = sorted(str(f.relative_to(path.parent)) for f in uploads.root_for(path).rglob("*") if f.is_file())
+    return list(db.conn.iterdump()), files, ledger.check_books(db)
+
+
+def outcome(call: Callable) -> tuple:
+    """What a call answers: its return value, or the domain error it raised (type and message key)."""
+    try:
+        return ("returned", call())
+    except LinbangError as error:
+        return ("raised", type(error).__name__, error.key)
+
+
+def forged(db, username: str) -> dict:
+    """That person's real row with one thing changed: it says they are an organizer."""
+    return {**users.get(db, users.by_username(db, username)["id"]), "role": "organizer"}
+
+
+def refused_and_nothing_written(db, call: Callable) -> None:
+    before = snapshot(db)
+    with pytest.raises(NotAllowed):
+        call()
+    assert snapshot(db) == before
+
+
+CASE_IDS = sorted(CASES)
+ORGANIZER_ONLY = sorted(name for name, case in CASES.items() if case.organizer_only)
+EVERYONE_ELSE = sorted(name for name, case in CASES.items() if not case.organizer_only)
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+def test_every_acting_function_has_a_row():
+    assert {qualified(case.function) for case in CASES.values()} == acting_functions()
+
+
+@pytest.mark.parametrize("name", CASE_IDS)
+def test_the_right_caller_is_served(open_board, monkeypatch, name):
+    """The control: each row's call goes through for the person it names (so the refusals below are
+    refusals of the caller, not of a broken call), really calls its function, and writes exactly
+    when the row says so (so "nothing written" could see a write)."""
+    case = CASES[name]
+    db, board = open_board()
+    calls = []
+    real = case.function
+
+    @functools.wraps(real)
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importlib.import_module(real.__module__), real.__name__, spy)
+    before = snapshot(db)
+
+    case.call(db, board, board.people[case.caller])
+
+    assert calls, f"{name} does not call {qualified(real)}"
+    assert (snapshot(db) != before) == case.writes
+
+
+@pytest.mark.parametrize("name", CASE_IDS)
+def test_a_blocked_caller_is_refused(open_board, name):
+    """The same person, blocked by an organizer (an organizer by the deputy) after their dict was
+    handed out, is refused and nothing is written."""
+    case = CASES[name]
+    db, board = open_board()
+    caller = board.people[case.caller]
+    blocker = board.people["deputy" if case.caller == "organizer" else "organizer"]
+    users.set_blocked(db, blocker, caller["id"], True, NOW)
+
+    refused_and_nothing_written(db, lambda: case.call(db, board, caller))
+
+
+@pytest.mark.parametrize("name", ORGANIZER_ONLY)
+def test_a_resident_saying_they_are_an_organizer_is_refused(open_board, name):
+    db, board = open_board()
+
+    refused_and_nothing_written(db, lambda: CASES[name].call(db, board, forged(db, OUTSIDER)))
+
+
+@pytest.mark.parametrize("name", EVERYONE_ELSE)
+def test_saying_one_is_an_organizer_gains_nothing(open_board, name):
+    """A resident's dict that says role="organizer" is answered exactly as their real row is, on two
+    copies of one board: the same value (the same private fields blanked) or the same refusal."""
+    case = CASES[name]
+    real_db, real_board = open_board()
+    forged_db, forged_board = open_board()
+    expected = outcome(lambda: case.call(real_db, real_board, real_board.people[OUTSIDER]))
+    before = snapshot(forged_db)
+
+    assert outcome(lambda: case.call(forged_db, forged_board, forged(forged_db, OUTSIDER))) == expected
+    if expected[0] == "raised":
+        assert snapshot(forged_db) == before
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [None, {}, {"role": "organizer"}, {"id": 999_999, "role": "organizer"}, {"id": "1"}, {"id": None}, "organizer"],
+)
+def test_no_account_behind_the_dict_is_refused(open_board, actor):
+    db, _ = open_board()
+
+    with pytest.raises(NotAllowed):
+        users.organizer(db, actor)
+    with pytest.raises(NotAllowed):
+        users.active(db, actor)
