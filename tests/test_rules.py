@@ -393,7 +393,7 @@ def raised_errors() -> list[tuple[str, str, set[str]]]:
 
 def test_services_give_every_error_the_parameters_its_text_needs():
     found = raised_errors()
-    assert any(key == "error.locked_out" for _, key, _ in found)  # a class default with a parameter
+    assert any(key == "error.login_wait" for _, key, _ in found)  # a class default with a parameter
     assert [(where, key, sorted(needed(key) - names)) for where, key, names in found if needed(key) - names] == []
 
 
