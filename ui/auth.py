@@ -85,8 +85,10 @@ def _grouped(address: str) -> str:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address[:64]  # not an address (a proxy sending junk): still one client
-    if ip.version == 4 or ip.ipv4_mapped:
-        return str(ip.ipv4_mapped or ip)
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
     return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
 
 
