@@ -4,7 +4,7 @@ The library's cookie manager writes and deletes the cookie (an HS256 JWT {userna
 library's own format); we read it from the request's cookies, and services.users decides whether it
 still stands for a valid session: the account exists and is not blocked, and the cookie
 was issued after the user's last logout. Login and registration forms are our own so that every
-check (lock-out, dummy bcrypt, one generic message) happens in services.users.
+check (slowing down repeated failures, dummy bcrypt, one generic message) happens in services.users.
 """
 
 import ipaddress
