@@ -21,12 +21,13 @@ from ui.db import get_db
 from ui.disputes import dispute_section
 from ui.i18n import category_name, money, t, when
 from ui.job_money import money_section
+from ui.query import query_id
 from ui.safe import md
 
 db = get_db()
 user = st.session_state.get("user")
 try:
-    job = jobs.get(db, st.query_params.get("id"), user)
+    job = jobs.get(db, query_id(), user)
 except NotFound:
     st.error(t("error.not_found"), icon="🔍")
     st.page_link("app_pages/browse.py", label=t("nav.browse"), icon="🗺️")

@@ -10,13 +10,14 @@ from ui import maps
 from ui.components import JOB_PAGE, attempt, person_name, photo_grid, rate_text, stars_text
 from ui.db import get_db
 from ui.i18n import category_name, day, listing, number, t
+from ui.query import query_id
 from ui.safe import md
 
 db = get_db()
 viewer = st.session_state.get("user")
 try:
-    person = users.get(db, int(st.query_params.get("id", "")))
-except (NotFound, ValueError):
+    person = users.get(db, query_id())
+except NotFound:
     st.error(t("error.not_found"), icon="🔍")
     st.stop()
 try:

@@ -12,14 +12,15 @@ from services.errors import NotAllowed, NotFound
 from ui import private
 from ui.db import get_db
 from ui.i18n import money, t, when
+from ui.query import query_id
 from ui.safe import md
 
 db = get_db()
 viewer = st.session_state["user"]
 try:
-    owner = users.get(db, int(st.query_params.get("id", viewer["id"])))
+    owner = users.get(db, query_id(missing=viewer["id"]))
     lines = ledger.history(db, owner["id"], viewer)
-except (NotFound, NotAllowed, ValueError):
+except (NotFound, NotAllowed):
     st.error(t("error.not_found"), icon="🔍")
     st.stop()
 

@@ -45,18 +45,18 @@ if "limit" in st.query_params:  # ?limit=10: the same page with a handful of job
 st.title("Baseline: one CircleMarker + Popup per job")
 m = folium.Map(location=centre, zoom_start=14, tiles=None, control_scale=True)
 m.default_js = [
-    ("leaflet", f"{maps.VENDOR_URL}/leaflet/leaflet.js"),
-    ("jquery", f"{maps.VENDOR_URL}/jquery/jquery.min.js"),  # folium.Popup's code uses $
+    ("leaflet", maps.vendor_url("leaflet/leaflet.js")),
+    ("jquery", maps.vendor_url("jquery/jquery.min.js")),  # folium.Popup's code uses $
 ]
-m.default_css = [("leaflet_css", f"{maps.VENDOR_URL}/leaflet/leaflet.css")]
+m.default_css = [("leaflet_css", maps.vendor_url("leaflet/leaflet.css"))]
 m.options["max_zoom"] = maps.MAX_ZOOM
 folium.TileLayer(maps.TILE_URL, attr=maps.TILE_ATTRIBUTION, max_zoom=maps.MAX_ZOOM).add_to(m)
 
 cluster = MarkerCluster(name="jobs", max_cluster_radius=50)
-cluster.default_js = [("markerclusterjs", f"{maps.VENDOR_URL}/markercluster/leaflet.markercluster.js")]
+cluster.default_js = [("markerclusterjs", maps.vendor_url("markercluster/leaflet.markercluster.js"))]
 cluster.default_css = [
-    ("markerclustercss", f"{maps.VENDOR_URL}/markercluster/MarkerCluster.css"),
-    ("markerclusterdefaultcss", f"{maps.VENDOR_URL}/markercluster/MarkerCluster.Default.css"),
+    ("markerclustercss", maps.vendor_url("markercluster/MarkerCluster.css")),
+    ("markerclusterdefaultcss", maps.vendor_url("markercluster/MarkerCluster.Default.css")),
 ]
 cluster.add_to(m)
 for job in found:

@@ -44,8 +44,11 @@ class AuthFailed(LinbangError):
     key = "error.login_failed"
 
 
-class LockedOut(LinbangError):
-    key = "error.locked_out"
+class TooManyAttempts(LinbangError):
+    """Failed sign-ins came too fast: raised as TooManyAttempts(seconds=...), how long to wait before
+    the next try. A wait, never a lock: it runs from the same client's own last failed try."""
+
+    key = "error.login_wait"
 
 
 class SetupDone(LinbangError):

@@ -1,26 +1,33 @@
-"""Accounts: registration, password checks with lock-out, session validity, blocking, language.
+"""Accounts: registration, password checks slowed after failures, session validity, blocking, language.
 
 The streamlit-authenticator library only carries the re-login cookie; every decision about who may
 sign in is made here (DESIGN §5, "Known holes of this stack").
 """
 
+import math
 import re
 from datetime import datetime, timedelta
 
 import bcrypt
 
-from .clock import to_db
+from .clock import from_db, to_db
 from .db import one, write
-from .errors import AuthFailed, LockedOut, NotAllowed, NotFound, ValidationError
+from .errors import AuthFailed, NotAllowed, NotFound, TooManyAttempts, ValidationError
 from .validate import LANGUAGES, text
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 -]{5,20}$")
 MIN_PASSWORD = 8
-LOCK_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
-MAX_FAILURES_PER_CLIENT = 20
+MAX_PASSWORD_BYTES = 72  # bcrypt reads no more (and bcrypt 5 raises beyond)
+# Guessing is slowed, never locked out (OWASP): failed sign-ins are remembered for FAILURE_MEMORY, and
+# after the free tries each further failure doubles the wait before the next try: 2, 4, 8 ... seconds,
+# at most MAX_WAIT_SECONDS.
+FAILURE_MEMORY = timedelta(minutes=15)
+FREE_TRIES_PER_NAME_AND_CLIENT = 3  # one name from one client: a person mistyping
+FREE_TRIES_PER_NAME = 10  # one name from all clients together: a guesser using many addresses
+FREE_TRIES_PER_CLIENT = 10  # one client, all names together: a guesser trying many names
+MAX_WAIT_SECONDS = 60
 # Checked against for unknown usernames so that a miss costs as much time as a wrong password.
 _DUMMY_HASH = bcrypt.hashpw(b"linbang-timing-equaliser", bcrypt.gensalt()).decode()
 
@@ -30,7 +37,11 @@ def hash_password(password: str) -> str:
 
 
 def _check_password(password: str, password_hash: str) -> bool:
-    return bcrypt.checkpw(password.encode(), password_hash.encode())
+    """A password longer than bcrypt's 72 bytes always fails: registration refuses one, so no account
+    has it. Its first 72 bytes are still checked, so the answer takes as long as any other."""
+    secret = password.encode()
+    matches = bcrypt.checkpw(secret[:MAX_PASSWORD_BYTES], password_hash.encode())
+    return matches and len(secret) <= MAX_PASSWORD_BYTES
 
 
 def register(
@@ -53,8 +64,8 @@ def register(
     display_name = text(display_name, "display_name", min_len=1, max_len=40)
     if len(password or "") < MIN_PASSWORD:
         raise ValidationError("password", "error.password_short", min=MIN_PASSWORD)
-    if len(password) > 72 or len(password.encode()) > 72:  # bcrypt reads only 72 bytes
-        raise ValidationError("password", "error.password_long")
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise ValidationError("password", "error.password_long", max=MAX_PASSWORD_BYTES)
     if password_again is not None and password_again != password:
         raise ValidationError("password_again", "error.password_mismatch")
     email = text(email, "email", max_len=120)
@@ -89,49 +100,69 @@ def register(
         )
 
 
-def _failures_for_username(db, username: str, now: datetime) -> int:
-    """Failures within the lock window since this name last signed in successfully."""
+def _failures(db, now: datetime, *, reset_by_success: bool, **match) -> tuple[int, datetime | None]:
+    """How many sign-ins matching `match` (username=, client= or both) failed within FAILURE_MEMORY,
+    and when the last of them did; with `reset_by_success`, only those after the last success that
+    matches too."""
+    where = " AND ".join(f"{column} = :{column}" for column in match)  # column names from this module
+    if reset_by_success:
+        where += f" AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE ok = 1 AND {where}), '')"
     row = one(
         db,
-        """SELECT COUNT(*) AS n FROM login_attempts
-           WHERE username = ? AND ok = 0 AND at > ?
-             AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = ? AND ok = 1), '')""",
-        [username, to_db(now - LOCK_WINDOW), username],
+        f"SELECT COUNT(*) AS n, MAX(at) AS last FROM login_attempts WHERE ok = 0 AND at > :since AND {where}",
+        {**match, "since": to_db(now - FAILURE_MEMORY)},
     )
-    return row["n"]
+    return row["n"], from_db(row["last"])
 
 
-def _failures_for_client(db, client: str, now: datetime) -> int:
-    """Every failure from this client within the window: a success with one's own account must not
-    reset the count, or guessing other people's passwords would go on between own logins."""
-    row = one(
-        db,
-        "SELECT COUNT(*) AS n FROM login_attempts WHERE client = ? AND ok = 0 AND at > ?",
-        [client, to_db(now - LOCK_WINDOW)],
-    )
-    return row["n"]
+def _backoff(failures: int, free: int) -> int:
+    """Seconds to wait after the last of `failures`: none while fewer than `free` have failed, then 2, 4,
+    8 ... up to MAX_WAIT_SECONDS."""
+    return 0 if failures < free else min(MAX_WAIT_SECONDS, 2 ** (failures - free + 1))
+
+
+def _seconds_to_wait(db, username: str, client: str, now: datetime) -> int:
+    """How long `client` must wait before trying `username` again; 0: it may try now.
+
+    Every wait runs from the client's own last failure, so whatever anyone else does, a client waits at
+    most MAX_WAIT_SECONDS after its own last failed try, and one that has not failed lately does not
+    wait. Failures for the name from everywhere lengthen the wait only of clients that failed on it
+    too: a guesser spread over many addresses gets one quick try per address; the owner is not held up.
+    """
+    pair, pair_last = _failures(db, now, reset_by_success=True, username=username, client=client)
+    name, _ = _failures(db, now, reset_by_success=True, username=username)
+    # Not reset by a success: signing in to one's own account must not clear the count, or guessing
+    # other people's passwords could go on between one's own sign-ins.
+    own, own_last = _failures(db, now, reset_by_success=False, client=client)
+    waits = [(own_last, _backoff(own, FREE_TRIES_PER_CLIENT))]
+    if pair:
+        name_wait = max(_backoff(pair, FREE_TRIES_PER_NAME_AND_CLIENT), _backoff(name, FREE_TRIES_PER_NAME))
+        waits.append((pair_last, name_wait))
+    remaining = max((last + timedelta(seconds=wait) - now for last, wait in waits if wait), default=timedelta())
+    return max(0, math.ceil(remaining.total_seconds()))
 
 
 def authenticate(db, username: str, password: str, *, client: str, now: datetime) -> dict:
     """Check a password and return the user row (without its hash).
 
-    Raises LockedOut when this username or this client failed too often lately, and AuthFailed —
-    the same error, after the same bcrypt work — for an unknown name, a wrong password or a
+    `client` names who is knocking (ui.auth.client_id: the client's network address). Raises
+    TooManyAttempts(seconds=...) when failures came too fast (_seconds_to_wait), and AuthFailed — the
+    same error, after the same bcrypt work — for an unknown name, a wrong or too long password or a
     blocked account.
     """
-    username = (username or "").strip()[:64]
-    if (
-        _failures_for_username(db, username, now) >= MAX_FAILURES_PER_USERNAME
-        or _failures_for_client(db, client, now) >= MAX_FAILURES_PER_CLIENT
-    ):
-        raise LockedOut(minutes=int(LOCK_WINDOW.total_seconds() // 60))
+    username = (username or "").strip()[:64]  # the column is NOCASE: every case of a name counts as one
+    attempt = {"username": username, "client": client, "at": to_db(now), "ok": 0}
+    with write(db):  # checked and counted in one transaction: tries sent at the same moment all count
+        seconds = _seconds_to_wait(db, username, client, now)
+        if seconds:
+            raise TooManyAttempts(seconds=seconds)
+        attempt_id = db["login_attempts"].insert(attempt).last_pk  # a failure until bcrypt says otherwise
     row = one(db, "SELECT * FROM users WHERE username = ?", [username])
     password_ok = _check_password(password or "", row["password_hash"] if row else _DUMMY_HASH)
-    ok = bool(row and password_ok and not row["blocked_at"])
-    with write(db):
-        db["login_attempts"].insert({"username": username, "client": client, "at": to_db(now), "ok": int(ok)})
-    if not ok:
+    if not (row and password_ok and not row["blocked_at"]):
         raise AuthFailed()
+    with write(db):
+        db.execute("UPDATE login_attempts SET ok = 1 WHERE id = ?", [attempt_id])
     return _public_row(row)
 
 

@@ -394,7 +394,7 @@ def raised_errors() -> list[tuple[str, str, set[str]]]:
 
 def test_services_give_every_error_the_parameters_its_text_needs():
     found = raised_errors()
-    assert any(key == "error.locked_out" for _, key, _ in found)  # a class default with a parameter
+    assert any(key == "error.login_wait" for _, key, _ in found)  # a class default with a parameter
     assert [(where, key, sorted(needed(key) - names)) for where, key, names in found if needed(key) - names] == []
 
 
@@ -423,3 +423,21 @@ def test_raw_html_is_only_ever_a_constant_string():
         if not (call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str))
     ]
     assert wrong == []
+
+
+# --- query parameters ---------------------------------------------------------------------------
+
+
+def query_param_reads(path: pathlib.Path) -> list[str]:
+    """file:line of every `st.query_params` a file touches (query_params= keywords only write links)."""
+    return [
+        f"{rel(path)}:{node.lineno}"
+        for node in ast.walk(parse(path))
+        if isinstance(node, ast.Attribute) and node.attr == "query_params"
+    ]
+
+
+def test_query_parameters_are_read_only_through_ui_query():
+    """One parser turns anything malformed into "not found" (issue #11): no page reads them itself."""
+    assert query_param_reads(ROOT / "ui" / "query.py"), "ui/query.py should be found reading them: the scan is broken"
+    assert [where for path in UI_CODE if path != ROOT / "ui" / "query.py" for where in query_param_reads(path)] == []

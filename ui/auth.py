@@ -4,10 +4,10 @@ The library's cookie manager writes and deletes the cookie (an HS256 JWT {userna
 library's own format); we read it from the request's cookies, and services.users decides whether it
 still stands for a valid session: the account exists and is not blocked, and the cookie
 was issued after the user's last logout. Login and registration forms are our own so that every
-check (lock-out, dummy bcrypt, one generic message) happens in services.users.
+check (slowing down repeated failures, dummy bcrypt, one generic message) happens in services.users.
 """
 
-import hashlib
+import ipaddress
 import os
 import pathlib
 import secrets
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
+from uvicorn.middleware.proxy_headers import _TrustedHosts
 
 from services import users
 from services.clock import utcnow
@@ -45,11 +46,51 @@ def cookie_key() -> str:
     return SECRET_FILE.read_text().strip()
 
 
+# Streamlit 1.67 serves through uvicorn, which already reports the X-Forwarded-For address instead of a
+# peer on this machine (uvicorn's FORWARDED_ALLOW_IPS, by default 127.0.0.1 and ::1): anyone connecting
+# from here, or through a proxy here that passes the header on, could name any address they like. The
+# same class is used below, to undo exactly what it did.
+_SERVER_TRUST = _TrustedHosts(os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"))
+THIS_MACHINE = "127.0.0.1"
+
+
 def client_id() -> str:
-    """Who is knocking, for per-client lock-out: address plus browser, hashed."""
-    ip = st.context.ip_address or "local"
-    agent = st.context.headers.get("User-Agent", "")
-    return hashlib.sha256(f"{ip}|{agent}".encode()).hexdigest()[:16]
+    """Who is knocking, for the per-client sign-in limits: the client's network address."""
+    reported = st.context.ip_address
+    return client_address(
+        reported if isinstance(reported, str) else None,  # AppTest has a stand-in object, no address
+        ", ".join(st.context.headers.get_all("X-Forwarded-For")),
+        _TrustedHosts(os.environ.get("LINBANG_TRUSTED_PROXY", "")),
+    )
+
+
+def client_address(reported: str | None, forwarded_for: str, trusted_proxies: _TrustedHosts) -> str:
+    """The address a connection comes from: the forwarded one only when the connection comes from a
+    proxy the organizer named in LINBANG_TRUSTED_PROXY.
+
+    `reported` is st.context.ip_address (None for this machine), `forwarded_for` the X-Forwarded-For
+    header ("" for none). Nothing else a browser sends (its User-Agent, say) counts: it can change it.
+    """
+    peer = reported or THIS_MACHINE
+    if forwarded_for and reported == _SERVER_TRUST.get_trusted_client_address(forwarded_for)[0]:
+        peer = THIS_MACHINE  # what uvicorn reported came from the header: the peer was on this machine
+    if forwarded_for and peer in trusted_proxies:
+        return _grouped(trusted_proxies.get_trusted_client_address(forwarded_for)[0])
+    return _grouped(peer)
+
+
+def _grouped(address: str) -> str:
+    """An IPv4 address, or the /64 network of an IPv6 one: a home or a server is given a whole /64 and
+    could use a fresh address for every try."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]  # not an address (a proxy sending junk): still one client
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
 
 
 def _start_session(user: dict, issued_at: float) -> None:
@@ -117,7 +158,7 @@ def _render_cookie_action(action: tuple) -> None:
 
 
 def log_in(db, username: str, password: str) -> dict:
-    """Check the password (services raise AuthFailed/LockedOut), start a session and have the
+    """Check the password (services raise AuthFailed/TooManyAttempts), start a session and have the
     re-login cookie written: the library's token format, {username, exp_date} signed HS256."""
     now = utcnow()
     user = users.authenticate(db, username, password, client=client_id(), now=now)

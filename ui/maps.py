@@ -27,7 +27,6 @@ from services.geo import PUBLIC_CIRCLE_M
 from .i18n import t
 
 STATIC_VENDOR = pathlib.Path(__file__).resolve().parent.parent / "static" / "vendor"
-VENDOR_URL = "/app/static/vendor"
 VENDOR_FILES = {  # served name -> (package dir, file)
     "leaflet/leaflet.js": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.js"),
     "leaflet/leaflet.css": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.css"),
@@ -62,16 +61,19 @@ def install_vendor_assets() -> None:
             shutil.copyfile(source, target)
 
 
-def _vendor(path: str) -> str:
-    return f"{VENDOR_URL}/{path}"
+def vendor_url(path: str) -> str:
+    """The URL of a file in static/vendor/, under the board's path when it is served under one
+    (`--server.baseUrlPath`, e.g. /linbang/ behind a proxy); otherwise every map stays blank."""
+    base = st.get_option("server.baseUrlPath").strip("/")
+    return f"{'/' + base if base else ''}/app/static/vendor/{path}"
 
 
 def base_map(center: tuple[float, float], zoom: int = 14, max_zoom: int = MAX_ZOOM) -> folium.Map:
     m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
     # No jQuery: only folium.Popup and keep_in_front use it, and Linbang's maps use neither (one script
     # load fewer before the map draws). It stays in VENDOR_FILES for bench/baseline_map_page.py.
-    m.default_js = [("leaflet", _vendor("leaflet/leaflet.js"))]
-    m.default_css = [("leaflet_css", _vendor("leaflet/leaflet.css"))]
+    m.default_js = [("leaflet", vendor_url("leaflet/leaflet.js"))]
+    m.default_css = [("leaflet_css", vendor_url("leaflet/leaflet.css"))]
     m.options["max_zoom"] = max_zoom  # MarkerCluster needs it on the map itself
     folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, max_zoom=max_zoom).add_to(m)
     return m
@@ -124,10 +126,10 @@ class PlacesLayer(MarkerCluster):
     def __init__(self, places: str, look: str, **options):
         super().__init__(name="places", **options)
         self.places, self.look = places, look
-        self.default_js = [("markerclusterjs", _vendor("markercluster/leaflet.markercluster.js"))]
+        self.default_js = [("markerclusterjs", vendor_url("markercluster/leaflet.markercluster.js"))]
         self.default_css = [
-            ("markerclustercss", _vendor("markercluster/MarkerCluster.css")),
-            ("markerclusterdefaultcss", _vendor("markercluster/MarkerCluster.Default.css")),
+            ("markerclustercss", vendor_url("markercluster/MarkerCluster.css")),
+            ("markerclusterdefaultcss", vendor_url("markercluster/MarkerCluster.Default.css")),
         ]
 
     def render(self, **kwargs):

@@ -5,6 +5,7 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -138,11 +139,25 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` on a free port with its own database and cookie key."""
+    """`streamlit run app.py` on a free port with its own database and cookie key.
 
-    def __init__(self, tmp: pathlib.Path, script: str = "app.py", env: dict | None = None):
+    `base_path`: served under that path (--server.baseUrlPath), as behind a proxy's /linbang/.
+    `address`: the address to listen on; None leaves it to .streamlit/config.toml, as `make run` does.
+    `wrapper`: a command the server runs under (a tracer, say).
+    """
+
+    def __init__(
+        self,
+        tmp: pathlib.Path,
+        script: str = "app.py",
+        env: dict | None = None,
+        *,
+        base_path: str = "",
+        address: str | None = "127.0.0.1",
+        wrapper: tuple[str, ...] = (),
+    ):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://127.0.0.1:{self.port}" + (f"/{base_path}" if base_path else "")
         self.log = tmp / f"streamlit-{self.port}.log"
         self.db_path = tmp / "linbang.db"
         full_env = dict(
@@ -151,24 +166,19 @@ class Server:
             LINBANG_COOKIE_KEY="browser-test-cookie-key-" + tmp.name.ljust(24, "x"),
             **(env or {}),
         )
+        command = [*wrapper, sys.executable, "-m", "streamlit", "run", script]
+        command += ["--server.port", str(self.port), "--server.headless", "true"]
+        if address:
+            command += ["--server.address", address]
+        if base_path:
+            command += ["--server.baseUrlPath", base_path]
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                script,
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
+            command,
             cwd=ROOT,
             env=full_env,
             stdout=open(self.log, "w"),
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # stop() ends the server and what runs it (a tracer) together
         )
         self._wait_healthy()
 
@@ -186,11 +196,18 @@ class Server:
         raise RuntimeError("streamlit did not become healthy:\n" + self.log.read_text())
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_group(self.process)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """End a process started with start_new_session=True and every process it started (a tracer's
+    tracee would otherwise outlive it), politely first."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def shot(page: Page, name: str) -> pathlib.Path:

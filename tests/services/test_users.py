@@ -1,15 +1,18 @@
-"""Accounts: registration, sign-in with lock-out, session validity, blocking, first-run setup."""
+"""Accounts: registration, sign-in slowed after failures, session validity, blocking, first-run setup."""
 
+import threading
 from datetime import timedelta
 
+import bcrypt
 import pytest
 
 from services import community, users
 from services import db as database
-from services.errors import AuthFailed, LockedOut, NotAllowed, NotFound, SetupDone, ValidationError
+from services.errors import AuthFailed, NotAllowed, NotFound, SetupDone, TooManyAttempts, ValidationError
 
 PASSWORD = "correct horse 7"  # the template's password for every person (tests/services/conftest.py)
 CLIENT = "203.0.113.5"
+ATTACKER = "198.51.100.66"
 
 
 def registration(**overrides) -> dict:
@@ -152,72 +155,168 @@ def test_every_attempt_is_recorded(db, now):
     assert attempts == [("poster", CLIENT, 1), ("poster", "198.51.100.9", 0)]
 
 
-def fail(db, username, now, client=CLIENT, times=1):
+@pytest.fixture
+def owner(db, now, monkeypatch):
+    """A person whose password is hashed at bcrypt's lowest cost, as the dummy hash for unknown names
+    is here: the same checks in a thousandth of the time, for tests that fail dozens of times."""
+    monkeypatch.setattr(users, "hash_password", lambda p: bcrypt.hashpw(p.encode(), bcrypt.gensalt(4)).decode())
+    monkeypatch.setattr(users, "_DUMMY_HASH", users.hash_password("linbang-timing-equaliser"))
+    return users.get(
+        db, users.register(db, **registration(username="owner", password=PASSWORD, password_again=PASSWORD), now=now)
+    )
+
+
+def fail(db, username, now, client=CLIENT, times=1, password="wrong password"):
     for _ in range(times):
         with pytest.raises(AuthFailed):
-            users.authenticate(db, username, "wrong password", client=client, now=now)
+            users.authenticate(db, username, password, client=client, now=now)
 
 
-def test_five_failures_lock_the_username_even_with_the_right_password(db, now):
-    fail(db, "poster", now, times=5)
-
-    with pytest.raises(LockedOut) as locked:
-        users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(minutes=1))
-
-    assert locked.value.key == "error.locked_out"
-    assert locked.value.params == {"minutes": 15}
+def wait_asked(db, username, now, client=CLIENT, password=PASSWORD) -> int:
+    """The seconds a sign-in at `now` is told to wait (it must be told to)."""
+    with pytest.raises(TooManyAttempts) as told:
+        users.authenticate(db, username, password, client=client, now=now)
+    assert told.value.key == "error.login_wait"
+    return told.value.params["seconds"]
 
 
-def test_username_lock_holds_from_another_client_and_another_case(db, now):
-    fail(db, "poster", now, times=5)
-
-    with pytest.raises(LockedOut):
-        users.authenticate(db, "Poster", PASSWORD, client="198.51.100.9", now=now)
-
-
-def test_username_lock_lifts_after_the_window(db, poster, now):
-    fail(db, "poster", now, times=5)
-
-    with pytest.raises(LockedOut):
-        users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(minutes=14, seconds=59))
-    user = users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(minutes=15, seconds=1))
-
-    assert user["id"] == poster["id"]
-
-
-def test_four_failures_do_not_lock_and_a_success_resets_the_count(db, now):
-    fail(db, "poster", now, times=4)
-    users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(seconds=1))
-    fail(db, "poster", now + timedelta(seconds=2), times=4)
-
-    users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(seconds=3))
+def keep_failing(db, username, start, client, times):
+    """A guesser who tries again the moment each wait is over, until `times` wrong passwords were
+    checked; returns when the last of them was."""
+    moment, failed = start, 0
+    while failed < times:
+        try:
+            users.authenticate(db, username, "wrong password", client=client, now=moment)
+        except TooManyAttempts as told:
+            moment += timedelta(seconds=told.params["seconds"])
+        except AuthFailed:
+            failed += 1
+        else:
+            pytest.fail("a wrong password signed in")
+    return moment
 
 
-def test_a_locked_username_does_not_lock_other_people(db, stranger, now):
-    fail(db, "poster", now, times=5)
+def test_after_three_wrong_passwords_each_try_waits_twice_as_long_up_to_a_minute(db, owner, now):
+    fail(db, "owner", now, times=3)
 
-    assert users.authenticate(db, "stranger", PASSWORD, client=CLIENT, now=now)["id"] == stranger["id"]
+    waits, moment = [], now
+    for _ in range(7):
+        waits.append(wait_asked(db, "owner", moment))
+        moment += timedelta(seconds=waits[-1])
+        fail(db, "owner", moment)
 
-
-def test_twenty_failures_across_usernames_lock_the_client(db, poster, now):
-    for i in range(20):
-        fail(db, f"guess{i:02d}", now + timedelta(seconds=i))
-
-    with pytest.raises(LockedOut):
-        users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(minutes=1))
-    assert users.authenticate(db, "poster", PASSWORD, client="198.51.100.9", now=now)["id"] == poster["id"]
-    later = now + timedelta(minutes=15, seconds=20)
-    assert users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=later)["id"] == poster["id"]
+    assert waits == [2, 4, 8, 16, 32, 60, 60]
 
 
-def test_own_successful_login_does_not_reset_the_client_count(db, poster, now):
-    for i in range(19):
-        fail(db, f"guess{i:02d}", now + timedelta(seconds=i))
-    users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(seconds=30))
-    fail(db, "guess19", now + timedelta(seconds=31))
+def test_a_try_during_the_wait_is_told_how_long_is_left_and_does_not_count(db, owner, now):
+    fail(db, "owner", now, times=3)
+    fail(db, "owner", now + timedelta(seconds=2))  # 4 s to wait after the fourth
 
-    with pytest.raises(LockedOut):
-        users.authenticate(db, "poster", PASSWORD, client=CLIENT, now=now + timedelta(seconds=40))
+    assert wait_asked(db, "owner", now + timedelta(seconds=3)) == 3
+    assert wait_asked(db, "owner", now + timedelta(seconds=5)) == 1
+    assert db["login_attempts"].count == 4
+
+
+def test_the_right_password_works_once_the_longest_wait_is_over(db, owner, now):
+    last = keep_failing(db, "owner", now, CLIENT, times=12)
+
+    assert wait_asked(db, "owner", last) == users.MAX_WAIT_SECONDS
+    later = last + timedelta(seconds=users.MAX_WAIT_SECONDS)
+    assert users.authenticate(db, "owner", PASSWORD, client=CLIENT, now=later)["id"] == owner["id"]
+
+
+def test_case_and_padding_variants_of_a_name_count_as_one(db, owner, now):
+    for variant in ("Owner", " owner ", "OWNER"):
+        fail(db, variant, now)
+
+    assert wait_asked(db, "owner", now) == 2
+
+
+def test_failures_are_forgotten_after_fifteen_minutes(db, owner, now):
+    fail(db, "owner", now, times=3)
+    fail(db, "owner", now + timedelta(seconds=2))
+
+    later = now + users.FAILURE_MEMORY + timedelta(seconds=3)
+    fail(db, "owner", later, times=3)  # three free tries again
+    assert wait_asked(db, "owner", later) == 2
+
+
+def test_the_owner_signs_in_from_their_address_while_an_attacker_keeps_failing(db, owner, now):
+    last = keep_failing(db, "owner", now, ATTACKER, times=30)  # every threshold passed, for half an hour
+
+    assert wait_asked(db, "owner", last, client=ATTACKER) == users.MAX_WAIT_SECONDS
+    assert users.authenticate(db, "owner", PASSWORD, client=CLIENT, now=last)["id"] == owner["id"]
+    last = keep_failing(db, "Owner ", last, ATTACKER, times=5)  # the owner's success gives it no fresh tries
+    assert wait_asked(db, "owner", last, client=ATTACKER) == users.MAX_WAIT_SECONDS
+    assert users.authenticate(db, "OWNER", PASSWORD, client=CLIENT, now=last)["id"] == owner["id"]
+
+
+def test_an_owner_who_mistyped_during_an_attack_waits_at_most_a_minute(db, owner, now):
+    last = keep_failing(db, "owner", now, ATTACKER, times=20)
+    fail(db, "owner", last, client=CLIENT)  # one slip of the owner's
+
+    assert wait_asked(db, "owner", last, client=CLIENT) == users.MAX_WAIT_SECONDS  # the name is under attack
+    attack_goes_on = keep_failing(db, "owner", last, ATTACKER, times=1)
+    assert users.authenticate(db, "owner", PASSWORD, client=CLIENT, now=attack_goes_on)["id"] == owner["id"]
+
+
+def test_a_guesser_with_many_addresses_gets_one_quick_try_from_each(db, owner, now):
+    for i in range(users.FREE_TRIES_PER_NAME):
+        fail(db, "owner", now, client=f"198.51.100.{i}")
+
+    # one failure of its own would not make it wait; the name's ten from everywhere do
+    assert wait_asked(db, "owner", now, client="198.51.100.0") == 2
+    fail(db, "owner", now, client="198.51.100.200")  # a fresh address still gets its try
+
+
+def test_a_client_trying_many_names_waits_for_every_name_and_its_own_sign_in_does_not_reset_it(db, owner, now):
+    for i in range(users.FREE_TRIES_PER_CLIENT):
+        fail(db, f"guess{i:02d}", now)
+
+    assert wait_asked(db, "someone_new", now) == 2
+    assert wait_asked(db, "owner", now) == 2  # its own account too: the address is what is slowed
+    assert users.authenticate(db, "owner", PASSWORD, client=ATTACKER, now=now)["id"] == owner["id"]
+    moment = now + timedelta(seconds=2)
+    users.authenticate(db, "owner", PASSWORD, client=CLIENT, now=moment)
+    fail(db, "guess10", moment)
+    assert wait_asked(db, "someone_new", moment) == 4  # the eleventh failure: its own sign-in reset nothing
+
+
+def test_tries_sent_at_the_same_moment_all_count(db_path, owner, now):
+    """Eight tries in parallel: the check and the count happen in one transaction, so exactly the three
+    free ones reach bcrypt; without it all eight would pass the check before any was counted."""
+    outcomes = []
+
+    def try_once():
+        connection = database.connect(db_path)
+        try:
+            users.authenticate(connection, "owner", "wrong password", client=CLIENT, now=now)
+        except (AuthFailed, TooManyAttempts) as error:
+            outcomes.append(type(error))
+        finally:
+            connection.conn.close()
+
+    threads = [threading.Thread(target=try_once) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes, key=str) == sorted([AuthFailed] * 3 + [TooManyAttempts] * 5, key=str)
+
+
+def test_a_password_longer_than_72_bytes_is_a_counted_failure_even_if_it_starts_with_the_right_one(db, owner, now):
+    """bcrypt reads only 72 bytes: a longer password must not sign in on its first 72 (nor raise)."""
+    users.register(db, **registration(password="x" * 72, password_again="x" * 72), now=now)
+
+    for typed in ("x" * 73, "x" * 72 + "yz", "密" * 40):
+        with pytest.raises(AuthFailed):
+            users.authenticate(db, "new_neighbour", typed, client=CLIENT, now=now)
+
+    assert [a["ok"] for a in db["login_attempts"].rows] == [0, 0, 0]
+    assert wait_asked(db, "new_neighbour", now, password="x" * 72) == 2
+    later = now + timedelta(seconds=2)
+    assert users.authenticate(db, "new_neighbour", "x" * 72, client=CLIENT, now=later)["username"] == "new_neighbour"
 
 
 # --- sessions ----------------------------------------------------------------------------------
