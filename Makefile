@@ -6,13 +6,13 @@ PORT ?= 8501
 
 .PHONY: run demo test lint bench clean
 
-$(BIN)/streamlit: requirements.txt
+$(BIN)/streamlit: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q -r requirements.txt -c constraints.txt
 	touch $@
 
 $(BIN)/pytest: requirements-dev.txt $(BIN)/streamlit
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt
 	touch $@
 
 run: $(BIN)/streamlit
