@@ -4,7 +4,7 @@ import pathlib
 import shutil
 import sqlite3
 
-from services import uploads
+from services import community, uploads
 
 # Text that must show literally wherever a person's words appear: HTML, a JS template literal, a
 # backtick, a backslash, and Jinja tags (folium compiles each map element's script as a template).
@@ -23,3 +23,18 @@ def copy_database(source, target, *, with_uploads: bool = False) -> None:
     source_uploads = uploads.root_for(pathlib.Path(source))
     if with_uploads and source_uploads.exists():
         shutil.copytree(source_uploads, uploads.root_for(pathlib.Path(target)))
+
+
+def sunny_garden(db, now, *, radius_km: float = 5) -> int:
+    """The browser tests' community around central Shanghai, speaking Chinese, set up with its first
+    organizer org_zh (王主任, password organizer-pass). Returns the organizer's id."""
+    return community.set_up(
+        db,
+        name="阳光花园 Sunny Garden",
+        lat=31.2304,
+        lon=121.4737,
+        radius_km=radius_km,
+        language="zh_CN",
+        organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
+        now=now,
+    )

@@ -3,6 +3,7 @@ server (uvicorn, under Streamlit 1.67) hands them to the app: its proxy-header m
 st.context.ip_address's view of the result (None for this machine)."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware, _TrustedHosts
@@ -22,7 +23,10 @@ def seen_as(peer: str, forwarded_for: str = "", trusted_proxy: str = "") -> str:
     async def app(scope, receive, send):
         passed_on.update(scope)
 
-    asyncio.run(ProxyHeadersMiddleware(app, trusted_hosts=UVICORN_DEFAULT_TRUST)(scope, None, None))
+    middleware = ProxyHeadersMiddleware(app, trusted_hosts=UVICORN_DEFAULT_TRUST)
+    # On a thread of its own: the browser tests' Playwright keeps an event loop running on this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, middleware(scope, None, None)).result()
     host = passed_on["client"][0]
     reported = None if host in {"127.0.0.1", "::1"} else host  # as st.context.ip_address
     return client_address(reported, forwarded_for, _TrustedHosts(trusted_proxy))

@@ -11,9 +11,10 @@ import pytest
 from streamlit_driver import CHROMIUM, CHROMIUM_ARGS, Server
 
 from demo import samples
-from services import community, jobs, ledger, materials, users, workers
 from services import db as database
+from services import jobs, ledger, materials, users, workers
 from services.clock import utcnow
+from tests.support import sunny_garden
 
 
 def _chromium_missing() -> bool:
@@ -61,16 +62,7 @@ def seeded(tmp_path_factory):
     try:
         db = database.connect(srv.db_path)
         now = utcnow()
-        organizer_id = community.set_up(
-            db,
-            name="阳光花园 Sunny Garden",
-            lat=31.2304,
-            lon=121.4737,
-            radius_km=5,
-            language="zh_CN",
-            organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
-            now=now,
-        )
+        organizer_id = sunny_garden(db, now)
         org_en = users.register(
             db,
             username="org_en",

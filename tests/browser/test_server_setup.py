@@ -13,9 +13,10 @@ import pytest
 from playwright.sync_api import expect
 from streamlit_driver import ROOT, Server, free_port, goto, log_in, map_frame, no_error, stop_group
 
-from services import community, jobs, users
 from services import db as database
+from services import jobs, users
 from services.clock import utcnow
+from tests.support import sunny_garden
 
 STRACE = shutil.which("strace")
 # Every way a process starts talking to another machine: a TCP/UDP connect, or a datagram sent to an address.
@@ -26,16 +27,7 @@ def seed(server: Server) -> None:
     """A community with one open job near its centre: the browse map shows one place."""
     db = database.connect(server.db_path)
     now = utcnow()
-    organizer_id = community.set_up(
-        db,
-        name="阳光花园",
-        lat=31.2304,
-        lon=121.4737,
-        radius_km=3,
-        language="zh_CN",
-        organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
-        now=now,
-    )
+    organizer_id = sunny_garden(db, now, radius_km=3)
     jobs.post(
         db,
         users.get(db, organizer_id),

@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 from streamlit_driver import Server, click, fill, goto
 
-from services import community
 from services import db as database
 from services.clock import utcnow
+from tests.support import sunny_garden
 from ui.i18n import catalog
 
 OWNER, PASSWORD = "org_zh", "organizer-pass"
@@ -21,16 +21,7 @@ WAIT = re.compile(re.escape(catalog("zh_CN")["error.login_wait"]).replace(re.esc
 def community_server(tmp_path_factory, name: str, env: dict | None = None):
     server = Server(tmp_path_factory.mktemp(name), env=env)
     db = database.connect(server.db_path)
-    community.set_up(
-        db,
-        name="阳光花园",
-        lat=31.2304,
-        lon=121.4737,
-        radius_km=3,
-        language="zh_CN",
-        organizer={"username": OWNER, "display_name": "王主任", "password": PASSWORD},
-        now=utcnow(),
-    )
+    sunny_garden(db, utcnow(), radius_km=3)
     db.conn.close()
     return server
 
