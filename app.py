@@ -5,7 +5,7 @@ import streamlit as st
 from services import community, jobs, users, verification
 from services.clock import utcnow
 from ui import auth, maps
-from ui.components import follow_goto, show_flash
+from ui.components import count_visit, follow_goto, show_flash
 from ui.db import get_db
 from ui.i18n import LANGUAGE_NAMES, set_language, t
 from ui.safe import md
@@ -79,6 +79,7 @@ else:
         menu.append(page("app_pages/organizer_disputes.py", "nav.organizer_disputes", "⚖️"))
 current = st.navigation([*menu, job_page, profile_page], position="hidden")
 follow_goto(current, PAGES)
+count_visit(current)
 
 with st.sidebar:
     st.markdown(f"### 🏘️ {t('app.name')}")

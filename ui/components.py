@@ -36,6 +36,14 @@ def go(page: str, **query_params) -> None:
     st.rerun()
 
 
+def count_visit(current) -> None:
+    """Called by app.py with the page this run shows: a run on another page than the last run's
+    starts a new visit (session state PAGE_VISIT), so news of one visit does not greet a return."""
+    if st.session_state.get("_page_shown") != current.url_path:
+        st.session_state["_page_shown"] = current.url_path
+        st.session_state[PAGE_VISIT] = st.session_state.get(PAGE_VISIT, 0) + 1
+
+
 def follow_goto(current, pages: dict) -> None:
     """Called by app.py once navigation is built (`current`: the page this run shows; `pages`: this
     run's pages by script path). The target is kept until its page runs: a second click arriving
@@ -198,6 +206,7 @@ ACTION_STYLE = {"claim": "primary", "finish": "primary", "confirm": "primary", "
 CONFIRM_FIRST = ("cancel", "release")  # actions that undo something ask once more
 FORM_ACTIONS = ("dispute", "resolve_pay", "resolve_refund", "resolve_split")  # a form of their own: ui.disputes
 ACTION_ERROR = "_job_action_error"
+PAGE_VISIT = "_page_visit"  # how many times pages were opened in this session (count_visit)
 
 
 def _perform(call, done: str, error_key, armed_key: str | None = None) -> None:

@@ -20,7 +20,7 @@ import streamlit as st
 
 from services.errors import NeedsConfirmation
 
-from .components import attempt
+from .components import PAGE_VISIT, attempt
 from .i18n import error_text
 
 
@@ -74,8 +74,9 @@ class Filling:
         return text if token == self.token else None
 
     def recorded(self, confirmation: str) -> None:
-        """The record was made: keep its confirmation and draw a fresh form (st.rerun)."""
-        st.session_state[self._done_key] = confirmation
+        """The record was made: keep its confirmation for this visit of the page and draw a fresh
+        form (st.rerun)."""
+        st.session_state[self._done_key] = (confirmation, st.session_state.get(PAGE_VISIT))
         self.renew()
         st.rerun()
 
@@ -85,6 +86,7 @@ class Filling:
         st.session_state[self._token_key] = secrets.token_hex(8)
 
     def confirmation(self) -> None:
-        """Show what the last submit recorded, until the form is sent again."""
-        if self._done_key in st.session_state:
-            st.success(st.session_state[self._done_key], icon="✅")
+        """Show what the last submit recorded, until the form is sent again or the page is left."""
+        confirmation, visit = st.session_state.get(self._done_key, (None, None))
+        if confirmation and visit == st.session_state.get(PAGE_VISIT):
+            st.success(confirmation, icon="✅")

@@ -720,6 +720,10 @@ def test_four_top_ups_in_a_row_are_each_recorded_once(open_page, person, db):
     assert db["transfers"].count == transfers_before + 4
     assert ledger.check_books(db) == []
 
+    at.switch_page("app_pages/browse.py").run()
+    at.switch_page(ORGANIZER_CASH).run()
+    assert not at.success  # the last confirmation was news of the visit that recorded it
+
 
 def test_the_same_top_up_again_within_minutes_is_asked_about_once(open_page, person, db):
     """Two tabs (two fillings-in) recording the same amount for the same person: the second asks."""
