@@ -9,6 +9,7 @@ from services.clock import from_db, utcnow
 from ui import maps
 from ui.components import PROFILE_PAGE, attempt, photo_grid
 from ui.db import get_db
+from ui.forms import Filling
 from ui.i18n import category_name, day, t
 from ui.safe import md
 
@@ -115,17 +116,22 @@ def photos_section() -> None:
     photo_grid(db, shown, removable=user)
     if len(shown) >= workers.MAX_PHOTOS:
         return
-    with st.form("worker_photo_form", clear_on_submit=True):
-        upload = st.file_uploader(t("worker.photo"), type=uploads.EXTENSIONS, key="worker_photo")
-        caption = st.text_input(t("worker.caption"), max_chars=80, key="worker_caption")
-        if st.form_submit_button(t("worker.add_photo"), use_container_width=True):
-            if upload is None:
-                st.error(t("error.upload_empty"), icon="⚠️")
-            elif attempt(
-                lambda: workers.add_photo(db, user, upload.getvalue(), caption, utcnow()),
-                success=t("worker.photo_added"),
-            ):
-                st.rerun()
+    filling = Filling("worker_photo")  # a double click adds one photo (ui.forms)
+    filling.confirmation()
+    with st.form(filling.form):
+        upload = st.file_uploader(t("worker.photo"), type=uploads.EXTENSIONS, key=filling.field("file"))
+        caption = st.text_input(t("worker.caption"), max_chars=80, key=filling.field("caption"))
+        submitted = st.form_submit_button(t("worker.add_photo"), use_container_width=True)
+    if not submitted:
+        return
+    filling.submitted()
+    picture = upload.getvalue() if upload else None
+    if picture is None:
+        st.error(t("error.upload_empty"), icon="⚠️")
+    elif filling.send(
+        lambda: workers.add_photo(db, user, picture, caption, utcnow(), key=filling.key(picture, caption))
+    ):
+        filling.recorded(t("worker.photo_added"))
 
 
 def identity_section() -> None:

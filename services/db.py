@@ -412,12 +412,15 @@ def m004_job_money(db):
 
 
 @migrations()
-def m005_job_request_key(db):
-    """One filling-in of the post form posts one job, however often it is sent (issue #11)."""
+def m005_request_keys(db):
+    """One filling-in of the post form posts one job, and of the photo form adds one photo, however
+    often it is sent (issue #11)."""
     execute_script(
         db,
         """
         ALTER TABLE jobs ADD COLUMN request_key TEXT;
         CREATE UNIQUE INDEX jobs_request_key ON jobs (request_key) WHERE request_key IS NOT NULL;
+        ALTER TABLE worker_photos ADD COLUMN request_key TEXT;
+        CREATE UNIQUE INDEX worker_photos_request_key ON worker_photos (request_key) WHERE request_key IS NOT NULL;
         """,
     )

@@ -146,18 +146,29 @@ def photo_bytes(db, photo: dict) -> bytes:
     return uploads.read(db, "public", photo["file"])
 
 
-def add_photo(db, actor: dict, data: bytes, caption, now: datetime) -> int:
+def add_photo(db, actor: dict, data: bytes, caption, now: datetime, *, key: str | None = None) -> int:
     """Add a picture of past work to the acting user's profile (at most MAX_PHOTOS). Returns its id.
+    `key` identifies one filling-in of the form: sending it again returns the photo it added.
 
     Raises ValidationError (not a JPEG/PNG/WEBP picture, too big, caption too long, six already).
     """
     caption = text(caption, "caption", max_len=80)
     cleaned = uploads.check(data, "photo")
     with uploads.saving(db, "public") as save, write(db):
-        users.active(db, actor)
+        actor = users.active(db, actor)
+        request_key = f"{actor['id']}:{key}" if key else None  # one person's filling-in
+        again = request_key and one(db, "SELECT id FROM worker_photos WHERE request_key = ?", [request_key])
+        if again:
+            return again["id"]
         if one(db, "SELECT COUNT(*) AS n FROM worker_photos WHERE user_id = ?", [actor["id"]])["n"] >= MAX_PHOTOS:
             raise ValidationError("photo", "error.too_many_photos", max=MAX_PHOTOS)
-        row = {"user_id": actor["id"], "file": save(cleaned), "caption": caption, "created_at": to_db(now)}
+        row = {
+            "user_id": actor["id"],
+            "file": save(cleaned),
+            "caption": caption,
+            "request_key": request_key,
+            "created_at": to_db(now),
+        }
         return db["worker_photos"].insert(row).last_pk
 
 

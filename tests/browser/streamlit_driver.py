@@ -120,6 +120,14 @@ def record_top_up(organizer: Page, person: str, amount: str, *, note: str = "微
     wait_idle(organizer)
 
 
+def upload(page, label: str, name: str, content: bytes) -> None:
+    """Choose a file for the uploader labelled `label` (Streamlit uploads it at once)."""
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has=page.get_by_text(label, exact=True))
+    uploader.locator('input[type="file"]').set_input_files({"name": name, "mimeType": "image/jpeg", "buffer": content})
+    expect(uploader.get_by_text(name)).to_be_visible()
+    wait_idle(page)
+
+
 def register(page: Page, base_url: str, *, username: str, name: str, password: str, wants_work: bool = False) -> None:
     goto(page, base_url + "/register")
     fill(page, "用户名", username)

@@ -17,9 +17,11 @@ from streamlit_driver import (
     log_in,
     record_top_up,
     shot,
+    upload,
     wait_idle,
 )
 
+from demo import samples
 from services import db as database
 from services import jobs, ledger, users
 from services.clock import utcnow
@@ -174,3 +176,21 @@ def test_a_double_click_on_post_posts_one_job(seeded, browser, db, gap_ms):
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(title)
     wait_idle(page)
     assert db["jobs"].count_where("title = ?", [title]) == 1
+
+
+def test_two_photos_in_a_row_and_a_double_clicked_third_are_each_added_once(seeded, browser, db):
+    worker_b = users.by_username(db, "worker_b")
+    before = db["worker_photos"].count_where("user_id = ?", [worker_b["id"]])
+    page = browser.new_context(viewport=PHONE, locale="en-GB").new_page()
+    log_in(page, seeded.url, "worker_b", "worker-pass")
+    goto(page, seeded.url + "/worker")
+    page.get_by_role("tab", name="Photos").click()
+    for n, gap_ms in enumerate((None, None, 150)):
+        upload(page, "Photo of past work", f"work{n}.jpg", samples.picture(f"work {n}", samples.COLOURS[n]))
+        fill(page, "Caption", f"Shelf number {n}")
+        send = page.get_by_role("button", name="Add photo", exact=True)
+        send.click() if gap_ms is None else double_click(send, gap_ms)
+        wait_idle(page)
+        expect_text(page, "Photo added")
+    captions = [r["caption"] for r in db.query("SELECT caption FROM worker_photos WHERE user_id = ?", [worker_b["id"]])]
+    assert captions[before:] == ["Shelf number 0", "Shelf number 1", "Shelf number 2"]

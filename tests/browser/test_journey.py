@@ -19,6 +19,7 @@ from streamlit_driver import (
     register,
     shot,
     text_of,
+    upload,
     wait_idle,
 )
 
@@ -314,14 +315,6 @@ def top_up(organizer, base_url: str, person: str, amount: str) -> None:
     goto(organizer, base_url + "/organizer_cash")
     record_top_up(organizer, person, amount)
     expect_text(organizer, "充值已记录")
-
-
-def upload(page, label: str, name: str, content: bytes) -> None:
-    """Choose a file for the uploader labelled `label` (Streamlit uploads it at once)."""
-    uploader = page.locator('[data-testid="stFileUploader"]').filter(has=page.get_by_text(label, exact=True))
-    uploader.locator('input[type="file"]').set_input_files({"name": name, "mimeType": "image/jpeg", "buffer": content})
-    expect(uploader.get_by_text(name)).to_be_visible()
-    wait_idle(page)
 
 
 def rate(page, *, stars: int, comment: str) -> None:

@@ -263,6 +263,17 @@ def test_worker_adds_up_to_six_photos_with_captions(db, verified_worker, now):
     assert [p["id"] for p in workers.public_profile(db, verified_worker["id"])["photos"]] == ids
 
 
+def test_the_same_filling_in_of_the_photo_form_adds_one_photo_and_one_file(db, verified_worker, now):
+    picture = samples.picture("shelf")
+    first = workers.add_photo(db, verified_worker, picture, "Shelf", now, key="filling-1")
+    again = workers.add_photo(db, verified_worker, picture, "Shelf", now, key="filling-1")  # a double click
+    other = workers.add_photo(db, verified_worker, picture, "Shelf", now, key="filling-2")  # the next one
+
+    assert first == again != other
+    assert len(workers.photos(db, verified_worker["id"])) == 2
+    assert len(list(uploads.folder(db, "public").iterdir())) == 2  # the repeat left no file behind
+
+
 def test_seventh_photo_is_refused_and_leaves_no_file(db, verified_worker, now):
     for i in range(workers.MAX_PHOTOS):
         workers.add_photo(db, verified_worker, samples.picture(f"Job {i}"), "", now)
