@@ -118,7 +118,7 @@ def post(
     `key` identifies one filling-in of the post form: sending it again returns the job it posted.
     Raises ValidationError(field, key) for the first bad field, in form order.
     """
-    title = text(title, "title", min_len=2, max_len=60)
+    title = text(title, "title", min_len=2, max_len=60, single_line=True)
     description = text(description, "description", min_len=1, max_len=2000)
     if not one(db, "SELECT 1 AS x FROM categories WHERE slug = ?", [category or ""]):
         raise ValidationError("category", "error.pick_category")
@@ -132,7 +132,7 @@ def post(
         raise NotAllowed()
     if geo.distance_km(place["lat"], place["lon"], lat, lon) > place["radius_km"]:
         raise ValidationError("location", "error.outside_radius", km=place["radius_km"])
-    address_note = text(address_note, "address_note", max_len=200)
+    address_note = text(address_note, "address_note", max_len=200, single_line=True)
     public_lat, public_lon = geo.fuzz(lat, lon)
     with write(db):
         actor = users.active(db, actor)
