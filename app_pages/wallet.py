@@ -13,15 +13,15 @@ from ui.query import query_id
 from ui.safe import md
 
 
-def history_rows(lines: list[dict], *, amount, amount_key: str, after_key: str) -> list[dict[str, str]]:
+def history_rows(lines: list[dict], *, amount, headings: tuple[str, str]) -> list[dict[str, str]]:
     """The wallet's lines as table rows, in the order given; `amount` writes fen (money on the page,
-    export.yuan in the CSV, where a spreadsheet should read a number)."""
+    export.yuan in the CSV, where a spreadsheet should read a number) under `headings` (amount, after)."""
     return [
         {
             t("wallet.when"): when(from_db(line["created_at"])),
             t("wallet.what"): t(f"ledger.kind_{line['kind']}"),
-            t(amount_key): amount(line["amount_fen"]),
-            t(after_key): amount(line["running_fen"]),
+            headings[0]: amount(line["amount_fen"]),
+            headings[1]: amount(line["running_fen"]),
             t("wallet.note"): line["note"],
         }
         for line in lines
@@ -49,9 +49,9 @@ st.subheader(t("wallet.history"))
 if not lines:
     st.caption(t("wallet.empty"))
 else:
-    shown = history_rows(lines[::-1], amount=money, amount_key="wallet.amount", after_key="wallet.after")
+    shown = history_rows(lines[::-1], amount=money, headings=(t("wallet.amount"), t("wallet.after")))
     st.dataframe(shown, hide_index=True, use_container_width=True)  # newest first; cells are text, never Markdown
-    exported = history_rows(lines, amount=export.yuan, amount_key="wallet.csv_amount", after_key="wallet.csv_after")
+    exported = history_rows(lines, amount=export.yuan, headings=(t("wallet.csv_amount"), t("wallet.csv_after")))
     private.download(
         t("wallet.csv"),
         export.csv_bytes(exported),  # oldest first, as a statement reads
