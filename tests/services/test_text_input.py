@@ -30,13 +30,17 @@ LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 DIRECTION_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 BLANK_LETTERS = "\u3164\u115f\u1160\uffa0\u2800"  # Hangul fillers, braille blank: letters that draw nothing
-# Characters hypothesis seldom draws by itself but a hostile paste is made of.
-HOSTILE_CHARS = (
+# Pieces hypothesis seldom draws by itself but a hostile paste is made of.
+HOSTILE_PIECES = (
     ["\ud800", "\udfff", "\udbff\udc00", "\x00", "\x1b", "\x7f", "\x9b", "\t", " ", "\u3000", "\xa0", "\u200e"]
     + list("\r\n\x0b\x0c\x85\u2028\u2029" + DIRECTION_CONTROLS + ZERO_WIDTH + BLANK_LETTERS)
-    + ["=", "+", "-", "@", "中", "文", "a", "é", "e\u0301", "👩\u200d💻", "❤\ufe0f", "\U000e0041", "\U0010ffff"]
+    + ["\r\n", "=", "+", "-", "@", "中", "文", "a", "é", "e\u0301", "👩\u200d💻", "❤\ufe0f", "\U000e0041", "\U0010ffff"]
 )
-ANY_TEXT = st.text(st.one_of(st.characters(exclude_categories=()), st.sampled_from(HOSTILE_CHARS)), max_size=70)
+# Text over all of Unicode, surrogates included (characters() leaves them out unless told), mixed with those pieces.
+ANY_TEXT = st.lists(
+    st.one_of(st.text(st.characters(exclude_categories=()), max_size=4), st.sampled_from(HOSTILE_PIECES)),
+    max_size=16,
+).map("".join)
 
 
 def normalised(typed: str, single_line: bool) -> str:
@@ -132,13 +136,15 @@ def add_material(board: Board, what: str) -> int:
         what=what,
         amount_yuan="5",
         receipt=None,
-        key="m",
+        key=f"m{next(board.serial)}",
         now=board.now,
     )
 
 
 def add_statement(board: Board, body: str) -> int:
-    return jobs.add_statement(board.db, board.people["poster"], board.job(DISPUTED), body, key="s", now=board.now)
+    return jobs.add_statement(
+        board.db, board.people["poster"], board.job(DISPUTED), body, key=f"s{next(board.serial)}", now=board.now
+    )
 
 
 def rate(board: Board, comment: str) -> int:
