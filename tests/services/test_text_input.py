@@ -54,6 +54,13 @@ def catalog_keys(language: str) -> set[str]:
 CATALOG_KEYS = catalog_keys("en") & catalog_keys("zh_CN")
 
 
+# How far a job goes before the text is typed (steps of jobs.act: action, who).
+ACTION_TERMS = {"dispute": {"detail": "It still drips"}}
+WORKED = (("claim", "verified_worker"), ("start", "verified_worker"))
+COMPLETED = (*WORKED, ("finish", "verified_worker"), ("confirm", "poster"))
+DISPUTED = (*WORKED, ("finish", "verified_worker"), ("dispute", "poster"))
+
+
 @dataclass
 class Board:
     """One test's database and people; `serial` makes every example's keys and names its own."""
@@ -72,12 +79,6 @@ class Board:
     def stored(self, field: "Field", row_id: int) -> str:
         sql = f"SELECT {field.column} FROM {field.table} WHERE {field.key} = ?"  # names from FIELDS
         return self.db.execute(sql, [row_id]).fetchone()[0]
-
-
-ACTION_TERMS = {"dispute": {"detail": "It still drips"}}
-WORKED = (("claim", "verified_worker"), ("start", "verified_worker"))
-COMPLETED = (*WORKED, ("finish", "verified_worker"), ("confirm", "poster"))
-DISPUTED = (*WORKED, ("finish", "verified_worker"), ("dispute", "poster"))
 
 
 def post_job(board: Board, **typed) -> int:
@@ -194,11 +195,8 @@ FIELDS = [
 
 
 @pytest.fixture
-def board(db, people, now, monkeypatch):
-    # bcrypt at its lowest cost: registering is tested here for its display name, not its password
-    monkeypatch.setattr(
-        users, "hash_password", lambda p: users.bcrypt.hashpw(p.encode(), users.bcrypt.gensalt(4)).decode()
-    )
+def board(db, people, now, fast_hashing):
+    """Registering is tested here for its display name, not its password: bcrypt at its lowest cost."""
     return Board(db, people, now, itertools.count())
 
 
