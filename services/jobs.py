@@ -14,7 +14,7 @@ from . import community, escrow, geo, materials, pricing, users, workers
 from .clock import from_db, to_db
 from .db import one, write
 from .errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
-from .validate import text, yuan_to_fen
+from .validate import text, visible_len, yuan_to_fen
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
 MAX_WINDOW = timedelta(days=30)
@@ -376,7 +376,7 @@ def _terms(db, action: str, job: dict, *, detail: str, hours, tip_yuan, split_yu
         if materials.waiting(db, job["id"]) or (pricing.extra_fen(job) and job["extra_decision"] is None):
             raise InvalidTransition("error.answer_money_first")
         return {"tip_fen": yuan_to_fen(tip_yuan or "0", "tip")}
-    if action == "dispute" and not detail:
+    if action == "dispute" and not visible_len(detail):  # a reason of zero-width spaces is no reason
         raise ValidationError("detail", "error.dispute_reason")
     if action == "resolve_split":
         return {"split_fen": escrow.split_fen(db, job["id"], split_yuan)}

@@ -38,6 +38,11 @@ def is_invisible(ch: str) -> bool:
     return ch in INVISIBLE_CHARS or unicodedata.category(ch) in INVISIBLE_CATEGORIES
 
 
+def visible_len(value: str) -> int:
+    """How many characters of `value` draw something: what "filled in" and min_len count."""
+    return sum(not is_invisible(ch) for ch in value)
+
+
 def text(value, field: str, *, min_len: int = 0, max_len: int, single_line: bool = False) -> str:
     """Normalise and check a piece of user text; return what is to be stored.
 
@@ -64,7 +69,7 @@ def text(value, field: str, *, min_len: int = 0, max_len: int, single_line: bool
         raise ValidationError(field, "error.direction_controls")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
         raise ValidationError(field, "error.control_chars")
-    if sum(not is_invisible(ch) for ch in value) < min_len:
+    if visible_len(value) < min_len:
         raise ValidationError(field, "error.required" if min_len == 1 else "error.too_short", min=min_len)
     if len(value) > max_len:
         raise ValidationError(field, "error.too_long", max=max_len)

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from demo import samples
-from services import export, jobs, ledger, materials, reviews, users, validate, workers
+from services import booking, export, jobs, ledger, materials, reviews, users, validate, workers
 from services.errors import ValidationError
 from tests.services.conftest import CENTER, PASSWORD, valid_job_fields
 
@@ -57,8 +57,9 @@ CATALOG_KEYS = catalog_keys("en") & catalog_keys("zh_CN")
 # How far a job goes before the text is typed (steps of jobs.act: action, who).
 ACTION_TERMS = {"dispute": {"detail": "It still drips"}}
 WORKED = (("claim", "verified_worker"), ("start", "verified_worker"))
-COMPLETED = (*WORKED, ("finish", "verified_worker"), ("confirm", "poster"))
-DISPUTED = (*WORKED, ("finish", "verified_worker"), ("dispute", "poster"))
+DONE = (*WORKED, ("finish", "verified_worker"))
+DISPUTED = (*DONE, ("dispute", "poster"))
+COMPLETED = (*DONE, ("confirm", "poster"))
 
 
 @dataclass
@@ -148,6 +149,20 @@ def add_statement(board: Board, body: str) -> int:
     )
 
 
+def dispute(board: Board, reason: str) -> int:
+    job_id = board.job(DONE)
+    jobs.act(board.db, job_id, "dispute", board.people["poster"], detail=reason, now=board.now)
+    sql = "SELECT id FROM job_events WHERE job_id = ? AND to_status = 'disputed'"
+    return board.db.execute(sql, [job_id]).fetchone()[0]
+
+
+def apply(board: Board, message: str) -> int:
+    job_id = post_job(board, mode="booking")
+    return booking.apply(
+        board.db, board.people["second_worker"], job_id, quote_yuan="80", message=message, now=board.now
+    )
+
+
 def rate(board: Board, comment: str) -> int:
     job_id = board.job(COMPLETED)
     return reviews.rate(board.db, board.people["poster"], job_id, stars=4, comment=comment, now=board.now)
@@ -165,6 +180,7 @@ class Field:
     min_len: int
     max_len: int
     key: str = "id"  # the column `store`'s id is found in
+    empty_key: str = "error.required"  # the message for nothing visible when min_len is 1
 
     def __str__(self) -> str:
         return self.name
@@ -191,6 +207,8 @@ FIELDS = [
     Field("what", "job_materials", "what", add_material, True, 1, 60),
     Field("statement", "dispute_statements", "body", add_statement, False, 1, 1000),
     Field("comment", "reviews", "comment", rate, False, 0, 500),
+    Field("detail", "job_events", "detail", dispute, False, 1, 500, empty_key="error.dispute_reason"),
+    Field("message", "applications", "message", apply, False, 0, 300),
 ]
 
 
@@ -198,10 +216,6 @@ FIELDS = [
 def board(db, people, now, fast_hashing):
     """Registering is tested here for its display name, not its password: bcrypt at its lowest cost."""
     return Board(db, people, now, itertools.count())
-
-
-def visible_count(value: str) -> int:
-    return sum(not validate.is_invisible(ch) for ch in value)
 
 
 def why_refused(field: Field, typed: str) -> set[str]:
@@ -214,8 +228,8 @@ def why_refused(field: Field, typed: str) -> set[str]:
         reasons.add("error.direction_controls")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in value):
         reasons.add("error.control_chars")
-    if visible_count(value) < field.min_len:
-        reasons.add("error.required" if field.min_len == 1 else "error.too_short")
+    if validate.visible_len(value) < field.min_len:
+        reasons.add(field.empty_key if field.min_len == 1 else "error.too_short")
     if len(value) > field.max_len:
         reasons.add("error.too_long")
     return reasons
@@ -286,9 +300,9 @@ def expected_key(field: Field, outcome: str | None, typed: str) -> str | None:
         return outcome
     value = normalised(typed, field.single_line)
     if outcome == "empty":
-        assert visible_count(value) == 0, f"{typed!r} draws nothing, so it counts as empty"
-    if visible_count(value) < field.min_len:
-        return "error.required" if field.min_len == 1 else "error.too_short"
+        assert validate.visible_len(value) == 0, f"{typed!r} draws nothing, so it counts as empty"
+    if validate.visible_len(value) < field.min_len:
+        return field.empty_key if field.min_len == 1 else "error.too_short"
     if len(value) > field.max_len:
         return "error.too_long"
     return None
