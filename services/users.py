@@ -150,7 +150,8 @@ def authenticate(db, username: str, password: str, *, client: str, now: datetime
     `client` names who is knocking (ui.auth.client_id: the client's network address). Raises
     TooManyAttempts(seconds=...) when failures came too fast (_seconds_to_wait), and AuthFailed — the
     same error, after the same bcrypt work — for an unknown name, a wrong or too long password or a
-    blocked account.
+    blocked account. A name or password that is no valid text (a lone surrogate: register refuses it, so
+    no account has one) fails at once, before anything is counted or stored.
     """
     username, password = username or "", password or ""
     if not all(isinstance(given, str) and encodable(given) for given in (username, password)):
