@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from demo import samples
-from services import booking, export, jobs, ledger, materials, reviews, users, validate, workers
+from services import booking, export, jobs, ledger, materials, reviews, users, validate, verification, workers
 from services.errors import ValidationError
 from tests.services.conftest import CENTER, PASSWORD, valid_job_fields
 
@@ -163,6 +163,31 @@ def apply(board: Board, message: str) -> int:
     )
 
 
+ID_PHOTO = samples.picture("ID")
+
+
+def submit_check(board: Board, real_name: str) -> int:
+    """A newly registered helper sends an identity check under `real_name`; returns its id."""
+    worker = users.get(board.db, register(board, "New helper"))
+    workers.set_taking_jobs(board.db, worker, taking_jobs=True, categories=["moving"], now=board.now)
+    return verification.submit(
+        board.db,
+        worker,
+        real_name=real_name,
+        id_number=samples.id_number(next(board.serial)),
+        front=ID_PHOTO,
+        back=ID_PHOTO,
+        selfie=ID_PHOTO,
+        now=board.now,
+    )
+
+
+def reject_check(board: Board, reason: str) -> int:
+    check_id = submit_check(board, "Zhang Wei")
+    verification.decide(board.db, board.people["organizer"], check_id, approve=False, reason=reason, now=board.now)
+    return check_id
+
+
 def rate(board: Board, comment: str) -> int:
     job_id = board.job(COMPLETED)
     return reviews.rate(board.db, board.people["poster"], job_id, stars=4, comment=comment, now=board.now)
@@ -209,6 +234,11 @@ FIELDS = [
     Field("comment", "reviews", "comment", rate, False, 0, 500),
     Field("detail", "job_events", "detail", dispute, False, 1, 500, empty_key="error.dispute_reason"),
     Field("message", "applications", "message", apply, False, 0, 300),
+]
+# An identity check costs a registration, three pictures checked and a scrypt hash: fewer examples.
+SLOW_FIELDS = [
+    Field("real_name", "id_checks", "real_name", submit_check, True, 2, 30),
+    Field("reason", "id_checks", "reason", reject_check, False, 2, 300),
 ]
 
 
@@ -261,6 +291,13 @@ def test_any_text_is_stored_exactly_or_refused_with_a_message(board, field, type
     check_stored_or_refused(board, field, typed)
 
 
+@pytest.mark.parametrize("field", SLOW_FIELDS, ids=str)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed=ANY_TEXT)
+def test_any_text_in_an_identity_check_is_stored_exactly_or_refused_with_a_message(board, field, typed):
+    check_stored_or_refused(board, field, typed)
+
+
 # (typed, what must happen): a key, or None for "stored as normalised".
 HOSTILE = {
     "lone high surrogate": ("Fix \ud800 tap", "error.unreadable_text"),
@@ -308,7 +345,7 @@ def expected_key(field: Field, outcome: str | None, typed: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("field", FIELDS, ids=str)
+@pytest.mark.parametrize("field", FIELDS + SLOW_FIELDS, ids=str)
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_text_is_refused_or_stored_as_typed(board, field, name):
     typed, outcome = HOSTILE[name]
