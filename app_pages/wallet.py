@@ -1,12 +1,9 @@
 """A wallet: balance, what is set aside for posted jobs, every movement with the balance after it,
 and a CSV export. Your own; an organizer can open anyone's with ?id=."""
 
-import csv
-import io
-
 import streamlit as st
 
-from services import ledger, users
+from services import export, ledger, users
 from services.clock import from_db
 from services.errors import NotAllowed, NotFound
 from ui import private
@@ -14,6 +11,22 @@ from ui.db import get_db
 from ui.i18n import money, t, when
 from ui.query import query_id
 from ui.safe import md
+
+
+def history_rows(lines: list[dict], *, amount, headings: tuple[str, str]) -> list[dict[str, str]]:
+    """The wallet's lines as table rows, in the order given; `amount` writes fen (money on the page,
+    export.yuan in the CSV, where a spreadsheet should read a number) under `headings` (amount, after)."""
+    return [
+        {
+            t("wallet.when"): when(from_db(line["created_at"])),
+            t("wallet.what"): t(f"ledger.kind_{line['kind']}"),
+            headings[0]: amount(line["amount_fen"]),
+            headings[1]: amount(line["running_fen"]),
+            t("wallet.note"): line["note"],
+        }
+        for line in lines
+    ]
+
 
 db = get_db()
 viewer = st.session_state["user"]
@@ -36,24 +49,12 @@ st.subheader(t("wallet.history"))
 if not lines:
     st.caption(t("wallet.empty"))
 else:
-    rows = [
-        {
-            t("wallet.when"): when(from_db(line["created_at"])),
-            t("wallet.what"): t(f"ledger.kind_{line['kind']}"),
-            t("wallet.amount"): money(line["amount_fen"]),
-            t("wallet.after"): money(line["running_fen"]),
-            t("wallet.note"): line["note"],
-        }
-        for line in reversed(lines)
-    ]
-    st.dataframe(rows, hide_index=True, use_container_width=True)  # cells are text, never Markdown
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(reversed(rows))
+    shown = history_rows(lines[::-1], amount=money, headings=(t("wallet.amount"), t("wallet.after")))
+    st.dataframe(shown, hide_index=True, use_container_width=True)  # newest first; cells are text, never Markdown
+    exported = history_rows(lines, amount=export.yuan, headings=(t("wallet.csv_amount"), t("wallet.csv_after")))
     private.download(
         t("wallet.csv"),
-        out.getvalue().encode("utf-8-sig"),  # with a BOM, so spreadsheet programs read the Chinese
+        export.csv_bytes(exported),  # oldest first, as a statement reads
         file_name=f"linbang-wallet-{owner['username']}.csv",
         mime="text/csv",
     )

@@ -32,7 +32,7 @@ def set_up(db, *, name, lat, lon, radius_km, language, organizer: dict, now: dat
     Raises SetupDone if the community already exists (a second browser finishing setup late),
     ValidationError for bad fields. Returns the organizer's user id.
     """
-    name = text(name, "community_name", min_len=1, max_len=60)
+    name = text(name, "community_name", min_len=1, max_len=60, single_line=True)
     lat, lon = check_lat_lon(lat, lon, "center")
     try:
         radius_km = float(radius_km)

@@ -14,7 +14,7 @@ from . import community, escrow, geo, materials, pricing, users, workers
 from .clock import from_db, to_db
 from .db import one, write
 from .errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
-from .validate import text, yuan_to_fen
+from .validate import text, visible_len, yuan_to_fen
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
 MAX_WINDOW = timedelta(days=30)
@@ -118,7 +118,7 @@ def post(
     `key` identifies one filling-in of the post form: sending it again returns the job it posted.
     Raises ValidationError(field, key) for the first bad field, in form order.
     """
-    title = text(title, "title", min_len=2, max_len=60)
+    title = text(title, "title", min_len=2, max_len=60, single_line=True)
     description = text(description, "description", min_len=1, max_len=2000)
     if not one(db, "SELECT 1 AS x FROM categories WHERE slug = ?", [category or ""]):
         raise ValidationError("category", "error.pick_category")
@@ -132,7 +132,7 @@ def post(
         raise NotAllowed()
     if geo.distance_km(place["lat"], place["lon"], lat, lon) > place["radius_km"]:
         raise ValidationError("location", "error.outside_radius", km=place["radius_km"])
-    address_note = text(address_note, "address_note", max_len=200)
+    address_note = text(address_note, "address_note", max_len=200, single_line=True)
     public_lat, public_lon = geo.fuzz(lat, lon)
     with write(db):
         actor = users.active(db, actor)
@@ -376,7 +376,7 @@ def _terms(db, action: str, job: dict, *, detail: str, hours, tip_yuan, split_yu
         if materials.waiting(db, job["id"]) or (pricing.extra_fen(job) and job["extra_decision"] is None):
             raise InvalidTransition("error.answer_money_first")
         return {"tip_fen": yuan_to_fen(tip_yuan or "0", "tip")}
-    if action == "dispute" and not detail:
+    if action == "dispute" and not visible_len(detail):  # a reason of zero-width spaces is no reason
         raise ValidationError("detail", "error.dispute_reason")
     if action == "resolve_split":
         return {"split_fen": escrow.split_fen(db, job["id"], split_yuan)}

@@ -185,7 +185,7 @@ def _cash_move(db, actor: dict, user_id: int, amount_yuan, *, note, key: str, ag
     key = f"{kind}:{key}"
     with write(db):
         actor = users.organizer(db, actor)
-        fen, note = _amount(amount_yuan), text(note, "note", max_len=200)
+        fen, note = _amount(amount_yuan), text(note, "note", max_len=200, single_line=True)
         into_wallet = fen if kind == "topup" else -fen
         users.get(db, user_id)
         if not again and not _key_used(db, key):

@@ -29,7 +29,7 @@ def _job(db, job_id) -> dict:
 def add(db, actor: dict, job_id: int, *, what, amount_yuan, receipt: bytes | None, key: str, now: datetime) -> int:
     """The job's worker adds a line. `key` identifies one filling-in of the form: sending it again
     returns the first line's id. Returns the line id; stores nothing (no file either) on error."""
-    what = text(what, "what", min_len=1, max_len=60)
+    what = text(what, "what", min_len=1, max_len=60, single_line=True)
     amount_fen = yuan_to_fen(amount_yuan, "amount")
     if not 0 < amount_fen <= MAX_AMOUNT_FEN:
         raise ValidationError("amount", "error.material_amount", max_fen=MAX_AMOUNT_FEN)

@@ -13,7 +13,7 @@ import bcrypt
 from .clock import from_db, to_db
 from .db import one, write
 from .errors import AuthFailed, NotAllowed, NotFound, TooManyAttempts, ValidationError
-from .validate import LANGUAGES, text
+from .validate import LANGUAGES, encodable, text
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -61,17 +61,19 @@ def register(
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
         raise ValidationError("username", "error.username_format")
-    display_name = text(display_name, "display_name", min_len=1, max_len=40)
-    if len(password or "") < MIN_PASSWORD:
+    display_name = text(display_name, "display_name", min_len=1, max_len=40, single_line=True)
+    if not isinstance(password, str) or not encodable(password):
+        raise ValidationError("password", "error.unreadable_text")
+    if len(password) < MIN_PASSWORD:
         raise ValidationError("password", "error.password_short", min=MIN_PASSWORD)
     if len(password.encode()) > MAX_PASSWORD_BYTES:
         raise ValidationError("password", "error.password_long", max=MAX_PASSWORD_BYTES)
     if password_again is not None and password_again != password:
         raise ValidationError("password_again", "error.password_mismatch")
-    email = text(email, "email", max_len=120)
+    email = text(email, "email", max_len=120, single_line=True)
     if email and not EMAIL_RE.match(email):
         raise ValidationError("email", "error.email")
-    phone = text(phone, "phone", max_len=20)
+    phone = text(phone, "phone", max_len=20, single_line=True)
     if phone and not PHONE_RE.match(phone):
         raise ValidationError("phone", "error.phone")
     if language not in LANGUAGES:
@@ -148,9 +150,13 @@ def authenticate(db, username: str, password: str, *, client: str, now: datetime
     `client` names who is knocking (ui.auth.client_id: the client's network address). Raises
     TooManyAttempts(seconds=...) when failures came too fast (_seconds_to_wait), and AuthFailed — the
     same error, after the same bcrypt work — for an unknown name, a wrong or too long password or a
-    blocked account.
+    blocked account. A name or password that is no valid text (a lone surrogate: register refuses it, so
+    no account has one) fails at once, before anything is counted or stored.
     """
-    username = (username or "").strip()[:64]  # the column is NOCASE: every case of a name counts as one
+    username, password = username or "", password or ""
+    if not all(isinstance(given, str) and encodable(given) for given in (username, password)):
+        raise AuthFailed()  # no account has such a name or password (register refuses them)
+    username = username.strip()[:64]  # the column is NOCASE: every case of a name counts as one
     attempt = {"username": username, "client": client, "at": to_db(now), "ok": 0}
     with write(db):  # checked and counted in one transaction: tries sent at the same moment all count
         seconds = _seconds_to_wait(db, username, client, now)
@@ -158,7 +164,7 @@ def authenticate(db, username: str, password: str, *, client: str, now: datetime
             raise TooManyAttempts(seconds=seconds)
         attempt_id = db["login_attempts"].insert(attempt).last_pk  # a failure until bcrypt says otherwise
     row = one(db, "SELECT * FROM users WHERE username = ?", [username])
-    password_ok = _check_password(password or "", row["password_hash"] if row else _DUMMY_HASH)
+    password_ok = _check_password(password, row["password_hash"] if row else _DUMMY_HASH)
     if not (row and password_ok and not row["blocked_at"]):
         raise AuthFailed()
     with write(db):

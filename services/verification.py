@@ -64,7 +64,7 @@ def submit(db, actor: dict, *, real_name, id_number, front: bytes, back: bytes, 
     Allowed for someone with "I take jobs" on who is neither verified nor waiting for a decision.
     Raises ValidationError (a bad field or picture), NotAllowed, InvalidTransition.
     """
-    real_name = text(real_name, "real_name", min_len=2, max_len=30)
+    real_name = text(real_name, "real_name", min_len=2, max_len=30, single_line=True)
     number = normalise_id_number(id_number)
     cleaned = {which: uploads.check(data, which) for which, data in zip(PHOTOS, (front, back, selfie), strict=True)}
     with uploads.saving(db, "private") as save, write(db):

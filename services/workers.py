@@ -122,7 +122,7 @@ def save_profile(
         if place is None or geo.distance_km(place["lat"], place["lon"], lat, lon) > place["radius_km"]:
             raise ValidationError("area", "error.outside_radius", km=place["radius_km"] if place else 0)
         fields["area_lat"], fields["area_lon"] = geo.fuzz(lat, lon)
-    fields["area_label"] = text(area_label, "area_label", min_len=2, max_len=40)
+    fields["area_label"] = text(area_label, "area_label", min_len=2, max_len=40, single_line=True)
     if not isinstance(availability, list | tuple) or set(availability) - set(AVAILABILITY):
         raise ValidationError("availability", "error.invalid")
     fields["availability"] = json.dumps([slot for slot in AVAILABILITY if slot in availability])
@@ -152,7 +152,7 @@ def add_photo(db, actor: dict, data: bytes, caption, now: datetime, *, key: str 
 
     Raises ValidationError (not a JPEG/PNG/WEBP picture, too big, caption too long, six already).
     """
-    caption = text(caption, "caption", max_len=80)
+    caption = text(caption, "caption", max_len=80, single_line=True)
     cleaned = uploads.check(data, "photo")
     with uploads.saving(db, "public") as save, write(db):
         actor = users.active(db, actor)

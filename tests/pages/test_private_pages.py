@@ -51,7 +51,7 @@ def test_the_poster_sees_a_receipt_inside_the_page(open_page, person, db):
 
 def test_the_wallet_csv_travels_inside_the_page_for_the_browser_to_save(open_page, person, db):
     owner = person("pending_worker")
-    ledger.top_up(db, person("organizer"), owner["id"], "35", note="cash, <b>in</b>", key="w", now=utcnow())
+    ledger.top_up(db, person("organizer"), owner["id"], "35", note="=cash, <b>in</b> 现金", key="w", now=utcnow())
 
     at = open_page("app_pages/wallet.py", lang="en", user=owner)
 
@@ -68,8 +68,8 @@ def test_the_wallet_csv_travels_inside_the_page_for_the_browser_to_save(open_pag
     assert content.startswith("\ufeff".encode())  # a BOM: spreadsheet programs then read the Chinese
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert [row[1:] for row in rows] == [
-        [text("en", f"wallet.{column}") for column in ("what", "amount", "after", "note")],
-        [text("en", "ledger.kind_topup"), "¥35.00", "¥35.00", "cash, <b>in</b>"],
+        [text("en", f"wallet.{column}") for column in ("what", "csv_amount", "csv_after", "note")],
+        [text("en", "ledger.kind_topup"), "35.00", "35.00", "'=cash, <b>in</b> 现金"],  # a formula no more,
     ]
 
 

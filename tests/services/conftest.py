@@ -9,6 +9,7 @@ opens it with services.db.connect. No two tests share a database file.
 
 from datetime import UTC, datetime, timedelta
 
+import bcrypt
 import pytest
 
 from demo import samples
@@ -257,3 +258,9 @@ def job_in(db, people, post_job, now):
         return job_id
 
     return drive
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch):
+    """bcrypt at its lowest cost, for tests that register people for anything but their passwords."""
+    monkeypatch.setattr(users, "hash_password", lambda p: bcrypt.hashpw(p.encode(), bcrypt.gensalt(4)).decode())
