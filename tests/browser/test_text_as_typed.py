@@ -97,7 +97,7 @@ def board(tmp_path_factory):
                 bio=AS_TYPED_LINES,
                 service_radius_km=3,
                 rate_yuan="30",
-                area=ring(i, len(NAMES), 1.0),
+                area=ring(i, len(NAMES), 2.5),
                 area_label=name,
                 availability=["weekends_morning"],
                 now=now,
@@ -183,45 +183,86 @@ def test_browse_cards_link_each_title_as_typed(board, reader):
 
 def test_browse_map_popups_and_tooltips_show_each_title_as_typed(board, reader):
     goto(reader, board[0].url)
-    frame = map_frame(reader)
+    places_read_as_typed(reader, {title: None for title in TITLES})
+
+
+def test_helpers_directory_and_map_show_names_and_areas_as_typed(board, reader):
+    goto(reader, board[0].url + "/helpers")
+    labels = reader.locator('[data-testid="stMain"] [data-testid="stPageLink"] [data-testid="stMarkdownContainer"]')
+    expect(labels.first).to_be_visible(timeout=TIMEOUT)
+    by_text = {shown(label): label for label in labels.all()}
+    listed = [f"{name} {ZH['badge.verified']}" for name in NAMES]
+    assert [name for name in listed if name not in by_text] == [], list(by_text)
+    for name in listed:
+        assert_only_text(by_text[name])
+    captions = [
+        shown(caption) for caption in reader.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').all()
+    ]
+    assert [name for name in NAMES if not any(caption.endswith(" · " + as_read(name)) for caption in captions)] == []
+    places_read_as_typed(reader, {name: name for name in NAMES})  # a helper's popup: name, then area label
+
+
+def places_read_as_typed(page, places: dict[str, str | None]) -> None:
+    """Each place of the page's map, by its title, shows that title as its tooltip and at the top of
+    its popup, and its details (when given) on the popup's next line, as typed."""
+    frame = map_frame(page)
     expect(frame.locator("path.linbang-place").first).to_be_attached(timeout=TIMEOUT)
     container = frame.locator(".leaflet-container")
-    for title in TITLES:
-        # Centre the map on that job's circle (drawn alone at that zoom), then point at it as a person
-        # would: the tooltip. The popup is opened as Leaflet does on a click, without the click (that
-        # also opens the job page, tested elsewhere); popups are bound on the cluster.
-        container.evaluate(
-            """(el, title) => {
-                const layers = Object.values(window.map._layers);
-                const cluster = layers.find(l => l instanceof L.MarkerClusterGroup);
-                const circle = cluster.getLayers().find(c => c.row[3] === title);
-                window.map.closePopup();
-                window.map.setView(circle.getLatLng(), 16, {animate: false});
-            }""",
-            title,
-        )
-        expect(frame.locator("path.linbang-place >> visible=true").first).to_be_visible(timeout=TIMEOUT)
-        box = container.bounding_box()
-        reader.mouse.move(box["x"] + box["width"] / 2 + 3, box["y"] + box["height"] / 2 + 3)
-        tooltip = frame.locator(".leaflet-tooltip")
-        expect(tooltip).to_have_count(1, timeout=TIMEOUT)
-        assert tooltip.inner_text() == title
-        container.evaluate(
-            """(el, title) => {
-                const layers = Object.values(window.map._layers);
-                const cluster = layers.find(l => l instanceof L.MarkerClusterGroup);
-                const circle = cluster.getLayers().find(c => c.row[3] === title);
-                cluster._openPopup({layer: circle, latlng: circle.getLatLng()});
-            }""",
-            title,
-        )
+    for title, details in places.items():
+        # Centre the map on that place's circle (drawn alone at that zoom), then point at it as a
+        # person would: the tooltip. The popup is opened as Leaflet does on a click, without the click
+        # (that also opens the job page, tested elsewhere); popups are bound on the cluster.
+        point_at(page, frame, container, title)
+        container.evaluate(PLACE_SCRIPT + "cluster._openPopup({layer: circle, latlng: at}); }", title)
         popup = frame.locator(".leaflet-popup-content")
         expect(popup.locator("b")).to_have_count(1, timeout=TIMEOUT)
         assert popup.locator("b").inner_text() == title
+        if details is not None:
+            assert popup.locator("b + div").inner_text() == details
         assert popup.locator("a, img, code").count() == 0
-        reader.mouse.move(0, 0)
-    no_error(reader)
-    assert reader.dialogs == []
+        page.mouse.move(0, 0)
+    no_error(page)
+    assert page.dialogs == []
+
+
+def point_at(page, frame, container, title: str) -> None:
+    """Move the mouse onto the circle titled `title` until its tooltip shows (a rerun caused by the
+    hover or the move may draw the map afresh under the mouse), and check that it shows the title."""
+    tooltip = frame.locator(".leaflet-tooltip", has_text=title)
+    for _ in range(10):
+        point, box = drawn_at(page, container, title), container.bounding_box()
+        page.mouse.move(0, 0)
+        page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+        page.wait_for_timeout(500)
+        if tooltip.count():
+            expect(frame.locator(".leaflet-tooltip")).to_have_text(title)  # the whole text, as typed
+            return
+    raise AssertionError(f"no tooltip showed for {title!r}")
+
+
+def drawn_at(page, container, title: str) -> dict:
+    """Centre the map on the circle titled `title` at a zoom where the cluster draws it alone, and
+    return where it is drawn. Asked again until drawn: a hover or a move can rerun the page, which
+    may draw the map afresh at its first view."""
+    for _ in range(TIMEOUT // 200):
+        point = container.evaluate(PLACE_SCRIPT + CENTRE_ON_CIRCLE, title)
+        if point:
+            return point
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the map never drew {title!r}")
+
+
+CENTRE_ON_CIRCLE = """
+    if (circle._map && window.map.getZoom() === 16) return window.map.latLngToContainerPoint(at);
+    window.map.closePopup();
+    cluster.closeTooltip();
+    window.map.setView(at, 16, {animate: false});
+    return null;
+}"""
+PLACE_SCRIPT = """(el, title) => {
+    const cluster = Object.values(window.map._layers).find(l => l instanceof L.MarkerClusterGroup);
+    const circle = cluster.getLayers().find(c => c.row[3] === title), at = circle.getLatLng();
+    """
 
 
 @pytest.mark.parametrize("n", range(len(NAMES)))
