@@ -221,6 +221,7 @@ def places_read_as_typed(page, places: dict[str, str | None]) -> None:
             assert popup.locator("b + div").inner_text() == details
         assert popup.locator("a, img, code").count() == 0
         page.mouse.move(0, 0)
+        container.evaluate("() => window.map.closePopup()")
     no_error(page)
     assert page.dialogs == []
 
@@ -253,7 +254,8 @@ def drawn_at(page, container, title: str) -> dict:
 
 
 CENTRE_ON_CIRCLE = """
-    if (circle._map && window.map.getZoom() === 16) return window.map.latLngToContainerPoint(at);
+    const centred = window.map.getZoom() === 16 && window.map.getCenter().distanceTo(at) < 50;
+    if (circle._map && centred) return window.map.latLngToContainerPoint(at);
     window.map.closePopup();
     cluster.closeTooltip();
     window.map.setView(at, 16, {animate: false});
