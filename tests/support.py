@@ -38,3 +38,13 @@ def sunny_garden(db, now, *, radius_km: float = 5) -> int:
         organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
         now=now,
     )
+
+
+# Single-line text Streamlit's Markdown would rewrite (issue #13): links nobody wrote, icon and emoji
+# shortcodes, typographic replacements, and what streamlit-folium rewrites in a map's script.
+AS_TYPED = (
+    "see https://x.y/a?b=1 www.x.cn me@x.cn <https://x.y> :material/home: :material_home: :streamlit: :smile:"
+    " -- -> <- <-> >= <= ~= alert(coords); drawnItems_1 drawnItems_draw_control_div_7 邻居帮忙：修水龙头。 " + HOSTILE
+)
+# The same with line breaks: a blank line then four spaces or a tab would start a code block.
+AS_TYPED_LINES = AS_TYPED + "\n\n    code block?\n\tand a tab -- here"

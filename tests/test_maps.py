@@ -3,7 +3,9 @@
 import json
 import re
 
-from tests.support import HOSTILE
+from streamlit_folium import _get_map_string
+
+from tests.support import AS_TYPED, HOSTILE
 from ui import maps
 
 
@@ -21,3 +23,19 @@ def test_a_full_render_carries_the_places_with_their_text_as_data_never_as_a_tem
     assert json.loads(rows[1]) == [[31.231, 121.471, 7, HOSTILE, 0, 0]]
     assert "<img" not in page and "{{7*7}}" not in page and "{%x%}" not in page
     assert '"maxZoom": 16' in page
+
+
+def test_the_script_streamlit_folium_sends_carries_every_title_byte_for_byte():
+    """st_folium sends _get_map_string's script, which deletes "alert(coords);" and renames drawnItems_…
+    and folium's variables across the whole script, data included (streamlit-folium 0.27.4)."""
+    m = maps.base_map((31.23, 121.47), 14, maps.APPROXIMATE_MAX_ZOOM)
+    maps.places_layer([(31.231, 121.471, 7, AS_TYPED, "Errands (跑腿)", "¥20_00")], "Open #_(").add_to(m)
+    script = _get_map_string(m)
+
+    rows = re.search(r"cluster\.addLayers\((\[\[.*?\]\])\.map\(", script)
+    assert rows, "the places layer is missing from the map script"
+    assert json.loads(rows[1]) == [[31.231, 121.471, 7, AS_TYPED, 0, 0]]
+    details = re.search(r"var details = (\[.*?\]);", script)
+    assert json.loads(details[1]) == [["Errands (跑腿)"], ["¥20_00"]]
+    open_label = re.search(r'line\("div", ("[^"]*") \+ " #"', script)
+    assert json.loads(open_label[1]) == "Open #_("

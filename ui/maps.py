@@ -92,13 +92,23 @@ def community_circle(m: folium.Map, community: dict) -> None:
 
 
 def _js(value) -> str:
-    """Lists, strings and numbers (no dicts) as a JS literal that can neither close a <script>
-    element nor open a Jinja tag: folium compiles every element's rendered script as a Jinja template,
-    so a title such as "{{ oops" would otherwise break the map (or run as a template)."""
-    text = json.dumps(value, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("{", "\\u007b"), ("}", "\\u007d")):
-        text = text.replace(char, escaped)
-    return text
+    """Lists, strings and numbers (no dicts) as a JS literal whose strings hold no ASCII punctuation
+    but the backslash of their escapes: JSON's (non-ASCII as \\uXXXX, \\" and \\\\), and every other
+    punctuation character as \\u00XX.
+
+    The map's script is rewritten as a whole on its way to the page, data included: folium compiles
+    each element's script as a Jinja template (a title "{{ oops" would break the map), and
+    streamlit-folium 0.27.4's _get_map_string deletes "alert(coords);", renames
+    "drawnItems_draw_control_div_<n>" and folium's "<name>_<hex>" variables. Every one of those needs
+    punctuation (a brace, a parenthesis, an underscore), as does closing the <script> element, so none
+    can match inside a string and popups and tooltips get the text byte for byte."""
+    return _JSON_STRING.sub(
+        lambda string: string[0].translate(_PUNCTUATION_ESCAPES), json.dumps(value, separators=(",", ":"))
+    )
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_PUNCTUATION_ESCAPES = {ord(char): f"\\u{ord(char):04x}" for char in "!#$%&'()*+,-./:;<=>?@[]^_`{|}~"}
 
 
 PLACE_NUMBER = re.compile(r"#(\d+)\s*$")

@@ -1,16 +1,54 @@
-"""The one place user text is made safe for Streamlit's markdown.
+"""The one place user text is made safe for Streamlit's Markdown: it shows exactly the stored characters.
 
-Streamlit renders st.markdown / st.subheader / widget labels as Markdown (with LaTeX between `$`).
-Escaping every Markdown control character makes a title like `<img src=x onerror=...>` or
-`${alert(2)}` show literally. Maps take user text as JSON data and set it with textContent
-(ui/maps.py); no user text is ever passed with unsafe_allow_html.
+Streamlit 1.67 renders st.markdown, captions, headings, page-link and expander labels and alert texts
+with react-markdown (frontend StreamlitMarkdown.tsx; read in the shipped bundle
+static/static/js/StreamlitMarkdown.*.js). What that renderer does to plain text, and what md() does:
+
+- CommonMark and GFM syntax (emphasis, headings, lists, quotes, tables, strikethrough, footnotes,
+  HTML, `<https://…>` autolinks, character references), LaTeX between `$` (remark-math), and
+  directives (`:red[…]`, remark-directive): every ASCII punctuation character is backslash-escaped,
+  which CommonMark allows for all of them and which always shows the character itself. The escaped
+  `/` also keeps the renderer's source rewrite `:material/` -> `:material_` from matching.
+- Indented code: a line starting with four spaces or a tab (after a blank line) is a code block, and
+  a paragraph's continuation lines lose their leading blanks. Leading spaces and tabs are written as
+  numeric character references (`&#32;`, `&#9;`), which decode to the same characters but are not
+  indentation. (HTML still collapses runs of blanks when it lays the text out.)
+- Line breaks: every line ending is a hard break, so lines stay lines.
+- Transformations that run on the *decoded* text of each text node after parsing, where no escape or
+  character reference can reach: GFM's literal autolinks (`https://…`, `www.…`, e-mail addresses,
+  found by a find-and-replace over text nodes), `:material_x:` icons (the renderer's own plugin),
+  `:streamlit:` (its logo), remark-emoji's `:shortcode:` and the typographic table
+  `--` `->` `<-` `<->` `>=` `<=` `~=` between blanks (-> — → ← ↔ ≥ ≤ ≈). Each pattern must match
+  inside one text node, so md() ends the text node where a pattern would need to continue: before
+  every `.`, `:` and `@` (a scheme's `:`, the `.` after `www`, an e-mail's `@`, both colons of a
+  shortcode then always start a node) and between two adjacent characters of `-<>=~` (no node
+  holds two of them side by side). The break is `:small[]`, an empty text directive the renderer
+  turns into an empty <span>: no character, no space, nothing in the visible text.
+Maps take user text as JSON data and set it with textContent (ui/maps.py); no user text is ever
+passed with unsafe_allow_html.
 """
 
 import re
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_STARTS_A_TEXT_NODE = frozenset(".:@")
+_TYPOGRAPHY_MARKS = frozenset("-<>=~")
+_TEXT_NODE_BREAK = ":small[]"
+_LINE_ENDING = re.compile(r"\r\n|\r|\n")
 
 
 def md(text) -> str:
     """User text -> Markdown that renders exactly as the text, nothing more."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text if text is not None else "")).replace("\n", "  \n")
+    lines = _LINE_ENDING.split(str(text if text is not None else ""))
+    return "  \n".join(_line(line) for line in lines)
+
+
+def _line(line: str) -> str:
+    body = line.lstrip(" \t")
+    indent = "".join(f"&#{ord(char)};" for char in line[: len(line) - len(body)])
+    out = [indent]
+    for i, char in enumerate(body):
+        if char in _STARTS_A_TEXT_NODE or (char in _TYPOGRAPHY_MARKS and i and body[i - 1] in _TYPOGRAPHY_MARKS):
+            out.append(_TEXT_NODE_BREAK)
+        out.append("\\" + char if char in _ASCII_PUNCTUATION else char)
+    return "".join(out)

@@ -78,9 +78,13 @@ def text(lang: str, key: str, **params) -> str:
     return value.format(**params) if params else value
 
 
+_MD_ESCAPE = re.compile(r"\\(.)|:small\[\]|&#(\d+);")
+
+
 def unescape_markdown(source: str) -> str:
-    """Undo ui.safe.md: what a reader sees of the Markdown source of one line of user text."""
-    return re.sub(r"\\(.)", r"\1", source)
+    """Undo ui.safe.md: what a reader sees of the Markdown source of one line of user text
+    (backslash escapes, the empty `:small[]` text-node breaks, leading blanks as character references)."""
+    return _MD_ESCAPE.sub(lambda m: m[1] or (chr(int(m[2])) if m[2] else ""), source)
 
 
 def job_fields(now, **overrides) -> dict:
@@ -321,6 +325,5 @@ RAW_KEY = re.compile(r"\b(?:" + "|".join(KEY_PREFIXES) + r")\.[a-z][a-z0-9_]*")
 def raw_keys(at: AppTest) -> list[str]:
     """Catalog-style keys ("browse.title") that reached the screen untranslated.
 
-    Backslashes are dropped first: ui.safe.md escapes the dot and underscores of a key that went
-    through it."""
-    return [m.group(0) for t in shown_texts(at) for m in RAW_KEY.finditer(t.replace("\\", ""))]
+    ui.safe.md is undone first: it escapes the dot and underscores of a key that went through it."""
+    return [m.group(0) for t in shown_texts(at) for m in RAW_KEY.finditer(unescape_markdown(t))]
