@@ -1,8 +1,6 @@
 """Forms that record something, used as a busy organizer and helper use them in one tab: several in a
 row, and double clicks. Every filling-in is recorded exactly once and says so (#11)."""
 
-from datetime import timedelta
-
 import pytest
 from playwright.sync_api import expect
 from streamlit_driver import (
@@ -25,6 +23,7 @@ from demo import samples
 from services import db as database
 from services import jobs, ledger, users
 from services.clock import utcnow
+from tests.services.conftest import valid_job_fields
 
 
 @pytest.fixture
@@ -107,20 +106,8 @@ def test_the_same_top_up_from_a_second_tab_is_asked_about_once(seeded, browser, 
 def material_job(db) -> int:
     """A paid job worker_a has started: the page where they add materials."""
     now, poster = utcnow(), users.by_username(db, "org_zh")
-    job_id = jobs.post(
-        db,
-        poster,
-        title="修柜门 Fix a cupboard door",
-        description="合页松了",
-        category="furniture",
-        price_yuan="20",
-        window_start=now - timedelta(hours=1),
-        window_end=now + timedelta(hours=3),
-        lat=31.2310,
-        lon=121.4740,
-        address_note="7栋",
-        now=now,
-    )
+    fields = valid_job_fields(now, title="修柜门 Fix a cupboard door", category="furniture", price_yuan="20")
+    job_id = jobs.post(db, poster, **fields)
     worker = users.by_username(db, "worker_a")
     for action in ("claim", "start"):
         jobs.act(db, job_id, action, worker, now=now)
