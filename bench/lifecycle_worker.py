@@ -25,6 +25,7 @@ from bench.common import CENTER
 from services import booking, jobs, ledger, materials, users
 from services import db as database
 from services.errors import LinbangError
+from services.transitions import request
 
 TIME_SCALE = 86_400  # one real second is a virtual day: a 5-second run sees expiries and auto-confirmations
 ENDED = ("completed", "resolved", "cancelled", "expired")
@@ -68,7 +69,7 @@ class Board:
 
     def act(self, job: dict, action: str, actor: dict, **terms) -> None:
         self.last_act = (job["id"], action, actor, terms)
-        jobs.act(self.db, job["id"], action, actor, now=self.now(), **terms)
+        jobs.act(self.db, job["id"], action, actor, request(action, **terms), now=self.now())
 
     # --- the operations: each does one thing or raises a LinbangError; None when there is nothing to do
 
@@ -188,7 +189,7 @@ class Board:
         if not self.last_act:
             return None
         job_id, action, actor, terms = self.last_act
-        return jobs.act(self.db, job_id, action, actor, now=self.now(), **terms)
+        return jobs.act(self.db, job_id, action, actor, request(action, **terms), now=self.now())
 
 
 OPERATIONS = [

@@ -8,37 +8,19 @@ every other waiting application of the job in that transaction, so applicants ar
 
 from datetime import datetime
 
-from . import jobs, users, workers
+from . import access, jobs, users, workers
+from .access import Capability
 from .clock import from_db, to_db
 from .db import one, write
-from .errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
+from .errors import AlreadyDone, InvalidTransition, NotAllowed, NotFound, ValidationError
+from .transitions import Assign
 from .validate import text, yuan_to_fen
 
-
-def _open_booking_job(db, job_id: int) -> dict:
-    job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
-    if not job:
-        raise NotFound()
-    if job["mode"] != "booking":
-        raise NotAllowed("error.only_booking")
-    if job["status"] != "open":
-        raise InvalidTransition("error.job_not_open")
-    return job
-
-
-def _check_worker(db, job: dict, worker_id: int, *, named_by_poster: bool) -> None:
-    refusal = jobs.may_take(db, job, worker_id, named_by_poster=named_by_poster)
-    if refusal:
-        raise NotAllowed(refusal)
-
-
-def _no_waiting_application(db, job_id: int, worker_id: int) -> None:
-    if one(
-        db,
-        "SELECT 1 AS x FROM applications WHERE job_id = ? AND worker_id = ? AND status = 'pending'",
-        [job_id, worker_id],
-    ):
-        raise InvalidTransition("error.already_applied")
+# The capability that answers (accepts or declines) each kind of application, and the one that takes
+# it back: the poster answers applications and takes back invitations; the helper answers invitations
+# and takes back applications.
+ANSWERS = {"apply": "accept", "invite": "accept_invitation"}
+TAKES_BACK = {"apply": "withdraw", "invite": "invite"}
 
 
 def _proposed_time(value, job: dict) -> str | None:
@@ -62,10 +44,7 @@ def apply(db, actor: dict, job_id: int, *, quote_yuan, message="", proposed_time
     quote_fen = yuan_to_fen(quote_yuan, "quote")
     message = text(message, "message", max_len=300)
     with write(db):
-        actor = users.active(db, actor)
-        job = _open_booking_job(db, job_id)
-        _check_worker(db, job, actor["id"], named_by_poster=False)
-        _no_waiting_application(db, job_id, actor["id"])
+        job, actor = access.load(db, job_id, actor, "apply")
         row = {
             "job_id": job_id,
             "worker_id": actor["id"],
@@ -85,26 +64,29 @@ def invite(db, actor: dict, job_id: int, worker_id: int, *, message="", now: dat
     """
     message = text(message, "message", max_len=300)
     with write(db):
-        actor = users.active(db, actor)
-        job = _open_booking_job(db, job_id)
-        if actor["id"] != job["poster_id"]:
-            raise NotAllowed()
-        _check_worker(db, job, worker_id, named_by_poster=True)
-        _no_waiting_application(db, job_id, worker_id)
+        job, actor = access.load(db, job_id, actor, "invite")
+        refusal = access.worker_refusal(db, job, worker_id, named_by_poster=True)
+        if refusal:
+            raise refusal
+        waiting = "SELECT 1 AS x FROM applications WHERE job_id = ? AND worker_id = ? AND status = 'pending'"
+        if one(db, waiting, [job_id, worker_id]):
+            raise AlreadyDone("error.already_applied")
         row = {"job_id": job_id, "worker_id": worker_id, "kind": "invite", "message": message, "created_at": to_db(now)}
         return db["applications"].insert(row).last_pk
 
 
-def _application(db, application_id: int) -> dict:
+def _application(db, actor: dict, application_id: int, capabilities: dict) -> tuple[dict, dict, dict, Capability]:
+    """An application, its stored job, the acting user and the capability `capabilities` names for
+    the application's kind (not yet required). The helper's side (answering an invitation, taking
+    back an application) acts only on their own."""
     application = one(db, "SELECT * FROM applications WHERE id = ?", [application_id])
     if not application:
         raise NotFound()
-    return application
-
-
-def _decider(application: dict, job: dict) -> int:
-    """Who answers an application: the poster; who answers an invitation: the invited worker."""
-    return job["poster_id"] if application["kind"] == "apply" else application["worker_id"]
+    needed = capabilities[application["kind"]]
+    job, actor = access.load(db, application["job_id"], actor)
+    if needed in ("accept_invitation", "withdraw") and application["worker_id"] != actor["id"]:
+        raise NotAllowed()
+    return application, job, actor, needed
 
 
 def accept(db, actor: dict, application_id: int, *, now: datetime) -> dict:
@@ -112,30 +94,17 @@ def accept(db, actor: dict, application_id: int, *, now: datetime) -> dict:
     assigned to that worker at the quoted price (an invitation: the posted price). Returns the job.
 
     Of two acceptances at the same moment exactly one assigns the job; the other raises AlreadyTaken.
-    Raises NotFound, NotAllowed, AlreadyTaken, InvalidTransition (withdrawn or declined).
+    Accepting again what was just accepted (a double click) changes nothing. Raises NotFound,
+    NotAllowed, AlreadyTaken, InvalidTransition (withdrawn or declined).
     """
     with write(db):
-        actor = users.active(db, actor)
-        application = _application(db, application_id)
-        job = one(db, "SELECT * FROM jobs WHERE id = ?", [application["job_id"]])
-        if actor["id"] != _decider(application, job):
-            raise NotAllowed()
-        if application["status"] == "accepted":  # accepted a moment ago (a double click): done once
+        application, job, actor, action = _application(db, actor, application_id, ANSWERS)
+        if access.require(db, job, actor, action, done_already=application["status"] == "accepted"):
             return jobs.get(db, job["id"], actor)
         if application["status"] != "pending":
-            if job["status"] != "open":
-                raise AlreadyTaken()
             raise InvalidTransition("error.application_closed")
-        action = "accept" if application["kind"] == "apply" else "accept_invitation"
-        jobs.act(
-            db,
-            job["id"],
-            action,
-            actor,
-            now=now,
-            assignee=application["worker_id"],
-            agreed_fen=application["quote_fen"],
-        )
+        request = Assign(assignee=application["worker_id"], agreed_fen=application["quote_fen"])
+        jobs.act(db, job["id"], action, actor, request, now=now)
         _close(db, application_id, "accepted", action, now)
     return jobs.get(db, job["id"], actor)
 
@@ -151,26 +120,19 @@ def _close(db, application_id: int, status: str, outcome: str, now: datetime) ->
 
 def decline(db, actor: dict, application_id: int, *, now: datetime) -> None:
     """The poster turns down an application, or the invited worker turns down an invitation."""
-    _answer(db, actor, application_id, "declined", _decider, now)
+    _answer(db, actor, application_id, "declined", ANSWERS, now)
 
 
 def withdraw(db, actor: dict, application_id: int, *, now: datetime) -> None:
     """The worker takes back their own application (or the poster an invitation they sent)."""
-    _answer(db, actor, application_id, "withdrawn", _sender, now)
+    _answer(db, actor, application_id, "withdrawn", TAKES_BACK, now)
 
 
-def _sender(application: dict, job: dict) -> int:
-    return application["worker_id"] if application["kind"] == "apply" else job["poster_id"]
-
-
-def _answer(db, actor: dict, application_id: int, status: str, who_may, now: datetime) -> None:
-    """Close a waiting application as `status` if `who_may(application, job)` is the actor."""
+def _answer(db, actor: dict, application_id: int, status: str, capabilities: dict, now: datetime) -> None:
+    """Close a waiting application as `status`, for an actor with `capabilities[kind]` on its job."""
     with write(db):
-        actor = users.active(db, actor)
-        application = _application(db, application_id)
-        job = one(db, "SELECT * FROM jobs WHERE id = ?", [application["job_id"]])
-        if actor["id"] != who_may(application, job):
-            raise NotAllowed()
+        _, job, actor, needed = _application(db, actor, application_id, capabilities)
+        access.require(db, job, actor, needed)
         _close(db, application_id, status, status, now)
 
 
@@ -185,9 +147,9 @@ def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
     viewer = users.active_or_none(db, viewer)
     if viewer is None:
         return []
+    everyone = access.refusal(db, job, viewer, "see_applicants") is None
     # a blocked worker has no public standing (and cannot be accepted): their applications are not shown
     rows = db.query(APPLICANT_SELECT + " WHERE a.job_id = ? AND u.blocked_at IS NULL ORDER BY a.id DESC", [job["id"]])
-    everyone = viewer["id"] == job["poster_id"] or viewer.get("role") == "organizer"
     shown = [r for r in rows if everyone or r["worker_id"] == viewer["id"]]
     for row in shown:
         standing = workers.public_profile(db, row["worker_id"])

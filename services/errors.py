@@ -20,12 +20,20 @@ class NotAllowed(LinbangError):
     key = "error.not_allowed"
 
 
-class InvalidTransition(LinbangError):
+class InvalidTransition(NotAllowed):
+    """Not possible in the job's (or the item's) state now, whoever asks."""
+
     key = "error.invalid_transition"
 
 
-class AlreadyTaken(LinbangError):
+class AlreadyTaken(InvalidTransition):
+    """Someone else became the job's worker first."""
+
     key = "error.already_taken"
+
+
+class AlreadyDone(NotAllowed):
+    """The person already did this once and it is done only once (rating a job, applying to it)."""
 
 
 class ValidationError(LinbangError):

@@ -17,11 +17,6 @@ from datetime import datetime, timedelta
 
 from . import ledger, materials, pricing
 from .clock import from_db
-from .errors import ValidationError
-from .validate import yuan_to_fen
-
-PAYS_WORKER = ("confirm", "auto_confirm", "resolve_pay")
-REFUNDS = ("cancel", "expire", "resolve_refund")
 
 
 def held_fen(db, job_id: int) -> int:
@@ -51,15 +46,6 @@ def late_cancellation(db, job: dict, now: datetime) -> bool:
     return job["status"] == "assigned" and starts - now < soon and now < ends
 
 
-def split_fen(db, job_id: int, split_yuan) -> int:
-    """A dispute's split: the worker's share in fen, strictly between nothing and all that is held."""
-    held = held_fen(db, job_id)
-    share = yuan_to_fen(split_yuan, "split")
-    if not 0 < share < held:
-        raise ValidationError("split", "error.split_range", held_fen=held)
-    return share
-
-
 def full_share_fen(db, job: dict) -> int:
     """What paying the worker in full takes from the escrow: the work due (at most what is held for
     it) plus the approved materials."""
@@ -79,17 +65,18 @@ def paid_in_full(db, job: dict) -> tuple[int, int]:
     return payment(db, job, full_share_fen(db, job))
 
 
-def settle(db, action: str, job: dict, from_status: str, key: str, now: datetime, *, split=None) -> None:
-    """Move what `action` means for the job's escrow. `job` is the row after the change; `split`
-    the worker's share in fen for resolve_split."""
+def settle(db, money: str, job: dict, from_status: str, key: str, now: datetime, *, split=None) -> None:
+    """Empty the job's escrow as a transition's `money` says (services.transitions): 'pay' the worker
+    in full, 'refund' the poster (less a late cancellation's fee), or 'split' (`split`: the worker's
+    share in fen). `job` is the row after the change."""
     held = held_fen(db, job["id"])
-    if not held or action not in (*PAYS_WORKER, *REFUNDS, "resolve_split"):
-        return  # claim, release, start, finish, dispute: the money stays where it is
-    if action in REFUNDS:
-        late = action == "cancel" and late_cancellation(db, {**job, "status": from_status}, now)
+    if not held:
+        return
+    if money == "refund":
+        late = late_cancellation(db, {**job, "status": from_status}, now)  # only an assigned job's cancellation
         kind, to_worker, commission = "refund", ledger.late_cancel_fee_of(db, held) if late else 0, 0
     else:
-        share = full_share_fen(db, job) if action in PAYS_WORKER else split
+        share = full_share_fen(db, job) if money == "pay" else split
         kind, (to_worker, commission) = "pay", payment(db, job, share)
     to_poster = held - to_worker - commission
     lines = [(ledger.escrow(db, job["id"]), -held), (ledger.wallet(db, job["poster_id"]), to_poster)]

@@ -1,20 +1,18 @@
-"""Jobs and their state machine.
+"""Jobs: posting, reading, and performing the state machine's transitions (services.transitions).
 
-TRANSITIONS is the one table of what may happen to a job; `act()` is the one place a transition is
-written: a compare-and-set UPDATE plus a job_events row in one write transaction. Booking and the
-job's money (services.escrow) hook in here, inside the same transaction.
+`act()` is the one place a transition is written: a compare-and-set UPDATE plus a job_events row in
+one write transaction, with the job's money (services.escrow) and booking's applications moved in
+that same transaction. Who may do what is services.access.
 """
 
-import json
-import statistics
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import community, escrow, geo, materials, pricing, users, workers
+from . import access, community, disputes, escrow, geo, materials, pricing, users
 from .clock import from_db, to_db
 from .db import one, write
-from .errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
-from .validate import text, visible_len, yuan_to_fen
+from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from .transitions import SETTLED, TRANSITIONS, Action, Request
+from .validate import minutes_of, text, yuan_to_fen
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
 MAX_WINDOW = timedelta(days=30)
@@ -22,38 +20,6 @@ MAX_AHEAD = timedelta(days=180)
 PRICE_TYPES = ("fixed", "hourly")
 MODES = ("grab", "booking")
 PRIVATE_FIELDS = ("lat", "lon", "address_note")
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    # who may do it: 'claimer' (a verified worker who is not the poster), 'worker' (the assigned
-    # worker), 'poster', 'invitee' (the worker a booking invitation names), 'organizer' (one who is
-    # neither the poster nor the worker), or 'clock' (the board itself, on a timer)
-    actor: str
-    mode: str | None = None  # only for jobs of this mode
-    assigns: bool = False  # names the new worker (`assignee`): done through services.booking
-
-
-TRANSITIONS = {
-    "claim": Transition(("open",), "assigned", "claimer", mode="grab"),
-    "accept": Transition(("open",), "assigned", "poster", mode="booking", assigns=True),
-    "accept_invitation": Transition(("open",), "assigned", "invitee", mode="booking", assigns=True),
-    "release": Transition(("assigned",), "open", "worker"),
-    "start": Transition(("assigned",), "in_progress", "worker"),
-    "finish": Transition(("in_progress",), "done", "worker"),
-    "confirm": Transition(("done",), "completed", "poster"),
-    "auto_confirm": Transition(("done",), "completed", "clock"),
-    "cancel": Transition(("open", "assigned"), "cancelled", "poster"),
-    "expire": Transition(("open",), "expired", "clock"),
-    "dispute": Transition(("done",), "disputed", "poster"),
-    "resolve_pay": Transition(("disputed",), "resolved", "organizer"),
-    "resolve_refund": Transition(("disputed",), "resolved", "organizer"),
-    "resolve_split": Transition(("disputed",), "resolved", "organizer"),
-}
-STATUSES = ("open", "assigned", "in_progress", "done", "disputed", "completed", "resolved", "cancelled", "expired")
-SETTLED = ("completed", "resolved")  # the work was done and the money has gone where it belongs
 CLOCK = {"id": None, "role": "clock"}
 
 
@@ -74,24 +40,13 @@ def _window(start, end, now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _minutes(hours, field: str, key: str, least: int) -> int:
-    """Hours typed by a person as whole minutes, between `least` minutes and 24 hours."""
-    try:
-        minutes = round(float(hours) * 60)
-    except (TypeError, ValueError, OverflowError):
-        raise ValidationError(field, key) from None
-    if not least <= minutes <= 24 * 60:
-        raise ValidationError(field, key)
-    return minutes
-
-
 def _price(price_yuan, price_type, est_hours) -> tuple[int, int | None]:
     if price_type not in PRICE_TYPES:
         raise ValidationError("price_type", "error.invalid")
     price_fen = yuan_to_fen(price_yuan, "price")
     if price_type == "fixed":
         return price_fen, None
-    return price_fen, _minutes(est_hours, "est_hours", "error.hours", 30)
+    return price_fen, minutes_of(est_hours, "est_hours", "error.hours", 30)
 
 
 def post(
@@ -169,7 +124,7 @@ def post(
         )
         event_id = _record(db, job_id, actor, "post", None, "open", now)
         if mode == "grab":  # booking mode holds the agreed price when the poster accepts someone
-            job = _row(db, job_id)
+            job = access.stored_job(db, job_id)
             escrow.hold_estimate(db, job, _money_key(job_id, event_id), now)
     return job_id
 
@@ -177,16 +132,11 @@ def post(
 # --- reading -----------------------------------------------------------------------------------
 
 
-def can_see_exact(job: dict, viewer: dict | None) -> bool:
-    """The exact pin and address note: the poster, the assigned worker and organizers only.
-
-    `viewer` as the database has them (users.active_or_none), never a caller's dict: its role decides."""
-    return bool(viewer) and (viewer["id"] in (job["poster_id"], job["worker_id"]) or viewer.get("role") == "organizer")
-
-
-def _for_viewer(job: dict, viewer: dict | None) -> dict:
+def for_viewer(db, job: dict, viewer: dict | None) -> dict:
+    """A stored job row as `viewer` (as users.active_or_none has them) may see it: `exact` says whether the
+    private fields are there; without see_exact they are blanked."""
     job = dict(job)
-    job["exact"] = can_see_exact(job, viewer)
+    job["exact"] = access.refusal(db, job, viewer, "see_exact") is None
     if not job["exact"]:
         for field in PRIVATE_FIELDS:
             job[field] = None
@@ -210,22 +160,12 @@ def get(db, job_id, viewer: dict | None) -> dict:
     row = one(db, JOB_SELECT + " WHERE j.id = ?", [job_id])
     if not row:
         raise NotFound()
-    return _for_viewer(row, viewer)
-
-
-def can_see_history(db, job: dict, viewer: dict | None) -> bool:
-    """The job's history names people and says what happened to them (a release, a dispute): for
-    those involved (the poster, the worker, anyone the job was ever assigned to) and organizers."""
-    viewer = users.active_or_none(db, viewer)
-    if can_see_exact(job, viewer):
-        return True
-    sql = "SELECT 1 AS x FROM job_events WHERE job_id = ? AND worker_id = ? LIMIT 1"  # worker_id: assigned then
-    return bool(viewer) and one(db, sql, [job["id"], viewer["id"]]) is not None
+    return for_viewer(db, row, viewer)
 
 
 def history(db, job: dict, viewer: dict | None) -> list[dict]:
-    """The job's events, oldest first, for a viewer who may see them (can_see_history); others get []."""
-    return events(db, job["id"]) if can_see_history(db, job, viewer) else []
+    """The job's events, oldest first, for a viewer who may see them (see_history); others get []."""
+    return events(db, job["id"]) if access.refusal(db, job, viewer, "see_history") is None else []
 
 
 def events(db, job_id: int) -> list[dict]:
@@ -294,120 +234,37 @@ def mine(db, user: dict) -> dict[str, list[dict]]:
     user = users.active(db, user)
     posted = db.query(JOB_SELECT + " WHERE j.poster_id = ? ORDER BY j.id DESC", [user["id"]])
     working = db.query(JOB_SELECT + " WHERE j.worker_id = ? ORDER BY j.id DESC", [user["id"]])
-    return {"posted": [_for_viewer(r, user) for r in posted], "working": [_for_viewer(r, user) for r in working]}
+    return {
+        "posted": [for_viewer(db, r, user) for r in posted],
+        "working": [for_viewer(db, r, user) for r in working],
+    }
 
 
 # --- transitions -------------------------------------------------------------------------------
 
 
-def _may(db, job: dict, rule: Transition, actor: dict, assignee: int | None = None) -> str | None:
-    """None if `actor` may perform `rule` on `job` (ignoring its status), else an error key.
-
-    For a rule that `assigns`, `assignee` is the worker who would get the job.
-    """
-    if rule.mode and job["mode"] != rule.mode:
-        return "error.only_grab" if rule.mode == "grab" else "error.only_booking"
-    if rule.actor == "clock":
-        return None if actor is CLOCK else "error.not_allowed"
-    if actor is CLOCK:
-        return "error.not_allowed"
-    if rule.actor == "worker":
-        return None if actor["id"] == job["worker_id"] else "error.not_allowed"
-    if rule.actor == "poster" and actor["id"] != job["poster_id"]:
-        return "error.not_allowed"
-    if rule.actor == "invitee" and actor["id"] != assignee:
-        return "error.not_allowed"
-    if rule.actor == "organizer":
-        mine = actor["id"] in (job["poster_id"], job["worker_id"])
-        return None if actor.get("role") == "organizer" and not mine else "error.not_allowed"
-    if rule.actor == "claimer":
-        return may_take(db, job, actor["id"])
-    return may_take(db, job, assignee, named_by_poster=rule.actor == "poster") if rule.assigns else None
+def allowed_actions(db, job: dict, actor: dict | None) -> list[Action]:
+    """The transitions `actor` may take on `job` now, in table order (for showing buttons); the
+    booking acceptances, which answer one application, are services.booking's."""
+    allowed = access.capabilities(db, job, actor)
+    return [action for action, rule in TRANSITIONS.items() if action in allowed and rule.worker != "assignee"]
 
 
-def may_take(db, job: dict, worker_id: int, *, named_by_poster: bool = False) -> str | None:
-    """None if this person may become the job's worker: a verified worker who is not the poster.
-
-    named_by_poster: the poster picked this helper (invited or accepted them), so a refusal speaks
-    about the helper rather than to the person acting."""
-    if worker_id == job["poster_id"]:
-        return "error.own_job"
-    if workers.is_verified_worker(db, worker_id):
-        return None
-    return "error.helper_not_verified" if named_by_poster else "error.not_verified"
-
-
-def allowed_actions(db, job: dict, actor: dict | None) -> list[str]:
-    """The actions `actor` may take on `job` right now, in table order (for showing buttons)."""
-    actor = users.active_or_none(db, actor)
-    if actor is None:
-        return []
-    return [
-        action
-        for action, rule in TRANSITIONS.items()
-        if rule.actor != "clock"
-        and not rule.assigns
-        and job["status"] in rule.sources
-        and _may(db, job, rule, actor) is None
-    ]
+def _effects(action: Action, job: dict, actor: dict, request: Request, now: datetime) -> dict:
+    """Columns a transition changes besides status: its worker and agreed price, its time stamp."""
+    rule = TRANSITIONS[action]
+    changes = {rule.stamp: to_db(now)} if rule.stamp else {}
+    if rule.worker == "claimer":
+        changes.update(worker_id=actor["id"], agreed_fen=job["price_fen"])
+    elif rule.worker == "assignee":
+        agreed = job["price_fen"] if request.agreed_fen is None else request.agreed_fen
+        changes.update(worker_id=request.assignee, agreed_fen=agreed)
+    elif rule.worker == "frees":
+        changes.update(worker_id=None, agreed_fen=None)
+    return changes
 
 
-def _effects(action: str, job: dict, actor: dict, now: datetime, assignee: int | None, agreed_fen: int | None) -> dict:
-    """Columns a transition changes besides status."""
-    if action == "claim":
-        return {"worker_id": actor["id"], "agreed_fen": job["price_fen"]}
-    if TRANSITIONS[action].assigns:
-        return {"worker_id": assignee, "agreed_fen": job["price_fen"] if agreed_fen is None else agreed_fen}
-    if action == "release":
-        return {"worker_id": None, "agreed_fen": None}
-    if action == "finish":
-        return {"finished_at": to_db(now)}
-    return {}
-
-
-def _terms(db, action: str, job: dict, *, detail: str, hours, tip_yuan, split_yuan) -> dict:
-    """Check what the person typed for this action against the job (before anything is written):
-    the actual hours of an hourly job at finish, a tip at confirmation, a dispute's reason, a split's
-    amount. Returns the extra columns and money the transition carries."""
-    if action == "finish" and job["price_type"] == "hourly":  # no hours given: as estimated
-        minutes = job["est_minutes"] if hours is None else _minutes(hours, "hours", "error.actual_hours", 15)
-        return {"actual_minutes": minutes}
-    if action == "confirm":
-        if materials.waiting(db, job["id"]) or (pricing.extra_fen(job) and job["extra_decision"] is None):
-            raise InvalidTransition("error.answer_money_first")
-        return {"tip_fen": yuan_to_fen(tip_yuan or "0", "tip")}
-    if action == "dispute" and not visible_len(detail):  # a reason of zero-width spaces is no reason
-        raise ValidationError("detail", "error.dispute_reason")
-    if action == "resolve_split":
-        return {"split_fen": escrow.split_fen(db, job["id"], split_yuan)}
-    return {}
-
-
-def _request(detail: str, hours, tip_yuan, split_yuan) -> str:
-    """What a person sent with an action, as one comparable string: amounts in fen and hours in
-    minutes where they read as such (no tip, "", "0" and "0.00" are all the same request)."""
-
-    def fen(yuan):
-        try:
-            return yuan_to_fen(yuan, "amount") or None
-        except ValidationError:
-            return str(yuan)
-
-    def minutes(value):
-        try:
-            return round(float(value) * 60)
-        except (TypeError, ValueError, OverflowError):
-            return str(value)
-
-    typed = {
-        "hours": minutes(hours) if hours is not None else None,
-        "tip": fen(tip_yuan or "0"),
-        "split": fen(split_yuan or "0"),
-    }
-    return json.dumps({"detail": detail, **typed})
-
-
-def _repeated(db, job: dict, action: str, actor: dict, request: str) -> bool:
+def _repeated(db, job: dict, action: Action, actor: dict, request: str) -> bool:
     """The job is already where `action` takes it, and its last step was this actor doing `action`
     with exactly what they send now: a double click or a retry, to be answered as done rather than
     as an error. (Other values, a different tip say, are a new request, refused by the status.)"""
@@ -421,57 +278,57 @@ def _repeated(db, job: dict, action: str, actor: dict, request: str) -> bool:
     )
 
 
-def act(
-    db,
-    job_id: int,
-    action: str,
-    actor: dict,
-    *,
-    now: datetime,
-    detail: str = "",
-    assignee: int | None = None,
-    agreed_fen: int | None = None,
-    hours=None,
-    tip_yuan=None,
-    split_yuan=None,
-) -> dict:
-    """Perform `action` on a job as `actor`. Returns the job as the actor now sees it.
+def _check_actor(db, job: dict, action: Action, actor: dict, request: Request) -> None:
+    """The clock takes only the clock's actions; a person needs the capability, and a worker the
+    request names (a booking's acceptance) must be one who may take the job."""
+    rule = TRANSITIONS[action]
+    if (rule.actor == "clock") != (actor is CLOCK):
+        raise NotAllowed()
+    if actor is CLOCK:  # the board's own timer: only the job's status decides
+        if job["status"] not in rule.sources:
+            raise InvalidTransition(action=action, status=job["status"])
+        return
+    access.require(db, job, actor, action)
+    if rule.worker == "assignee":
+        if request.assignee is None:  # made by services.booking from an application, never empty
+            raise InvalidTransition(action=action)
+        if rule.actor == "invitee" and request.assignee != actor["id"]:
+            raise NotAllowed()
+        refusal = access.worker_refusal(db, job, request.assignee, named_by_poster=rule.actor == "poster")
+        if refusal:
+            raise refusal
 
-    Rules that assign a worker (booking's accept, accept_invitation) name them in `assignee` and the
-    agreed price in `agreed_fen` (None: the posted price); services.booking calls those.
-    When a job leaves 'open', the booking applications still waiting on it are declined, except
-    the assignee's, which services.booking marks accepted in the same transaction.
-    finish of an hourly job takes the actual `hours` (None: as estimated); confirm takes an optional `tip_yuan`; dispute
-    needs a reason in `detail`; resolve_split the worker's share in `split_yuan`.
-    Doing the same action again right after doing it (a double click) changes nothing and succeeds.
 
-    Raises NotFound, NotAllowed (wrong person), AlreadyTaken (claiming or accepting a job someone
-    else got first), InvalidTransition (not possible in the job's current status), ValidationError
-    (bad hours, tip, reason or split), InsufficientFunds (the poster's wallet cannot cover the hold
-    or the tip; nothing changes).
+def act(db, job_id: int, action: Action, actor: dict, request: Request | None = None, *, now: datetime) -> dict:
+    """Perform `action` on a job as `actor`, with what the person sent (`request`, of the type the
+    action's row `takes`; None: an empty one). Returns the job as the actor now sees it.
+
+    When a job leaves 'open', the booking applications still waiting on it are declined, except the
+    assignee's, which services.booking marks accepted in the same transaction. Doing the same action
+    with the same request right after doing it (a double click) changes nothing and succeeds.
+
+    Raises NotFound, NotAllowed (wrong person; its kinds AlreadyTaken, someone else got the job
+    first, and InvalidTransition, not possible in the job's status), ValidationError (a bad request),
+    InsufficientFunds (the poster's wallet cannot cover the hold or the tip; nothing changes).
     """
     rule = TRANSITIONS.get(action)
-    if rule is None or rule.assigns != (assignee is not None):
+    request = rule.takes() if rule and request is None else request
+    if rule is None or type(request) is not rule.takes:
         raise InvalidTransition(action=action)
-    detail = text(detail, "detail", max_len=500)
-    request = _request(detail, hours, tip_yuan, split_yuan)
+    request = request.with_detail(text(request.detail, "detail", max_len=500))
+    comparable = request.comparable()
     with write(db):
-        job = _row(db, job_id)
+        job = access.stored_job(db, job_id)
         if actor is not CLOCK:
             actor = users.active(db, actor)
-        if actor is not CLOCK and _repeated(db, job, action, actor, request):
-            return get(db, job_id, actor)
-        refusal = _may(db, job, rule, actor, assignee)
-        if refusal:
-            raise NotAllowed(refusal)
-        taking = action == "claim" or rule.assigns
-        if job["status"] not in rule.sources:
-            raise AlreadyTaken() if taking else InvalidTransition(action=action, status=job["status"])
-        terms = _terms(db, action, job, detail=detail, hours=hours, tip_yuan=tip_yuan, split_yuan=split_yuan)
+            if _repeated(db, job, action, actor, comparable):
+                return get(db, job_id, actor)
+        _check_actor(db, job, action, actor, request)
+        terms = request.terms(db, job)
         changes = {
             "status": rule.target,
             "updated_at": to_db(now),
-            **_effects(action, job, actor, now, assignee, agreed_fen),
+            **_effects(action, job, actor, request, now),
             **({"actual_minutes": terms["actual_minutes"]} if "actual_minutes" in terms else {}),
         }
         assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -480,38 +337,33 @@ def act(
             [*changes.values(), job_id, job["status"]],
         )
         if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as the CAS guard
-            raise AlreadyTaken() if taking else InvalidTransition(action=action, status=job["status"])
-        if action == "release":  # a booked worker gives the job back: their accepted application ends too
-            db.execute(
-                """UPDATE applications SET status = 'withdrawn', outcome = 'release', decided_at = ?
-                   WHERE job_id = ? AND worker_id = ? AND status = 'accepted'""",
-                [to_db(now), job_id, actor["id"]],
-            )
-        if job["status"] == "open":
-            _decline_waiting_applications(db, job_id, action, changes.get("worker_id"), now)
+            raise InvalidTransition(action=action, status=job["status"])
+        _applications_follow(db, job, action, changes, now)
         worker_id = changes.get("worker_id") or job["worker_id"]
-        event_id = _record(db, job_id, actor, action, job["status"], rule.target, now, detail, worker_id, request)
+        event_id = _record(
+            db, job_id, actor, action, job["status"], rule.target, now, request.detail, worker_id, comparable
+        )
         _move_money(db, action, {**job, **changes}, job["status"], event_id, terms, now)
-        if action == "dispute":  # the reason opens the statements
-            _state(db, job_id, actor, detail, f"dispute:{event_id}", now)
+        if rule.target == "disputed":  # the reason opens the statements
+            disputes.record(db, job_id, actor, request.detail, f"dispute:{event_id}", now)
     return get(db, job_id, None if actor is CLOCK else actor)
 
 
-def _decline_waiting_applications(db, job_id: int, action: str, assignee: int | None, now: datetime) -> None:
-    """The job is no longer open: tell every other applicant or invitee why (`outcome` = the action)."""
-    db.execute(
-        """UPDATE applications SET status = 'declined', outcome = ?, decided_at = ?
-           WHERE job_id = ? AND status = 'pending' AND worker_id IS NOT ?""",
-        [action, to_db(now), job_id, assignee],
-    )
-
-
-def _row(db, job_id: int) -> dict:
-    """The stored job (every column, nothing blanked: for services' own checks). Raises NotFound."""
-    job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
-    if not job:
-        raise NotFound()
-    return job
+def _applications_follow(db, job: dict, action: Action, changes: dict, now: datetime) -> None:
+    """Booking's applications follow the job: a freed worker's accepted application ends withdrawn
+    (outcome: the action); when the job leaves 'open', every other waiting one is declined."""
+    if TRANSITIONS[action].worker == "frees":
+        db.execute(
+            """UPDATE applications SET status = 'withdrawn', outcome = ?, decided_at = ?
+               WHERE job_id = ? AND worker_id = ? AND status = 'accepted'""",
+            [action, to_db(now), job["id"], job["worker_id"]],
+        )
+    if job["status"] == "open":
+        db.execute(
+            """UPDATE applications SET status = 'declined', outcome = ?, decided_at = ?
+               WHERE job_id = ? AND status = 'pending' AND worker_id IS NOT ?""",
+            [action, to_db(now), job["id"], changes.get("worker_id")],
+        )
 
 
 def _record(db, job_id, actor, action, from_status, to_status, now, detail="", worker_id=None, request=None) -> int:
@@ -537,15 +389,17 @@ def _record(db, job_id, actor, action, from_status, to_status, now, detail="", w
 # --- money: every transfer is made inside the transition's own transaction -----------------------
 
 
-def _move_money(db, action: str, job: dict, from_status: str, event_id: int, terms: dict, now: datetime) -> None:
-    """The money of a transition (see services.escrow), keyed by its event so it moves only once."""
+def _move_money(db, action: Action, job: dict, from_status: str, event_id: int, terms: dict, now: datetime) -> None:
+    """The money of a transition (its row's `money`, see services.escrow), keyed by its event so it
+    moves only once; then any tip."""
     key = _money_key(job["id"], event_id)
-    if TRANSITIONS[action].assigns:
+    money = TRANSITIONS[action].money
+    if money == "hold":
         escrow.hold_estimate(db, job, key, now)
-        return
-    if job["status"] in SETTLED:  # whatever the poster never answered ends unapproved
-        materials.reject_waiting(db, job["id"], now)
-    escrow.settle(db, action, job, from_status, key, now, split=terms.get("split_fen"))
+    elif money:
+        if job["status"] in SETTLED:  # whatever the poster never answered ends unapproved
+            materials.reject_waiting(db, job["id"], now)
+        escrow.settle(db, money, job, from_status, key, now, split=terms.get("split_fen"))
     escrow.tip(db, job, terms.get("tip_fen", 0), f"{key}:tip", now)
 
 
@@ -559,72 +413,14 @@ def answer_extra_hours(db, actor: dict, job_id: int, *, approve: bool, now: date
     Giving the same answer again is a no-op."""
     answer = "approved" if approve else "declined"
     with write(db):
-        actor = users.active(db, actor)
-        job = _row(db, job_id)
-        if actor["id"] != job["poster_id"]:
-            raise NotAllowed()
-        if job["extra_decision"] == answer:
+        job, actor = access.load(db, job_id, actor)
+        if access.require(db, job, actor, "answer_extra_hours", done_already=job["extra_decision"] == answer):
             return
-        if job["status"] != "done" or not pricing.extra_fen(job) or job["extra_decision"] is not None:
-            raise InvalidTransition("error.extra_not_waiting")
         db.execute("UPDATE jobs SET extra_decision = ?, updated_at = ? WHERE id = ?", [answer, to_db(now), job_id])
-        event_id = _record(
-            db,
-            job_id,
-            actor,
-            "extra_approved" if approve else "extra_declined",
-            "done",
-            "done",
-            now,
-            worker_id=job["worker_id"],
-        )
+        action = "extra_approved" if approve else "extra_declined"
+        event_id = _record(db, job_id, actor, action, "done", "done", now, worker_id=job["worker_id"])
         if approve:
             escrow.hold_extra(db, job, _money_key(job_id, event_id), now)
-
-
-# --- disputes: opened by the poster (the `dispute` action), stated by both sides, resolved by an
-# organizer (resolve_pay / resolve_refund / resolve_split) -----------------------------------------
-
-
-def _state(db, job_id: int, author: dict, body: str, key: str, now: datetime) -> int:
-    again = one(db, "SELECT id FROM dispute_statements WHERE request_key = ?", [key])
-    if again:
-        return again["id"]
-    row = {"job_id": job_id, "author_id": author["id"], "body": body, "request_key": key, "created_at": to_db(now)}
-    return db["dispute_statements"].insert(row).last_pk
-
-
-def add_statement(db, actor: dict, job_id: int, body, *, key: str, now: datetime) -> int:
-    """The poster or the worker adds their side to a disputed job. `key` identifies one filling-in of
-    the form (sending it again returns the first statement). Returns the statement's id."""
-    body = text(body, "statement", min_len=1, max_len=1000)
-    with write(db):
-        actor = users.active(db, actor)
-        job = _row(db, job_id)
-        if actor["id"] not in (job["poster_id"], job["worker_id"]):
-            raise NotAllowed()
-        if job["status"] != "disputed":
-            raise InvalidTransition("error.not_disputed")
-        return _state(db, job_id, actor, body, f"statement:{actor['id']}:{key}", now)
-
-
-def statements(db, job: dict, viewer: dict | None) -> list[dict]:
-    """A dispute's statements, oldest first (the poster's reason first): the two sides and organizers."""
-    if not can_see_exact(job, users.active_or_none(db, viewer)):
-        return []
-    return list(
-        db.query(
-            """SELECT s.*, u.display_name AS author_name FROM dispute_statements s JOIN users u ON u.id = s.author_id
-               WHERE s.job_id = ? ORDER BY s.id""",
-            [job["id"]],
-        )
-    )
-
-
-def disputed(db, actor: dict) -> list[dict]:
-    """Jobs waiting for an organizer's resolution, longest waiting first. Organizers only."""
-    actor = users.organizer(db, actor)
-    return [_for_viewer(r, actor) for r in db.query(JOB_SELECT + " WHERE j.status = 'disputed' ORDER BY j.updated_at")]
 
 
 def run_clock(db, now: datetime) -> int:
@@ -654,26 +450,3 @@ def run_clock(db, now: datetime) -> int:
 def auto_confirm_at(job: dict) -> datetime | None:
     finished = from_db(job.get("finished_at"))
     return finished + AUTO_CONFIRM_AFTER if finished and job["status"] == "done" else None
-
-
-PRICE_GUIDE_DAYS = 90
-PRICE_GUIDE_MIN = 3
-
-
-def price_guide(db, category: str, price_type: str, now: datetime) -> dict | None:
-    """What jobs of this category and price type were done for over the last 90 days: the median and
-    the middle half (25th–75th percentile) of agreed prices of completed paid jobs, in fen, and how
-    many there were. None below PRICE_GUIDE_MIN jobs (too few to guide anyone)."""
-    prices = sorted(
-        row["price"]
-        for row in db.query(
-            """SELECT COALESCE(agreed_fen, price_fen) AS price FROM jobs
-               WHERE category = ? AND price_type = ? AND status = 'completed' AND updated_at >= ?
-                 AND COALESCE(agreed_fen, price_fen) > 0""",
-            [category, price_type, to_db(now - timedelta(days=PRICE_GUIDE_DAYS))],
-        )
-    )
-    if len(prices) < PRICE_GUIDE_MIN:
-        return None
-    low, median, high = statistics.quantiles(prices, n=4, method="inclusive")
-    return {"count": len(prices), "low": round(low), "median": round(median), "high": round(high)}

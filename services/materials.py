@@ -9,21 +9,13 @@ a dispute's resolution) end rejected.
 
 from datetime import datetime
 
-from . import ledger, uploads, users
+from . import access, ledger, uploads
 from .clock import to_db
 from .db import one, write
-from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from .errors import InvalidTransition, NotFound, ValidationError
 from .validate import text, yuan_to_fen
 
-OPEN_FOR_MATERIALS = ("in_progress", "done")
 MAX_AMOUNT_FEN = 1_000_000  # ¥10,000: a typo guard; a real bill that big belongs in the price
-
-
-def _job(db, job_id) -> dict:
-    job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
-    if not job:
-        raise NotFound()
-    return job
 
 
 def add(db, actor: dict, job_id: int, *, what, amount_yuan, receipt: bytes | None, key: str, now: datetime) -> int:
@@ -35,16 +27,12 @@ def add(db, actor: dict, job_id: int, *, what, amount_yuan, receipt: bytes | Non
         raise ValidationError("amount", "error.material_amount", max_fen=MAX_AMOUNT_FEN)
     cleaned = uploads.check(receipt, "receipt") if receipt else None
     with uploads.saving(db, "private") as save, write(db):
-        actor = users.active(db, actor)
+        job, actor = access.load(db, job_id, actor)
         key = f"{actor['id']}:{key}"  # one person's filling-in: another's key never finds this line
         again = one(db, "SELECT id FROM job_materials WHERE request_key = ?", [key])
         if again:
             return again["id"]
-        job = _job(db, job_id)
-        if actor["id"] != job["worker_id"]:
-            raise NotAllowed()
-        if job["status"] not in OPEN_FOR_MATERIALS:
-            raise InvalidTransition("error.materials_closed")
+        access.require(db, job, actor, "add_material")
         row = {
             "job_id": job_id,
             "worker_id": actor["id"],
@@ -62,16 +50,13 @@ def decide(db, actor: dict, material_id: int, *, approve: bool, now: datetime) -
     missing and changes nothing) or rejects a waiting line. Giving the same answer again is a no-op."""
     answer = "approved" if approve else "rejected"
     with write(db):
-        actor = users.active(db, actor)
         line = one(db, "SELECT * FROM job_materials WHERE id = ?", [material_id])
         if not line:
             raise NotFound()
-        job = _job(db, line["job_id"])
-        if actor["id"] != job["poster_id"]:
-            raise NotAllowed()
-        if line["status"] == answer:
+        job, actor = access.load(db, line["job_id"], actor)
+        if access.require(db, job, actor, "answer_material", done_already=line["status"] == answer):
             return
-        if line["status"] != "pending" or job["status"] not in OPEN_FOR_MATERIALS:
+        if line["status"] != "pending":
             raise InvalidTransition("error.material_decided")
         db.execute(
             "UPDATE job_materials SET status = ?, decided_at = ? WHERE id = ?", [answer, to_db(now), material_id]
@@ -82,14 +67,9 @@ def decide(db, actor: dict, material_id: int, *, approve: bool, now: datetime) -
             ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
 
 
-def _may_see(db, job: dict, viewer: dict | None) -> bool:
-    viewer = users.active_or_none(db, viewer)
-    return bool(viewer) and (viewer["id"] in (job["poster_id"], job["worker_id"]) or viewer.get("role") == "organizer")
-
-
 def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
     """A job's lines, oldest first: the poster, the worker and organizers only (others get [])."""
-    if not _may_see(db, job, viewer):
+    if access.refusal(db, job, viewer, "see_money"):
         return []
     return list(db.query("SELECT * FROM job_materials WHERE job_id = ? ORDER BY id", [job["id"]]))
 
@@ -97,7 +77,7 @@ def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
 def receipt_bytes(db, line: dict, viewer: dict | None) -> bytes:
     """A line's receipt photo, for the poster, the worker and organizers. Raises NotFound (no
     receipt, or not theirs to see)."""
-    if not line["receipt"] or not _may_see(db, _job(db, line["job_id"]), viewer):
+    if not line["receipt"] or access.refusal(db, access.stored_job(db, line["job_id"]), viewer, "see_money"):
         raise NotFound()
     return uploads.read(db, "private", line["receipt"])
 

@@ -1,5 +1,11 @@
 """What a job costs: the agreed or asked price, the estimate the poster's escrow holds, and for an
-hourly job the hours the worker actually recorded at finish. All in integer fen."""
+hourly job the hours the worker actually recorded at finish; and the price guide, what such jobs were
+done for lately. All in integer fen."""
+
+import statistics
+from datetime import datetime, timedelta
+
+from .clock import to_db
 
 
 def agreed_or_asked_fen(job: dict) -> int:
@@ -37,3 +43,28 @@ def labor_due_fen(job: dict) -> int:
     if extra_fen(job) and job.get("extra_decision") != "approved":
         return estimated_total_fen(job)
     return worked_total_fen(job)
+
+
+# --- the price guide: what such jobs were done for lately ------------------------------------------
+
+PRICE_GUIDE_DAYS = 90
+PRICE_GUIDE_MIN = 3
+
+
+def price_guide(db, category: str, price_type: str, now: datetime) -> dict | None:
+    """What jobs of this category and price type were done for over the last 90 days: the median and
+    the middle half (25th–75th percentile) of agreed prices of completed paid jobs, in fen, and how
+    many there were. None below PRICE_GUIDE_MIN jobs (too few to guide anyone)."""
+    prices = sorted(
+        row["price"]
+        for row in db.query(
+            """SELECT COALESCE(agreed_fen, price_fen) AS price FROM jobs
+               WHERE category = ? AND price_type = ? AND status = 'completed' AND updated_at >= ?
+                 AND COALESCE(agreed_fen, price_fen) > 0""",
+            [category, price_type, to_db(now - timedelta(days=PRICE_GUIDE_DAYS))],
+        )
+    )
+    if len(prices) < PRICE_GUIDE_MIN:
+        return None
+    low, median, high = statistics.quantiles(prices, n=4, method="inclusive")
+    return {"count": len(prices), "low": round(low), "median": round(median), "high": round(high)}

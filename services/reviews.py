@@ -3,37 +3,28 @@ worker each rate the other once."""
 
 from datetime import datetime
 
-from . import users
+from . import access
 from .clock import to_db
 from .db import one, write
-from .errors import InvalidTransition, NotAllowed, ValidationError
-from .jobs import SETTLED
-from .jobs import get as get_job
+from .errors import AlreadyDone, ValidationError
 from .validate import text
 
 
 def rate(db, actor: dict, job_id: int, *, stars, comment="", now: datetime) -> int:
     """Store `actor`'s rating of the other side of a completed job. Returns the review id.
 
-    Raises NotAllowed (not a party to the job), InvalidTransition (job not completed, or already
-    rated by this person), ValidationError (stars outside 1–5, comment too long).
+    Raises NotAllowed (not a party to the job), InvalidTransition (job not settled), AlreadyDone
+    (already rated by this person), ValidationError (stars outside 1–5, comment too long).
     """
     with write(db):
-        actor = users.active(db, actor)
-        job = get_job(db, job_id, None)  # only its people and status are needed: none is private
-        if actor["id"] == job["poster_id"]:
-            role, subject = "poster", job["worker_id"]
-        elif actor["id"] == job["worker_id"]:
-            role, subject = "worker", job["poster_id"]
-        else:
-            raise NotAllowed()
-        if job["status"] not in SETTLED:
-            raise InvalidTransition("error.rate_not_completed")
+        job, actor = access.load(db, job_id, actor, "rate")
+        poster = actor["id"] == job["poster_id"]
+        role, subject = ("poster", job["worker_id"]) if poster else ("worker", job["poster_id"])
         if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
             raise ValidationError("stars", "error.stars")
         comment = text(comment, "comment", max_len=500)
         if one(db, "SELECT 1 AS x FROM reviews WHERE job_id = ? AND author_id = ?", [job["id"], actor["id"]]):
-            raise InvalidTransition("error.already_rated")
+            raise AlreadyDone("error.already_rated")
         return (
             db["reviews"]
             .insert(

@@ -99,3 +99,14 @@ def yuan_to_fen(value, field: str = "price") -> int:
     if fen != fen.to_integral_value():
         raise ValidationError(field, "error.price_cents")
     return int(fen)
+
+
+def minutes_of(hours, field: str, key: str, least: int) -> int:
+    """Hours typed by a person as whole minutes, between `least` minutes and 24 hours."""
+    try:
+        minutes = round(float(hours) * 60)
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError(field, key) from None
+    if not least <= minutes <= 24 * 60:
+        raise ValidationError(field, key)
+    return minutes

@@ -11,6 +11,7 @@ from . import community, geo, uploads, users
 from .clock import to_db
 from .db import one, write
 from .errors import NotAllowed, NotFound, ValidationError
+from .transitions import ASSIGNING
 from .validate import text, yuan_to_fen
 
 AVAILABILITY = tuple(
@@ -24,7 +25,6 @@ PRIOR_STARS = 4.0
 PRIOR_WEIGHT = 5
 # Reliability figures are shown once a worker has been given this many jobs.
 RELIABILITY_MIN_ASSIGNED = 5
-ASSIGNING_ACTIONS = ("claim", "accept", "accept_invitation")
 
 
 def _decoded(row: dict | None) -> dict | None:
@@ -199,10 +199,10 @@ def reliability(db, user_id: int) -> dict:
     counts = one(
         db,
         f"""SELECT
-              SUM(action IN ({", ".join("?" * len(ASSIGNING_ACTIONS))})) AS assigned,
+              SUM(action IN ({", ".join("?" * len(ASSIGNING))})) AS assigned,
               SUM(action = 'release') AS released
             FROM job_events WHERE worker_id = ?""",
-        [*ASSIGNING_ACTIONS, user_id],
+        [*ASSIGNING, user_id],
     )
     completed = one(db, "SELECT COUNT(*) AS n FROM jobs WHERE worker_id = ? AND status = 'completed'", [user_id])["n"]
     assigned, released = counts["assigned"] or 0, counts["released"] or 0

@@ -8,7 +8,7 @@ import bcrypt
 import pytest
 
 from demo import seed
-from services import categories, community, geo, jobs, users
+from services import categories, community, geo, jobs, transitions, users
 from services import db as database
 from services.clock import to_db, utcnow
 
@@ -57,7 +57,7 @@ def test_jobs_cover_every_category_and_every_status(db):
     rows = list(db.query("SELECT category, status, price_type, price_fen FROM jobs"))
     assert len(rows) >= 60
     assert {r["category"] for r in rows} == {c["slug"] for c in categories.list_all(db)}
-    assert {r["status"] for r in rows} == set(jobs.STATUSES)
+    assert {r["status"] for r in rows} == set(transitions.STATUSES)
     assert {r["price_type"] for r in rows} == {"fixed", "hourly"}
     assert any(r["price_fen"] == 0 for r in rows)  # free favours too
 

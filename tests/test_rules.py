@@ -10,7 +10,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs, ledger, verification, workers
+from services import jobs, ledger, transitions, verification, workers
 from ui.components import CONFIRM_FIRST
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -128,11 +128,11 @@ def needed(key: str) -> set[str]:
 
 # Keys the code builds at run time, by pattern ("{}" where a value goes), and every value it can take.
 # What declines a waiting application: the poster or invitee ('declined'), or the job leaving 'open'
-# by any transition from there (jobs.act's _decline_waiting_applications records the action).
-LEAVING_OPEN = tuple(action for action, rule in jobs.TRANSITIONS.items() if "open" in rule.sources)
+# by any transition from there (jobs._applications_follow records the action).
+LEAVING_OPEN = tuple(action for action, rule in transitions.TRANSITIONS.items() if "open" in rule.sources)
 # The actions with a button of their own (booking's accept is answered on an application instead).
 NON_CLOCK_ACTIONS = tuple(
-    action for action, rule in jobs.TRANSITIONS.items() if rule.actor != "clock" and not rule.assigns
+    action for action, rule in transitions.TRANSITIONS.items() if rule.actor != "clock" and rule.worker != "assignee"
 )
 
 
@@ -172,11 +172,11 @@ def recorded_event_actions() -> set[str]:
         for action in literal_strings(node.args[position]) or ()
     }
     assert literal, "jobs.post records its event with a literal action"
-    return set(jobs.TRANSITIONS) | literal
+    return set(transitions.TRANSITIONS) | literal
 
 
 DYNAMIC_KEYS = {
-    "status.{}": jobs.STATUSES,
+    "status.{}": transitions.STATUSES,
     "event.{}": tuple(sorted(recorded_event_actions())),
     "action.{}": NON_CLOCK_ACTIONS,
     "action.{}_done": NON_CLOCK_ACTIONS,

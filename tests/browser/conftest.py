@@ -12,8 +12,9 @@ from streamlit_driver import CHROMIUM, CHROMIUM_ARGS, Server
 
 from demo import samples
 from services import db as database
-from services import jobs, ledger, materials, users, workers
+from services import disputes, jobs, ledger, materials, users, workers
 from services.clock import utcnow
+from services.transitions import Reason
 from tests.support import sunny_garden
 
 
@@ -146,6 +147,6 @@ def disputed_job(db, poster: dict, worker: dict, now) -> int:
     line = materials.add(db, worker, job_id, what="水龙头 Tap", amount_yuan="18.50", receipt=receipt, key="t", now=now)
     materials.decide(db, poster, line, approve=True, now=now)
     jobs.act(db, job_id, "finish", worker, now=now)
-    jobs.act(db, job_id, "dispute", poster, now=now, detail="Still drips <b>every</b> night")
-    jobs.add_statement(db, worker, job_id, "换好了，可能是总阀的问题", key="s", now=now)
+    jobs.act(db, job_id, "dispute", poster, Reason("Still drips <b>every</b> night"), now=now)
+    disputes.add_statement(db, worker, job_id, "换好了，可能是总阀的问题", key="s", now=now)
     return job_id

@@ -21,6 +21,7 @@ from demo import samples
 from services import community, jobs, ledger, materials, reviews, users, workers
 from services import db as database
 from services.clock import utcnow
+from services.transitions import request
 from tests.support import copy_database
 from ui.i18n import catalog
 
@@ -154,7 +155,7 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
     def drive(job_id: int, *steps: tuple) -> int:
         """Steps of (action, actor) or (action, actor, what they typed)."""
         for action, actor, *typed in steps:
-            jobs.act(db, job_id, action, actor, now=now, **(typed[0] if typed else {}))
+            jobs.act(db, job_id, action, actor, request(action, **(typed[0] if typed else {})), now=now)
         return job_id
 
     ids = {

@@ -2,8 +2,9 @@
 helper records hours and materials, the poster approves and confirms with a tip, a dispute is opened,
 stated and split by an organizer. Each form or button sent twice (a double click) acts once."""
 
-from services import jobs, ledger, materials
+from services import disputes, jobs, ledger, materials
 from services.clock import utcnow
+from services.transitions import Reason
 from tests.pages.conftest import JOB_PAGE, button, job_fields, text
 from tests.pages.test_pages import errors
 
@@ -113,7 +114,7 @@ def test_a_dispute_is_opened_stated_and_split_by_an_organizer(open_page, person,
         field(at.text_area, text("zh_CN", "dispute.statement")).set_value(statement)
         button(at, text("zh_CN", "dispute.add_statement")).click().run()
         assert [s.value for s in at.success] == [text("zh_CN", "dispute.statement_added")]
-    said = [s["body"] for s in jobs.statements(db, jobs.get(db, job_id, None), organizer)]
+    said = [s["body"] for s in disputes.statements(db, jobs.get(db, job_id, None), organizer)]
     assert said == ["墙上还有洞 <script>x</script>", "洞是原来就有的", "我有照片"]
 
     at = open_page(ORGANIZER_DISPUTES, lang="zh_CN", user=organizer)
@@ -131,7 +132,7 @@ def test_a_dispute_is_opened_stated_and_split_by_an_organizer(open_page, person,
 
 def test_the_organizer_must_pick_a_decision_and_a_share_only_goes_with_a_split(open_page, person, db):
     job_id = job_at(db, person, "done", price_yuan="80")
-    jobs.act(db, job_id, "dispute", person("poster"), now=utcnow(), detail="Not finished")
+    jobs.act(db, job_id, "dispute", person("poster"), Reason("Not finished"), now=utcnow())
     # zh_CN: AppTest matches a radio's value through the format function, which runs in the default language
     at = open_page(JOB_PAGE, lang="zh_CN", user=person("organizer"), id=job_id)
 

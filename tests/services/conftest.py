@@ -15,6 +15,7 @@ import pytest
 from demo import samples
 from services import community, jobs, ledger, users, workers
 from services import db as database
+from services.transitions import request
 from tests.support import copy_database
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
@@ -253,7 +254,7 @@ def job_in(db, people, post_job, now):
     def drive(path: str, **overrides) -> int:
         job_id = post_job(**overrides)
         for action, who in PATHS[path]:
-            jobs.act(db, job_id, action, people[who], now=now, **ACTION_TERMS.get(action, {}))
+            jobs.act(db, job_id, action, people[who], request(action, **ACTION_TERMS.get(action, {})), now=now)
         assert jobs.get(db, job_id, None)["status"] == status_of_path(path)
         return job_id
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 from services import db as database
 from services import jobs, ledger, materials, users
 from services.clock import utcnow
+from services.transitions import Confirm
 from tests.services.conftest import valid_job_fields
 
 
@@ -36,7 +37,7 @@ def run(path: str, seed: int) -> None:
         line = materials.add(db, worker, job_id, what="Tape", amount_yuan=amount, receipt=None, key=key, now=now)
         materials.decide(db, poster, line, approve=True, now=now)
         jobs.act(db, job_id, "finish", worker, now=now)
-        jobs.act(db, job_id, "confirm", poster, now=now, tip_yuan=str(rng.randint(0, 20)))
+        jobs.act(db, job_id, "confirm", poster, Confirm(tip_yuan=str(rng.randint(0, 20))), now=now)
 
 
 if __name__ == "__main__":

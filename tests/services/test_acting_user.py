@@ -26,9 +26,10 @@ import pytest
 
 import services
 from demo import samples
-from services import booking, jobs, ledger, materials, reviews, uploads, users, verification, workers
+from services import access, booking, disputes, jobs, ledger, materials, reviews, uploads, users, verification, workers
 from services import db as database
 from services.errors import LinbangError, NotAllowed
+from services.transitions import Finish, request
 from tests.services.conftest import CENTER, NOW, PASSWORD, PATHS, person, valid_job_fields
 from tests.support import copy_database
 
@@ -94,22 +95,39 @@ CASES = {
         lambda db, b, who: jobs.answer_extra_hours(db, who, b.extra_hours, approve=True, now=NOW),
         writes=True,
     ),
-    "jobs.add_statement": by(
+    "disputes.add_statement": by(
         "poster",
-        jobs.add_statement,
-        lambda db, b, who: jobs.add_statement(db, who, b.disputed, "It still drips", key="second", now=NOW),
+        disputes.add_statement,
+        lambda db, b, who: disputes.add_statement(db, who, b.disputed, "It still drips", key="second", now=NOW),
         writes=True,
     ),
-    "jobs.statements": by(
-        "poster", jobs.statements, lambda db, b, who: jobs.statements(db, jobs.get(db, b.disputed, None), who)
+    "disputes.statements": by(
+        "poster", disputes.statements, lambda db, b, who: disputes.statements(db, jobs.get(db, b.disputed, None), who)
     ),
-    "jobs.can_see_history": by(
-        "poster", jobs.can_see_history, lambda db, b, who: jobs.can_see_history(db, jobs.get(db, b.disputed, None), who)
+    "jobs.for_viewer": by(
+        "poster", jobs.for_viewer, lambda db, b, who: jobs.for_viewer(db, access.stored_job(db, b.open_job), who)
     ),
+    # access: what anyone may do or see on a job
+    "access.capabilities": by(
+        "poster",
+        access.capabilities,
+        lambda db, b, who: access.capabilities(db, access.stored_job(db, b.open_job), who),
+    ),
+    "access.refusal": by(
+        "poster",
+        access.refusal,
+        lambda db, b, who: getattr(access.refusal(db, access.stored_job(db, b.open_job), who, "cancel"), "key", None),
+    ),
+    "access.require": by(
+        "poster",
+        access.require,
+        lambda db, b, who: access.require(db, access.stored_job(db, b.open_job), who, "cancel"),
+    ),
+    "access.load": by("poster", access.load, lambda db, b, who: access.load(db, b.open_job, who, "cancel")),
     "jobs.history": by(
         "poster", jobs.history, lambda db, b, who: jobs.history(db, jobs.get(db, b.disputed, None), who)
     ),
-    "jobs.disputed": org(jobs.disputed, lambda db, b, who: jobs.disputed(db, who)),
+    "disputes.unresolved": org(disputes.unresolved, lambda db, b, who: disputes.unresolved(db, who)),
     # booking
     "booking.apply": by(
         "verified_worker",
@@ -266,7 +284,7 @@ def qualified(function: Callable) -> str:
 
 def acting_functions() -> set[str]:
     """Every public function in services/* that takes the database and an acting user. (A function
-    without `db`, such as jobs.can_see_exact, reads nothing: it judges rows its caller already
+    without `db`, such as pricing.extra_fen, reads nothing: it judges rows its caller already
     re-read.)"""
     found = set()
     for module_info in pkgutil.iter_modules(services.__path__):
@@ -297,7 +315,7 @@ def _job_in(db, people: dict, path: str, **fields) -> int:
     job_id = jobs.post(db, people["poster"], **valid_job_fields(NOW, **fields))
     for action, who in PATHS[path]:
         terms = {"detail": "The tap still drips"} if action == "dispute" else {}
-        jobs.act(db, job_id, action, people[who], now=NOW, **terms)
+        jobs.act(db, job_id, action, people[who], request(action, **terms), now=NOW)
     return job_id
 
 
@@ -322,7 +340,7 @@ def board_template(community_template, tmp_path_factory):
         "booking_job": _job_in(db, people, "open", mode="booking"),
         "id_check": db.execute("SELECT id FROM id_checks WHERE status = 'pending'").fetchone()[0],
     }
-    jobs.act(db, ids["extra_hours"], "finish", people["verified_worker"], now=NOW, hours="3")
+    jobs.act(db, ids["extra_hours"], "finish", people["verified_worker"], Finish(hours="3"), now=NOW)
     ids["application"] = booking.apply(db, people["second_worker"], ids["booking_job"], quote_yuan="95", now=NOW)
     ids["material"] = materials.add(
         db,

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services import booking, jobs, pricing, reviews, users, verification, workers
+from services import booking, jobs, pricing, reviews, transitions, users, verification, workers
 from services import db as database
 from services.clock import to_db
-from services.errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
+from services.errors import AlreadyDone, AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
+from services.transitions import Assign
 from tests.services.conftest import make_verified_worker, valid_job_fields
 
 LATER = timedelta(minutes=5)
@@ -96,7 +97,7 @@ def state(db, job_id):
 
 
 def test_only_accept_and_accept_invitation_assign_a_worker_from_open_to_assigned():
-    assigning = {action: rule for action, rule in jobs.TRANSITIONS.items() if rule.assigns}
+    assigning = {action: rule for action, rule in transitions.TRANSITIONS.items() if rule.worker == "assignee"}
 
     assert set(assigning) == {"accept", "accept_invitation"}
     assert {(rule.sources, rule.target, rule.mode) for rule in assigning.values()} == {
@@ -119,14 +120,14 @@ def test_assigning_action_without_an_assignee_is_an_invalid_transition(
 
 def test_claim_with_an_assignee_is_an_invalid_transition(db, open_job, verified_worker, now):
     with pytest.raises(InvalidTransition):
-        jobs.act(db, open_job["id"], "claim", verified_worker, now=now, assignee=verified_worker["id"])
+        jobs.act(db, open_job["id"], "claim", verified_worker, Assign(assignee=verified_worker["id"]), now=now)
 
     assert jobs.get(db, open_job["id"], None)["status"] == "open"
 
 
 def test_accept_through_jobs_act_on_a_grab_job_is_not_allowed(db, open_job, poster, verified_worker, now):
     with pytest.raises(NotAllowed) as refused:
-        jobs.act(db, open_job["id"], "accept", poster, now=now, assignee=verified_worker["id"])
+        jobs.act(db, open_job["id"], "accept", poster, Assign(assignee=verified_worker["id"]), now=now)
 
     assert refused.value.key == "error.only_booking"
     assert jobs.get(db, open_job["id"], None)["status"] == "open"
@@ -231,7 +232,7 @@ def test_applying_twice_while_pending_is_refused(db, booking_job, verified_worke
     booking.apply(db, verified_worker, booking_job, quote_yuan="90", now=now)
     before = state(db, booking_job)
 
-    with pytest.raises(InvalidTransition) as refused:
+    with pytest.raises(AlreadyDone) as refused:
         booking.apply(db, verified_worker, booking_job, quote_yuan="85", now=now + LATER)
 
     assert refused.value.key == "error.already_applied"
@@ -250,7 +251,7 @@ def test_worker_may_apply_again_after_withdrawing(db, booking_job, verified_work
 def test_invited_worker_cannot_also_apply_while_the_invitation_waits(db, people, booking_job, now):
     make_application(db, people, booking_job, "invite", now)
 
-    with pytest.raises(InvalidTransition) as refused:
+    with pytest.raises(AlreadyDone) as refused:
         booking.apply(db, people["second_worker"], booking_job, quote_yuan="90", now=now)
 
     assert refused.value.key == "error.already_applied"
@@ -355,7 +356,7 @@ def test_worker_already_waiting_on_the_job_cannot_be_invited(db, people, booking
     make_application(db, people, booking_job, first, now)
     before = state(db, booking_job)
 
-    with pytest.raises(InvalidTransition) as refused:
+    with pytest.raises(AlreadyDone) as refused:
         booking.invite(db, people["poster"], booking_job, people["second_worker"]["id"], now=now)
 
     assert refused.value.key == "error.already_applied"
@@ -860,11 +861,11 @@ def test_price_guide_needs_three_completed_jobs(db, completed_at, now):
     completed_at("50", now - timedelta(days=1))
     completed_at("80", now - timedelta(days=2))
 
-    assert jobs.price_guide(db, "moving", "fixed", now) is None
+    assert pricing.price_guide(db, "moving", "fixed", now) is None
 
     completed_at("100", now - timedelta(days=3))
 
-    assert jobs.price_guide(db, "moving", "fixed", now) == {"count": 3, "low": 6500, "median": 8000, "high": 9000}
+    assert pricing.price_guide(db, "moving", "fixed", now) == {"count": 3, "low": 6500, "median": 8000, "high": 9000}
 
 
 def test_price_guide_gives_the_median_and_middle_half_of_recent_completed_prices(db, completed_at, now):
@@ -872,7 +873,7 @@ def test_price_guide_gives_the_median_and_middle_half_of_recent_completed_prices
         completed_at(price, now - timedelta(days=days))
 
     # sorted 5000 8000 10000 12000 20000; inclusive quartiles sit on the 2nd, 3rd and 4th values
-    assert jobs.price_guide(db, "moving", "fixed", now) == {"count": 5, "low": 8000, "median": 10000, "high": 12000}
+    assert pricing.price_guide(db, "moving", "fixed", now) == {"count": 5, "low": 8000, "median": 10000, "high": 12000}
 
 
 def test_price_guide_interpolates_between_prices(db, completed_at, now):
@@ -880,7 +881,7 @@ def test_price_guide_interpolates_between_prices(db, completed_at, now):
         completed_at(price, now - timedelta(days=10))
 
     # positions 0.75, 1.5, 2.25 of 5000 8000 10000 20000: 5000+0.75*3000, (8000+10000)/2, 10000+0.25*10000
-    guide = jobs.price_guide(db, "moving", "fixed", now)
+    guide = pricing.price_guide(db, "moving", "fixed", now)
 
     assert guide == {"count": 4, "low": 7250, "median": 9000, "high": 12500}
     assert [guide["low"], guide["median"], guide["high"]] == statistics.quantiles(
@@ -900,7 +901,7 @@ def test_price_guide_leaves_out_old_free_other_and_unfinished_jobs(db, completed
     post_job(price_yuan="999")  # open
     job_in("cancelled_after_assignment", price_yuan="999")
 
-    assert jobs.price_guide(db, "moving", "fixed", now) == {"count": 3, "low": 6500, "median": 8000, "high": 9000}
+    assert pricing.price_guide(db, "moving", "fixed", now) == {"count": 3, "low": 6500, "median": 8000, "high": 9000}
 
 
 def test_price_guide_counts_a_job_completed_exactly_90_days_ago(db, completed_at, now):
@@ -908,7 +909,7 @@ def test_price_guide_counts_a_job_completed_exactly_90_days_ago(db, completed_at
         completed_at(price, now - timedelta(days=1))
     completed_at("100", now - timedelta(days=90))
 
-    assert jobs.price_guide(db, "moving", "fixed", now)["count"] == 3
+    assert pricing.price_guide(db, "moving", "fixed", now)["count"] == 3
 
 
 def test_price_guide_uses_the_agreed_quote_of_a_booking_job(db, completed_at, now):
@@ -916,12 +917,12 @@ def test_price_guide_uses_the_agreed_quote_of_a_booking_job(db, completed_at, no
     completed_at("80", now - timedelta(days=1))
     completed_at("10", now - timedelta(days=1), mode="booking", quote="150")  # posted at ¥10, booked at ¥150
 
-    assert jobs.price_guide(db, "moving", "fixed", now) == {"count": 3, "low": 6500, "median": 8000, "high": 11500}
+    assert pricing.price_guide(db, "moving", "fixed", now) == {"count": 3, "low": 6500, "median": 8000, "high": 11500}
 
 
 def test_price_guide_of_hourly_jobs_is_of_their_rates(db, completed_at, now):
     for rate in ("30", "40", "50"):
         completed_at(rate, now - timedelta(days=1), price_type="hourly", est_hours="3")
 
-    assert jobs.price_guide(db, "moving", "hourly", now) == {"count": 3, "low": 3500, "median": 4000, "high": 4500}
-    assert jobs.price_guide(db, "moving", "fixed", now) is None
+    assert pricing.price_guide(db, "moving", "hourly", now) == {"count": 3, "low": 3500, "median": 4000, "high": 4500}
+    assert pricing.price_guide(db, "moving", "fixed", now) is None

@@ -9,13 +9,17 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from services import booking, jobs, ledger, materials, reviews, uploads
+from services import booking, disputes, jobs, ledger, materials, reviews, uploads
 from services.errors import InsufficientFunds, InvalidTransition, NotAllowed, NotFound, ValidationError
+from services.transitions import Confirm, Finish, Reason, Split, request
 from tests.services.conftest import STARTING_CREDIT
 
 START = int(STARTING_CREDIT) * 100
 HOURLY = {"price_type": "hourly", "price_yuan": "40", "est_hours": "2"}  # ¥40 × 2 h: 8000 held
 AFTER_AUTO_CONFIRM = jobs.AUTO_CONFIRM_AFTER + timedelta(hours=1)
+
+
+SPLIT = {"resolve_split": {"split_yuan": "30"}}  # what an organizer types for each resolution
 
 
 def wallet(db, person) -> int:
@@ -73,7 +77,7 @@ def give_credit(db, organizer, person, yuan, now, key="credit") -> None:
 def drive(db, job_id, now, *steps) -> None:
     """Act on a job step by step: (action, who) or (action, who, {terms})."""
     for action, actor, *terms in steps:
-        jobs.act(db, job_id, action, actor, now=now, **(terms[0] if terms else {}))
+        jobs.act(db, job_id, action, actor, request(action, **(terms[0] if terms else {})), now=now)
 
 
 def work(worker, hours=None) -> tuple:
@@ -91,7 +95,7 @@ def hourly_job(job_in):
 
 
 def finish(db, job_id, worker, now, hours):
-    return jobs.act(db, job_id, "finish", worker, now=now, hours=hours)
+    return jobs.act(db, job_id, "finish", worker, Finish(hours=hours), now=now)
 
 
 def test_fewer_hours_than_estimated_pay_the_hours_worked_and_give_the_rest_back(
@@ -548,7 +552,7 @@ def test_materials_are_shown_to_nobody_signed_out(db, material):
 def test_a_tip_goes_to_the_worker_without_commission(db, job_in, poster, verified_worker, now):
     job_id = job_in("done", price_yuan="80")
 
-    jobs.act(db, job_id, "confirm", poster, now=now, tip_yuan="10")
+    jobs.act(db, job_id, "confirm", poster, Confirm(tip_yuan="10"), now=now)
 
     # 7200 for the work + the whole 1000 tip; the poster paid 8000 + 1000
     (tip,) = transfers(db, job_id, "tip")
@@ -561,7 +565,7 @@ def test_a_tip_goes_to_the_worker_without_commission(db, job_in, poster, verifie
 def test_no_tip_moves_nothing_beyond_the_pay(db, job_in, poster, verified_worker, now, tip):
     job_id = job_in("done", price_yuan="80")
 
-    jobs.act(db, job_id, "confirm", poster, now=now, tip_yuan=tip)
+    jobs.act(db, job_id, "confirm", poster, Confirm(tip_yuan=tip), now=now)
 
     assert transfers(db, job_id, "tip") == []
     assert (wallet(db, verified_worker), wallet(db, poster)) == (7200, START - 8000)
@@ -572,7 +576,7 @@ def test_a_bad_tip_is_refused_and_nothing_changes(db, job_in, poster, verified_w
     job_id = job_in("done", price_yuan="80")
 
     with pytest.raises(ValidationError) as refused:
-        jobs.act(db, job_id, "confirm", poster, now=now, tip_yuan=tip)
+        jobs.act(db, job_id, "confirm", poster, Confirm(tip_yuan=tip), now=now)
 
     assert refused.value.field == "tip"
     assert (status(db, job_id), escrow(db, job_id), wallet(db, verified_worker)) == ("done", 8000, 0)
@@ -585,7 +589,7 @@ def test_a_tip_beyond_the_posters_wallet_changes_nothing(db, people, job_fields,
     drive(db, job_id, now, *work(worker))
 
     with pytest.raises(InsufficientFunds) as refused:
-        jobs.act(db, job_id, "confirm", stranger, now=now, tip_yuan="30")
+        jobs.act(db, job_id, "confirm", stranger, Confirm(tip_yuan="30"), now=now)
 
     assert refused.value.params == {"missing_fen": 1000}  # a 3000 tip from 2000
     assert (status(db, job_id), escrow(db, job_id)) == ("done", 8000)
@@ -596,8 +600,8 @@ def test_a_tip_beyond_the_posters_wallet_changes_nothing(db, people, job_fields,
 def test_a_double_confirmation_pays_the_tip_once(db, job_in, poster, verified_worker, now):
     job_id = job_in("done", price_yuan="80")
 
-    jobs.act(db, job_id, "confirm", poster, now=now, tip_yuan="10")
-    jobs.act(db, job_id, "confirm", poster, now=now, tip_yuan="10")
+    jobs.act(db, job_id, "confirm", poster, Confirm(tip_yuan="10"), now=now)
+    jobs.act(db, job_id, "confirm", poster, Confirm(tip_yuan="10"), now=now)
 
     assert len(transfers(db, job_id, "tip")) == 1
     assert (wallet(db, verified_worker), wallet(db, poster)) == (8200, START - 9000)
@@ -611,7 +615,7 @@ def test_a_dispute_needs_a_reason(db, job_in, poster, now, detail):
     job_id = job_in("done")
 
     with pytest.raises(ValidationError) as refused:
-        jobs.act(db, job_id, "dispute", poster, now=now, detail=detail)
+        jobs.act(db, job_id, "dispute", poster, Reason(detail), now=now)
 
     assert (refused.value.field, refused.value.key) == ("detail", "error.dispute_reason")
     assert status(db, job_id) == "done"
@@ -621,9 +625,9 @@ def test_a_dispute_needs_a_reason(db, job_in, poster, now, detail):
 def test_the_reason_for_a_dispute_is_its_first_statement(db, job_in, poster, now):
     job_id = job_in("done")
 
-    job = jobs.act(db, job_id, "dispute", poster, now=now, detail="The tap still drips")
+    job = jobs.act(db, job_id, "dispute", poster, Reason("The tap still drips"), now=now)
 
-    assert [(s["author_id"], s["body"]) for s in jobs.statements(db, job, poster)] == [
+    assert [(s["author_id"], s["body"]) for s in disputes.statements(db, job, poster)] == [
         (poster["id"], "The tap still drips")
     ]
 
@@ -631,10 +635,10 @@ def test_the_reason_for_a_dispute_is_its_first_statement(db, job_in, poster, now
 def test_both_sides_state_their_case_in_order(db, job_in, poster, verified_worker, now):
     job_id = job_in("disputed")
 
-    jobs.add_statement(db, verified_worker, job_id, "It stopped when I left", key="w1", now=now)
-    jobs.add_statement(db, poster, job_id, "It started again an hour later", key="p1", now=now)
+    disputes.add_statement(db, verified_worker, job_id, "It stopped when I left", key="w1", now=now)
+    disputes.add_statement(db, poster, job_id, "It started again an hour later", key="p1", now=now)
 
-    said = jobs.statements(db, jobs.get(db, job_id, poster), poster)
+    said = disputes.statements(db, jobs.get(db, job_id, poster), poster)
     assert [(s["author_id"], s["body"]) for s in said] == [
         (poster["id"], "The tap still drips"),
         (verified_worker["id"], "It stopped when I left"),
@@ -647,7 +651,7 @@ def test_only_the_two_sides_state_their_case(db, job_in, people, now, who):
     job_id = job_in("disputed")
 
     with pytest.raises(NotAllowed):
-        jobs.add_statement(db, people[who], job_id, "I saw it all", key="s1", now=now)
+        disputes.add_statement(db, people[who], job_id, "I saw it all", key="s1", now=now)
 
     assert db["dispute_statements"].count == 1  # the reason only
 
@@ -655,8 +659,8 @@ def test_only_the_two_sides_state_their_case(db, job_in, people, now, who):
 def test_sending_the_same_statement_form_twice_adds_one(db, job_in, verified_worker, now):
     job_id = job_in("disputed")
 
-    first = jobs.add_statement(db, verified_worker, job_id, "It stopped when I left", key="w1", now=now)
-    again = jobs.add_statement(db, verified_worker, job_id, "It stopped when I left", key="w1", now=now)
+    first = disputes.add_statement(db, verified_worker, job_id, "It stopped when I left", key="w1", now=now)
+    again = disputes.add_statement(db, verified_worker, job_id, "It stopped when I left", key="w1", now=now)
 
     assert first == again
     assert db["dispute_statements"].count == 2  # the reason and this one
@@ -667,7 +671,7 @@ def test_statements_are_only_for_a_disputed_job(db, job_in, poster, now, path):
     job_id = job_in(path)
 
     with pytest.raises(InvalidTransition) as refused:
-        jobs.add_statement(db, poster, job_id, "One more thing", key="p1", now=now)
+        disputes.add_statement(db, poster, job_id, "One more thing", key="p1", now=now)
 
     assert refused.value.key == "error.not_disputed"
 
@@ -678,7 +682,7 @@ def test_statements_are_only_for_a_disputed_job(db, job_in, poster, now, path):
 def test_statements_are_shown_to_the_two_sides_and_organizers_only(db, job_in, people, who, sees):
     job_id = job_in("disputed")
 
-    said = jobs.statements(db, jobs.get(db, job_id, None), people[who])
+    said = disputes.statements(db, jobs.get(db, job_id, None), people[who])
 
     assert len(said) == (1 if sees else 0)
 
@@ -696,7 +700,7 @@ def test_organizers_see_the_disputes_waiting_for_them(db, job_in, organizer):
     disputed = job_in("disputed")
     job_in("done")
 
-    assert [job["id"] for job in jobs.disputed(db, organizer)] == [disputed]
+    assert [job["id"] for job in disputes.unresolved(db, organizer)] == [disputed]
 
 
 @pytest.mark.parametrize("who", ["poster", "verified_worker", "stranger"])
@@ -704,7 +708,7 @@ def test_only_organizers_list_disputes(db, job_in, people, who):
     job_in("disputed")
 
     with pytest.raises(NotAllowed):
-        jobs.disputed(db, people[who])
+        disputes.unresolved(db, people[who])
 
 
 @pytest.fixture
@@ -727,7 +731,7 @@ def test_resolving_for_the_worker_pays_what_confirmation_pays(
     if settled_by == "confirm":
         jobs.act(db, everything_owed, "confirm", poster, now=now)
     else:
-        jobs.act(db, everything_owed, "dispute", poster, now=now, detail="Too slow")
+        jobs.act(db, everything_owed, "dispute", poster, Reason("Too slow"), now=now)
         jobs.act(db, everything_owed, "resolve_pay", organizer, now=now)
 
     # the work 12000 (1200 commission, 10800) + the material 2550 whole
@@ -737,7 +741,7 @@ def test_resolving_for_the_worker_pays_what_confirmation_pays(
 
 
 def test_resolving_for_the_poster_gives_everything_back(db, everything_owed, poster, verified_worker, organizer, now):
-    jobs.act(db, everything_owed, "dispute", poster, now=now, detail="Never came back")
+    jobs.act(db, everything_owed, "dispute", poster, Reason("Never came back"), now=now)
 
     jobs.act(db, everything_owed, "resolve_refund", organizer, now=now)
 
@@ -749,7 +753,7 @@ def test_resolving_for_the_poster_gives_everything_back(db, everything_owed, pos
 def test_a_split_pays_the_worker_their_share_less_commission(db, job_in, poster, verified_worker, organizer, now):
     job_id = job_in("disputed", price_yuan="80")
 
-    jobs.act(db, job_id, "resolve_split", organizer, now=now, split_yuan="30")
+    jobs.act(db, job_id, "resolve_split", organizer, Split(split_yuan="30"), now=now)
 
     # 3000 to the worker's side: 300 commission, 2700; 8000 - 3000 = 5000 back to the poster
     assert (wallet(db, verified_worker), commission(db)) == (2700, 300)
@@ -762,9 +766,9 @@ def test_a_split_pays_materials_first_and_takes_commission_on_the_rest(
 ):
     job_id = job_in("done", price_yuan="80")
     materials.decide(db, poster, add_material(db, verified_worker, job_id, now, amount="20"), approve=True, now=now)
-    jobs.act(db, job_id, "dispute", poster, now=now, detail="Half done")
+    jobs.act(db, job_id, "dispute", poster, Reason("Half done"), now=now)
 
-    jobs.act(db, job_id, "resolve_split", organizer, now=now, split_yuan="50")
+    jobs.act(db, job_id, "resolve_split", organizer, Split(split_yuan="50"), now=now)
 
     # held 10000; 5000 to the worker's side: the material 2000 whole, then 3000 of work (300 commission)
     assert (wallet(db, verified_worker), commission(db)) == (4700, 300)
@@ -775,9 +779,9 @@ def test_a_split_pays_materials_first_and_takes_commission_on_the_rest(
 def test_a_split_within_the_materials_takes_no_commission(db, job_in, poster, verified_worker, organizer, now):
     job_id = job_in("done", price_yuan="80")
     materials.decide(db, poster, add_material(db, verified_worker, job_id, now, amount="20"), approve=True, now=now)
-    jobs.act(db, job_id, "dispute", poster, now=now, detail="Nothing done")
+    jobs.act(db, job_id, "dispute", poster, Reason("Nothing done"), now=now)
 
-    jobs.act(db, job_id, "resolve_split", organizer, now=now, split_yuan="15")
+    jobs.act(db, job_id, "resolve_split", organizer, Split(split_yuan="15"), now=now)
 
     # 1500 to the worker's side, all of it towards the 2000 material: no commission; 8500 back
     assert (wallet(db, verified_worker), commission(db)) == (1500, 0)
@@ -790,7 +794,7 @@ def test_a_split_must_leave_something_to_each_side(db, job_in, poster, organizer
     job_id = job_in("disputed", price_yuan="80")
 
     with pytest.raises(ValidationError) as refused:
-        jobs.act(db, job_id, "resolve_split", organizer, now=now, split_yuan=split)
+        jobs.act(db, job_id, "resolve_split", organizer, Split(split_yuan=split), now=now)
 
     assert (refused.value.field, refused.value.key) == ("split", "error.split_range")
     assert (status(db, job_id), escrow(db, job_id), commission(db)) == ("disputed", 8000, 0)
@@ -800,7 +804,7 @@ def test_a_split_that_is_not_an_amount_is_refused(db, job_in, organizer, now):
     job_id = job_in("disputed", price_yuan="80")
 
     with pytest.raises(ValidationError) as refused:
-        jobs.act(db, job_id, "resolve_split", organizer, now=now, split_yuan="half")
+        jobs.act(db, job_id, "resolve_split", organizer, Split(split_yuan="half"), now=now)
 
     assert refused.value.field == "split"
     assert (status(db, job_id), escrow(db, job_id)) == ("disputed", 8000)
@@ -810,9 +814,9 @@ def test_a_split_that_is_not_an_amount_is_refused(db, job_in, organizer, now):
 def test_a_resolution_rejects_a_material_left_waiting(db, job_in, poster, verified_worker, organizer, now, resolution):
     job_id = job_in("done", price_yuan="80")
     material_id = add_material(db, verified_worker, job_id, now, amount="20")
-    jobs.act(db, job_id, "dispute", poster, now=now, detail="Half done")
+    jobs.act(db, job_id, "dispute", poster, Reason("Half done"), now=now)
 
-    jobs.act(db, job_id, resolution, organizer, now=now, split_yuan="30")
+    jobs.act(db, job_id, resolution, organizer, request(resolution, **SPLIT.get(resolution, {})), now=now)
 
     assert db["job_materials"].get(material_id)["status"] == "rejected"
     assert escrow(db, job_id) == 0
@@ -828,7 +832,7 @@ def test_an_organizer_cannot_resolve_a_dispute_over_their_own_job(
     drive(db, job_id, now, *work(verified_worker), ("dispute", organizer, {"detail": "Not done"}))
 
     with pytest.raises(NotAllowed):
-        jobs.act(db, job_id, resolution, organizer, now=now, split_yuan="30")
+        jobs.act(db, job_id, resolution, organizer, request(resolution, **SPLIT.get(resolution, {})), now=now)
 
     assert (status(db, job_id), escrow(db, job_id)) == ("disputed", 8000)
     assert (wallet(db, organizer), wallet(db, verified_worker)) == (2000, 0)
@@ -837,7 +841,7 @@ def test_an_organizer_cannot_resolve_a_dispute_over_their_own_job(
 @pytest.mark.parametrize("resolution", ["resolve_pay", "resolve_refund", "resolve_split"])
 def test_both_sides_rate_each_other_after_a_resolution(db, job_in, poster, verified_worker, organizer, now, resolution):
     job_id = job_in("disputed")
-    jobs.act(db, job_id, resolution, organizer, now=now, split_yuan="30")
+    jobs.act(db, job_id, resolution, organizer, request(resolution, **SPLIT.get(resolution, {})), now=now)
 
     reviews.rate(db, poster, job_id, stars=2, comment="Slow", now=now)
     reviews.rate(db, verified_worker, job_id, stars=4, now=now)
@@ -878,7 +882,7 @@ def test_every_fen_of_a_mixed_day_ends_where_it_belongs(db, people, post_job, jo
     drive(db, d, now, ("finish", two))
     materials.decide(db, poster, material_d, approve=True, now=now)
     drive(db, d, now, ("dispute", poster, {"detail": "Half done"}))
-    jobs.add_statement(db, two, d, "The other half needs a part", key="d", now=now)
+    disputes.add_statement(db, two, d, "The other half needs a part", key="d", now=now)
     drive(db, d, now, ("resolve_split", organizer, {"split_yuan": "50"}))
     # E: ¥60 cancelled while open: nothing moves for good
     e = post_job(price_yuan="60")

@@ -6,9 +6,10 @@ import pytest
 
 from demo import samples
 from services import db as database
-from services import geo, jobs, ledger, pricing, verification, workers
+from services import geo, jobs, ledger, pricing, transitions, verification, workers
 from services import users as users_service
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
+from services.transitions import Confirm, Request, Split, request
 from tests.services.conftest import ACTION_TERMS, PATHS
 
 # The paths conftest's `job_in` drives a fresh job along: the status each ends in, and whether the job
@@ -54,7 +55,7 @@ RIGHT_ACTOR = {
     "organizer": "organizer",
     "clock": "clock",
 }
-GRAB_TRANSITIONS = {action: rule for action, rule in jobs.TRANSITIONS.items() if not rule.assigns}
+GRAB_TRANSITIONS = {action: rule for action, rule in transitions.TRANSITIONS.items() if rule.worker != "assignee"}
 
 
 def _forbidden():
@@ -141,7 +142,7 @@ def test_allowed_table_covers_every_transition_in_the_code():
 
 
 def test_every_status_is_reachable_by_the_driver():
-    assert {status for status, _ in ENDPOINTS.values()} == set(jobs.STATUSES)
+    assert {status for status, _ in ENDPOINTS.values()} == set(transitions.STATUSES)
 
 
 @pytest.mark.parametrize("action, path, who, target", ALLOWED, ids=[f"{a}-from-{p}" for a, p, _, _ in ALLOWED])
@@ -150,7 +151,7 @@ def test_allowed_transition_moves_job_and_records_event(db, people, job_in, now,
     source = jobs.get(db, job_id, None)["status"]
     later = now + timedelta(minutes=5)
 
-    seen = jobs.act(db, job_id, action, people[who], now=later, **ACTION_TERMS.get(action, {}))
+    seen = jobs.act(db, job_id, action, people[who], request(action, **ACTION_TERMS.get(action, {})), now=later)
 
     assert seen["status"] == target
     stored = jobs.get(db, job_id, people["organizer"])
@@ -169,10 +170,10 @@ PEOPLE_ACTING = [case for case in ALLOWED if case[2] != "clock"]  # the clock ne
 def test_a_double_click_acts_once(db, people, job_in, now, action, path, who, target):
     job_id = job_in(path)
     terms = ACTION_TERMS.get(action, {})
-    jobs.act(db, job_id, action, people[who], now=now, **terms)
+    jobs.act(db, job_id, action, people[who], request(action, **terms), now=now)
     after_first = snapshot(db, job_id), db["transfers"].count
 
-    again = jobs.act(db, job_id, action, people[who], now=now + timedelta(seconds=1), **terms)
+    again = jobs.act(db, job_id, action, people[who], request(action, **terms), now=now + timedelta(seconds=1))
 
     assert again["status"] == target
     assert (snapshot(db, job_id), db["transfers"].count) == after_first
@@ -182,13 +183,13 @@ def test_the_same_action_with_other_values_is_a_new_request_and_refused(db, job_
     confirmed = job_in("done")
     jobs.act(db, confirmed, "confirm", poster, now=now)
     resolved = job_in("disputed")
-    jobs.act(db, resolved, "resolve_split", organizer, now=now, split_yuan="30")
+    jobs.act(db, resolved, "resolve_split", organizer, Split(split_yuan="30"), now=now)
     transfers = db["transfers"].count
 
     with pytest.raises(InvalidTransition):  # a stale tab: confirm again, now with a tip
-        jobs.act(db, confirmed, "confirm", poster, now=now, tip_yuan="20")
+        jobs.act(db, confirmed, "confirm", poster, Confirm(tip_yuan="20"), now=now)
     with pytest.raises(InvalidTransition):  # resolve again with another share
-        jobs.act(db, resolved, "resolve_split", organizer, now=now, split_yuan="50")
+        jobs.act(db, resolved, "resolve_split", organizer, Split(split_yuan="50"), now=now)
 
     assert db["transfers"].count == transfers
 
@@ -199,7 +200,14 @@ def test_forbidden_transition_is_refused_and_changes_nothing(db, people, job_in,
     before = snapshot(db, job_id)
 
     with pytest.raises(error):
-        jobs.act(db, job_id, action, people[who], now=now + timedelta(minutes=5), **ACTION_TERMS.get(action, {}))
+        jobs.act(
+            db,
+            job_id,
+            action,
+            people[who],
+            request(action, **ACTION_TERMS.get(action, {})),
+            now=now + timedelta(minutes=5),
+        )
 
     assert snapshot(db, job_id) == before
 
@@ -210,7 +218,14 @@ def test_wrong_person_is_not_allowed(db, people, job_in, now, action, path, who,
     before = snapshot(db, job_id)
 
     with pytest.raises(NotAllowed) as refused:
-        jobs.act(db, job_id, action, people[who], now=now + timedelta(minutes=5), **ACTION_TERMS.get(action, {}))
+        jobs.act(
+            db,
+            job_id,
+            action,
+            people[who],
+            request(action, **ACTION_TERMS.get(action, {})),
+            now=now + timedelta(minutes=5),
+        )
 
     assert refused.value.key == key
     assert snapshot(db, job_id) == before
@@ -325,7 +340,7 @@ def test_acting_on_a_missing_job_raises_not_found(db, verified_worker, now):
 
 def test_overlong_event_detail_is_refused_before_anything_changes(db, open_job, poster, now):
     with pytest.raises(ValidationError) as refused:
-        jobs.act(db, open_job["id"], "cancel", poster, now=now, detail="x" * 501)
+        jobs.act(db, open_job["id"], "cancel", poster, Request("x" * 501), now=now)
 
     assert refused.value.field == "detail"
     assert jobs.get(db, open_job["id"], None)["status"] == "open"
@@ -383,7 +398,14 @@ def test_release_reopens_the_job_and_counts_against_the_worker(db, job_in, verif
 def test_job_events_record_the_whole_history_in_order(db, open_job, poster, verified_worker, now):
     steps = [("claim", verified_worker), ("start", verified_worker), ("finish", verified_worker), ("confirm", poster)]
     for minutes, (action, actor) in enumerate(steps, start=1):
-        jobs.act(db, open_job["id"], action, actor, now=now + timedelta(minutes=minutes), detail=f"step {minutes}")
+        jobs.act(
+            db,
+            open_job["id"],
+            action,
+            actor,
+            request(action, detail=f"step {minutes}"),
+            now=now + timedelta(minutes=minutes),
+        )
 
     history = [
         (e["action"], e["from_status"], e["to_status"], e["actor_id"], e["at"], e["detail"])

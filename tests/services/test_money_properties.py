@@ -49,9 +49,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from services import booking, jobs, ledger, materials, users
+from services import booking, disputes, jobs, ledger, materials, transitions, users
 from services import db as database
 from services.errors import (
+    AlreadyDone,
     AlreadyTaken,
     InsufficientFunds,
     InvalidTransition,
@@ -59,6 +60,7 @@ from services.errors import (
     NotAllowed,
     ValidationError,
 )
+from services.transitions import request
 from services.validate import MAX_PRICE_FEN
 from tests.services.conftest import STARTING_CREDIT, valid_job_fields
 
@@ -241,7 +243,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
     def holder(self, job: Job, action: str) -> str:
         """The person whose turn `action` is on `job`."""
-        kind = jobs.TRANSITIONS[action].actor
+        kind = transitions.TRANSITIONS[action].actor
         if kind == "poster":
             return job.poster
         if kind == "worker":
@@ -252,7 +254,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
     def may(self, job: Job, action: str, who: str) -> bool:
         """Who may do what (services.jobs._may), whatever the status."""
-        rule_ = jobs.TRANSITIONS[action]
+        rule_ = transitions.TRANSITIONS[action]
         if rule_.mode and job.mode != rule_.mode:
             return False
         if rule_.actor == "clock" or who == "clock":
@@ -305,7 +307,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
     def act(self, job: Job, action: str, who: str, **terms) -> None:
         """`who` does `action` on `job` through jobs.act; the model predicts the outcome."""
-        rule_ = jobs.TRANSITIONS[action]
+        rule_ = transitions.TRANSITIONS[action]
         repeat = (
             who != "clock"
             and (job.last, job.last_request) == ((action, who), request_of(terms))
@@ -324,7 +326,7 @@ class MoneyMachine(RuleBasedStateMachine):
                 expected = InsufficientFunds
 
         def call():
-            return jobs.act(self.db, job.id, action, self.people[who], now=self.now, **terms)
+            return jobs.act(self.db, job.id, action, self.people[who], request(action, **terms), now=self.now)
 
         if self.attempt(expected, action, call) is REFUSED or repeat:
             return
@@ -369,7 +371,7 @@ class MoneyMachine(RuleBasedStateMachine):
         job.commission_fen += moves[("commission",)]
         if job.status == "open":
             self.leave_open(job)
-        before, job.status = job.status, jobs.TRANSITIONS[action].target
+        before, job.status = job.status, transitions.TRANSITIONS[action].target
         if action == "claim":
             job.worker, job.agreed_fen = who, job.price_fen
         elif action == "release":
@@ -444,7 +446,8 @@ class MoneyMachine(RuleBasedStateMachine):
         return self.apply_for(self.model_jobs[job], who or WORKERS[0], quote_fen)
 
     def apply_for(self, job: Job, who: str, quote_fen: int):
-        expected = self.booking_refusal(job, who) or (InvalidTransition if self.waiting_application(job, who) else None)
+        refused = self.booking_refusal(job, who not in WORKERS or who == job.poster)
+        expected = refused or (AlreadyDone if self.waiting_application(job, who) else None)
 
         def call():
             return booking.apply(self.db, self.people[who], job.id, quote_yuan=yuan(quote_fen), now=self.now)
@@ -465,13 +468,11 @@ class MoneyMachine(RuleBasedStateMachine):
     def invite(self, job, who, worker):
         job = self.model_jobs[job]
         who = who or job.poster
-        expected = self.booking_refusal(job, None)
-        if expected is None and who != job.poster:
-            expected = NotAllowed
+        expected = self.booking_refusal(job, who != job.poster)
         if expected is None:
             expected = NotAllowed if worker not in WORKERS or worker == job.poster else None
         if expected is None and self.waiting_application(job, worker):
-            expected = InvalidTransition
+            expected = AlreadyDone
 
         def call():
             return booking.invite(self.db, self.people[who], job.id, self.people[worker]["id"], now=self.now)
@@ -488,14 +489,14 @@ class MoneyMachine(RuleBasedStateMachine):
         }
         return application_id
 
-    def booking_refusal(self, job: Job, worker: str | None):
-        """Why services.booking refuses to take an application for `worker` now (None: it may)."""
-        if job.mode != "booking":
+    def booking_refusal(self, job: Job, person_refused: bool):
+        """Why services.booking refuses to take an application or an invitation now (None: it may):
+        the job's mode, then the person (`person_refused`), then the job's status, in the order
+        services.access checks them."""
+        if job.mode != "booking" or person_refused:
             return NotAllowed
         if job.status != "open":
             return InvalidTransition
-        if worker is not None and (worker not in WORKERS or worker == job.poster):
-            return NotAllowed
         return None
 
     def waiting_application(self, job: Job, worker: str) -> bool:
@@ -676,7 +677,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
         def call():
             key = self.fresh("statement")
-            return jobs.add_statement(self.db, self.people[who], job.id, "My side", key=key, now=self.now)
+            return disputes.add_statement(self.db, self.people[who], job.id, "My side", key=key, now=self.now)
 
         before = self.ledger_state()
         self.attempt(expected, "statement", call)

@@ -10,8 +10,8 @@ import stat
 import pytest
 
 from demo import samples
+from services import access, jobs, uploads, workers
 from services import db as database
-from services import jobs, uploads, workers
 
 JPEG = samples.picture("Past work")
 
@@ -42,7 +42,7 @@ def test_history_is_shown_to_those_involved_and_organizers_only(db, people, job_
     who = people[viewer] if viewer else None
     job = jobs.get(db, job_id, who)
 
-    assert jobs.can_see_history(db, job, who) is sees
+    assert (access.refusal(db, job, who, "see_history") is None) is sees
     assert jobs.history(db, job, who) == (jobs.events(db, job_id) if sees else [])
     assert jobs.events(db, job_id), "control: the job has a history to hide"
 

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from services import db as database
-from services import jobs, users
+from services import jobs, transitions, users
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed
+from services.transitions import request
 from tests.services.conftest import ACTION_TERMS
 
 PEOPLE = ("poster", "verified_worker", "second_worker", "unverified_worker", "organizer", "clock")
@@ -27,7 +28,7 @@ WORKING = ("assigned", "in_progress", "done", "disputed", "completed", "resolved
 # The people's actions, those that move a job forward first: hypothesis favours early choices.
 FORWARD_FIRST = ("claim", "start", "finish", "confirm", "release", "cancel", "dispute", *RESOLUTIONS)
 # The job here is in grab mode; the booking transitions are driven through services.booking in its tests.
-GRAB_ACTIONS = sorted(action for action, rule in jobs.TRANSITIONS.items() if not rule.assigns)
+GRAB_ACTIONS = sorted(action for action, rule in transitions.TRANSITIONS.items() if rule.worker != "assignee")
 
 
 class JobLifecycle(RuleBasedStateMachine):
@@ -60,7 +61,7 @@ class JobLifecycle(RuleBasedStateMachine):
 
     def may(self, action, who) -> bool:
         """Who may do what, as DESIGN §4 says, ignoring the status."""
-        kind = jobs.TRANSITIONS[action].actor
+        kind = transitions.TRANSITIONS[action].actor
         if kind == "clock" or who == "clock":
             return kind == "clock" and who == "clock"
         if kind == "poster":
@@ -73,20 +74,20 @@ class JobLifecycle(RuleBasedStateMachine):
 
     def repeated(self, action, who) -> bool:
         """Doing again what one just did (a double click) is done once, without an error."""
-        return who != "clock" and self.last == (action, who) and self.status == jobs.TRANSITIONS[action].target
+        return who != "clock" and self.last == (action, who) and self.status == transitions.TRANSITIONS[action].target
 
     def expected_error(self, action, who):
         if self.repeated(action, who):
             return None
         if not self.may(action, who):
             return NotAllowed
-        if self.status not in jobs.TRANSITIONS[action].sources:
+        if self.status not in transitions.TRANSITIONS[action].sources:
             return AlreadyTaken if action == "claim" else InvalidTransition
         return None
 
     def apply(self, action, who):
         self.cancelled_while_assigned = action == "cancel" and self.status == "assigned"
-        self.status = jobs.TRANSITIONS[action].target
+        self.status = transitions.TRANSITIONS[action].target
         if action == "claim":
             self.worker = who
         elif action == "release":
@@ -106,11 +107,11 @@ class JobLifecycle(RuleBasedStateMachine):
     @rule(data=st.data())
     def the_right_person_does_something_possible(self, data):
         """Random people rarely hit an allowed transition; this step always does, so jobs get far."""
-        possible = [a for a in FORWARD_FIRST if self.status in jobs.TRANSITIONS[a].sources]
+        possible = [a for a in FORWARD_FIRST if self.status in transitions.TRANSITIONS[a].sources]
         if not possible:
             return
         action = data.draw(st.sampled_from(possible), label="action")
-        kind = jobs.TRANSITIONS[action].actor
+        kind = transitions.TRANSITIONS[action].actor
         who = {"poster": "poster", "worker": self.worker, "organizer": "organizer"}.get(kind) or data.draw(
             st.sampled_from(sorted(VERIFIED)), label="claimer"
         )
@@ -119,7 +120,14 @@ class JobLifecycle(RuleBasedStateMachine):
     def act(self, action, who):
         expected = self.expected_error(action, who)
         try:
-            jobs.act(self.db, self.job_id, action, self.people[who], now=self.now, **ACTION_TERMS.get(action, {}))
+            jobs.act(
+                self.db,
+                self.job_id,
+                action,
+                self.people[who],
+                request(action, **ACTION_TERMS.get(action, {})),
+                now=self.now,
+            )
         except (NotAllowed, InvalidTransition, AlreadyTaken) as error:
             assert type(error) is expected, (action, who, self.status, error)
         else:
@@ -151,7 +159,7 @@ class JobLifecycle(RuleBasedStateMachine):
     @invariant()
     def status_is_known_and_follows_the_table(self):
         job = self.job()
-        assert job["status"] in jobs.STATUSES
+        assert job["status"] in transitions.STATUSES
         assert job["status"] == self.status
 
     @invariant()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from services import jobs, reviews, workers
-from services.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from services.errors import AlreadyDone, InvalidTransition, NotAllowed, NotFound, ValidationError
 
 # --- reviews ---------------------------------------------------------------------------------------
 
@@ -56,7 +56,7 @@ def test_second_rating_by_the_same_side_is_refused(db, people, job_in, now, who)
     job_id = job_in("completed")
     reviews.rate(db, people[who], job_id, stars=5, now=now)
 
-    with pytest.raises(InvalidTransition) as refused:
+    with pytest.raises(AlreadyDone) as refused:
         reviews.rate(db, people[who], job_id, stars=1, now=now)
 
     assert refused.value.key == "error.already_rated"

@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from demo import samples
-from services import booking, export, jobs, ledger, materials, reviews, users, validate, verification, workers
+from services import booking, disputes, export, jobs, ledger, materials, reviews, users, validate, verification, workers
 from services.errors import ValidationError
+from services.transitions import Reason, request
 from tests.services.conftest import CENTER, PASSWORD, valid_job_fields
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
@@ -74,7 +75,9 @@ class Board:
     def job(self, path: tuple[tuple[str, str], ...] = ()) -> int:
         job_id = jobs.post(self.db, self.people["poster"], **valid_job_fields(self.now))
         for action, who in path:
-            jobs.act(self.db, job_id, action, self.people[who], now=self.now, **ACTION_TERMS.get(action, {}))
+            jobs.act(
+                self.db, job_id, action, self.people[who], request(action, **ACTION_TERMS.get(action, {})), now=self.now
+            )
         return job_id
 
     def stored(self, field: "Field", row_id: int) -> str:
@@ -144,14 +147,14 @@ def add_material(board: Board, what: str) -> int:
 
 
 def add_statement(board: Board, body: str) -> int:
-    return jobs.add_statement(
+    return disputes.add_statement(
         board.db, board.people["poster"], board.job(DISPUTED), body, key=f"s{next(board.serial)}", now=board.now
     )
 
 
 def dispute(board: Board, reason: str) -> int:
     job_id = board.job(DONE)
-    jobs.act(board.db, job_id, "dispute", board.people["poster"], detail=reason, now=board.now)
+    jobs.act(board.db, job_id, "dispute", board.people["poster"], Reason(reason), now=board.now)
     sql = "SELECT id FROM job_events WHERE job_id = ? AND to_status = 'disputed'"
     return board.db.execute(sql, [job_id]).fetchone()[0]
 

@@ -1,0 +1,226 @@
+"""Who may do or see what on a job, right now: the one answer for services and pages.
+
+`capabilities()` names everything a person may do or see on a job; a service checks one with
+`require()` (or loads the job and checks in one step with `load()`), and a page draws exactly the
+buttons and sections the set names. Each capability is one rule below: first who the person must
+be (NotAllowed), then what state the job must be in (InvalidTransition, a kind of NotAllowed).
+Conversations (`message`) and reports (`report`) join this table when they are built.
+"""
+
+from functools import cached_property
+from typing import Literal
+
+from . import materials, pricing, users, workers
+from .db import one
+from .errors import AlreadyDone, AlreadyTaken, InvalidTransition, LinbangError, NotAllowed, NotFound
+from .transitions import SETTLED, TRANSITIONS, Action, Status
+
+Capability = Literal[
+    Action,
+    "add_material",  # the worker adds what they bought
+    "answer_material",  # the poster approves or rejects a material line
+    "answer_extra_hours",  # the poster approves or declines hours above the estimate
+    "add_statement",  # either side adds their side to a dispute
+    "rate",  # either side rates the other once the job is settled
+    "see_exact",  # the exact pin and the address note
+    "see_money",  # the escrow, hours, materials and their receipts, the dispute's statements
+    "see_history",  # the job's events, with names
+    "see_applicants",  # every application and invitation of a booking job, with standing
+    "apply",  # a verified worker offers to do a booking job
+    "withdraw",  # the applicant takes their waiting application back
+    "invite",  # the poster asks a helper to do their booking job (or takes the invitation back)
+]
+OPEN_FOR_MATERIALS: tuple[Status, ...] = ("in_progress", "done")  # bought once the work started
+
+
+class Standing:
+    """Who one person is to one job, as the database says now: all any rule looks at. Built for a
+    user as users.active has them (None: signed out); what needs a query is read when a rule asks."""
+
+    def __init__(self, db, job: dict, user: dict | None):
+        self._db, self._job, self.user = db, job, user
+        self.poster = bool(user) and user["id"] == job["poster_id"]
+        self.worker = bool(user) and user["id"] == job["worker_id"]
+        self.organizer = bool(user) and user["role"] == "organizer"
+
+    @property
+    def party(self) -> bool:
+        return self.poster or self.worker
+
+    @property
+    def involved(self) -> bool:
+        """The poster, the worker and organizers: who sees the exact place and the job's money."""
+        return self.party or self.organizer
+
+    @cached_property
+    def verified(self) -> bool:
+        """May take jobs: a verified helper, not blocked."""
+        return workers.is_verified_worker(self._db, self.user["id"])
+
+    @cached_property
+    def _waiting(self) -> set[str]:
+        sql = "SELECT kind FROM applications WHERE job_id = ? AND worker_id = ? AND status = 'pending'"
+        return {row["kind"] for row in self._db.query(sql, [self._job["id"], self.user["id"]])}
+
+    @property
+    def applied(self) -> bool:
+        """An application of theirs waits for the poster."""
+        return "apply" in self._waiting
+
+    @property
+    def invited(self) -> bool:
+        """An invitation to them waits for their answer."""
+        return "invite" in self._waiting
+
+    @cached_property
+    def money_unanswered(self) -> bool:
+        """The poster has not yet answered every material line, or the hours above the estimate."""
+        return bool(materials.waiting(self._db, self._job["id"])) or _extra_waiting(self._job)
+
+    @cached_property
+    def was_assigned(self) -> bool:
+        """The job was theirs once (released, say): job_events.worker_id is who had it then."""
+        sql = "SELECT 1 AS x FROM job_events WHERE job_id = ? AND worker_id = ? LIMIT 1"
+        return one(self._db, sql, [self._job["id"], self.user["id"]]) is not None
+
+
+def worker_refusal(db, job: dict, worker_id: int, *, named_by_poster: bool = False) -> LinbangError | None:
+    """Why this person may not become the job's worker (None: they may). named_by_poster: the poster
+    picked this helper (invited or accepted them), so a refusal speaks about the helper rather than
+    to the person acting."""
+    candidate = one(db, "SELECT id, role FROM users WHERE id = ?", [worker_id]) or {"id": worker_id, "role": None}
+    return _taker(job, Standing(db, job, candidate), named_by_poster=named_by_poster)
+
+
+# --- the rules: each returns why not (an error to raise), or None --------------------------------
+
+
+def _as(allowed: bool, key: str = "error.not_allowed") -> LinbangError | None:
+    return None if allowed else NotAllowed(key)
+
+
+def _in(job: dict, statuses, key: str) -> LinbangError | None:
+    return None if job["status"] in statuses else InvalidTransition(key)
+
+
+def _mode(job: dict, mode: str | None) -> LinbangError | None:
+    if mode is None or job["mode"] == mode:
+        return None
+    return NotAllowed("error.only_grab" if mode == "grab" else "error.only_booking")
+
+
+def _taker(job: dict, s: Standing, *, named_by_poster: bool = False) -> LinbangError | None:
+    """The person would become the job's worker: a verified helper, never on their own job."""
+    if s.poster:
+        return NotAllowed("error.own_job")
+    return _as(s.verified, "error.helper_not_verified" if named_by_poster else "error.not_verified")
+
+
+def _waiting(waits: bool) -> LinbangError | None:
+    """The person's own application or invitation must still wait for an answer."""
+    return None if waits else InvalidTransition("error.application_closed")
+
+
+PEOPLE = {  # who may take a transition (services.transitions.Actor), apart from the clock
+    "poster": lambda job, s: _as(s.poster),
+    "worker": lambda job, s: _as(s.worker),
+    "invitee": _taker,  # and their invitation waits (checked after the job's status)
+    "organizer": lambda job, s: _as(s.organizer and not s.party),
+    "claimer": _taker,
+}
+
+
+def _extra_waiting(job: dict) -> bool:
+    return job["status"] == "done" and bool(pricing.extra_fen(job)) and job["extra_decision"] is None
+
+
+FURTHER = {  # what else a transition needs, once the job is in one of its sources
+    "accept_invitation": lambda job, s: _waiting(s.invited),
+    "confirm": lambda job, s: InvalidTransition("error.answer_money_first") if s.money_unanswered else None,
+}
+
+
+def _transition(action: Action):
+    rule = TRANSITIONS[action]
+
+    def refusal(job: dict, s: Standing) -> LinbangError | None:
+        why = _mode(job, rule.mode) or PEOPLE[rule.actor](job, s)
+        if why:
+            return why
+        if job["status"] not in rule.sources:
+            if rule.worker in ("claimer", "assignee"):
+                return AlreadyTaken()
+            return InvalidTransition(action=action, status=job["status"])
+        return FURTHER[action](job, s) if action in FURTHER else None
+
+    return refusal
+
+
+RULES = {
+    **{action: _transition(action) for action, rule in TRANSITIONS.items() if rule.actor != "clock"},
+    "add_material": lambda job, s: _as(s.worker) or _in(job, OPEN_FOR_MATERIALS, "error.materials_closed"),
+    "answer_material": lambda job, s: _as(s.poster) or _in(job, OPEN_FOR_MATERIALS, "error.material_decided"),
+    "answer_extra_hours": lambda job, s: (
+        _as(s.poster) or (None if _extra_waiting(job) else InvalidTransition("error.extra_not_waiting"))
+    ),
+    "add_statement": lambda job, s: _as(s.party) or _in(job, ("disputed",), "error.not_disputed"),
+    "rate": lambda job, s: _as(s.party) or _in(job, SETTLED, "error.rate_not_completed"),
+    "see_exact": lambda job, s: _as(s.involved),
+    "see_money": lambda job, s: _as(s.involved),
+    "see_history": lambda job, s: _as(s.involved or s.was_assigned),
+    "see_applicants": lambda job, s: _mode(job, "booking") or _as(s.poster or s.organizer),
+    "apply": lambda job, s: (
+        _mode(job, "booking")
+        or _taker(job, s)
+        or _in(job, ("open",), "error.job_not_open")
+        or (AlreadyDone("error.already_applied") if s.applied or s.invited else None)
+    ),
+    "withdraw": lambda job, s: _mode(job, "booking") or _waiting(s.applied),
+    "invite": lambda job, s: _mode(job, "booking") or _as(s.poster) or _in(job, ("open",), "error.job_not_open"),
+}
+CAPABILITIES: tuple[Capability, ...] = tuple(RULES)
+
+
+def refusal(db, job: dict, user: dict | None, capability: Capability) -> LinbangError | None:
+    """Why `user` may not have `capability` on `job` now (the error a service raises), or None."""
+    user = users.active_or_none(db, user)
+    return NotAllowed() if user is None else RULES[capability](job, Standing(db, job, user))
+
+
+def capabilities(db, job: dict, user: dict | None) -> frozenset[Capability]:
+    """Everything `user` may do or see on `job` now (nothing for a signed-out visitor)."""
+    user = users.active_or_none(db, user)
+    if user is None:
+        return frozenset()
+    s = Standing(db, job, user)
+    return frozenset(name for name, rule in RULES.items() if rule(job, s) is None)
+
+
+def require(db, job: dict, user: dict | None, capability: Capability, *, done_already: bool = False) -> bool:
+    """Raise why `user` may not have `capability` on `job` (NotAllowed or one of its kinds).
+
+    done_already: what the person asks is already so (their answer, sent twice). Then a refusal for
+    the job's state is none, since nothing needs doing; a refusal of the person still is. Returns
+    done_already, so that a caller can `if require(...): return`."""
+    why = refusal(db, job, user, capability)
+    if why and not (done_already and isinstance(why, InvalidTransition)):
+        raise why
+    return done_already
+
+
+def stored_job(db, job_id) -> dict:
+    """The stored job, every column (for services' own checks, never shown). Raises NotFound."""
+    job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+    if not job:
+        raise NotFound()
+    return job
+
+
+def load(db, job_id, actor: dict, need: Capability | None = None) -> tuple[dict, dict]:
+    """For a service inside its write transaction: the stored job and the acting user as the database
+    has them, with `need` checked (require). Raises NotFound, NotAllowed."""
+    actor = users.active(db, actor)
+    job = stored_job(db, job_id)
+    if need:
+        require(db, job, actor, need)
+    return job, actor

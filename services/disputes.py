@@ -1,0 +1,49 @@
+"""Disputes: the poster opens one instead of confirming (the `dispute` transition, whose reason is
+the first statement), both sides add statements, and an organizer who is neither side resolves it
+(resolve_pay / resolve_refund / resolve_split, services.transitions)."""
+
+from datetime import datetime
+
+from . import access, jobs, users
+from .clock import to_db
+from .db import one, write
+from .validate import text
+
+
+def record(db, job_id: int, author: dict, body: str, key: str, now: datetime) -> int:
+    """Store one statement under `key` (the same key again returns the first one). Inside the
+    caller's write transaction; the caller has checked who may."""
+    again = one(db, "SELECT id FROM dispute_statements WHERE request_key = ?", [key])
+    if again:
+        return again["id"]
+    row = {"job_id": job_id, "author_id": author["id"], "body": body, "request_key": key, "created_at": to_db(now)}
+    return db["dispute_statements"].insert(row).last_pk
+
+
+def add_statement(db, actor: dict, job_id: int, body, *, key: str, now: datetime) -> int:
+    """The poster or the worker adds their side to a disputed job. `key` identifies one filling-in of
+    the form (sending it again returns the first statement). Returns the statement's id."""
+    body = text(body, "statement", min_len=1, max_len=1000)
+    with write(db):
+        _, actor = access.load(db, job_id, actor, "add_statement")
+        return record(db, job_id, actor, body, f"statement:{actor['id']}:{key}", now)
+
+
+def statements(db, job: dict, viewer: dict | None) -> list[dict]:
+    """A dispute's statements, oldest first (the poster's reason first): the two sides and organizers."""
+    if access.refusal(db, job, viewer, "see_money"):
+        return []
+    return list(
+        db.query(
+            """SELECT s.*, u.display_name AS author_name FROM dispute_statements s JOIN users u ON u.id = s.author_id
+               WHERE s.job_id = ? ORDER BY s.id""",
+            [job["id"]],
+        )
+    )
+
+
+def unresolved(db, actor: dict) -> list[dict]:
+    """Jobs waiting for an organizer's resolution, longest waiting first. Organizers only."""
+    actor = users.organizer(db, actor)
+    rows = db.query(jobs.JOB_SELECT + " WHERE j.status = 'disputed' ORDER BY j.updated_at")
+    return [jobs.for_viewer(db, row, actor) for row in rows]
