@@ -4,9 +4,9 @@ import streamlit as st
 
 from services import categories, community, jobs
 from ui import maps
-from ui.components import all_or, category_label, job_card, price_text
+from ui.cards import category_label, job_card, price_text
 from ui.db import get_db
-from ui.i18n import category_name, t
+from ui.i18n import all_or, category_name, t
 
 # Five cards fill the height of the map beside them; each card drawn cost the map about 20 ms more
 # to show on a cold load (bench/browse_map.py). "More" adds five at a time.

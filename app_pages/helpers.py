@@ -5,9 +5,10 @@ import streamlit as st
 
 from services import categories, community, workers
 from ui import maps
-from ui.components import PROFILE_PAGE, all_or, category_label, person_name, rate_text, stars_text
+from ui.cards import category_label, person_name, rate_text, stars_text
 from ui.db import get_db
-from ui.i18n import category_name, listing, number, t
+from ui.feedback import PROFILE_PAGE
+from ui.i18n import all_or, category_name, listing, number, t
 from ui.safe import md
 
 HELPER_COLOUR = "#2f9e44"

@@ -6,19 +6,12 @@ from services import categories, escrow, jobs, ledger, pricing, reviews
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
+from ui.action_bar import job_actions
 from ui.booking import booking_section
-from ui.components import (
-    attempt,
-    job_actions,
-    person_name,
-    price_text,
-    profile_link,
-    rating_line,
-    status_text,
-    window_text,
-)
+from ui.cards import person_name, price_text, profile_link, rating_line, status_text, window_text
 from ui.db import get_db
 from ui.disputes import dispute_section
+from ui.feedback import attempt
 from ui.i18n import category_name, money, t, when
 from ui.job_money import money_section
 from ui.query import query_id

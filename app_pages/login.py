@@ -3,8 +3,8 @@
 import streamlit as st
 
 from ui import auth
-from ui.components import attempt, go
 from ui.db import get_db
+from ui.feedback import attempt, go
 from ui.i18n import t
 
 db = get_db()

@@ -4,8 +4,9 @@ applications and invitations."""
 import streamlit as st
 
 from services import categories, jobs
+from ui.action_bar import job_actions
 from ui.booking import my_applications
-from ui.components import job_actions, job_card
+from ui.cards import job_card
 from ui.db import get_db
 from ui.i18n import t
 

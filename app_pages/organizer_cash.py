@@ -7,8 +7,8 @@ import streamlit as st
 
 from services import ledger, users
 from services.clock import utcnow
-from ui.components import attempt
 from ui.db import get_db
+from ui.feedback import attempt
 from ui.forms import Filling
 from ui.i18n import calendar_day, money, t, timezone
 from ui.safe import md

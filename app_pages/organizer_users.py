@@ -4,8 +4,8 @@ import streamlit as st
 
 from services import users
 from services.clock import utcnow
-from ui.components import PROFILE_PAGE, attempt
 from ui.db import get_db
+from ui.feedback import PROFILE_PAGE, attempt
 from ui.i18n import t
 from ui.safe import md
 

@@ -7,8 +7,9 @@ from services import verification
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import private
-from ui.components import PROFILE_PAGE, action_error, attempt, callback_button, profile_link
+from ui.cards import profile_link
 from ui.db import get_db
+from ui.feedback import PROFILE_PAGE, action_error, attempt, callback_button
 from ui.i18n import listing, t, when
 from ui.safe import md
 

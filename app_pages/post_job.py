@@ -7,8 +7,9 @@ import streamlit as st
 from services import categories, community, jobs, ledger
 from services.clock import utcnow
 from ui import maps
-from ui.components import flash, go, price_guide
+from ui.cards import price_guide
 from ui.db import get_db
+from ui.feedback import flash, go
 from ui.forms import Filling
 from ui.i18n import category_name, money, t, timezone
 

@@ -7,8 +7,9 @@ from services import booking, categories, jobs, reviews, users, workers
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
-from ui.components import JOB_PAGE, attempt, person_name, photo_grid, rate_text, stars_text
+from ui.cards import person_name, photo_grid, rate_text, stars_text
 from ui.db import get_db
+from ui.feedback import JOB_PAGE, attempt
 from ui.i18n import category_name, day, listing, number, t
 from ui.query import query_id
 from ui.safe import md

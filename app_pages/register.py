@@ -5,8 +5,8 @@ import streamlit as st
 from services import users
 from services.clock import utcnow
 from ui import auth
-from ui.components import attempt, go
 from ui.db import get_db
+from ui.feedback import attempt, go
 from ui.i18n import language, t
 
 db = get_db()

@@ -5,8 +5,8 @@ import streamlit as st
 from services import community
 from services.clock import utcnow
 from ui import auth, maps
-from ui.components import attempt, go
 from ui.db import get_db
+from ui.feedback import attempt, go
 from ui.i18n import LANGUAGE_NAMES, set_language, t
 
 DEFAULT_CENTER = (31.2304, 121.4737)

@@ -7,8 +7,9 @@ import streamlit as st
 from services import categories, community, uploads, verification, workers
 from services.clock import from_db, utcnow
 from ui import maps
-from ui.components import PROFILE_PAGE, attempt, photo_grid
+from ui.cards import photo_grid
 from ui.db import get_db
+from ui.feedback import PROFILE_PAGE, attempt
 from ui.forms import Filling
 from ui.i18n import category_name, day, t
 from ui.safe import md

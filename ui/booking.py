@@ -8,17 +8,8 @@ import streamlit as st
 from services import booking, jobs, ledger
 from services.clock import from_db, utcnow
 
-from .components import (
-    JOB_PAGE,
-    action_error,
-    attempt,
-    callback_button,
-    person_name,
-    price_guide,
-    profile_link,
-    stars_text,
-    status_text,
-)
+from .cards import person_name, price_guide, profile_link, stars_text, status_text
+from .feedback import JOB_PAGE, action_error, attempt, callback_button
 from .i18n import money, t, timezone, when
 from .safe import md
 

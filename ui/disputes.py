@@ -6,7 +6,7 @@ import streamlit as st
 from services import escrow, jobs
 from services.clock import from_db, utcnow
 
-from .components import attempt
+from .feedback import attempt
 from .forms import Filling
 from .i18n import money, t, when
 from .safe import md

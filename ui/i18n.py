@@ -98,3 +98,9 @@ def day(moment: datetime | None) -> str:
 
 def category_name(category: dict) -> str:
     return category["name_zh"] if language() == "zh_CN" else category["name_en"]
+
+
+def all_or(label):
+    """A selectbox format_func for a filter whose first option, None or "", means "all". ("" where
+    the value lives in session state: there None would read as nothing chosen, a blank box.)"""
+    return lambda value: t("browse.all") if value in (None, "") else label(value)

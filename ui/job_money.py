@@ -9,7 +9,7 @@ from services.clock import utcnow
 from services.errors import NotFound
 
 from . import private
-from .components import action_error, callback_button
+from .feedback import action_error, callback_button
 from .forms import Filling
 from .i18n import money, number, t
 from .safe import md
