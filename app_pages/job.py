@@ -12,7 +12,7 @@ from ui.cards import person_name, price_text, profile_link, rating_line, status_
 from ui.db import get_db
 from ui.disputes import dispute_section
 from ui.feedback import attempt
-from ui.i18n import category_name, money, t, when
+from ui.i18n import category_label, money, t, when
 from ui.job_money import money_section
 from ui.query import query_id
 from ui.safe import md
@@ -29,8 +29,7 @@ kind = categories.by_slug(db)[job["category"]]
 
 st.title(md(job["title"]))
 st.markdown(
-    f"**{status_text(job['status'])}** · {kind['icon']} {category_name(kind)} · {md(price_text(job))}"
-    f" · {t('mode.' + job['mode'])}"
+    f"**{status_text(job['status'])}** · {category_label(kind)} · {md(price_text(job))} · {t('mode.' + job['mode'])}"
 )
 st.caption(md(t("job.window", window=window_text(job))))
 if kind["hazardous"]:
@@ -92,11 +91,12 @@ if job["status"] in jobs.SETTLED and user and user["id"] in (job["poster_id"], j
             if st.form_submit_button(t("rating.submit"), type="primary", use_container_width=True):
                 if stars is None:
                     st.error(t("error.stars"), icon="⚠️")
-                elif attempt(
-                    lambda: reviews.rate(db, user, job["id"], stars=stars + 1, comment=comment, now=utcnow()),
-                    success=t("rating.saved"),
-                ):
-                    st.rerun()
+                else:
+                    attempt(
+                        lambda: reviews.rate(db, user, job["id"], stars=stars + 1, comment=comment, now=utcnow()),
+                        success=t("rating.saved"),
+                        rerun=True,
+                    )
 
 events = jobs.history(db, job, user)
 if not events:  # not involved: when it was posted, and nobody's name or steps

@@ -1,8 +1,6 @@
 """Organizer as cashier: record money a resident paid in (top-up) and money paid out to someone, and
 see the cash box day by day."""
 
-from decimal import Decimal
-
 import streamlit as st
 
 from services import ledger, users
@@ -10,7 +8,7 @@ from services.clock import utcnow
 from ui.db import get_db
 from ui.feedback import attempt
 from ui.forms import Filling
-from ui.i18n import calendar_day, money, t, timezone
+from ui.i18n import calendar_day, money, t, timezone, yuan_field
 from ui.safe import md
 
 db = get_db()
@@ -75,7 +73,7 @@ def settings_form() -> None:
         )
         cap = st.text_input(
             t("cash.cancel_fee_cap"),
-            value=str(Decimal(ledger.setting(db, "cancel_fee_cap_fen")) / 100),
+            value=yuan_field(ledger.setting(db, "cancel_fee_cap_fen")),
             key="money_cap",
         )
         hours = st.number_input(

@@ -28,8 +28,8 @@ for person in users.list_users(db, user):
             key=f"block_{person['id']}",
             use_container_width=True,
         ):
-            if attempt(
+            attempt(
                 lambda p=person, b=blocked: users.set_blocked(db, user, p["id"], not b, utcnow()),
                 success=t("organizer.unblocked" if blocked else "organizer.blocked"),
-            ):
-                st.rerun()
+                rerun=True,
+            )

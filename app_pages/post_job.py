@@ -11,12 +11,12 @@ from ui.cards import price_guide
 from ui.db import get_db
 from ui.feedback import flash, go
 from ui.forms import Filling
-from ui.i18n import category_name, money, t, timezone
+from ui.i18n import category_label, money, t, timezone
 
 db = get_db()
 user = st.session_state["user"]
 place = community.get(db)
-kinds = categories.list_all(db)
+kinds = categories.by_slug(db)
 
 st.title(t("post.title"))
 st.subheader(t("post.where"))
@@ -30,10 +30,10 @@ later = soon + timedelta(hours=4)
 # Outside the form: the price guide below follows what is picked here as it changes.
 category = st.selectbox(
     t("post.category"),
-    [c["slug"] for c in kinds],
+    list(kinds),
     index=None,
     placeholder=t("post.category_pick"),
-    format_func=lambda slug: next(f"{c['icon']} {category_name(c)}" for c in kinds if c["slug"] == slug),
+    format_func=lambda slug: category_label(kinds[slug]),
     key="post_category",
 )
 price_kind = st.radio(
@@ -109,8 +109,7 @@ if submitted:
         )
         job_id = filling.send(lambda: jobs.post(db, user, **fields, key=filling.key(*fields.values()), now=utcnow()))
         if job_id:
-            for key in ("post_location_lat", "post_location_lon", "post_location_last_click"):
-                st.session_state.pop(key, None)
+            maps.forget_point("post_location")
             flash(t("post.done"))
             filling.renew()
             go("app_pages/job.py", id=job_id)

@@ -10,7 +10,7 @@ from ui import maps
 from ui.cards import person_name, photo_grid, rate_text, stars_text
 from ui.db import get_db
 from ui.feedback import JOB_PAGE, attempt
-from ui.i18n import category_name, day, listing, number, t
+from ui.i18n import category_label, day, listing, number, t
 from ui.query import query_id
 from ui.safe import md
 
@@ -36,7 +36,7 @@ if helper and helper["verified"]:
 
 def helper_details() -> None:
     st.markdown(md(helper["bio"]))
-    offered = listing([f"{kinds[s]['icon']} {category_name(kinds[s])}" for s in helper["categories"] if s in kinds])
+    offered = listing([category_label(kinds[s]) for s in helper["categories"] if s in kinds])
     facts = [
         t("profile.takes", categories=offered),
         rate_text(helper["rate_fen"]),

@@ -1,7 +1,6 @@
 """Booking mode (预约) on the job page and in My jobs: applications, invitations and their answers."""
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import streamlit as st
 
@@ -10,7 +9,7 @@ from services.clock import from_db, utcnow
 
 from .cards import person_name, price_guide, profile_link, stars_text, status_text
 from .feedback import JOB_PAGE, action_error, attempt, callback_button
-from .i18n import money, t, timezone, when
+from .i18n import money, t, timezone, when, yuan_field
 from .safe import md
 
 
@@ -105,7 +104,7 @@ def _apply_form(db, job: dict, user: dict) -> None:
     local_start = max(start, utcnow()).astimezone(timezone())
     with st.form(f"apply_form_{job['id']}"):
         label = t("booking.your_rate") if job["price_type"] == "hourly" else t("booking.your_price")
-        quote = st.text_input(label, value=str(Decimal(job["price_fen"]) / 100), key=f"apply_quote_{job['id']}")
+        quote = st.text_input(label, value=yuan_field(job["price_fen"]), key=f"apply_quote_{job['id']}")
         st.caption(t("booking.commission_note", pct=ledger.setting(db, "commission_pct")))
         message = st.text_area(t("booking.message"), max_chars=300, key=f"apply_message_{job['id']}")
         propose = st.toggle(t("booking.propose_time"), key=f"apply_propose_{job['id']}")
@@ -122,13 +121,13 @@ def _apply_form(db, job: dict, user: dict) -> None:
         )
         if st.form_submit_button(t("booking.apply"), type="primary", use_container_width=True):
             proposed = datetime.combine(day, at, timezone()) if propose else None
-            if attempt(
+            attempt(
                 lambda: booking.apply(
                     db, user, job["id"], quote_yuan=quote, message=message, proposed_time=proposed, now=utcnow()
                 ),
                 success=t("booking.applied"),
-            ):
-                st.rerun()
+                rerun=True,
+            )
 
 
 def _as_worker(db, job: dict, user: dict, applications: list[dict]) -> None:

@@ -7,7 +7,7 @@ from services.clock import from_db, utcnow
 from services.errors import NotFound
 
 from .feedback import JOB_PAGE, PROFILE_PAGE, action_error, callback_button
-from .i18n import category_name, money, number, t, when
+from .i18n import category_label, money, number, t, when
 from .safe import md
 
 STATUS_ICONS = {
@@ -61,10 +61,6 @@ def price_guide(db, category: str, price_type: str) -> None:
         )
     else:
         st.caption(t("guide.too_few", days=jobs.PRICE_GUIDE_DAYS, min=jobs.PRICE_GUIDE_MIN))
-
-
-def category_label(kinds: dict, slug: str) -> str:
-    return f"{kinds[slug]['icon']} {category_name(kinds[slug])}"
 
 
 def rate_text(rate_fen: int | None) -> str:
@@ -125,7 +121,7 @@ def job_card(job: dict, categories: dict, *, show_status: bool = False, distance
         st.page_link(JOB_PAGE, label=md(job["title"]), query_params={"id": job["id"]}, icon="📌")
         category = categories.get(job["category"])
         parts = [
-            f"{category['icon']} {category_name(category)}" if category else "",
+            category_label(category) if category else "",
             price_text(job),
             window_text(job),
         ]

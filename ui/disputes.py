@@ -45,11 +45,12 @@ def open_dispute_form(db, job: dict, user: dict) -> None:
         with st.form(f"dispute_{job['id']}"):
             reason = st.text_area(t("dispute.reason"), max_chars=500)
             submitted = st.form_submit_button(t("dispute.open"), use_container_width=True)
-        if submitted and attempt(
-            lambda: jobs.act(db, job["id"], "dispute", user, now=utcnow(), detail=reason),
-            success=t("dispute.opened"),
-        ):
-            st.rerun()  # a second submit finds the job disputed by the same person: done once
+        if submitted:  # a second submit finds the job disputed by the same person: done once
+            attempt(
+                lambda: jobs.act(db, job["id"], "dispute", user, now=utcnow(), detail=reason),
+                success=t("dispute.opened"),
+                rerun=True,
+            )
 
 
 def statement_form(db, job: dict, user: dict) -> None:
@@ -92,16 +93,17 @@ def resolution_form(db, job: dict, user: dict) -> None:
         st.error(t("dispute.pick_outcome"), icon="⚠️")
     elif share.strip() and outcome != "resolve_split":
         st.error(t("dispute.share_needs_split"), icon="⚠️")
-    elif attempt(
-        lambda: jobs.act(
-            db,
-            job["id"],
-            outcome,
-            user,
-            now=utcnow(),
-            detail=note,
-            split_yuan=share if outcome == "resolve_split" else None,
-        ),
-        success=t("dispute.resolved"),
-    ):
-        st.rerun()
+    else:
+        attempt(
+            lambda: jobs.act(
+                db,
+                job["id"],
+                outcome,
+                user,
+                now=utcnow(),
+                detail=note,
+                split_yuan=share if outcome == "resolve_split" else None,
+            ),
+            success=t("dispute.resolved"),
+            rerun=True,
+        )

@@ -51,11 +51,12 @@ def show_flash() -> None:
         st.toast(message, icon="✅")
 
 
-def attempt(action, *, success: str | None = None):
+def attempt(action, *, success: str | None = None, rerun: bool = False):
     """Run a service call under a spinner.
 
     Returns the call's result (True when it returns nothing), or None after showing a domain
-    error in the reader's language. On success a toast is queued for the next run. A service's
+    error in the reader's language. On success a toast is queued for the next run, and with
+    `rerun` the page runs again at once (to show what the call changed). A service's
     question (NeedsConfirmation) is raised on, for the form that asks it (ui.forms.Filling.send).
     """
     try:
@@ -68,6 +69,8 @@ def attempt(action, *, success: str | None = None):
         return None
     if success:
         flash(success)
+    if rerun:
+        st.rerun()
     return True if result is None else result
 
 
