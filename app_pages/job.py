@@ -84,11 +84,13 @@ if job["status"] in jobs.SETTLED and user and user["id"] in (job["poster_id"], j
         st.success(t("rating.thanks", stars="★" * mine["stars"]), icon="🙏")
     else:
         other = job["worker_name"] if user["id"] == job["poster_id"] else job["poster_name"]
-        with st.form(f"rate_form_{job['id']}"):
+        with st.form(f"job_rate_form_{job['id']}"):
             st.markdown(md(t("rating.prompt", name=other)))
-            stars = st.feedback("stars", key=f"rate_stars_{job['id']}")
-            comment = st.text_area(t("rating.comment"), max_chars=500, key=f"rate_comment_{job['id']}")
-            if st.form_submit_button(t("rating.submit"), type="primary", use_container_width=True):
+            stars = st.feedback("stars", key=f"job_rate_stars_{job['id']}")
+            comment = st.text_area(t("rating.comment"), max_chars=500, key=f"job_rate_comment_{job['id']}")
+            if st.form_submit_button(
+                t("rating.submit"), type="primary", use_container_width=True, key=f"job_rate_send_{job['id']}"
+            ):
                 if stars is None:
                     st.error(t("error.stars"), icon="⚠️")
                 else:
@@ -102,7 +104,7 @@ events = jobs.history(db, job, user)
 if not events:  # not involved: when it was posted, and nobody's name or steps
     st.caption(t("job.posted_on", when=when(from_db(job["created_at"]))))
 else:
-    with st.expander(t("job.history"), icon="🕘"):
+    with st.expander(t("job.history"), icon="🕘", key="job_history"):
         for event in events:
             who = event["actor_name"] or t("job.the_board")
             line = t("job.event", when=when(from_db(event["at"])), who=who, action=t(f"event.{event['action']}"))

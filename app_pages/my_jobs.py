@@ -28,4 +28,4 @@ for tab, key in zip(tabs, KINDS, strict=True):
             st.info(t(f"my_jobs.none_{key}"), icon="🌱")
         for job in lists[key]:
             with job_card(job, kinds, show_status=True):
-                job_actions(db, job, user, key=f"my_{key}")
+                job_actions(db, job, user, key=f"my_jobs_{key}")

@@ -22,7 +22,7 @@ st.caption(t("cash.help"))
 def money_form(form: str, record, success: str) -> None:
     """One form recording cash in or out for a person: once per filling-in, however often it is sent
     (ui.forms); an identical amount for the same person moments ago is asked about first."""
-    filling = Filling(form)
+    filling = Filling(f"organizer_cash_{form}")
     filling.confirmation()
     with st.form(filling.form):
         person = st.selectbox(
@@ -41,7 +41,9 @@ def money_form(form: str, record, success: str) -> None:
         if question:
             st.warning(question, icon="❓")
         again = bool(question) and st.checkbox(t(f"cash.{form}_again"), key=filling.field("again"))
-        submitted = st.form_submit_button(t(f"cash.{form}_submit"), type="primary", use_container_width=True)
+        submitted = st.form_submit_button(
+            t(f"cash.{form}_submit"), type="primary", use_container_width=True, key=filling.field("send")
+        )
     if not submitted:
         return
     filling.submitted()
@@ -58,32 +60,34 @@ def money_form(form: str, record, success: str) -> None:
 
 def settings_form() -> None:
     """Commission and the late-cancellation fee: they apply to money moved from now on."""
-    with st.form("money_settings"):
+    with st.form("organizer_cash_settings"):
         commission = st.number_input(
             t("cash.commission_pct"),
             *ledger.SETTING_LIMITS["commission_pct"],
             value=ledger.setting(db, "commission_pct"),
-            key="money_commission",
+            key="organizer_cash_commission",
         )
         fee = st.number_input(
             t("cash.cancel_fee_pct"),
             *ledger.SETTING_LIMITS["cancel_fee_pct"],
             value=ledger.setting(db, "cancel_fee_pct"),
-            key="money_fee",
+            key="organizer_cash_fee",
         )
         cap = st.text_input(
             t("cash.cancel_fee_cap"),
             value=yuan_field(ledger.setting(db, "cancel_fee_cap_fen")),
-            key="money_cap",
+            key="organizer_cash_cap",
         )
         hours = st.number_input(
             t("cash.cancel_window_hours"),
             *ledger.SETTING_LIMITS["cancel_window_hours"],
             value=ledger.setting(db, "cancel_window_hours"),
-            key="money_hours",
+            key="organizer_cash_hours",
         )
         st.caption(t("cash.settings_help"))
-        if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True) and attempt(
+        if st.form_submit_button(
+            t("worker.save"), type="primary", use_container_width=True, key="organizer_cash_settings_save"
+        ) and attempt(
             lambda: ledger.set_money_settings(
                 db,
                 user,

@@ -25,7 +25,7 @@ for person in users.list_users(db, user):
         st.caption(t(f"role.{person['role']}") + (" · " + t("organizer.is_blocked") if blocked else ""))
         if person["id"] != user["id"] and st.button(
             t("organizer.unblock" if blocked else "organizer.block"),
-            key=f"block_{person['id']}",
+            key=f"organizer_users_block_{person['id']}",
             use_container_width=True,
         ):
             attempt(

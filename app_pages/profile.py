@@ -74,15 +74,17 @@ def invite_form() -> None:
     if not mine:
         st.caption(t("invite.no_jobs"))
         return
-    with st.form(f"invite_form_{person['id']}"):
+    with st.form(f"profile_invite_form_{person['id']}"):
         job_id = st.selectbox(
             t("invite.job"),
             [j["id"] for j in mine],
             format_func=lambda i: next(j["title"] for j in mine if j["id"] == i),
-            key=f"invite_job_{person['id']}",
+            key=f"profile_invite_job_{person['id']}",
         )
-        message = st.text_input(t("invite.message"), max_chars=300, key=f"invite_message_{person['id']}")
-        if st.form_submit_button(t("invite.send"), type="primary", use_container_width=True):
+        message = st.text_input(t("invite.message"), max_chars=300, key=f"profile_invite_message_{person['id']}")
+        if st.form_submit_button(
+            t("invite.send"), type="primary", use_container_width=True, key=f"profile_invite_send_{person['id']}"
+        ):
             if attempt(
                 lambda: booking.invite(db, viewer, job_id, person["id"], message=message, now=utcnow()),
                 success=t("invite.sent"),

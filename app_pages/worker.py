@@ -43,7 +43,7 @@ def switch_form() -> None:
             format_func=lambda slug: category_label(kinds[slug]),
             placeholder=t("post.category_pick"),
         )
-        if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True):
+        if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True, key="worker_save"):
             attempt(
                 lambda: workers.set_taking_jobs(db, user, taking_jobs=taking, categories=chosen, now=utcnow()),
                 success=t("worker.saved"),
@@ -88,7 +88,9 @@ def profile_form() -> None:
             format_func=lambda slot: t(f"slot.{slot}"),
             key="worker_slots",
         )
-        if st.form_submit_button(t("worker.save_profile"), type="primary", use_container_width=True):
+        if st.form_submit_button(
+            t("worker.save_profile"), type="primary", use_container_width=True, key="worker_profile_save"
+        ):
             if attempt(
                 lambda: workers.save_profile(
                     db,
@@ -119,7 +121,7 @@ def photos_section() -> None:
     with st.form(filling.form):
         upload = st.file_uploader(t("worker.photo"), type=uploads.EXTENSIONS, key=filling.field("file"))
         caption = st.text_input(t("worker.caption"), max_chars=80, key=filling.field("caption"))
-        submitted = st.form_submit_button(t("worker.add_photo"), use_container_width=True)
+        submitted = st.form_submit_button(t("worker.add_photo"), use_container_width=True, key=filling.field("send"))
     if not submitted:
         return
     filling.submitted()
@@ -155,7 +157,7 @@ def identity_section() -> None:
         front = st.file_uploader(t("worker.id_front"), type=uploads.EXTENSIONS, key="worker_id_front")
         back = st.file_uploader(t("worker.id_back"), type=uploads.EXTENSIONS, key="worker_id_back")
         selfie = st.file_uploader(t("worker.id_selfie"), type=uploads.EXTENSIONS, key="worker_id_selfie")
-        if st.form_submit_button(t("worker.submit_id"), type="primary", use_container_width=True):
+        if st.form_submit_button(t("worker.submit_id"), type="primary", use_container_width=True, key="worker_id_send"):
             attempt(
                 lambda: verification.submit(
                     db,

@@ -93,7 +93,7 @@ def photo_grid(db, photos: list[dict], *, removable: dict | None = None) -> None
             if removable:
                 callback_button(
                     t("worker.remove_photo"),
-                    f"remove_photo_{photo['id']}",
+                    f"cards_remove_photo_{photo['id']}",
                     lambda p=photo: workers.remove_photo(db, removable, p["id"]),
                     done=t("worker.photo_removed"),
                     error_key=f"photo_{photo['id']}",
