@@ -5,8 +5,8 @@ import streamlit as st
 from services import community, jobs, users, verification
 from services.clock import utcnow
 from ui import auth, maps
-from ui.components import count_visit, follow_goto, show_flash
 from ui.db import get_db
+from ui.feedback import count_visit, follow_goto, show_flash
 from ui.i18n import LANGUAGE_NAMES, set_language, t
 from ui.safe import md
 

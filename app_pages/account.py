@@ -3,8 +3,9 @@
 import streamlit as st
 
 from ui import auth
-from ui.components import PROFILE_PAGE, flash, go, rating_line
+from ui.cards import rating_line
 from ui.db import get_db
+from ui.feedback import PROFILE_PAGE, flash, go
 from ui.i18n import t
 from ui.safe import md
 

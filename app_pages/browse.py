@@ -4,9 +4,10 @@ import streamlit as st
 
 from services import categories, community, jobs
 from ui import maps
-from ui.components import all_or, category_label, job_card, price_text
+from ui.cards import job_card, price_text
 from ui.db import get_db
-from ui.i18n import category_name, t
+from ui.feedback import JOB_PAGE
+from ui.i18n import all_or, category_label, category_name, t
 
 # Five cards fill the height of the map beside them; each card drawn cost the map about 20 ms more
 # to show on a cold load (bench/browse_map.py). "More" adds five at a time.
@@ -44,7 +45,7 @@ if panel.open:
             t("post.category"),
             ["", *kinds],
             key="browse_category",
-            format_func=all_or(lambda s: category_label(kinds, s)),
+            format_func=all_or(lambda s: category_label(kinds[s])),
         )
         right.selectbox(
             t("browse.mode"), ["", *jobs.MODES], key="browse_mode", format_func=all_or(lambda m: t(f"mode.{m}"))
@@ -93,13 +94,7 @@ with map_column:
     ]
     maps.places_layer(places, t("browse.open_job")).add_to(m)
     state = maps.show(m, "browse_map", height=460, returns=maps.PLACE_CLICK_RETURNS, marker=my_point)
-    opened = maps.clicked_place(state, "browse_map")
-    if opened:
-        st.switch_page("app_pages/job.py", query_params={"id": opened})
-    clicked = maps.clicked_point(state)
-    if clicked and clicked != st.session_state.get("browse_last_click"):
-        st.session_state["browse_last_click"] = st.session_state["browse_point"] = clicked
-        st.rerun()
+    maps.follow_clicks(state, "browse", JOB_PAGE)
     st.caption(t("browse.map_help"))
     if st.session_state.get("browse_point") and st.button(t("browse.reset_point"), key="browse_reset"):
         st.session_state.pop("browse_point")

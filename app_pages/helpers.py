@@ -5,9 +5,10 @@ import streamlit as st
 
 from services import categories, community, workers
 from ui import maps
-from ui.components import PROFILE_PAGE, all_or, category_label, person_name, rate_text, stars_text
+from ui.cards import person_name, rate_text, stars_text
 from ui.db import get_db
-from ui.i18n import category_name, listing, number, t
+from ui.feedback import PROFILE_PAGE
+from ui.i18n import all_or, category_label, category_name, listing, number, t
 from ui.safe import md
 
 HELPER_COLOUR = "#2f9e44"
@@ -24,7 +25,7 @@ category = left.selectbox(
     t("post.category"),
     [None, *kinds],
     key="helpers_category",
-    format_func=all_or(lambda s: category_label(kinds, s)),
+    format_func=all_or(lambda s: category_label(kinds[s])),
 )
 slot = right.selectbox(
     t("helpers.available"),
@@ -47,13 +48,7 @@ with map_column:
     ]
     maps.places_layer(places, t("helpers.open_profile"), radius_m=HELPER_AREA_M, colour=HELPER_COLOUR).add_to(m)
     state = maps.show(m, "helpers_map", height=380, returns=maps.PLACE_CLICK_RETURNS, marker=near)
-    opened = maps.clicked_place(state, "helpers_map")
-    if opened:
-        st.switch_page(PROFILE_PAGE, query_params={"id": opened})
-    clicked = maps.clicked_point(state)
-    if clicked and clicked != st.session_state.get("helpers_last_click"):
-        st.session_state["helpers_last_click"] = st.session_state["helpers_point"] = clicked
-        st.rerun()
+    maps.follow_clicks(state, "helpers", PROFILE_PAGE)
     st.caption(t("helpers.map_help"))
     if near and st.button(t("helpers.any_place"), key="helpers_reset", use_container_width=True):
         st.session_state.pop("helpers_point")

@@ -6,20 +6,13 @@ from services import categories, escrow, jobs, ledger, pricing, reviews
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
+from ui.action_bar import job_actions
 from ui.booking import booking_section
-from ui.components import (
-    attempt,
-    job_actions,
-    person_name,
-    price_text,
-    profile_link,
-    rating_line,
-    status_text,
-    window_text,
-)
+from ui.cards import person_name, price_text, profile_link, rating_line, status_text, window_text
 from ui.db import get_db
 from ui.disputes import dispute_section
-from ui.i18n import category_name, money, t, when
+from ui.feedback import attempt
+from ui.i18n import category_label, money, t, when
 from ui.job_money import money_section
 from ui.query import query_id
 from ui.safe import md
@@ -36,8 +29,7 @@ kind = categories.by_slug(db)[job["category"]]
 
 st.title(md(job["title"]))
 st.markdown(
-    f"**{status_text(job['status'])}** · {kind['icon']} {category_name(kind)} · {md(price_text(job))}"
-    f" · {t('mode.' + job['mode'])}"
+    f"**{status_text(job['status'])}** · {category_label(kind)} · {md(price_text(job))} · {t('mode.' + job['mode'])}"
 )
 st.caption(md(t("job.window", window=window_text(job))))
 if kind["hazardous"]:
@@ -92,24 +84,27 @@ if job["status"] in jobs.SETTLED and user and user["id"] in (job["poster_id"], j
         st.success(t("rating.thanks", stars="★" * mine["stars"]), icon="🙏")
     else:
         other = job["worker_name"] if user["id"] == job["poster_id"] else job["poster_name"]
-        with st.form(f"rate_form_{job['id']}"):
+        with st.form(f"job_rate_form_{job['id']}"):
             st.markdown(md(t("rating.prompt", name=other)))
-            stars = st.feedback("stars", key=f"rate_stars_{job['id']}")
-            comment = st.text_area(t("rating.comment"), max_chars=500, key=f"rate_comment_{job['id']}")
-            if st.form_submit_button(t("rating.submit"), type="primary", use_container_width=True):
+            stars = st.feedback("stars", key=f"job_rate_stars_{job['id']}")
+            comment = st.text_area(t("rating.comment"), max_chars=500, key=f"job_rate_comment_{job['id']}")
+            if st.form_submit_button(
+                t("rating.submit"), type="primary", use_container_width=True, key=f"job_rate_send_{job['id']}"
+            ):
                 if stars is None:
                     st.error(t("error.stars"), icon="⚠️")
-                elif attempt(
-                    lambda: reviews.rate(db, user, job["id"], stars=stars + 1, comment=comment, now=utcnow()),
-                    success=t("rating.saved"),
-                ):
-                    st.rerun()
+                else:
+                    attempt(
+                        lambda: reviews.rate(db, user, job["id"], stars=stars + 1, comment=comment, now=utcnow()),
+                        success=t("rating.saved"),
+                        rerun=True,
+                    )
 
 events = jobs.history(db, job, user)
 if not events:  # not involved: when it was posted, and nobody's name or steps
     st.caption(t("job.posted_on", when=when(from_db(job["created_at"]))))
 else:
-    with st.expander(t("job.history"), icon="🕘"):
+    with st.expander(t("job.history"), icon="🕘", key="job_history"):
         for event in events:
             who = event["actor_name"] or t("job.the_board")
             line = t("job.event", when=when(from_db(event["at"])), who=who, action=t(f"event.{event['action']}"))

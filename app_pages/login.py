@@ -3,8 +3,8 @@
 import streamlit as st
 
 from ui import auth
-from ui.components import attempt, go
 from ui.db import get_db
+from ui.feedback import attempt, go
 from ui.i18n import t
 
 db = get_db()
@@ -14,7 +14,7 @@ with st.form("login_form"):
     password = st.text_input(
         t("account.password"), type="password", key="login_password", autocomplete="current-password"
     )
-    submitted = st.form_submit_button(t("login.submit"), type="primary", use_container_width=True)
+    submitted = st.form_submit_button(t("login.submit"), type="primary", use_container_width=True, key="login_submit")
 if submitted:
     user = attempt(lambda: auth.log_in(db, username, password), success=t("login.welcome"))
     if user:

@@ -1,16 +1,14 @@
 """Organizer as cashier: record money a resident paid in (top-up) and money paid out to someone, and
 see the cash box day by day."""
 
-from decimal import Decimal
-
 import streamlit as st
 
 from services import ledger, users
 from services.clock import utcnow
-from ui.components import attempt
 from ui.db import get_db
+from ui.feedback import attempt
 from ui.forms import Filling
-from ui.i18n import calendar_day, money, t, timezone
+from ui.i18n import calendar_day, money, t, timezone, yuan_field
 from ui.safe import md
 
 db = get_db()
@@ -24,7 +22,7 @@ st.caption(t("cash.help"))
 def money_form(form: str, record, success: str) -> None:
     """One form recording cash in or out for a person: once per filling-in, however often it is sent
     (ui.forms); an identical amount for the same person moments ago is asked about first."""
-    filling = Filling(form)
+    filling = Filling(f"organizer_cash_{form}")
     filling.confirmation()
     with st.form(filling.form):
         person = st.selectbox(
@@ -43,7 +41,9 @@ def money_form(form: str, record, success: str) -> None:
         if question:
             st.warning(question, icon="❓")
         again = bool(question) and st.checkbox(t(f"cash.{form}_again"), key=filling.field("again"))
-        submitted = st.form_submit_button(t(f"cash.{form}_submit"), type="primary", use_container_width=True)
+        submitted = st.form_submit_button(
+            t(f"cash.{form}_submit"), type="primary", use_container_width=True, key=filling.field("send")
+        )
     if not submitted:
         return
     filling.submitted()
@@ -60,32 +60,34 @@ def money_form(form: str, record, success: str) -> None:
 
 def settings_form() -> None:
     """Commission and the late-cancellation fee: they apply to money moved from now on."""
-    with st.form("money_settings"):
+    with st.form("organizer_cash_settings"):
         commission = st.number_input(
             t("cash.commission_pct"),
             *ledger.SETTING_LIMITS["commission_pct"],
             value=ledger.setting(db, "commission_pct"),
-            key="money_commission",
+            key="organizer_cash_commission",
         )
         fee = st.number_input(
             t("cash.cancel_fee_pct"),
             *ledger.SETTING_LIMITS["cancel_fee_pct"],
             value=ledger.setting(db, "cancel_fee_pct"),
-            key="money_fee",
+            key="organizer_cash_fee",
         )
         cap = st.text_input(
             t("cash.cancel_fee_cap"),
-            value=str(Decimal(ledger.setting(db, "cancel_fee_cap_fen")) / 100),
-            key="money_cap",
+            value=yuan_field(ledger.setting(db, "cancel_fee_cap_fen")),
+            key="organizer_cash_cap",
         )
         hours = st.number_input(
             t("cash.cancel_window_hours"),
             *ledger.SETTING_LIMITS["cancel_window_hours"],
             value=ledger.setting(db, "cancel_window_hours"),
-            key="money_hours",
+            key="organizer_cash_hours",
         )
         st.caption(t("cash.settings_help"))
-        if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True) and attempt(
+        if st.form_submit_button(
+            t("worker.save"), type="primary", use_container_width=True, key="organizer_cash_settings_save"
+        ) and attempt(
             lambda: ledger.set_money_settings(
                 db,
                 user,

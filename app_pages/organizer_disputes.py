@@ -4,7 +4,7 @@ history (events, materials, statements) and the resolution form."""
 import streamlit as st
 
 from services import categories, jobs
-from ui.components import job_card
+from ui.cards import job_card
 from ui.db import get_db
 from ui.i18n import t
 from ui.safe import md

@@ -4,8 +4,8 @@ import streamlit as st
 
 from services import users
 from services.clock import utcnow
-from ui.components import PROFILE_PAGE, attempt
 from ui.db import get_db
+from ui.feedback import PROFILE_PAGE, attempt
 from ui.i18n import t
 from ui.safe import md
 
@@ -25,11 +25,11 @@ for person in users.list_users(db, user):
         st.caption(t(f"role.{person['role']}") + (" · " + t("organizer.is_blocked") if blocked else ""))
         if person["id"] != user["id"] and st.button(
             t("organizer.unblock" if blocked else "organizer.block"),
-            key=f"block_{person['id']}",
+            key=f"organizer_users_block_{person['id']}",
             use_container_width=True,
         ):
-            if attempt(
+            attempt(
                 lambda p=person, b=blocked: users.set_blocked(db, user, p["id"], not b, utcnow()),
                 success=t("organizer.unblocked" if blocked else "organizer.blocked"),
-            ):
-                st.rerun()
+                rerun=True,
+            )

@@ -7,8 +7,9 @@ from services import verification
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import private
-from ui.components import PROFILE_PAGE, action_error, attempt, callback_button, profile_link
+from ui.cards import profile_link
 from ui.db import get_db
+from ui.feedback import PROFILE_PAGE, action_error, attempt, callback_button
 from ui.i18n import listing, t, when
 from ui.safe import md
 
@@ -40,17 +41,17 @@ def review(check: dict) -> None:
         action_error(("check", check["id"]))
         callback_button(
             t("organizer.approve"),
-            f"approve_{check['id']}",
+            f"organizer_workers_approve_{check['id']}",
             lambda: verification.decide(db, user, check["id"], approve=True, now=utcnow()),
             done=t("organizer.approved"),
             error_key=("check", check["id"]),
             primary=True,
         )
-        reason_key = f"reject_reason_{check['id']}"
+        reason_key = f"organizer_workers_reject_reason_{check['id']}"
         st.text_input(t("organizer.reason"), max_chars=300, key=reason_key)
         callback_button(
             t("organizer.reject"),
-            f"reject_{check['id']}",
+            f"organizer_workers_reject_{check['id']}",
             # the reason is read when the button is pressed: typed text arrives with the press
             lambda: verification.decide(
                 db, user, check["id"], approve=False, reason=st.session_state[reason_key], now=utcnow()
@@ -62,7 +63,10 @@ def review(check: dict) -> None:
 
 def revoke_list() -> None:
     for person in verification.verified_workers(db, user):
-        with st.expander(md(f"🛡️ {person['display_name']} (@{person['username']})")):
+        with st.expander(
+            md(f"🛡️ {person['display_name']} (@{person['username']})"),
+            key=f"organizer_workers_verified_{person['user_id']}",
+        ):
             st.page_link(PROFILE_PAGE, label=t("organizer.open_profile"), query_params={"id": person["user_id"]})
             if person["decided_at"]:
                 st.caption(
@@ -75,11 +79,11 @@ def revoke_list() -> None:
                     )
                 )
             action_error(("revoke", person["user_id"]))
-            reason_key = f"revoke_reason_{person['user_id']}"
+            reason_key = f"organizer_workers_revoke_reason_{person['user_id']}"
             st.text_input(t("organizer.reason"), max_chars=300, key=reason_key)
             callback_button(
                 t("organizer.revoke"),
-                f"revoke_{person['user_id']}",
+                f"organizer_workers_revoke_{person['user_id']}",
                 lambda p=person, k=reason_key: verification.revoke(
                     db, user, p["user_id"], reason=st.session_state[k], now=utcnow()
                 ),
@@ -100,16 +104,16 @@ with queue_tab:
 with verified_tab:
     revoke_list()
 with settings_tab:
-    with st.form("keep_days_form"):
+    with st.form("organizer_workers_keep_days_form"):
         days = st.number_input(
             t("organizer.keep_days"),
             min_value=0,
             max_value=verification.MAX_KEEP_DAYS,
             value=verification.keep_days(db),
             help=t("organizer.keep_days_help"),
-            key="keep_days",
+            key="organizer_workers_keep_days",
         )
-        if st.form_submit_button(t("worker.save"), use_container_width=True):
+        if st.form_submit_button(t("worker.save"), use_container_width=True, key="organizer_workers_keep_days_save"):
             attempt(
                 lambda: verification.set_keep_days(db, user, days, utcnow()), success=t("organizer.keep_days_saved")
             )

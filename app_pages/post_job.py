@@ -7,20 +7,21 @@ import streamlit as st
 from services import categories, community, jobs, ledger
 from services.clock import utcnow
 from ui import maps
-from ui.components import flash, go, price_guide
+from ui.cards import price_guide
 from ui.db import get_db
+from ui.feedback import flash, go
 from ui.forms import Filling
-from ui.i18n import category_name, money, t, timezone
+from ui.i18n import category_label, money, t, timezone
 
 db = get_db()
 user = st.session_state["user"]
 place = community.get(db)
-kinds = categories.list_all(db)
+kinds = categories.by_slug(db)
 
 st.title(t("post.title"))
 st.subheader(t("post.where"))
 st.caption(t("post.where_help", km=place["radius_km"]))
-point = maps.point_picker("post_location", (place["lat"], place["lon"]), community=place)
+point = maps.point_picker("post_job_location", (place["lat"], place["lon"]), community=place)
 
 PRICE_KINDS = ("fixed", "hourly", "free")
 # Default window: from the next full hour, for four hours.
@@ -29,18 +30,18 @@ later = soon + timedelta(hours=4)
 # Outside the form: the price guide below follows what is picked here as it changes.
 category = st.selectbox(
     t("post.category"),
-    [c["slug"] for c in kinds],
+    list(kinds),
     index=None,
     placeholder=t("post.category_pick"),
-    format_func=lambda slug: next(f"{c['icon']} {category_name(c)}" for c in kinds if c["slug"] == slug),
-    key="post_category",
+    format_func=lambda slug: category_label(kinds[slug]),
+    key="post_job_category",
 )
 price_kind = st.radio(
     t("post.price_kind"),
     PRICE_KINDS,
     format_func=lambda k: t(f"post.price_{k}"),
     horizontal=True,
-    key="post_price_kind",
+    key="post_job_price_kind",
 )
 if category and price_kind != "free":
     price_guide(db, category, "hourly" if price_kind == "hourly" else "fixed")
@@ -49,10 +50,10 @@ mode = st.radio(
     jobs.MODES,
     format_func=lambda m: t(f"post.mode_{m}"),
     horizontal=True,
-    key="post_mode",
+    key="post_job_mode",
 )
 st.caption(t(f"post.mode_{mode}_help"))
-filling = Filling("post")  # a double click posts one job (ui.forms)
+filling = Filling("post_job")  # a double click posts one job (ui.forms)
 with st.form(filling.form):
     title = st.text_input(
         t("post.job_title"), max_chars=60, placeholder=t("post.job_title_example"), key=filling.field("title")
@@ -84,7 +85,9 @@ with st.form(filling.form):
     )
     st.caption(t("post.privacy"))
     st.caption(t("post.hold_note", balance=money(ledger.wallet_fen(db, user["id"], user))))
-    submitted = st.form_submit_button(t("post.submit"), type="primary", use_container_width=True)
+    submitted = st.form_submit_button(
+        t("post.submit"), type="primary", use_container_width=True, key=filling.field("send")
+    )
 
 if submitted:
     filling.submitted()
@@ -108,8 +111,7 @@ if submitted:
         )
         job_id = filling.send(lambda: jobs.post(db, user, **fields, key=filling.key(*fields.values()), now=utcnow()))
         if job_id:
-            for key in ("post_location_lat", "post_location_lon", "post_location_last_click"):
-                st.session_state.pop(key, None)
+            maps.forget_point("post_job_location")
             flash(t("post.done"))
             filling.renew()
             go("app_pages/job.py", id=job_id)

@@ -7,9 +7,10 @@ from services import booking, categories, jobs, reviews, users, workers
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
-from ui.components import JOB_PAGE, attempt, person_name, photo_grid, rate_text, stars_text
+from ui.cards import person_name, photo_grid, rate_text, stars_text
 from ui.db import get_db
-from ui.i18n import category_name, day, listing, number, t
+from ui.feedback import JOB_PAGE, attempt
+from ui.i18n import category_label, day, listing, number, t
 from ui.query import query_id
 from ui.safe import md
 
@@ -35,7 +36,7 @@ if helper and helper["verified"]:
 
 def helper_details() -> None:
     st.markdown(md(helper["bio"]))
-    offered = listing([f"{kinds[s]['icon']} {category_name(kinds[s])}" for s in helper["categories"] if s in kinds])
+    offered = listing([category_label(kinds[s]) for s in helper["categories"] if s in kinds])
     facts = [
         t("profile.takes", categories=offered),
         rate_text(helper["rate_fen"]),
@@ -73,15 +74,17 @@ def invite_form() -> None:
     if not mine:
         st.caption(t("invite.no_jobs"))
         return
-    with st.form(f"invite_form_{person['id']}"):
+    with st.form(f"profile_invite_form_{person['id']}"):
         job_id = st.selectbox(
             t("invite.job"),
             [j["id"] for j in mine],
             format_func=lambda i: next(j["title"] for j in mine if j["id"] == i),
-            key=f"invite_job_{person['id']}",
+            key=f"profile_invite_job_{person['id']}",
         )
-        message = st.text_input(t("invite.message"), max_chars=300, key=f"invite_message_{person['id']}")
-        if st.form_submit_button(t("invite.send"), type="primary", use_container_width=True):
+        message = st.text_input(t("invite.message"), max_chars=300, key=f"profile_invite_message_{person['id']}")
+        if st.form_submit_button(
+            t("invite.send"), type="primary", use_container_width=True, key=f"profile_invite_send_{person['id']}"
+        ):
             if attempt(
                 lambda: booking.invite(db, viewer, job_id, person["id"], message=message, now=utcnow()),
                 success=t("invite.sent"),

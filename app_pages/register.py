@@ -5,8 +5,8 @@ import streamlit as st
 from services import users
 from services.clock import utcnow
 from ui import auth
-from ui.components import attempt, go
 from ui.db import get_db
+from ui.feedback import attempt, go
 from ui.i18n import language, t
 
 db = get_db()
@@ -23,7 +23,9 @@ with st.form("register_form"):
     email = st.text_input(t("account.email_optional"), key="register_email")
     phone = st.text_input(t("account.phone_optional"), help=t("account.phone_help"), key="register_phone")
     wants_work = st.checkbox(t("register.wants_work"), key="register_wants_work")
-    submitted = st.form_submit_button(t("register.submit"), type="primary", use_container_width=True)
+    submitted = st.form_submit_button(
+        t("register.submit"), type="primary", use_container_width=True, key="register_submit"
+    )
 if submitted:
     created = attempt(
         lambda: users.register(

@@ -5,8 +5,8 @@ import streamlit as st
 from services import community
 from services.clock import utcnow
 from ui import auth, maps
-from ui.components import attempt, go
 from ui.db import get_db
+from ui.feedback import attempt, go
 from ui.i18n import LANGUAGE_NAMES, set_language, t
 
 DEFAULT_CENTER = (31.2304, 121.4737)
@@ -34,7 +34,7 @@ with st.form("setup_form"):
     )
     password_again = st.text_input(t("account.password_again"), type="password", key="setup_password_again")
     email = st.text_input(t("account.email_optional"), key="setup_email")
-    submitted = st.form_submit_button(t("setup.submit"), type="primary", use_container_width=True)
+    submitted = st.form_submit_button(t("setup.submit"), type="primary", use_container_width=True, key="setup_submit")
 
 if submitted:
     if centre is None:

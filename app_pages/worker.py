@@ -1,21 +1,20 @@
 """I take jobs: the switch and categories, the public profile, photos of past work, the identity check."""
 
-from decimal import Decimal
-
 import streamlit as st
 
 from services import categories, community, uploads, verification, workers
 from services.clock import from_db, utcnow
 from ui import maps
-from ui.components import PROFILE_PAGE, attempt, photo_grid
+from ui.cards import photo_grid
 from ui.db import get_db
+from ui.feedback import PROFILE_PAGE, attempt
 from ui.forms import Filling
-from ui.i18n import category_name, day, t
+from ui.i18n import category_label, day, t, yuan_field
 from ui.safe import md
 
 db = get_db()
 user = st.session_state["user"]
-kinds = categories.list_all(db)
+kinds = categories.by_slug(db)
 place = community.get(db)
 profile = workers.get_profile(db, user["id"])
 
@@ -38,18 +37,18 @@ def switch_form() -> None:
         taking = st.toggle(t("worker.taking_jobs"), value=bool(profile and profile["taking_jobs"]), key="worker_taking")
         chosen = st.multiselect(
             t("worker.categories"),
-            [c["slug"] for c in kinds],
+            list(kinds),
             default=profile["categories"] if profile else [],
             key="worker_categories",
-            format_func=lambda slug: next(f"{c['icon']} {category_name(c)}" for c in kinds if c["slug"] == slug),
+            format_func=lambda slug: category_label(kinds[slug]),
             placeholder=t("post.category_pick"),
         )
-        if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True):
-            if attempt(
+        if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True, key="worker_save"):
+            attempt(
                 lambda: workers.set_taking_jobs(db, user, taking_jobs=taking, categories=chosen, now=utcnow()),
                 success=t("worker.saved"),
-            ):
-                st.rerun()
+                rerun=True,
+            )
 
 
 def profile_form() -> None:
@@ -77,7 +76,7 @@ def profile_form() -> None:
         quote = st.toggle(t("worker.quote_per_job"), value=profile["rate_fen"] is None, key="worker_quote")
         rate = st.text_input(
             t("worker.rate"),
-            value="" if profile["rate_fen"] is None else str(Decimal(profile["rate_fen"]) / 100),
+            value=yuan_field(profile["rate_fen"]),
             help=t("worker.rate_help"),
             key="worker_rate",
         )
@@ -89,7 +88,9 @@ def profile_form() -> None:
             format_func=lambda slot: t(f"slot.{slot}"),
             key="worker_slots",
         )
-        if st.form_submit_button(t("worker.save_profile"), type="primary", use_container_width=True):
+        if st.form_submit_button(
+            t("worker.save_profile"), type="primary", use_container_width=True, key="worker_profile_save"
+        ):
             if attempt(
                 lambda: workers.save_profile(
                     db,
@@ -104,8 +105,7 @@ def profile_form() -> None:
                 ),
                 success=t("worker.profile_saved"),
             ):
-                for key in ("worker_area_lat", "worker_area_lon", "worker_area_last_click"):
-                    st.session_state.pop(key, None)
+                maps.forget_point("worker_area")
                 st.rerun()
     st.page_link(PROFILE_PAGE, label=t("worker.see_public"), query_params={"id": user["id"]}, icon="👀")
 
@@ -121,7 +121,7 @@ def photos_section() -> None:
     with st.form(filling.form):
         upload = st.file_uploader(t("worker.photo"), type=uploads.EXTENSIONS, key=filling.field("file"))
         caption = st.text_input(t("worker.caption"), max_chars=80, key=filling.field("caption"))
-        submitted = st.form_submit_button(t("worker.add_photo"), use_container_width=True)
+        submitted = st.form_submit_button(t("worker.add_photo"), use_container_width=True, key=filling.field("send"))
     if not submitted:
         return
     filling.submitted()
@@ -157,8 +157,8 @@ def identity_section() -> None:
         front = st.file_uploader(t("worker.id_front"), type=uploads.EXTENSIONS, key="worker_id_front")
         back = st.file_uploader(t("worker.id_back"), type=uploads.EXTENSIONS, key="worker_id_back")
         selfie = st.file_uploader(t("worker.id_selfie"), type=uploads.EXTENSIONS, key="worker_id_selfie")
-        if st.form_submit_button(t("worker.submit_id"), type="primary", use_container_width=True):
-            if attempt(
+        if st.form_submit_button(t("worker.submit_id"), type="primary", use_container_width=True, key="worker_id_send"):
+            attempt(
                 lambda: verification.submit(
                     db,
                     user,
@@ -170,8 +170,8 @@ def identity_section() -> None:
                     now=utcnow(),
                 ),
                 success=t("worker.id_submitted"),
-            ):
-                st.rerun()
+                rerun=True,
+            )
 
 
 verification_status()

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from services import jobs, ledger, transitions, verification, workers
-from ui.components import CONFIRM_FIRST
+from ui.action_bar import CONFIRM_FIRST
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = sorted((ROOT / "services").glob("*.py"))
@@ -68,8 +68,8 @@ def top_levels(path: pathlib.Path) -> set[str]:
 
 def test_imported_modules_resolves_relative_imports():
     """The helper the layering rules stand on: `from .i18n import t` in ui/ is ui.i18n."""
-    assert "ui.i18n" in imported_modules(ROOT / "ui" / "components.py")
-    assert "streamlit" in top_levels(ROOT / "ui" / "components.py")
+    assert "ui.i18n" in imported_modules(ROOT / "ui" / "cards.py")
+    assert "streamlit" in top_levels(ROOT / "ui" / "cards.py")
 
 
 @pytest.mark.parametrize("path", SERVICES, ids=rel)

@@ -1,25 +1,15 @@
 """Booking mode (预约) on the job page and in My jobs: applications, invitations and their answers."""
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import streamlit as st
 
 from services import booking, jobs, ledger
 from services.clock import from_db, utcnow
 
-from .components import (
-    JOB_PAGE,
-    action_error,
-    attempt,
-    callback_button,
-    person_name,
-    price_guide,
-    profile_link,
-    stars_text,
-    status_text,
-)
-from .i18n import money, t, timezone, when
+from .cards import person_name, price_guide, profile_link, stars_text, status_text
+from .feedback import JOB_PAGE, action_error, attempt, callback_button
+from .i18n import money, t, timezone, when, yuan_field
 from .safe import md
 
 
@@ -54,7 +44,7 @@ def _answer_buttons(db, application: dict, user: dict, *, accept_label: str) -> 
     with left:
         callback_button(
             accept_label,
-            f"accept_{application['id']}",
+            f"booking_accept_{application['id']}",
             lambda: booking.accept(db, user, application["id"], now=utcnow()),
             done=t("booking.accepted"),
             error_key=key,
@@ -63,7 +53,7 @@ def _answer_buttons(db, application: dict, user: dict, *, accept_label: str) -> 
     with right:
         callback_button(
             t("booking.decline"),
-            f"decline_{application['id']}",
+            f"booking_decline_{application['id']}",
             lambda: booking.decline(db, user, application["id"], now=utcnow()),
             done=t("booking.declined"),
             error_key=key,
@@ -75,7 +65,7 @@ def _withdraw_button(db, application: dict, user: dict) -> None:
     action_error(key)
     callback_button(
         t("booking.withdraw"),
-        f"withdraw_{application['id']}",
+        f"booking_withdraw_{application['id']}",
         lambda: booking.withdraw(db, user, application["id"], now=utcnow()),
         done=t("booking.withdrawn"),
         error_key=key,
@@ -112,32 +102,34 @@ def _apply_form(db, job: dict, user: dict) -> None:
     price_guide(db, job["category"], job["price_type"])
     start, end = from_db(job["window_start"]), from_db(job["window_end"])
     local_start = max(start, utcnow()).astimezone(timezone())
-    with st.form(f"apply_form_{job['id']}"):
+    with st.form(f"booking_apply_form_{job['id']}"):
         label = t("booking.your_rate") if job["price_type"] == "hourly" else t("booking.your_price")
-        quote = st.text_input(label, value=str(Decimal(job["price_fen"]) / 100), key=f"apply_quote_{job['id']}")
+        quote = st.text_input(label, value=yuan_field(job["price_fen"]), key=f"booking_apply_quote_{job['id']}")
         st.caption(t("booking.commission_note", pct=ledger.setting(db, "commission_pct")))
-        message = st.text_area(t("booking.message"), max_chars=300, key=f"apply_message_{job['id']}")
-        propose = st.toggle(t("booking.propose_time"), key=f"apply_propose_{job['id']}")
+        message = st.text_area(t("booking.message"), max_chars=300, key=f"booking_apply_message_{job['id']}")
+        propose = st.toggle(t("booking.propose_time"), key=f"booking_apply_propose_{job['id']}")
         day_column, time_column = st.columns(2)
         day = day_column.date_input(
             t("post.start_day"),
             value=local_start.date(),
             min_value=local_start.date(),
             max_value=end.astimezone(timezone()).date(),
-            key=f"apply_day_{job['id']}",
+            key=f"booking_apply_day_{job['id']}",
         )
         at = time_column.time_input(
-            t("post.start"), value=local_start.time(), step=timedelta(minutes=15), key=f"apply_time_{job['id']}"
+            t("post.start"), value=local_start.time(), step=timedelta(minutes=15), key=f"booking_apply_time_{job['id']}"
         )
-        if st.form_submit_button(t("booking.apply"), type="primary", use_container_width=True):
+        if st.form_submit_button(
+            t("booking.apply"), type="primary", use_container_width=True, key=f"booking_apply_send_{job['id']}"
+        ):
             proposed = datetime.combine(day, at, timezone()) if propose else None
-            if attempt(
+            attempt(
                 lambda: booking.apply(
                     db, user, job["id"], quote_yuan=quote, message=message, proposed_time=proposed, now=utcnow()
                 ),
                 success=t("booking.applied"),
-            ):
-                st.rerun()
+                rerun=True,
+            )
 
 
 def _as_worker(db, job: dict, user: dict, applications: list[dict]) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 from services import escrow, jobs
 from services.clock import from_db, utcnow
 
-from .components import attempt
+from .feedback import attempt
 from .forms import Filling
 from .i18n import money, t, when
 from .safe import md
@@ -40,25 +40,30 @@ def dispute_section(db, job: dict, user: dict | None) -> None:
 
 
 def open_dispute_form(db, job: dict, user: dict) -> None:
-    with st.expander(t("dispute.open_title"), icon="⚖️"):
+    with st.expander(t("dispute.open_title"), icon="⚖️", key=f"disputes_open_{job['id']}"):
         st.caption(t("dispute.open_help"))
-        with st.form(f"dispute_{job['id']}"):
-            reason = st.text_area(t("dispute.reason"), max_chars=500)
-            submitted = st.form_submit_button(t("dispute.open"), use_container_width=True)
-        if submitted and attempt(
-            lambda: jobs.act(db, job["id"], "dispute", user, now=utcnow(), detail=reason),
-            success=t("dispute.opened"),
-        ):
-            st.rerun()  # a second submit finds the job disputed by the same person: done once
+        with st.form(f"disputes_open_form_{job['id']}"):
+            reason = st.text_area(t("dispute.reason"), max_chars=500, key=f"disputes_reason_{job['id']}")
+            submitted = st.form_submit_button(
+                t("dispute.open"), use_container_width=True, key=f"disputes_open_send_{job['id']}"
+            )
+        if submitted:  # a second submit finds the job disputed by the same person: done once
+            attempt(
+                lambda: jobs.act(db, job["id"], "dispute", user, now=utcnow(), detail=reason),
+                success=t("dispute.opened"),
+                rerun=True,
+            )
 
 
 def statement_form(db, job: dict, user: dict) -> None:
     """One statement per filling-in, however often it is sent (ui.forms)."""
-    filling = Filling(f"statement_{job['id']}")
+    filling = Filling(f"disputes_statement_{job['id']}")
     filling.confirmation()
     with st.form(filling.form):
         body = st.text_area(t("dispute.statement"), max_chars=1000, key=filling.field("body"))
-        submitted = st.form_submit_button(t("dispute.add_statement"), use_container_width=True)
+        submitted = st.form_submit_button(
+            t("dispute.add_statement"), use_container_width=True, key=filling.field("send")
+        )
     if not submitted:
         return
     filling.submitted()
@@ -81,27 +86,40 @@ def resolution_form(db, job: dict, user: dict) -> None:
         )
     )
     outcomes = RESOLUTIONS if held else RESOLUTIONS[:2]  # nothing held: nothing to split
-    with st.form(f"resolve_{job['id']}"):
-        outcome = st.radio(t("dispute.outcome"), outcomes, index=None, format_func=lambda o: t(f"dispute.{o}"))
-        share = st.text_input(t("dispute.split_amount", held=money(held))) if held else ""
-        note = st.text_input(t("dispute.note"), max_chars=500)
-        submitted = st.form_submit_button(t("dispute.resolve"), type="primary", use_container_width=True)
+    with st.form(f"disputes_resolve_form_{job['id']}"):
+        outcome = st.radio(
+            t("dispute.outcome"),
+            outcomes,
+            index=None,
+            format_func=lambda o: t(f"dispute.{o}"),
+            key=f"disputes_outcome_{job['id']}",
+        )
+        share = (
+            st.text_input(t("dispute.split_amount", held=money(held)), key=f"disputes_share_{job['id']}")
+            if held
+            else ""
+        )
+        note = st.text_input(t("dispute.note"), max_chars=500, key=f"disputes_note_{job['id']}")
+        submitted = st.form_submit_button(
+            t("dispute.resolve"), type="primary", use_container_width=True, key=f"disputes_resolve_send_{job['id']}"
+        )
     if not submitted:
         return
     if outcome is None:  # money moves for good: the organizer picks, nothing is preselected
         st.error(t("dispute.pick_outcome"), icon="⚠️")
     elif share.strip() and outcome != "resolve_split":
         st.error(t("dispute.share_needs_split"), icon="⚠️")
-    elif attempt(
-        lambda: jobs.act(
-            db,
-            job["id"],
-            outcome,
-            user,
-            now=utcnow(),
-            detail=note,
-            split_yuan=share if outcome == "resolve_split" else None,
-        ),
-        success=t("dispute.resolved"),
-    ):
-        st.rerun()
+    else:
+        attempt(
+            lambda: jobs.act(
+                db,
+                job["id"],
+                outcome,
+                user,
+                now=utcnow(),
+                detail=note,
+                split_yuan=share if outcome == "resolve_split" else None,
+            ),
+            success=t("dispute.resolved"),
+            rerun=True,
+        )

@@ -20,7 +20,7 @@ import streamlit as st
 
 from services.errors import NeedsConfirmation
 
-from .components import PAGE_VISIT, attempt
+from .feedback import PAGE_VISIT, attempt
 from .i18n import error_text
 
 
@@ -59,7 +59,7 @@ class Filling:
         st.session_state.pop(self._done_key, None)
 
     def send(self, action):
-        """Run the service call that records this filling-in, as ui.components.attempt does (its
+        """Run the service call that records this filling-in, as ui.feedback.attempt does (its
         result, or None after showing the error). A service that first wants a yes
         (NeedsConfirmation) has its question asked in the form on the next run: question()."""
         try:

@@ -57,6 +57,12 @@ def money(fen: int) -> str:
     return _money(fen, language())
 
 
+def yuan_field(fen: int | None) -> str:
+    """Integer fen -> '12.5': what a yuan text field starts with, the plain number a person would type
+    and services.validate.yuan_to_fen reads back; "" for no amount (None)."""
+    return "" if fen is None else str(Decimal(fen) / 100)
+
+
 def number(value, digits: int = 1) -> str:
     return _number(round(value, digits), language())
 
@@ -98,3 +104,14 @@ def day(moment: datetime | None) -> str:
 
 def category_name(category: dict) -> str:
     return category["name_zh"] if language() == "zh_CN" else category["name_en"]
+
+
+def category_label(category: dict) -> str:
+    """A category as menus and job lines show it: its icon, then its name in the reader's language."""
+    return f"{category['icon']} {category_name(category)}"
+
+
+def all_or(label):
+    """A selectbox format_func for a filter whose first option, None or "", means "all". ("" where
+    the value lives in session state: there None would read as nothing chosen, a blank box.)"""
+    return lambda value: t("browse.all") if value in (None, "") else label(value)

@@ -9,7 +9,7 @@ from services.clock import utcnow
 from services.errors import NotFound
 
 from . import private
-from .components import action_error, callback_button
+from .feedback import action_error, callback_button
 from .forms import Filling
 from .i18n import money, number, t
 from .safe import md
@@ -77,7 +77,7 @@ def materials_section(db, job: dict, user: dict | None) -> None:
 def material_line(db, job: dict, line: dict, user: dict) -> None:
     st.markdown(f"{md(line['what'])} · **{md(money(line['amount_fen']))}** · {t('materials.' + line['status'])}")
     if line["receipt"]:
-        with st.expander(t("materials.receipt"), icon="🧾"):
+        with st.expander(t("materials.receipt"), icon="🧾", key=f"job_money_receipt_{line['id']}"):
             try:
                 private.picture(materials.receipt_bytes(db, line, user), alt=t("materials.receipt"), width=320)
             except NotFound:
@@ -100,7 +100,7 @@ def yes_or_no(key: tuple, labels: tuple[str, str], answer, *, done: str) -> None
         with column:
             callback_button(
                 label,
-                f"{key[0]}_{key[1]}_{approve}",
+                f"job_money_{key[0]}_{key[1]}_{approve}",
                 lambda a=approve: answer(a),
                 done=done,
                 error_key=key,
@@ -110,7 +110,7 @@ def yes_or_no(key: tuple, labels: tuple[str, str], answer, *, done: str) -> None
 
 def add_material_form(db, job: dict, user: dict) -> None:
     """The helper adds what they bought: one line per filling-in, however often it is sent (ui.forms)."""
-    filling = Filling(f"material_{job['id']}")
+    filling = Filling(f"job_money_material_{job['id']}")
     filling.confirmation()
     with st.form(filling.form):
         what = st.text_input(
@@ -118,7 +118,7 @@ def add_material_form(db, job: dict, user: dict) -> None:
         )
         amount = st.text_input(t("materials.amount"), key=filling.field("amount"))
         receipt = st.file_uploader(t("materials.receipt_upload"), type=uploads.EXTENSIONS, key=filling.field("receipt"))
-        submitted = st.form_submit_button(t("materials.add"), use_container_width=True)
+        submitted = st.form_submit_button(t("materials.add"), use_container_width=True, key=filling.field("send"))
     if not submitted:
         return
     filling.submitted()

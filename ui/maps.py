@@ -245,6 +245,28 @@ def clicked_point(state: dict) -> tuple[float, float] | None:
     return (clicked["lat"], clicked["lng"]) if clicked else None
 
 
+def new_click(state: dict, key: str) -> tuple[float, float] | None:
+    """The point just clicked on a map, once per click: the map reports its last click on every
+    run, so the click last acted on (kept in session state `{key}_last_click`) reads as none."""
+    clicked = clicked_point(state)
+    if not clicked or clicked == st.session_state.get(f"{key}_last_click"):
+        return None
+    st.session_state[f"{key}_last_click"] = clicked
+    return clicked
+
+
+def follow_clicks(state: dict, key: str, page: str) -> None:
+    """On a map of places (places_layer) shown as `{key}_map`: a click on a place opens `page` for
+    it; a click anywhere else moves the point the list is measured from (session state `{key}_point`)."""
+    opened = clicked_place(state, f"{key}_map")
+    if opened:
+        st.switch_page(page, query_params={"id": opened})
+    clicked = new_click(state, key)
+    if clicked:
+        st.session_state[f"{key}_point"] = clicked
+        st.rerun()
+
+
 # Not last_object_clicked_count: it starts at 0 against a default of None, so asking for it makes
 # every map rerun the page as soon as it has drawn.
 PLACE_CLICK_RETURNS = ("last_clicked", "last_object_clicked_popup")
@@ -280,18 +302,23 @@ def approximate_circle(m: folium.Map, lat: float, lon: float) -> None:
 def point_picker(key: str, center: tuple[float, float], *, community: dict | None = None, zoom: int = 14):
     """A map to click a point on, plus latitude/longitude inputs that follow the click (and can be
     typed, for people who cannot use the map). Returns the chosen (lat, lon) or None."""
-    lat_key, lon_key, last_key = f"{key}_lat", f"{key}_lon", f"{key}_last_click"
+    lat_key, lon_key = f"{key}_lat", f"{key}_lon"
     current = (st.session_state.get(lat_key), st.session_state.get(lon_key))
     m = base_map(center if current[0] is None else current, zoom)
     if community:
         community_circle(m, community)
     picked = current if current[0] is not None else None
-    clicked = clicked_point(show(m, f"{key}_map", returns=["last_clicked"], marker=picked))
-    if clicked and clicked != st.session_state.get(last_key):
-        st.session_state[last_key] = clicked
+    clicked = new_click(show(m, f"{key}_map", returns=["last_clicked"], marker=picked), key)
+    if clicked:
         st.session_state[lat_key], st.session_state[lon_key] = round(clicked[0], 6), round(clicked[1], 6)
         st.rerun()
     left, right = st.columns(2)
     lat = left.number_input(t("map.lat"), min_value=-90.0, max_value=90.0, value=None, format="%.6f", key=lat_key)
     lon = right.number_input(t("map.lon"), min_value=-180.0, max_value=180.0, value=None, format="%.6f", key=lon_key)
     return (lat, lon) if lat is not None and lon is not None else None
+
+
+def forget_point(key: str) -> None:
+    """Empty point_picker(key) once its point is saved, so the next visit starts from the saved one."""
+    for name in ("lat", "lon", "last_click"):
+        st.session_state.pop(f"{key}_{name}", None)

@@ -248,7 +248,7 @@ def test_worker_rates_the_poster_through_the_rating_form(open_page, person, db, 
     worker = person("worker")
     at = open_page(JOB_PAGE, lang="en", user=worker, id=completed_unrated_job)
     at.feedback[0].set_value(3)  # the fourth star
-    at.text_area(key=f"rate_comment_{completed_unrated_job}").input("Friendly, paid at once.")
+    at.text_area(key=f"job_rate_comment_{completed_unrated_job}").input("Friendly, paid at once.")
     button(at, text("en", "rating.submit")).click().run()
 
     assert not at.exception and not errors(at)
@@ -304,9 +304,9 @@ def test_organizer_rejects_with_a_reason_the_worker_then_reads(open_page, person
     assert [e.value for e in at.error] == [text("en", "error.too_short", min=2)]  # no reason: nothing changes
     assert workers.get_profile(db, pending["id"])["verification"] == "pending"
 
-    at.text_input(key=next(k.key for k in at.text_input if k.key.startswith("reject_reason_"))).set_value(
-        "The selfie is blurred"
-    )
+    at.text_input(
+        key=next(k.key for k in at.text_input if k.key.startswith("organizer_workers_reject_reason_"))
+    ).set_value("The selfie is blurred")
     button(at, text("en", "organizer.reject")).click().run()
     assert workers.get_profile(db, pending["id"])["verification"] == "rejected"
 
@@ -358,12 +358,12 @@ LANG = "zh_CN"
 def fill_post_form(at, *, point=NORTH_500M, **overrides) -> None:
     fields = {"title": "Carry a sofa upstairs", "price": "80", "address_note": "Building 7"}
     for field, value in {**fields, **overrides}.items():
-        at.text_input(key=form_field(at, "post", field)).input(value)
-    at.text_area(key=form_field(at, "post", "description")).input("Third floor, no lift.")
-    at.selectbox(key="post_category").set_value("moving")
+        at.text_input(key=form_field(at, "post_job", field)).input(value)
+    at.text_area(key=form_field(at, "post_job", "description")).input("Third floor, no lift.")
+    at.selectbox(key="post_job_category").set_value("moving")
     if point:  # typed in, as people who cannot use the map do
-        at.number_input(key="post_location_lat").set_value(point[0])
-        at.number_input(key="post_location_lon").set_value(point[1])
+        at.number_input(key="post_job_location_lat").set_value(point[0])
+        at.number_input(key="post_job_location_lon").set_value(point[1])
 
 
 def test_posting_a_job_through_the_form_stores_it_and_opens_its_page(open_page, person, db):
@@ -670,14 +670,16 @@ def test_claim_pressed_after_someone_else_took_the_job_tells_the_worker_it_was_t
 def test_organizer_blocks_an_account_which_can_then_no_longer_sign_in(open_page, role_user, db_path):
     organizer = role_user("organizer")
     at = open_page(ORGANIZER_USERS, user=organizer)
-    assert not [b for b in at.button if b.key == f"block_{organizer['id']}"], "an organizer cannot block themselves"
-    first_other = next(b for b in at.button if b.key and b.key.startswith("block_"))
+    assert not [b for b in at.button if b.key == f"organizer_users_block_{organizer['id']}"], (
+        "an organizer cannot block themselves"
+    )
+    first_other = next(b for b in at.button if b.key and b.key.startswith("organizer_users_block_"))
     first_other.click().run()
 
     assert not at.exception
     db = database.connect(db_path)
     blocked = [u for u in users.list_users(db, organizer) if u["blocked_at"]]
-    assert [u["id"] for u in blocked] == [int(first_other.key.removeprefix("block_"))]
+    assert [u["id"] for u in blocked] == [int(first_other.key.removeprefix("organizer_users_block_"))]
     assert users.session_user(db, blocked[0]["username"], time.time()) is None
 
 
@@ -686,11 +688,11 @@ def test_organizer_blocks_an_account_which_can_then_no_longer_sign_in(open_page,
 
 def record_cash(at, form: str, person_id: int, amount: str, note: str = "", lang: str = "en", again=None) -> None:
     """Fill in the cashier's form as it is now (each filling-in has its own widget keys) and send it."""
-    at.selectbox(key=form_field(at, form, "person")).set_value(person_id)
-    at.text_input(key=form_field(at, form, "amount")).set_value(amount)
-    at.text_input(key=form_field(at, form, "note")).set_value(note)
+    at.selectbox(key=form_field(at, f"organizer_cash_{form}", "person")).set_value(person_id)
+    at.text_input(key=form_field(at, f"organizer_cash_{form}", "amount")).set_value(amount)
+    at.text_input(key=form_field(at, f"organizer_cash_{form}", "note")).set_value(note)
     if again is not None:
-        at.checkbox(key=form_field(at, form, "again")).set_value(again)
+        at.checkbox(key=form_field(at, f"organizer_cash_{form}", "again")).set_value(again)
     button(at, text(lang, f"cash.{form}_submit")).click().run()
 
 
@@ -772,12 +774,12 @@ def test_the_wallet_shows_balance_and_history_to_its_owner_only(open_page, perso
 
 def test_organizer_sets_the_commission_on_the_cashier_page(open_page, person, db):
     at = open_page(ORGANIZER_CASH, lang="en", user=person("organizer"))
-    at.number_input(key="money_commission").set_value(5)
-    at.text_input(key="money_cap").set_value("abc")
+    at.number_input(key="organizer_cash_commission").set_value(5)
+    at.text_input(key="organizer_cash_cap").set_value("abc")
     button(at, text("en", "worker.save")).click().run()
     assert errors(at) and ledger.setting(db, "commission_pct") == 10  # a bad cap: nothing saved
 
-    at.text_input(key="money_cap").set_value("30")
+    at.text_input(key="organizer_cash_cap").set_value("30")
     button(at, text("en", "worker.save")).click().run()
     assert not errors(at)
     assert (ledger.setting(db, "commission_pct"), ledger.setting(db, "cancel_fee_cap_fen")) == (5, 3000)
