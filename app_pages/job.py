@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import categories, escrow, jobs, ledger, pricing, reviews
+from services import access, categories, escrow, jobs, ledger, pricing, reviews
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -26,6 +26,7 @@ except NotFound:
     st.page_link("app_pages/browse.py", label=t("nav.browse"), icon="🗺️")
     st.stop()
 kind = categories.by_slug(db)[job["category"]]
+allowed = access.capabilities(db, job, user)  # every button and section below is drawn from it
 
 st.title(md(job["title"]))
 st.markdown(
@@ -47,8 +48,8 @@ with info:
         st.caption(rating_line(db, job["worker_id"]))
         if job["agreed_fen"] is not None and job["agreed_fen"] != job["price_fen"]:
             st.caption(t("job.agreed", price=money(job["agreed_fen"])))
-    if job["exact"]:  # the poster, the worker and organizers see the money
-        money_section(db, job, user)
+    if "see_private" in allowed:  # the poster, the worker and organizers see the money
+        money_section(db, job, user, allowed)
     elif user and job["status"] == "open" and pricing.estimated_total_fen(job):
         worker_gets, _ = escrow.payment(db, job, pricing.estimated_total_fen(job))  # before a helper commits
         st.caption(t("job.helper_gets", worker_gets=money(worker_gets), pct=ledger.setting(db, "commission_pct")))
@@ -57,10 +58,10 @@ with info:
         st.info(t("job.auto_confirm", when=when(confirm_by)), icon="⏳")
     if user is None and job["status"] == "open":
         st.info(t("job.login_to_claim"), icon="🔑")
-    job_actions(db, job, user, key="job")
+    job_actions(db, job, user, allowed, key="job")
     if job["mode"] == "booking":
-        booking_section(db, job, user)
-    dispute_section(db, job, user)
+        booking_section(db, job, user, allowed)
+    dispute_section(db, job, user, allowed)
 
 with place_column:
     if job["exact"]:
@@ -77,7 +78,7 @@ with place_column:
     else:
         st.caption(t("job.approximate_location"))
 
-if job["status"] in jobs.SETTLED and user and user["id"] in (job["poster_id"], job["worker_id"]):
+if "rate" in allowed:
     st.subheader(t("rating.title"))
     mine = reviews.by_author(db, job["id"], user["id"])
     if mine:

@@ -3,7 +3,7 @@ applications and invitations."""
 
 import streamlit as st
 
-from services import categories, jobs
+from services import access, categories, jobs
 from ui.action_bar import job_actions
 from ui.booking import my_applications
 from ui.cards import job_card
@@ -28,4 +28,4 @@ for tab, key in zip(tabs, KINDS, strict=True):
             st.info(t(f"my_jobs.none_{key}"), icon="🌱")
         for job in lists[key]:
             with job_card(job, kinds, show_status=True):
-                job_actions(db, job, user, key=f"my_jobs_{key}")
+                job_actions(db, job, user, access.capabilities(db, job, user), key=f"my_jobs_{key}")

@@ -3,7 +3,7 @@ history (events, materials, statements) and the resolution form."""
 
 import streamlit as st
 
-from services import categories, jobs
+from services import categories, disputes
 from ui.cards import job_card
 from ui.db import get_db
 from ui.i18n import t
@@ -12,7 +12,7 @@ from ui.safe import md
 db = get_db()
 user = st.session_state["user"]
 kinds = categories.by_slug(db)
-waiting = jobs.disputed(db, user)
+waiting = disputes.unresolved(db, user)
 
 st.title(t("disputes.title"))
 st.caption(t("disputes.help"))
@@ -20,5 +20,5 @@ if not waiting:
     st.info(t("disputes.none"), icon="🕊️")
 for job in waiting:
     with job_card(job, kinds, show_status=True):
-        reason = jobs.statements(db, job, user)[0]
+        reason = disputes.statements(db, job, user)[0]
         st.markdown(md(t("disputes.reason", name=reason["author_name"], reason=reason["body"])))

@@ -30,9 +30,11 @@ def history_rows(lines: list[dict], *, amount, headings: tuple[str, str]) -> lis
 
 db = get_db()
 viewer = st.session_state["user"]
-try:
+try:  # each read checks who may see this wallet itself: the owner or an organizer
     owner = users.get(db, query_id(missing=viewer["id"]))
     lines = ledger.history(db, owner["id"], viewer)
+    balance_fen = ledger.wallet_fen(db, owner["id"], viewer)
+    held_fen = ledger.held_fen(db, owner["id"], viewer)
 except (NotFound, NotAllowed):
     st.error(t("error.not_found"), icon="🔍")
     st.stop()
@@ -41,8 +43,8 @@ st.title(t("wallet.title"))
 if owner["id"] != viewer["id"]:
     st.caption(md(t("wallet.of", name=owner["display_name"])))
 balance_column, held_column = st.columns(2)
-balance_column.metric(t("wallet.balance"), money(ledger.wallet_fen(db, owner["id"], viewer)))
-held_column.metric(t("wallet.held"), money(ledger.held_fen(db, owner["id"], viewer)), help=t("wallet.held_help"))
+balance_column.metric(t("wallet.balance"), money(balance_fen))
+held_column.metric(t("wallet.held"), money(held_fen), help=t("wallet.held_help"))
 st.info(t("wallet.how_to_top_up"), icon="💴")
 
 st.subheader(t("wallet.history"))

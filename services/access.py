@@ -22,8 +22,7 @@ Capability = Literal[
     "answer_extra_hours",  # the poster approves or declines hours above the estimate
     "add_statement",  # either side adds their side to a dispute
     "rate",  # either side rates the other once the job is settled
-    "see_exact",  # the exact pin and the address note
-    "see_money",  # the escrow, hours, materials and their receipts, the dispute's statements
+    "see_private",  # the exact pin, the address note, the job's money, materials and dispute statements
     "see_history",  # the job's events, with names
     "see_applicants",  # every application and invitation of a booking job, with standing
     "apply",  # a verified worker offers to do a booking job
@@ -165,8 +164,7 @@ RULES = {
     ),
     "add_statement": lambda job, s: _as(s.party) or _in(job, ("disputed",), "error.not_disputed"),
     "rate": lambda job, s: _as(s.party) or _in(job, SETTLED, "error.rate_not_completed"),
-    "see_exact": lambda job, s: _as(s.involved),
-    "see_money": lambda job, s: _as(s.involved),
+    "see_private": lambda job, s: _as(s.involved),
     "see_history": lambda job, s: _as(s.involved or s.was_assigned),
     "see_applicants": lambda job, s: _mode(job, "booking") or _as(s.poster or s.organizer),
     "apply": lambda job, s: (

@@ -31,7 +31,7 @@ def add_statement(db, actor: dict, job_id: int, body, *, key: str, now: datetime
 
 def statements(db, job: dict, viewer: dict | None) -> list[dict]:
     """A dispute's statements, oldest first (the poster's reason first): the two sides and organizers."""
-    if access.refusal(db, job, viewer, "see_money"):
+    if access.refusal(db, job, viewer, "see_private"):
         return []
     return list(
         db.query(

@@ -134,9 +134,9 @@ def post(
 
 def for_viewer(db, job: dict, viewer: dict | None) -> dict:
     """A stored job row as `viewer` (as users.active_or_none has them) may see it: `exact` says whether the
-    private fields are there; without see_exact they are blanked."""
+    private fields are there; without see_private they are blanked."""
     job = dict(job)
-    job["exact"] = access.refusal(db, job, viewer, "see_exact") is None
+    job["exact"] = access.refusal(db, job, viewer, "see_private") is None
     if not job["exact"]:
         for field in PRIVATE_FIELDS:
             job[field] = None
@@ -241,13 +241,6 @@ def mine(db, user: dict) -> dict[str, list[dict]]:
 
 
 # --- transitions -------------------------------------------------------------------------------
-
-
-def allowed_actions(db, job: dict, actor: dict | None) -> list[Action]:
-    """The transitions `actor` may take on `job` now, in table order (for showing buttons); the
-    booking acceptances, which answer one application, are services.booking's."""
-    allowed = access.capabilities(db, job, actor)
-    return [action for action, rule in TRANSITIONS.items() if action in allowed and rule.worker != "assignee"]
 
 
 def _effects(action: Action, job: dict, actor: dict, request: Request, now: datetime) -> dict:

@@ -69,7 +69,7 @@ def decide(db, actor: dict, material_id: int, *, approve: bool, now: datetime) -
 
 def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
     """A job's lines, oldest first: the poster, the worker and organizers only (others get [])."""
-    if access.refusal(db, job, viewer, "see_money"):
+    if access.refusal(db, job, viewer, "see_private"):
         return []
     return list(db.query("SELECT * FROM job_materials WHERE job_id = ? ORDER BY id", [job["id"]]))
 
@@ -77,7 +77,7 @@ def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
 def receipt_bytes(db, line: dict, viewer: dict | None) -> bytes:
     """A line's receipt photo, for the poster, the worker and organizers. Raises NotFound (no
     receipt, or not theirs to see)."""
-    if not line["receipt"] or access.refusal(db, access.stored_job(db, line["job_id"]), viewer, "see_money"):
+    if not line["receipt"] or access.refusal(db, access.stored_job(db, line["job_id"]), viewer, "see_private"):
         raise NotFound()
     return uploads.read(db, "private", line["receipt"])
 

@@ -11,7 +11,6 @@ import pytest
 from babel.messages.pofile import read_po
 
 from services import jobs, ledger, transitions, verification, workers
-from ui.action_bar import CONFIRM_FIRST
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = sorted((ROOT / "services").glob("*.py"))
@@ -130,6 +129,7 @@ def needed(key: str) -> set[str]:
 # What declines a waiting application: the poster or invitee ('declined'), or the job leaving 'open'
 # by any transition from there (jobs._applications_follow records the action).
 LEAVING_OPEN = tuple(action for action, rule in transitions.TRANSITIONS.items() if "open" in rule.sources)
+CONFIRM_FIRST = tuple(action for action, rule in transitions.TRANSITIONS.items() if rule.confirm)
 # The actions with a button of their own (booking's accept is answered on an application instead).
 NON_CLOCK_ACTIONS = tuple(
     action for action, rule in transitions.TRANSITIONS.items() if rule.actor != "clock" and rule.worker != "assignee"

@@ -1,22 +1,20 @@
-"""The buttons for the transitions a person may take on a job now (the job page, My jobs)."""
+"""The buttons for the transitions a person may take on a job now (the job page, My jobs), drawn
+from the job's capabilities (services.access) and the transition table's rows."""
 
 import streamlit as st
 
-from services import jobs
+from services import access, jobs, transitions
 from services.clock import utcnow
+from services.transitions import TRANSITIONS
 
 from .feedback import action_error, perform
-from .i18n import t
-
-ACTION_STYLE = {"claim": "primary", "finish": "primary", "confirm": "primary", "start": "primary"}
-CONFIRM_FIRST = ("cancel", "release")  # actions that undo something ask once more
-FORM_ACTIONS = ("dispute", "resolve_pay", "resolve_refund", "resolve_split")  # a form of their own: ui.disputes
+from .i18n import error_text, t
 
 
 def _action_input(job: dict, action: str, key: str) -> dict:
     """What a person types with a button: the actual hours when finishing an hourly job (the estimate
-    filled in), an optional tip when confirming. Returns jobs.act's keyword arguments, read from the
-    widgets' session state when the button's callback runs."""
+    filled in), an optional tip when confirming. Returns readers of what was typed, from the
+    widgets' session state when the button's callback runs: the request's fields, by name."""
     if action == "finish" and job["price_type"] == "hourly":
         field = f"{key}_hours_{job['id']}"
         st.number_input(t("hours.actual"), 0.25, 24.0, job["est_minutes"] / 60, 0.25, key=field)
@@ -28,42 +26,58 @@ def _action_input(job: dict, action: str, key: str) -> dict:
     return {}
 
 
-def job_actions(db, job: dict, user: dict | None, *, key: str) -> None:
-    """Buttons for exactly the actions `user` may take on `job` now; each runs the service."""
+def job_actions(db, job: dict, user: dict | None, allowed: frozenset, *, key: str) -> None:
+    """Buttons for exactly the transitions in `allowed` (the job's capabilities for `user`) that are
+    pressed rather than filled in (a row's `form`) and not answers to one application (booking's)."""
     action_error(job["id"])
-    for action in jobs.allowed_actions(db, job, user):
-        if action in FORM_ACTIONS:
-            continue
-        armed_key = f"{key}_{action}_{job['id']}_armed"
-        if action in CONFIRM_FIRST and not st.session_state.get(armed_key):
-            st.button(
-                t(f"action.{action}"),
-                key=f"{armed_key}_ask",
-                use_container_width=True,
-                on_click=st.session_state.__setitem__,
-                args=(armed_key, True),
-            )
-            continue
-        if action in CONFIRM_FIRST:
-            st.warning(t(f"action.{action}_confirm"), icon="❓")
-        typed = _action_input(job, action, key)
+    for action, rule in TRANSITIONS.items():
+        if action in allowed and not rule.form and rule.worker != "assignee":
+            _action_button(db, job, action, key)
+    _waiting_for_answers(db, job, user, allowed)
+
+
+def _action_button(db, job: dict, action: str, key: str) -> None:
+    rule = TRANSITIONS[action]
+    armed_key = f"{key}_{action}_{job['id']}_armed"
+    if rule.confirm and not st.session_state.get(armed_key):
         st.button(
-            t(f"action.{action}_sure") if action in CONFIRM_FIRST else t(f"action.{action}"),
-            key=f"{key}_{action}_{job['id']}",
-            type=ACTION_STYLE.get(action, "secondary"),
+            t(f"action.{action}"),
+            key=f"{armed_key}_ask",
             use_container_width=True,
-            on_click=perform,
-            args=(
-                lambda a=action, typed=typed: jobs.act(
-                    db,
-                    job["id"],
-                    a,
-                    st.session_state["user"],
-                    now=utcnow(),
-                    **{name: read() for name, read in typed.items()},
-                ),
-                t(f"action.{action}_done"),
-                job["id"],
-                armed_key,
-            ),
+            on_click=st.session_state.__setitem__,
+            args=(armed_key, True),
         )
+        return
+    if rule.confirm:
+        st.warning(t(f"action.{action}_confirm"), icon="❓")
+    typed = _action_input(job, action, key)
+    st.button(
+        t(f"action.{action}_sure") if rule.confirm else t(f"action.{action}"),
+        key=f"{key}_{action}_{job['id']}",
+        type="primary" if rule.primary else "secondary",
+        use_container_width=True,
+        on_click=perform,
+        args=(
+            lambda: jobs.act(
+                db,
+                job["id"],
+                action,
+                st.session_state["user"],  # whoever is signed in when the button is pressed
+                transitions.request(action, **{name: read() for name, read in typed.items()}),
+                now=utcnow(),
+            ),
+            t(f"action.{action}_done"),
+            job["id"],
+            armed_key,
+        ),
+    )
+
+
+def _waiting_for_answers(db, job: dict, user: dict | None, allowed: frozenset) -> None:
+    """The poster's confirmation waits for their answers to the money questions: say so where the
+    button would be."""
+    if "confirm" in allowed or user is None:
+        return
+    why = access.refusal(db, job, user, "confirm")
+    if why is not None and why.key == "error.answer_money_first":
+        st.info(error_text(why), icon="💬")

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from services import booking, jobs, ledger
+from services import access, booking, ledger
 from services.clock import from_db, utcnow
 
 from .cards import person_name, price_guide, profile_link, stars_text, status_text
@@ -72,11 +72,11 @@ def _withdraw_button(db, application: dict, user: dict) -> None:
     )
 
 
-def _applicants(db, job: dict, user: dict, applications: list[dict]) -> None:
+def _applicants(db, job: dict, user: dict, applications: list[dict], allowed: frozenset) -> None:
     """The poster (or an organizer) compares applicants: badge, rating, completed jobs, quote."""
     if not applications:
         st.caption(t("booking.no_applications"))
-    elif user["id"] == job["poster_id"]:
+    elif "accept" in allowed:
         st.caption(t("booking.accept_note", pct=ledger.setting(db, "commission_pct")))
     for application in applications:
         with st.container(border=True):
@@ -90,11 +90,11 @@ def _applicants(db, job: dict, user: dict, applications: list[dict]) -> None:
                 )
             )
             _details(application, job)
-            if application["status"] != "pending" or user["id"] != job["poster_id"]:
+            if application["status"] != "pending":
                 continue
-            if application["kind"] == "apply":
+            if application["kind"] == "apply" and "accept" in allowed:
                 _answer_buttons(db, application, user, accept_label=t("booking.accept"))
-            else:
+            elif application["kind"] == "invite" and "invite" in allowed:
                 _withdraw_button(db, application, user)
 
 
@@ -132,40 +132,39 @@ def _apply_form(db, job: dict, user: dict) -> None:
             )
 
 
-def _as_worker(db, job: dict, user: dict, applications: list[dict]) -> None:
+def _as_worker(db, job: dict, user: dict, applications: list[dict], allowed: frozenset) -> None:
     """A worker sees their own applications and invitations for this job, and may apply."""
-    waiting = next((a for a in applications if a["status"] == "pending"), None)
     for application in applications:
         with st.container(border=True):
             _details(application, job)
-            if application is not waiting:
+            if application["status"] != "pending":
                 continue
-            if application["kind"] == "invite":
+            if application["kind"] == "invite" and "accept_invitation" in allowed:
                 _answer_buttons(db, application, user, accept_label=t("booking.accept_invitation"))
-            else:
+            elif application["kind"] == "apply" and "withdraw" in allowed:
                 _withdraw_button(db, application, user)
-    if waiting or job["status"] != "open":
-        return
-    refusal = jobs.may_take(db, job, user["id"])
-    if refusal:
-        st.caption(t("booking.only_verified"))
-    else:
+    if "apply" in allowed:
         _apply_form(db, job, user)
+        return
+    why = access.refusal(db, job, user, "apply")
+    if job["status"] == "open" and why.key == "error.not_verified":  # say why there is no form
+        st.caption(t("booking.only_verified"))
 
 
-def booking_section(db, job: dict, user: dict | None) -> None:
-    """Applications and invitations of a booking-mode job, as `user` may see and answer them."""
+def booking_section(db, job: dict, user: dict | None, allowed: frozenset) -> None:
+    """Applications and invitations of a booking-mode job, as `user` may see and answer them
+    (`allowed`: the job's capabilities for `user`)."""
     st.subheader(t("booking.title"))
     if user is None:
         st.info(t("job.login_to_claim"), icon="🔑")
         return
     applications = booking.for_job(db, job, user)
-    if user["id"] == job["poster_id"] or user.get("role") == "organizer":
-        if job["status"] == "open" and user["id"] == job["poster_id"]:
+    if "see_applicants" in allowed:
+        if "invite" in allowed:
             st.caption(t("booking.poster_help"))
-        _applicants(db, job, user, applications)
+        _applicants(db, job, user, applications, allowed)
     else:
-        _as_worker(db, job, user, applications)
+        _as_worker(db, job, user, applications, allowed)
 
 
 def my_applications(db, user: dict) -> None:

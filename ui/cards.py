@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import jobs, pricing, reviews, workers
+from services import pricing, reviews, workers
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 
@@ -46,7 +46,7 @@ def window_text(job: dict) -> str:
 
 def price_guide(db, category: str, price_type: str) -> None:
     """The median and middle half of what such jobs were done for lately, once there are enough."""
-    guide = jobs.price_guide(db, category, price_type, utcnow())
+    guide = pricing.price_guide(db, category, price_type, utcnow())
     if guide:
         st.info(
             t(
@@ -55,12 +55,12 @@ def price_guide(db, category: str, price_type: str) -> None:
                 low=money(guide["low"]),
                 high=money(guide["high"]),
                 count=guide["count"],
-                days=jobs.PRICE_GUIDE_DAYS,
+                days=pricing.PRICE_GUIDE_DAYS,
             ),
             icon="💡",
         )
     else:
-        st.caption(t("guide.too_few", days=jobs.PRICE_GUIDE_DAYS, min=jobs.PRICE_GUIDE_MIN))
+        st.caption(t("guide.too_few", days=pricing.PRICE_GUIDE_DAYS, min=pricing.PRICE_GUIDE_MIN))
 
 
 def rate_text(rate_fen: int | None) -> str:

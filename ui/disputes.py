@@ -3,24 +3,23 @@ an organizer who is neither side resolves it (pay the helper, refund the poster,
 
 import streamlit as st
 
-from services import escrow, jobs
+from services import disputes, escrow, jobs
 from services.clock import from_db, utcnow
+from services.transitions import RESOLUTIONS, TRANSITIONS, Reason, request
 
 from .feedback import attempt
 from .forms import Filling
 from .i18n import money, t, when
 from .safe import md
 
-RESOLUTIONS = ("resolve_pay", "resolve_refund", "resolve_split")
 
-
-def dispute_section(db, job: dict, user: dict | None) -> None:
+def dispute_section(db, job: dict, user: dict | None, allowed: frozenset) -> None:
+    """`allowed`: the job's capabilities for `user` (services.access)."""
     if not user:
         return
-    allowed = jobs.allowed_actions(db, job, user)
     if "dispute" in allowed:
         open_dispute_form(db, job, user)
-    said = jobs.statements(db, job, user)
+    said = disputes.statements(db, job, user)
     if not said:
         return
     st.subheader(t("dispute.title"))
@@ -28,10 +27,10 @@ def dispute_section(db, job: dict, user: dict | None) -> None:
         with st.container(border=True):
             st.caption(md(f"{statement['author_name']} · {when(from_db(statement['created_at']))}"))
             st.markdown(md(statement["body"]))
-    if job["status"] == "disputed" and user["id"] in (job["poster_id"], job["worker_id"]):
+    if "add_statement" in allowed:
         statement_form(db, job, user)
-    if set(RESOLUTIONS) & set(allowed):
-        resolution_form(db, job, user)
+    if set(RESOLUTIONS) & allowed:
+        resolution_form(db, job, user, allowed)
     if job["status"] == "resolved":
         decision = next(e for e in jobs.events(db, job["id"]) if e["action"] in RESOLUTIONS)
         outcome = t("dispute.decision", who=decision["actor_name"], outcome=t(f"event.{decision['action']}"))
@@ -49,7 +48,7 @@ def open_dispute_form(db, job: dict, user: dict) -> None:
             )
         if submitted:  # a second submit finds the job disputed by the same person: done once
             attempt(
-                lambda: jobs.act(db, job["id"], "dispute", user, now=utcnow(), detail=reason),
+                lambda: jobs.act(db, job["id"], "dispute", user, Reason(reason), now=utcnow()),
                 success=t("dispute.opened"),
                 rerun=True,
             )
@@ -67,11 +66,11 @@ def statement_form(db, job: dict, user: dict) -> None:
     if not submitted:
         return
     filling.submitted()
-    if filling.send(lambda: jobs.add_statement(db, user, job["id"], body, key=filling.key(body), now=utcnow())):
+    if filling.send(lambda: disputes.add_statement(db, user, job["id"], body, key=filling.key(body), now=utcnow())):
         filling.recorded(t("dispute.statement_added"))
 
 
-def resolution_form(db, job: dict, user: dict) -> None:
+def resolution_form(db, job: dict, user: dict, allowed: frozenset) -> None:
     """The organizer's decision, with what each choice moves, written out before they commit."""
     held = escrow.held_fen(db, job["id"])
     worker_gets, commission = escrow.paid_in_full(db, job)
@@ -85,7 +84,8 @@ def resolution_form(db, job: dict, user: dict) -> None:
             back=money(held - worker_gets - commission),
         )
     )
-    outcomes = RESOLUTIONS if held else RESOLUTIONS[:2]  # nothing held: nothing to split
+    # nothing held: nothing to split
+    outcomes = [o for o in RESOLUTIONS if o in allowed and (held or TRANSITIONS[o].money != "split")]
     with st.form(f"disputes_resolve_form_{job['id']}"):
         outcome = st.radio(
             t("dispute.outcome"),
@@ -110,16 +110,9 @@ def resolution_form(db, job: dict, user: dict) -> None:
     elif share.strip() and outcome != "resolve_split":
         st.error(t("dispute.share_needs_split"), icon="⚠️")
     else:
+        typed = {"detail": note, "split_yuan": share} if outcome == "resolve_split" else {"detail": note}
         attempt(
-            lambda: jobs.act(
-                db,
-                job["id"],
-                outcome,
-                user,
-                now=utcnow(),
-                detail=note,
-                split_yuan=share if outcome == "resolve_split" else None,
-            ),
+            lambda: jobs.act(db, job["id"], outcome, user, request(outcome, **typed), now=utcnow()),
             success=t("dispute.resolved"),
             rerun=True,
         )

@@ -15,26 +15,27 @@ from .i18n import money, number, t
 from .safe import md
 
 
-def money_section(db, job: dict, user: dict | None) -> None:
-    escrow_notes(db, job, user)
+def money_section(db, job: dict, user: dict, allowed: frozenset) -> None:
+    """For those who may see the job's money (see_private); `allowed`: the job's capabilities for `user`."""
+    escrow_notes(db, job, allowed)
     if job["price_type"] == "hourly" and job["actual_minutes"]:
-        hours_notes(db, job, user)
-    materials_section(db, job, user)
+        hours_notes(db, job, user, allowed)
+    materials_section(db, job, user, allowed)
 
 
-def escrow_notes(db, job: dict, user: dict | None) -> None:
+def escrow_notes(db, job: dict, allowed: frozenset) -> None:
     held = escrow.held_fen(db, job["id"])
     if not held:
         return
     worker_gets, _ = escrow.paid_in_full(db, job)
     pct = ledger.setting(db, "commission_pct")
     st.caption(t("job.escrow", held=money(held), worker_gets=money(worker_gets), pct=pct))
-    if user and user["id"] == job["poster_id"] and escrow.late_cancellation(db, job, utcnow()):
+    if "cancel" in allowed and escrow.late_cancellation(db, job, utcnow()):
         fee, hours = money(ledger.late_cancel_fee_of(db, held)), ledger.setting(db, "cancel_window_hours")
         st.warning(t("job.late_cancel", fee=fee, hours=hours), icon="⏰")
 
 
-def hours_notes(db, job: dict, user: dict | None) -> None:
+def hours_notes(db, job: dict, user: dict, allowed: frozenset) -> None:
     """The hours the helper recorded; above the estimate, the poster approves or declines the extra."""
     st.caption(
         t(
@@ -49,7 +50,7 @@ def hours_notes(db, job: dict, user: dict | None) -> None:
         return
     if job["extra_decision"]:
         st.caption(t(f"hours.extra_{job['extra_decision']}", extra=money(extra)))
-    elif user and user["id"] == job["poster_id"] and job["status"] == "done":
+    elif "answer_extra_hours" in allowed:
         st.warning(t("hours.extra_ask", extra=money(extra)), icon="⏱️")
         yes_or_no(
             ("extra", job["id"]),
@@ -61,20 +62,20 @@ def hours_notes(db, job: dict, user: dict | None) -> None:
         st.info(t("hours.extra_waiting", extra=money(extra)), icon="⏱️")
 
 
-def materials_section(db, job: dict, user: dict | None) -> None:
-    adding = user and user["id"] == job["worker_id"] and job["status"] in materials.OPEN_FOR_MATERIALS
+def materials_section(db, job: dict, user: dict, allowed: frozenset) -> None:
+    adding = "add_material" in allowed
     if not adding and not materials.for_job(db, job, user):
         return
     st.markdown(f"**{t('materials.title')}**")
     st.caption(t("materials.help"))
     for line in materials.for_job(db, job, user):
         with st.container(border=True):
-            material_line(db, job, line, user)
+            material_line(db, line, user, allowed)
     if adding:
         add_material_form(db, job, user)
 
 
-def material_line(db, job: dict, line: dict, user: dict) -> None:
+def material_line(db, line: dict, user: dict, allowed: frozenset) -> None:
     st.markdown(f"{md(line['what'])} · **{md(money(line['amount_fen']))}** · {t('materials.' + line['status'])}")
     if line["receipt"]:
         with st.expander(t("materials.receipt"), icon="🧾", key=f"job_money_receipt_{line['id']}"):
@@ -82,8 +83,7 @@ def material_line(db, job: dict, line: dict, user: dict) -> None:
                 private.picture(materials.receipt_bytes(db, line, user), alt=t("materials.receipt"), width=320)
             except NotFound:
                 st.caption(t("photo.missing"))
-    poster_answers = user["id"] == job["poster_id"] and job["status"] in materials.OPEN_FOR_MATERIALS
-    if line["status"] != "pending" or not poster_answers:
+    if line["status"] != "pending" or "answer_material" not in allowed:
         return
     yes_or_no(
         ("material", line["id"]),

@@ -13,7 +13,7 @@ import bcrypt
 import pytest
 
 from demo import samples
-from services import community, jobs, ledger, users, workers
+from services import access, community, jobs, ledger, transitions, users, workers
 from services import db as database
 from services.transitions import request
 from tests.support import copy_database
@@ -265,3 +265,10 @@ def job_in(db, people, post_job, now):
 def fast_hashing(monkeypatch):
     """bcrypt at its lowest cost, for tests that register people for anything but their passwords."""
     monkeypatch.setattr(users, "hash_password", lambda p: bcrypt.hashpw(p.encode(), bcrypt.gensalt(4)).decode())
+
+
+def buttons(db, job: dict, who: dict | None) -> list[str]:
+    """The transitions the action bar offers `who` on `job` (ui.action_bar draws the same): those
+    in the job's capabilities, in table order, but booking's acceptances, which answer one application."""
+    allowed = access.capabilities(db, job, who)
+    return [a for a, rule in transitions.TRANSITIONS.items() if a in allowed and rule.worker != "assignee"]

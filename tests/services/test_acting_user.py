@@ -78,11 +78,6 @@ CASES = {
     "jobs.get": by("poster", jobs.get, lambda db, b, who: jobs.get(db, b.open_job, who)),
     "jobs.mine": by("poster", jobs.mine, lambda db, b, who: jobs.mine(db, who)),
     # an organizer is offered the dispute's resolutions; anyone else nothing (not a refusal)
-    "jobs.allowed_actions": by(
-        "organizer",
-        jobs.allowed_actions,
-        lambda db, b, who: jobs.allowed_actions(db, jobs.get(db, b.disputed, None), who),
-    ),
     "jobs.act:claim": by(
         "verified_worker", jobs.act, lambda db, b, who: jobs.act(db, b.open_job, "claim", who, now=NOW), writes=True
     ),

@@ -11,7 +11,7 @@ from services import db as database
 from services.clock import to_db
 from services.errors import AlreadyDone, AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
 from services.transitions import Assign
-from tests.services.conftest import make_verified_worker, valid_job_fields
+from tests.services.conftest import buttons, make_verified_worker, valid_job_fields
 
 LATER = timedelta(minutes=5)
 PEOPLE = ("poster", "verified_worker", "second_worker", "unverified_worker", "stranger", "organizer")
@@ -148,7 +148,7 @@ def test_booking_job_cannot_be_claimed(db, booking_job, verified_worker, now):
 def test_open_booking_job_offers_no_claim_button(db, people, booking_job, who, actions):
     job = jobs.get(db, booking_job, people[who])
 
-    assert jobs.allowed_actions(db, job, people[who]) == actions
+    assert buttons(db, job, people[who]) == actions
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from services import geo, jobs, ledger, pricing, transitions, verification, work
 from services import users as users_service
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
 from services.transitions import Confirm, Request, Split, request
-from tests.services.conftest import ACTION_TERMS, PATHS
+from tests.services.conftest import ACTION_TERMS, PATHS, buttons
 
 # The paths conftest's `job_in` drives a fresh job along: the status each ends in, and whether the job
 # then has a worker (a job cancelled after assignment keeps its worker; a released one does not).
@@ -368,11 +368,11 @@ def test_overlong_event_detail_is_refused_before_anything_changes(db, open_job, 
 def test_allowed_actions_lists_the_buttons_a_person_may_press(db, people, job_in, path, who, actions):
     job = jobs.get(db, job_in(path), people[who])
 
-    assert jobs.allowed_actions(db, job, people[who]) == actions
+    assert buttons(db, job, people[who]) == actions
 
 
 def test_nobody_signed_in_has_no_actions(db, open_job):
-    assert jobs.allowed_actions(db, open_job, None) == []
+    assert buttons(db, open_job, None) == []
 
 
 # --- release, history ----------------------------------------------------------------------------
