@@ -204,7 +204,7 @@ DYNAMIC_KEYS = {
     "cash.{}_again": ("topup", "payout"),
     "hours.extra_{}": ("approved", "declined"),  # jobs.extra_decision
     "materials.{}": ("pending", "approved", "rejected"),  # job_materials.status
-    "dispute.{}": module_constant(ROOT / "ui" / "disputes.py", "RESOLUTIONS"),
+    "dispute.{}": transitions.RESOLUTIONS,
 }
 
 
