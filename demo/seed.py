@@ -3,13 +3,18 @@
     python -m demo.seed data/demo.db [--force]
 
 Creates 阳光花园社区 Sunny Garden at PATH unless it is already there: an organizer, residents, verified
-and pending workers, and about seventy jobs in every category and every status. Nothing is written
-behind the services' backs: people register (users.register), workers switch "I take jobs" on and an
-organizer verifies them, jobs are posted (jobs.post) and claimed, released, started, finished,
-confirmed and cancelled (jobs.act), the clock (jobs.run_clock, ticking hourly) expires and
+and pending workers, and about seventy jobs in every category and every status. Who they are, what they
+post and what they write is data (demo/community_data.py); this module is the engine that tells it.
+Nothing is written behind the services' backs: people register (users.register), workers switch "I take
+jobs" on and an organizer verifies them, jobs are posted (jobs.post) and claimed, released, started,
+finished, confirmed and cancelled (jobs.act), the clock (jobs.run_clock, ticking hourly) expires and
 auto-confirms, and both sides rate each other (reviews.rate). Each step gets its own `now`, spread
 over the past weeks, so histories and timestamps look lived-in; open and assigned jobs have windows in
 the coming days relative to the real current time.
+
+Each job's story is planned by the planner of the status it ends in (`_Seeder.PLANNERS`), as timed
+steps; all steps of all jobs then run in time order. The calls that act on a job are in one section
+("what people do on a job").
 
 The community is built in a temporary file next to PATH and renamed into place when complete, so PATH
 is either absent or a whole demo. One settings row (`demo_seed`) marks it as a demo: an existing demo
@@ -27,157 +32,42 @@ import sqlite3
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
+from demo import community_data as data
 from demo import samples
-from services import booking, categories, community, escrow, jobs, ledger, materials, reviews, uploads, users, workers
+from services import (
+    booking,
+    categories,
+    community,
+    disputes,
+    escrow,
+    export,
+    jobs,
+    ledger,
+    materials,
+    reviews,
+    transitions,
+    uploads,
+    users,
+    workers,
+)
 from services import db as database
 from services.clock import to_db, utcnow
 
 SEED = 20240615
 MARKER_KEY = "demo_seed"
-COMMUNITY = {
-    "name": "阳光花园社区 Sunny Garden",
-    "lat": 31.2304,
-    "lon": 121.4737,
-    "radius_km": 5.0,
-    "language": "zh_CN",
-}
-ORGANIZER_PASSWORD = "demo-organizer-1"
-PASSWORD = "demo-pass-1"
 LOCAL = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving in China: a fixed offset is exact
 HOUR = timedelta(hours=1)
 KM_PER_DEGREE = math.radians(1) * 6371.0088  # the sphere services.geo measures on
 
-
-class Person(NamedTuple):
-    username: str
-    display_name: str
-    kind: str  # organizer | resident | worker (verified) | pending (asked to work, not yet verified)
-    language: str
-    home: str  # address note of their flat
-    categories: tuple[str, ...] = ()
-    ratings: str = "good"  # how their work tends to be rated: good | mixed
-
-
-PEOPLE = (
-    Person("organizer", "居委会陈晓梅（组织者）", "organizer", "zh_CN", "1号楼物业办公室"),
-    Person("wang_ayi", "3号楼王阿姨", "resident", "zh_CN", "3号楼1单元502"),
-    Person("li_shushu", "7栋李叔叔", "resident", "zh_CN", "7栋2单元301"),
-    Person("zhang_laoshi", "张老师", "resident", "zh_CN", "9号楼2单元1201"),
-    Person("liu_nainai", "12号楼刘奶奶", "resident", "zh_CN", "12号楼1单元101"),
-    Person("chen_mama", "朵朵妈妈", "resident", "zh_CN", "5栋2单元601"),
-    Person("zhao_ge", "赵哥", "resident", "zh_CN", "15号楼3单元802"),
-    Person("sun_xiaojie", "孙小姐", "resident", "zh_CN", "二期18栋1单元1503"),
-    Person("huang_dama", "黄大妈（广场舞队）", "resident", "zh_CN", "2号楼2单元402"),
-    Person("xu_xiansheng", "许先生", "resident", "zh_CN", "10号楼1单元702"),
-    Person("lin_xiaoyu", "林晓雨", "resident", "zh_CN", "6号楼3单元302"),
-    Person("emma_w", "Emma Wang 王艾玛", "resident", "en", "Bldg 5, Unit 1, Apt 1102"),
-    Person("david_k", "David Kim", "resident", "en", "Bldg 11, Unit 2, Apt 1601"),
-    Person("li_shifu", "李师傅（水电）", "worker", "zh_CN", "8号楼1单元201", ("plumbing", "appliance")),
-    Person("zhou_shifu", "周师傅搬家", "worker", "zh_CN", "16号楼1单元102", ("moving", "furniture")),
-    Person("xiao_ma", "跑腿小马", "worker", "zh_CN", "4号楼2单元503", ("parcel", "errands")),
-    Person("wu_ayi", "吴阿姨（保洁）", "worker", "zh_CN", "13号楼1单元301", ("cleaning", "care")),
-    Person("chen_xiaodi", "电脑小陈", "worker", "zh_CN", "9号楼1单元905", ("computer", "appliance")),
-    Person("yang_jie", "杨姐（宠物寄养）", "worker", "zh_CN", "14号楼2单元602", ("pets", "care")),
-    Person("gao_shifu", "高师傅 家电维修", "worker", "zh_CN", "17号楼1单元101", ("appliance", "plumbing")),
-    Person("hu_jie", "胡姐（家政）", "worker", "zh_CN", "二期20栋2单元702", ("cleaning", "care", "pets")),
-    Person("he_dage", "何大哥", "worker", "zh_CN", "3号楼2单元201", ("moving", "parcel", "errands", "other"), "mixed"),
-    Person("qian_shifu", "钱师傅 木工", "worker", "zh_CN", "19号楼1单元402", ("furniture", "moving", "other")),
-    Person("tom_z", "Tom Zhang（电脑/组装）", "worker", "en", "Bldg 6, Unit 1, Apt 801", ("computer", "furniture")),
-    Person("sophie_l", "Sophie Li", "worker", "en", "Bldg 2, Unit 1, Apt 1203", ("pets", "errands", "parcel")),
-    Person("ma_xiaoge", "马小哥", "pending", "zh_CN", "7栋1单元602", ("parcel", "errands")),
-    Person("zheng_ayi", "郑阿姨", "pending", "zh_CN", "11号楼2单元401", ("cleaning", "care")),
-)
-
-
-class WorkerProfile(NamedTuple):
-    bio: str
-    rate: str | None  # hourly rate in yuan; None: quote per job
-    radius_km: float
-    area_label: str
-    slots: tuple[str, ...]
-    photos: tuple[str, ...] = ()  # captions of photos of past work
-
-
-WEEKDAYS = ("weekdays_morning", "weekdays_afternoon", "weekdays_evening")
-WEEKENDS = ("weekends_morning", "weekends_afternoon", "weekends_evening")
-EVENINGS = ("weekdays_evening", "weekends_evening")
-WORKER_PROFILES = {
-    "li_shifu": WorkerProfile(
-        "水电维修二十年，换龙头、修马桶、查电路跳闸都行，自带工具和常用配件。",
-        "60",
-        5,
-        "8号楼附近",
-        WEEKDAYS + WEEKENDS,
-        ("换的新龙头", "厨房下水管"),
-    ),
-    "zhou_shifu": WorkerProfile(
-        "搬家、搬大件、拆装家具，有小面包车，两个人一起上门。",
-        None,
-        8,
-        "小区东门",
-        WEEKENDS + ("weekdays_morning",),
-        ("三人沙发上六楼",),
-    ),
-    "xiao_ma": WorkerProfile(
-        "快递代取、超市代买、排队挂号都可以，随叫随到。", "25", 3, "4号楼快递柜旁", WEEKDAYS + WEEKENDS
-    ),
-    "wu_ayi": WorkerProfile(
-        "日常保洁、开荒保洁，也能帮忙照看老人半天。做事细心。",
-        "45",
-        4,
-        "13号楼一带",
-        ("weekdays_morning", "weekdays_afternoon"),
-        ("擦完的厨房灶台",),
-    ),
-    "chen_xiaodi": WorkerProfile(
-        "电脑重装系统、清灰、路由器设置、手机导照片，老人家不会用的都可以问我。",
-        "50",
-        5,
-        "9号楼",
-        EVENINGS + ("weekends_afternoon",),
-    ),
-    "yang_jie": WorkerProfile(
-        "养猫养狗十年，可上门喂猫、遛狗，也能短期寄养在我家。",
-        "30",
-        3,
-        "14号楼花园",
-        WEEKDAYS + WEEKENDS,
-        ("寄养的两只猫", "遛狗路线"),
-    ),
-    "gao_shifu": WorkerProfile(
-        "空调清洗、洗衣机、冰箱维修，持电工证。",
-        None,
-        10,
-        "小区南门",
-        ("weekdays_morning", "weekdays_afternoon", "weekends_morning"),
-    ),
-    "hu_jie": WorkerProfile("家政、照看孩子和宠物，有育婴师证。", "40", 4, "二期20栋", WEEKDAYS),
-    "he_dage": WorkerProfile("力气活、跑腿、杂事都接，周末全天有空。", "35", 5, "3号楼", WEEKENDS + EVENINGS),
-    "qian_shifu": WorkerProfile(
-        "擅长家具组装、墙面修补，工具齐全。", "55", 6, "19号楼", WEEKENDS, ("组装的书柜", "补好的墙面", "定做的鞋架")
-    ),
-    "tom_z": WorkerProfile(
-        "Computer set-up, Wi-Fi problems and flat-pack furniture. 中英文都可以。",
-        "50",
-        5,
-        "Building 6",
-        EVENINGS + WEEKENDS,
-        ("IKEA wardrobe, assembled",),
-    ),
-    "sophie_l": WorkerProfile(
-        "Dog walking, cat sitting and parcel runs around the compound.",
-        "30",
-        3,
-        "Building 2 garden",
-        ("weekdays_morning", "weekends_morning", "weekends_afternoon"),
-    ),
-    "ma_xiaoge": WorkerProfile("下班后可以帮忙取快递、跑腿。", "20", 2, "7栋", EVENINGS),
-    "zheng_ayi": WorkerProfile("退休在家，可以做保洁、陪老人聊天。", "35", 2, "11号楼", WEEKDAYS),
-}
+# What happens to the jobs, as (final status, how it got there); zipped with the shuffled templates.
+PLAN = tuple((status, how) for status, how, count in data.OUTCOMES for _ in range(count))
+assert len(PLAN) == len(data.TEMPLATES)
 
 
 class Login(NamedTuple):
@@ -188,600 +78,9 @@ class Login(NamedTuple):
 
 
 DEMO_LOGINS = tuple(
-    Login(p.username, ORGANIZER_PASSWORD if p.kind == "organizer" else PASSWORD, p.display_name, p.kind) for p in PEOPLE
+    Login(p.username, data.ORGANIZER_PASSWORD if p.kind == "organizer" else data.PASSWORD, p.display_name, p.kind)
+    for p in data.PEOPLE
 )
-
-
-class Template(NamedTuple):
-    category: str
-    title: str
-    description: str
-    price: str  # "150": fixed yuan; "45/h*3": hourly rate × estimated hours; "0": a free favour
-    at: float  # local hour of day the window starts
-    window_h: float  # how long the window stays open
-    work_h: float = 1.0  # how long the work takes (hourly jobs: the estimated hours)
-    weekday: int | None = None  # the title names a day (Monday=0 … Sunday=6): the window falls on it
-
-
-T = Template
-TEMPLATES = (
-    # 搬家 moving
-    T(
-        "moving",
-        "周六帮忙搬两个衣柜到5楼",
-        "老房子没有电梯，两个实木衣柜要从1楼搬到5楼，需要两个人，大概1个多小时。楼道有点窄，最好带绑带。",
-        "150",
-        9,
-        3,
-        1.5,
-        5,
-    ),
-    T(
-        "moving",
-        "搬一张双人床垫到隔壁小区",
-        "1.8米的床垫，已经用膜包好了，从我家搬到隔壁幸福里小区，走路十分钟。有小推车更好。",
-        "60",
-        18,
-        3,
-    ),
-    T(
-        "moving",
-        "旧沙发搬下楼放到回收点",
-        "三人位布艺沙发，4楼有电梯，但沙发要竖着进。搬到小区西门大件垃圾回收点就行。",
-        "80",
-        10,
-        4,
-    ),
-    T(
-        "moving",
-        "小搬家：单间搬到3号楼，约15个纸箱",
-        "同小区换房子，东西都打包好了，大概15个纸箱，加一个书桌和一把电脑椅。需要有三轮车或者面包车。",
-        "50/h*3",
-        9,
-        5,
-    ),
-    T(
-        "moving",
-        "Help moving boxes to the storage room",
-        "About 10 boxes from my flat (2nd floor) down to the basement storage room of the same building. Should take "
-        "less than an hour.",
-        "50",
-        14,
-        4,
-    ),
-    T(
-        "moving",
-        "客厅钢琴挪到书房",
-        "立式钢琴，从客厅挪到隔壁书房，同一层，需要三四个人一起抬，地板要注意别刮花。",
-        "200",
-        10,
-        3,
-    ),
-    T(
-        "moving",
-        "周日帮忙搬几箱书到新家",
-        "大概8箱书，新家就在马路对面的阳光花园二期，有电梯。箱子有点沉。",
-        "100",
-        15,
-        3,
-        2,
-        6,
-    ),
-    # 代取快递 parcel
-    T(
-        "parcel",
-        "代取快递：菜鸟驿站两件",
-        "东门菜鸟驿站两个快递，一个小件，一箱矿泉水比较重，送到楼下就行，取件码私信发你。",
-        "8",
-        18,
-        4,
-        0.5,
-    ),
-    T(
-        "parcel",
-        "帮忙取一个生鲜快递，需要冷藏",
-        "京东生鲜，下午到南门丰巢柜。我下班晚，麻烦取一下放到我家门口的保温箱里。",
-        "10",
-        14,
-        5,
-        0.5,
-    ),
-    T(
-        "parcel",
-        "上班时间帮忙签收一个大件",
-        "买了个书架，快递员下午送货上门，家里没人，麻烦帮忙签收，放我家门口就行。",
-        "15",
-        13,
-        5,
-        0.5,
-    ),
-    T(
-        "parcel",
-        "Pick up a parcel from the south gate locker",
-        "One medium box in the Hive Box locker at the south gate. Please leave it at my door, I'll send you the code.",
-        "10",
-        17,
-        4,
-        0.5,
-    ),
-    T(
-        "parcel",
-        "出差一周，帮忙代收快递",
-        "这周大概有五六个快递陆续到驿站，麻烦隔一天去取一次，放我家门口鞋柜里。",
-        "50",
-        9,
-        150,
-        140,
-    ),
-    T(
-        "parcel",
-        "帮忙打包寄一箱特产到北京",
-        "一箱老家带来的特产要寄给北京的亲戚，麻烦帮忙打包好，送到驿站寄顺丰，运费我另外转给你。",
-        "20",
-        10,
-        6,
-    ),
-    # 宠物照看 pets
-    T(
-        "pets",
-        "出门三天，帮忙上门喂猫",
-        "两只猫，很乖不抓人。每天早晚各一次：换水、加粮、铲猫砂，陪玩十分钟。钥匙放在物业。",
-        "120",
-        8,
-        72,
-        70,
-    ),
-    T(
-        "pets",
-        "每天傍晚遛狗半小时（柯基）",
-        "柯基豆豆，3岁，很友好。我脚扭了走不了远路，想找人每天傍晚6点左右遛半小时，连续一周。",
-        "150",
-        18,
-        160,
-        150,
-    ),
-    T(
-        "pets",
-        "周末帮忙照看一只仓鼠",
-        "孩子的仓鼠，周末我们回老家，帮忙喂两天就好，笼子可以放你家。谢谢邻居！",
-        "0",
-        10,
-        48,
-        46,
-        5,
-    ),
-    T(
-        "pets",
-        "Dog walking on two mornings",
-        "Friendly golden retriever, 5 years old. Looking for someone to walk him for about 45 minutes on two weekday "
-        "mornings.",
-        "40/h*1.5",
-        7,
-        50,
-    ),
-    T(
-        "pets",
-        "带猫去宠物医院打疫苗",
-        "猫咪要打第二针疫苗，医院在一公里外，我腿脚不方便，麻烦帮忙带过去再带回来，费用已经预付了。",
-        "60",
-        14,
-        4,
-        2,
-    ),
-    T("pets", "给泰迪洗个澡", "小泰迪，在家洗就行，沐浴露和吹风机都有。它有点怕吹风机，需要耐心一点。", "50", 15, 3),
-    T("pets", "出差5天，帮忙喂鱼", "客厅一个鱼缸，隔一天喂一次，顺便看看过滤器是不是正常在转。", "0", 9, 120, 118),
-    # 家电维修 appliance
-    T(
-        "appliance",
-        "洗衣机脱水时响声很大",
-        "滚筒洗衣机用了6年，最近脱水时咣咣响，怀疑是减震器坏了，麻烦上门看看能不能修。",
-        "80",
-        10,
-        4,
-        1.5,
-    ),
-    T(
-        "appliance",
-        "空调不制冷，需要检查一下",
-        "挂机，开了半小时还是不凉，外机在转。可能缺氟，麻烦懂行的师傅上门看看，材料费另算。",
-        "100",
-        14,
-        4,
-        1.5,
-    ),
-    T("appliance", "油烟机拆洗，换滤网", "老式油烟机，油很多，需要拆开清洗，滤网我已经买好了。", "60/h*2", 9, 4),
-    T(
-        "appliance",
-        "Microwave stopped heating",
-        "The light and the turntable work but food doesn't get warm. Could you check whether it's worth repairing?",
-        "60",
-        19,
-        3,
-    ),
-    T("appliance", "燃气热水器打不着火", "打开水龙头有咔咔的点火声，但就是不着火，电池已经换过了。", "80", 18, 3),
-    T(
-        "appliance",
-        "冰箱冷藏室结冰还漏水",
-        "冷藏室后壁结了一层冰，下面一直有水流出来，可能是排水孔堵了。",
-        "80",
-        10,
-        5,
-        1.5,
-    ),
-    # 水电维修 plumbing
-    T(
-        "plumbing",
-        "厨房水龙头漏水，换个新的",
-        "水龙头底座一直滴水，新龙头我已经买好了，麻烦师傅带工具来换一下。",
-        "50",
-        9,
-        4,
-    ),
-    T("plumbing", "卫生间洗手盆下水堵了", "洗手盆下水很慢，用过管道疏通剂也没用，可能要拆开存水弯看看。", "80", 19, 3),
-    T(
-        "plumbing",
-        "电视墙加装两个插座",
-        "想在电视墙加两个五孔插座，从旁边的插座引线，需要开槽。材料师傅带，按实际报销。",
-        "80/h*3",
-        9,
-        5,
-    ),
-    T(
-        "plumbing",
-        "Bathroom light keeps flickering",
-        "The ceiling light in the bathroom flickers and sometimes won't turn on at all. The switch or the fitting?",
-        "60",
-        18,
-        3,
-    ),
-    T(
-        "plumbing",
-        "马桶水箱一直流水",
-        "水箱进水阀好像坏了，一直有细细的流水声。配件我不会买，麻烦师傅帮忙带一个。",
-        "60",
-        10,
-        4,
-    ),
-    T(
-        "plumbing",
-        "跳闸后厨房两个插座没电",
-        "昨晚烧水的时候跳闸了，推上去之后厨房还有两个插座没电，需要查一下线路。",
-        "100",
-        9,
-        3,
-        1.5,
-    ),
-    T(
-        "plumbing",
-        "帮忙换个灯泡（吊顶太高）",
-        "客厅吊顶有点高，家里的梯子够不着。哪位邻居有高一点的梯子，顺手帮忙换一下？灯泡已经买好了。",
-        "0",
-        17,
-        4,
-        0.5,
-    ),
-    # 家具组装 furniture
-    T(
-        "furniture",
-        "宜家PAX两门衣柜组装",
-        "PAX两门衣柜，包装还没拆，说明书都在。房间空间够，立起来需要两个人。",
-        "200",
-        9,
-        5,
-        3,
-    ),
-    T("furniture", "帮忙装一张儿童床", "网购的实木儿童床，带护栏，零件挺多，估计要两个小时。", "60/h*2", 14, 4),
-    T(
-        "furniture",
-        "Assemble a desk and an office chair",
-        "IKEA desk and an office chair, both still in their boxes. I have a screwdriver set if you need one.",
-        "120",
-        10,
-        4,
-        2,
-    ),
-    T(
-        "furniture",
-        "书架固定到墙上（防倾倒）",
-        "家里有小孩，想把两个书架用L型角码固定到墙上，打孔工具需要自带。",
-        "60",
-        15,
-        3,
-    ),
-    T("furniture", "拆一张旧床方便搬走", "旧的1.5米木床要拆开，之后我们自己搬下楼。", "50", 10, 3),
-    T("furniture", "安装两根窗帘杆", "两个房间的罗马杆，要在墙上打孔，杆子和配件都买好了。", "80", 14, 4, 1.5),
-    # 保洁 cleaning
-    T(
-        "cleaning",
-        "两室一厅日常保洁3小时",
-        "两室一厅，主要是拖地、擦灰、厨房台面和卫生间，清洁工具家里都有。",
-        "45/h*3",
-        9,
-        4,
-    ),
-    T(
-        "cleaning",
-        "退租前全屋深度清洁",
-        "一室户退租，需要全屋深度清洁，包括厨房油污和窗户，房东要验房。",
-        "50/h*5",
-        9,
-        8,
-    ),
-    T("cleaning", "擦窗户（8扇，内外侧）", "高层住户，外侧只擦能安全够到的部分，千万不要探身出去。", "150", 9, 5, 3),
-    T(
-        "cleaning",
-        "Weekly cleaning for a small flat",
-        "One-bedroom flat, about two hours: floors, bathroom and kitchen. Cleaning supplies will be left out.",
-        "45/h*2",
-        10,
-        4,
-    ),
-    T("cleaning", "装修后开荒保洁", "刚装修好的两室，地上很多灰和油漆点，需要开荒保洁。", "55/h*6", 8, 10),
-    T(
-        "cleaning",
-        "帮忙清理阳台杂物",
-        "阳台堆了很多纸箱和旧花盆，帮忙整理一下，把废品拿去回收站，卖废品的钱归你。",
-        "30",
-        15,
-        3,
-        1.5,
-    ),
-    T("cleaning", "沙发和床垫除螨", "需要自带除螨仪，一套布艺沙发加两张床垫。", "120", 14, 4, 2),
-    # 电脑维修 computer
-    T(
-        "computer",
-        "笔记本开机很慢，帮忙重装系统",
-        "联想笔记本用了五年，开机要三四分钟。资料在D盘，需要先备份再重装Win11。",
-        "80",
-        19,
-        3,
-        2,
-    ),
-    T(
-        "computer",
-        "教我妈用微信视频和扫码付款",
-        "老人家刚换智能手机，想学会视频通话和扫码付款，需要耐心教一下。",
-        "40/h*1",
-        15,
-        3,
-    ),
-    T(
-        "computer",
-        "Set up a mesh Wi-Fi at home",
-        "Bought a mesh Wi-Fi kit but the signal in the bedroom is still weak. Need help placing and configuring it.",
-        "100",
-        19,
-        3,
-        1.5,
-    ),
-    T(
-        "computer",
-        "打印机换了路由器后连不上",
-        "惠普打印机，换了新路由器之后就连不上电脑了，孩子上网课要打印作业。",
-        "50",
-        18,
-        3,
-    ),
-    T("computer", "把旧手机里的照片导出来", "几部旧安卓手机，想把照片都导出来，存到移动硬盘里。", "60", 14, 4, 1.5),
-    T(
-        "computer",
-        "键盘洒了咖啡，电脑还能救吗",
-        "已经关机倒过来晾干了，想请懂行的邻居看看主板有没有问题。",
-        "80",
-        10,
-        5,
-    ),
-    # 看护 care
-    T(
-        "care",
-        "放学后接孩子并陪写作业",
-        "孩子三年级，学校就在小区对面。4点半接到家，陪写作业到6点半我下班回来。",
-        "40/h*2",
-        16.5,
-        2.5,
-    ),
-    T("care", "陪老人去社区医院复查", "我爸78岁，每月去社区医院复查一次，需要人陪着挂号、排队、取药。", "35/h*3", 8, 4),
-    T("care", "周六上午帮忙看两小时孩子", "家里有事要出门，5岁男孩，很乖，在家玩乐高就行。", "40/h*2", 9, 3, 1, 5),
-    T(
-        "care",
-        "Babysitter for Friday evening",
-        "Two kids (4 and 7). Dinner is ready, we just need someone at home until we are back around 10pm.",
-        "50/h*4",
-        18,
-        4.5,
-        1,
-        4,
-    ),
-    T("care", "陪奶奶下下象棋、聊聊天", "奶奶一个人在家，喜欢下象棋，哪位邻居下午有空陪她坐一会儿？", "0", 14, 4, 2),
-    T(
-        "care",
-        "每天中午帮忙带一份午饭（一周）",
-        "腿脚不方便，不想下楼。想找人每天中午从社区食堂带一份午饭上来，饭钱另外给。",
-        "100",
-        11,
-        120,
-        118,
-    ),
-    # 跑腿 errands
-    T("errands", "帮忙去药店买药", "社区门口的大药房，降压药两盒，处方照片发你。", "15", 10, 3, 0.5),
-    T("errands", "菜市场代买菜", "清单我发给你，大概十来样，送到家，菜钱另外转。", "20", 8, 3),
-    T(
-        "errands",
-        "儿童医院帮忙早上排队取号",
-        "想请人早上6点半去儿童医院帮忙排队取号，我7点半到了替换你。",
-        "30/h*1",
-        6.5,
-        2,
-    ),
-    T(
-        "errands",
-        "Return a parcel at the post office",
-        "One small box, the label is already printed. The post office is on Huaihai Road, about 15 minutes' walk.",
-        "15",
-        10,
-        6,
-        0.5,
-    ),
-    T("errands", "帮忙交物业费和水电费", "物业办公室只能现场刷卡，我这周都在上班，卡和缴费单给你。", "10", 9, 8, 0.5),
-    T("errands", "帮忙取干洗的衣服", "小区门口的洗衣店，三件大衣，取衣单拍照发你。", "10", 17, 4, 0.5),
-    T(
-        "errands",
-        "取生日蛋糕送到家",
-        "蛋糕已经在南门蛋糕店订好了，下午5点以后可以取，送到我家，给孩子一个惊喜。",
-        "15",
-        17,
-        3,
-        0.5,
-    ),
-    # 其他 other
-    T(
-        "other",
-        "借电钻用半小时",
-        "挂一幅画要打两个孔，谁家有电钻借我用半小时，用完马上还，送一盒水果表示感谢。",
-        "0",
-        10,
-        48,
-        0.5,
-    ),
-    T("other", "出差一周，帮忙给阳台的花浇水", "阳台十几盆花，隔一天浇一次水，钥匙放物业。", "50", 8, 168, 166),
-    T(
-        "other",
-        "周日教孩子骑自行车",
-        "6岁女孩，想学两轮自行车，周日上午在小区中心广场练一个小时。",
-        "40/h*1",
-        9,
-        3,
-        1,
-        6,
-    ),
-    T(
-        "other",
-        "Chinese conversation practice partner",
-        "I'm learning Mandarin (around HSK 3). Looking for someone to chat with for an hour over coffee, the coffee "
-        "is on me.",
-        "60/h*1",
-        19,
-        2,
-    ),
-    T(
-        "other",
-        "帮忙把团购接龙整理成表格",
-        "小区水果团购，需要把群里的接龙整理成Excel表格，统计数量和金额。",
-        "30",
-        20,
-        24,
-    ),
-    T(
-        "other",
-        "周六帮忙拍一组全家福",
-        "有单反的邻居帮忙在小区花园里拍一组全家福，一个小时左右，照片修几张就好。",
-        "200",
-        16,
-        2,
-        1,
-        5,
-    ),
-)
-
-# What happens to the jobs, as (final status, how it got there); zipped with the shuffled templates.
-PLAN = (
-    [("completed", "confirm")] * 16
-    + [("completed", "auto")] * 4
-    + [("completed", "release")] * 2
-    + [("disputed", "plain")] * 1
-    + [("resolved", "split")] * 1
-    + [("open", "plain")] * 15
-    + [("open", "release")] * 2
-    + [("assigned", "plain")] * 6
-    + [("in_progress", "plain")] * 4
-    + [("done", "plain")] * 5
-    + [("cancelled", "past_open")] * 2
-    + [("cancelled", "past_assigned")] * 2
-    + [("cancelled", "future_open")] * 2
-    + [("cancelled", "future_assigned")] * 1
-    + [("expired", "plain")] * 7
-    + [("expired", "release")] * 1
-)
-assert len(PLAN) == len(TEMPLATES)
-
-AWAY_ZH = (
-    "幸福里小区3号楼402（我爸妈家）",
-    "阳光花园二期南门岗亭",
-    "社区活动中心二楼",
-    "永和豆浆旁边的老小区2号楼301",
-    "东门菜鸟驿站门口",
-    "阳光花园二期21栋1单元1102",
-)
-AWAY_EN = ("Lane 128, Bldg 6, Room 201", "Community centre, 2nd floor", "Phase 2, Bldg 21, Apt 1102")
-CLAIM_NOTES_ZH = (
-    "按约好的时间过去，到楼下给您打电话",
-    "好的，我带工具过去",
-    "可以，出发前给您打电话",
-    "没问题，交给我",
-)
-CLAIM_NOTES_EN = ("On my way later today", "Happy to help!")
-APPLY_NOTES_ZH = ("我就住附近，随时可以过来", "做过很多次了，放心", "工具我自己带")
-APPLY_NOTES_EN = ("I live close by and can come any time", "Done this many times")
-RELEASE_NOTES_ZH = ("临时要加班，去不了了，抱歉", "家里有急事，实在抱歉", "车坏了，今天过不去")
-RELEASE_NOTES_EN = ("Sorry, something came up at work",)
-CANCEL_NOTES_ZH = ("家里人周末有空，自己弄好了", "时间改了，过几天重新发", "不需要了，谢谢大家", "已经找物业处理了")
-CANCEL_NOTES_EN = ("Plans changed, sorry!", "Sorted it out myself, thanks anyway")
-FINISH_NOTES_ZH = ("弄好了，您看一下", "已完成，钥匙放回物业了", "做完了，垃圾顺手带下楼了")
-FINISH_NOTES_EN = ("All done, have a look!",)
-CONFIRM_NOTES_ZH = ("谢谢师傅！", "辛苦了", "很满意")
-CONFIRM_NOTES_EN = ("Thanks a lot!",)
-MATERIALS_ZH = (("水龙头配件", "18.50"), ("膨胀螺丝一包", "6"), ("清洁剂", "12.80"), ("纸箱和胶带", "25"))
-DISPUTE_NOTES_ZH = ("说好的活没干完就走了", "东西磕坏了一个角，希望组织者看看")
-DISPUTE_NOTES_EN = ("Half of the job was left undone.",)
-STATEMENT_NOTES_ZH = ("约好的部分都做完了，多出来的活当时没说", "搬之前那个角就有磕痕，我拍了照片")
-STATEMENT_NOTES_EN = ("Everything we agreed on was done.",)
-
-POSTER_COMMENTS = {  # poster about the worker, by stars
-    "zh_CN": {
-        5: (
-            "非常准时，活干得漂亮，下次还找你！",
-            "很细心，走之前还把地拖了",
-            "速度快态度好，推荐给邻居们",
-            "人很实在，价格公道",
-            "沟通很顺畅，一次就搞定了",
-        ),
-        4: ("整体不错，就是晚到了十分钟", "干得挺好，沟通可以再及时一点", "挺好的，下次还会找"),
-        3: ("活是干完了，但是比约好的时间晚了半小时", "一般吧，走的时候地上留了点灰"),
-        2: ("迟到一个多小时也没提前说，有点失望",),
-    },
-    "en": {
-        5: ("Super helpful and right on time. Thank you!", "Careful and friendly, highly recommended."),
-        4: ("Good job, a little late but kept me posted.", "Did the job well."),
-        3: ("Got it done, but took longer than agreed.",),
-        2: ("Arrived an hour late without a message.",),
-    },
-}
-POSTER_COMMENTS_BY_CATEGORY = {  # extra five-star lines that only fit one kind of job
-    "moving": "搬得又快又稳，衣柜一点没磕着",
-    "pets": "猫咪被照顾得很好，每天还发照片给我",
-    "plumbing": "问题找得很准，还教我以后怎么检查",
-    "appliance": "修好了，还提醒我定期清理滤网",
-    "cleaning": "打扫得特别干净，角落都擦到了",
-    "computer": "讲解很耐心，我妈都学会了",
-    "care": "孩子很喜欢这个大姐姐，作业也写完了",
-    "parcel": "东西完好无损，放得很稳妥",
-    "errands": "跑得很快，小票都拍给我了",
-    "furniture": "装得很结实，包装垃圾也带走了",
-}
-WORKER_COMMENTS = {  # worker about the poster, by stars
-    "zh_CN": {
-        5: ("描述很清楚，地址好找，结账爽快", "人很好，还请我喝了水", "很好的邻居，下次有活再叫我"),
-        4: ("东西比描述的多一点，不过没关系", "没有电梯，提前说一声就更好了"),
-        3: ("到了等了二十分钟才开门",),
-    },
-    "en": {
-        5: ("Clear instructions and easy to work with.", "Lovely neighbour, happy to help again."),
-        4: ("A bit more than described, but fine.",),
-        3: ("Had to wait a while at the door.",),
-    },
-}
-STARS = {"good": ((5, 4, 3), (65, 28, 7)), "mixed": ((5, 4, 3, 2), (30, 40, 20, 10))}
-WORKER_STARS = ((5, 4, 3), (75, 20, 5))
 
 
 # --- the build -----------------------------------------------------------------------------------
@@ -793,6 +92,10 @@ def _minute(moment: datetime) -> datetime:
 
 def _hours(h: float) -> timedelta:
     return timedelta(hours=h)
+
+
+def _email(username: str) -> str:
+    return f"{username}@example.com"
 
 
 def _point_near(rng: random.Random, lat: float, lon: float, max_km: float) -> tuple[float, float]:
@@ -815,8 +118,38 @@ def price_of(fields: dict) -> str:
     return fields["price_yuan"] if fields["price_yuan"] != "0" else ""
 
 
-def _english(template: Template) -> bool:
-    return template.title.isascii()
+def _language(template: data.Template) -> str:
+    return "en" if template.title.isascii() else "zh_CN"
+
+
+Step = Callable[[datetime, "_Job"], None]  # something a person does on a job, at the time it is called with
+
+
+@dataclass
+class _Job:
+    """One job's story while it is planned: its people, when it is posted, its window and its steps."""
+
+    template: data.Template
+    how: str  # how it reached its final status, e.g. "release": a first helper gave it back
+    poster: str
+    crew: list[str]  # the helpers who claim it, in turn; the last one keeps it
+    window: timedelta
+    post: datetime | None = None
+    window_start: datetime | None = None
+    bookable: bool = False  # may be posted in booking mode, helpers applying with a quote
+    steps: list[tuple[datetime, Step]] = field(default_factory=list)
+    id: int | None = None  # once posted
+
+    @property
+    def worker(self) -> str:
+        return self.crew[-1]
+
+    @property
+    def released(self) -> bool:
+        return self.how == "release"
+
+    def add(self, when: datetime, step: Step) -> None:
+        self.steps.append((when, step))
 
 
 class _Seeder:
@@ -827,7 +160,7 @@ class _Seeder:
         self.today = now.astimezone(LOCAL).date()
         self.start = _minute(now - timedelta(days=60))
         self.ids: dict[str, int] = {}
-        self.people = {p.username: p for p in PEOPLE}
+        self.people = {p.username: p for p in data.PEOPLE}
         self.homes: dict[str, tuple[float, float]] = {}
         self.steps: list[tuple[datetime, int, object]] = []
 
@@ -843,13 +176,13 @@ class _Seeder:
         day = self.today + timedelta(days=day_offset)
         return datetime(day.year, day.month, day.day, tzinfo=LOCAL) + _hours(hour)
 
-    def past_day(self, days_ago: int, template: Template) -> datetime:
+    def past_day(self, days_ago: int, template: data.Template) -> datetime:
         offset = -days_ago
         if template.weekday is not None:
             offset -= ((self.today + timedelta(days=offset)).weekday() - template.weekday) % 7
         return self.local(offset, template.at)
 
-    def future_day(self, days_ahead: int, template: Template, not_before: datetime) -> datetime:
+    def future_day(self, days_ahead: int, template: data.Template, not_before: datetime) -> datetime:
         offset = days_ahead
         step = 1 if template.weekday is None else 7
         if template.weekday is not None:
@@ -858,7 +191,7 @@ class _Seeder:
             offset += step
         return self.local(offset, template.at)
 
-    def finish_after(self, start: datetime, template: Template) -> datetime:
+    def finish_after(self, start: datetime, template: data.Template) -> datetime:
         if template.work_h <= 8:
             return start + max(_hours(template.work_h * self.rng.uniform(0.85, 1.2)), timedelta(minutes=20))
         return start + _hours(template.work_h - self.rng.uniform(0, 3))
@@ -866,18 +199,19 @@ class _Seeder:
     def user(self, username: str) -> dict:
         return users.get(self.db, self.ids[username])
 
-    def note(self, username: str, zh: tuple, en: tuple, chance: float) -> str:
+    def note(self, username: str, notes: dict[str, tuple[str, ...]], chance: float) -> str:
+        """One of `notes` in the writer's language, `chance` of the time; else no note."""
         if self.rng.random() >= chance:
             return ""
-        return self.rng.choice(en if self.people[username].language == "en" else zh)
+        return self.rng.choice(notes[self.people[username].language])
 
     # people
 
     def plan_people(self) -> None:
-        rng, place = self.rng, COMMUNITY
-        for person in PEOPLE:
+        rng, place = self.rng, data.COMMUNITY
+        for person in data.PEOPLE:
             self.homes[person.username] = _point_near(rng, place["lat"], place["lon"], 1.5)
-        organizer = PEOPLE[0]
+        organizer = data.PEOPLE[0]
 
         def set_up(now):
             self.ids[organizer.username] = community.set_up(
@@ -891,13 +225,13 @@ class _Seeder:
                 organizer={
                     "username": organizer.username,
                     "display_name": organizer.display_name,
-                    "password": ORGANIZER_PASSWORD,
-                    "email": "organizer@example.com",
+                    "password": data.ORGANIZER_PASSWORD,
+                    "email": _email(organizer.username),
                 },
             )
 
         self.at(self.start, set_up)
-        for person in PEOPLE[1:]:
+        for person in data.PEOPLE[1:]:
             if person.kind == "pending":
                 joined = self.now - _hours(rng.uniform(3 * 24, 8 * 24))
             else:
@@ -920,9 +254,9 @@ class _Seeder:
                         lambda now, p=person: samples.submit_id(self.db, self.user(p.username), now),
                     )
 
-    def start_working(self, person: Person, now: datetime) -> None:
+    def start_working(self, person: data.Person, now: datetime) -> None:
         """Switch "I take jobs" on and fill in the public profile, with a photo or two of past work."""
-        user, profile = self.user(person.username), WORKER_PROFILES[person.username]
+        user, profile = self.user(person.username), data.WORKER_PROFILES[person.username]
         workers.set_taking_jobs(self.db, user, taking_jobs=True, categories=list(person.categories), now=now)
         workers.save_profile(
             self.db,
@@ -939,32 +273,31 @@ class _Seeder:
             colour = samples.COLOURS[(len(person.username) + index) % len(samples.COLOURS)]
             workers.add_photo(self.db, user, samples.picture(caption, colour), caption, now)
 
-    def register(self, person: Person, now: datetime) -> None:
+    def register(self, person: data.Person, now: datetime) -> None:
         self.ids[person.username] = users.register(
             self.db,
             username=person.username,
             display_name=person.display_name,
-            password=PASSWORD,
-            email=f"{person.username}@example.com",
+            password=data.PASSWORD,
+            email=_email(person.username),
             language=person.language,
             now=now,
         )
-        # each person's opening credit: paid to the organizer, recorded by them (the demo has no bank)
         ledger.top_up(
             self.db,
             self.user("organizer"),
             self.ids[person.username],
-            "2000",
-            note="微信转账 WeChat transfer",
+            data.STARTING_CREDIT_YUAN,
+            note=data.STARTING_CREDIT_NOTE,
             key=f"demo-start-{person.username}",
             now=now,
         )
 
-    # jobs
+    # jobs: which template ends in which status, who takes part
 
     def plan_jobs(self) -> None:
         rng = self.rng
-        templates = list(TEMPLATES)
+        templates = list(data.TEMPLATES)
         rng.shuffle(templates)
         plan = list(PLAN)
         rng.shuffle(plan)
@@ -982,268 +315,318 @@ class _Seeder:
             plan = [p for p in plan if p[0] != status]
             templates = [t for t in templates if t not in chosen]
         for template, (status, how) in [*pairs, *zip(templates, plan, strict=True)]:
-            self.plan_job(template, status, how)
+            job = self.cast(template, how)
+            self.PLANNERS[status](self, job)
+            self.schedule(job)
 
-    def pick_people(self, template: Template, released: bool) -> tuple[str, list[str]]:
+    def cast(self, template: data.Template, how: str) -> _Job:
+        """The poster (someone who writes the template's language and does not do such work) and the helpers."""
         rng = self.rng
-        language = "en" if _english(template) else "zh_CN"
         posters = [
             p
-            for p in PEOPLE
-            if p.kind in ("resident", "worker") and p.language == language and template.category not in p.categories
+            for p in data.PEOPLE
+            if p.kind in ("resident", "worker")
+            and p.language == _language(template)
+            and template.category not in p.categories
         ]
         weights = [4 if p.kind == "resident" else 1 for p in posters]
         poster = rng.choices(posters, weights)[0].username
-        able = [p.username for p in PEOPLE if p.kind == "worker" and p.username != poster]
+        helpers = 2 if how == "release" else 1
+        able = [p.username for p in data.PEOPLE if p.kind == "worker" and p.username != poster]
         fitting = [u for u in able if template.category in self.people[u].categories]
-        pool = fitting if len(fitting) >= (2 if released else 1) else able
-        picked = rng.sample(pool, 2 if released else 1)
-        return poster, picked
+        crew = rng.sample(fitting if len(fitting) >= helpers else able, helpers)
+        return _Job(template, how, poster, crew, _hours(template.window_h))
 
-    def plan_job(self, template: Template, status: str, how: str) -> None:
+    # jobs: one planner per final status, setting when the job is posted, its window and its steps
+
+    def plan_open(self, job: _Job) -> None:
+        """Waiting for a helper, its window in the coming days; perhaps given back once already."""
         rng, now = self.rng, self.now
-        released = how == "release"
-        poster, crew = self.pick_people(template, released)
-        worker = crew[-1]
-        window = _hours(template.window_h)
-        steps: list[tuple[datetime, object]] = []
+        job.window_start = self.future_day(rng.randint(1, 12), job.template, now + 3 * HOUR)
+        job.post = now - _hours(rng.uniform(8 if job.released else 0.3, 72))
+        if job.released:
+            self.given_back(job, now - timedelta(minutes=10))
+        job.bookable = not job.released
 
-        def act(action, who, notes=None, chance=0.0):
-            def run(when, job):
-                detail = self.note(who, *notes, chance) if notes else ""
-                jobs.act(self.db, job["id"], action, self.user(who), now=when, detail=detail)
+    def plan_assigned(self, job: _Job) -> None:
+        """Claimed, its window in the coming days."""
+        rng, now = self.rng, self.now
+        job.window_start = self.future_day(rng.randint(0, 4), job.template, now + 2 * HOUR)
+        job.post = now - _hours(rng.uniform(3, 72))
+        self.taken(job, now - timedelta(minutes=5))
 
-            return run
+    def plan_in_progress(self, job: _Job) -> None:
+        """Started and not finished yet; the window lasts until after the work."""
+        begin = self.began_recently(job.template)
+        job.window_start = begin.replace(minute=0)
+        job.window = max(
+            job.window,
+            begin + _hours(job.template.work_h) - job.window_start + HOUR,
+            self.now + 2 * HOUR - job.window_start,
+        )
+        job.post = job.window_start - _hours(self.rng.uniform(8, 72))
+        self.taken(job, job.window_start)
+        job.add(begin, self.act("start", job.worker))
 
-        def claims(post: datetime, before: datetime) -> None:
-            gap = before - post
-            if released:
-                steps.append((post + gap * rng.uniform(0.05, 0.25), act("claim", crew[0])))
-                steps.append(
-                    (
-                        post + gap * rng.uniform(0.3, 0.5),
-                        act("release", crew[0], (RELEASE_NOTES_ZH, RELEASE_NOTES_EN), 1.0),
-                    )
-                )
-                if len(crew) > 1 and status != "open" and status != "expired":
-                    steps.append((post + gap * rng.uniform(0.55, 0.8), act("claim", crew[1])))
-            else:
-                wait = min(_hours(rng.uniform(0.1, 8)), gap * 0.6)
-                steps.append((post + wait, act("claim", worker, (CLAIM_NOTES_ZH, CLAIM_NOTES_EN), 0.35)))
+    def plan_done(self, job: _Job) -> None:
+        """Finished recently, so the clock has not confirmed it yet."""
+        begin, finish = self.finished_recently(job.template)
+        job.window_start = begin.replace(minute=0)
+        job.window = max(job.window, finish - job.window_start + HOUR)
+        job.post = job.window_start - _hours(self.rng.uniform(8, 72))
+        self.taken(job, job.window_start)
+        job.add(begin, self.act("start", job.worker))
+        self.finishes(job, finish)
 
-        if status in ("completed", "disputed", "resolved"):
-            lo = 5 + math.ceil(template.work_h / 24) + (3 if how == "auto" else 0)
-            start_of_window = self.past_day(rng.randint(lo, max(lo + 10, 28)), template)
-            post = start_of_window - _hours(rng.uniform(6, 72))
-            begin = start_of_window + min(_hours(rng.uniform(0, 1.5)), window * 0.3)
-            claims(post, start_of_window)
-            steps.append((begin, act("start", worker)))
+    def plan_completed(self, job: _Job) -> None:
+        """Done weeks ago and confirmed by the poster, or ("auto") by the clock 72 hours after the finish."""
+        rng, auto = self.rng, job.how == "auto"
+        begin, finish = self.worked_weeks_ago(job, days_earlier=3 if auto else 0)
+        if rng.random() < 0.25:  # the helper bought something for it
+            self.buys_material(job, begin, finish)
+        self.finishes(job, finish)
+        if auto:
+            self.ratings(job, finish + jobs.AUTO_CONFIRM_AFTER + 2 * HOUR)
+        else:
+            settled = finish + _hours(rng.uniform(0.25, 30))
+            tip = rng.choice(data.TIPS_YUAN)
+            job.add(settled, self.act("confirm", job.poster, data.CONFIRM_NOTES, 0.3, tip_yuan=tip))
+            self.ratings(job, settled)
+
+    def plan_disputed(self, job: _Job) -> datetime:
+        """Done weeks ago; the poster disputes instead of confirming and the helper answers. Returns the finish."""
+        begin, finish = self.worked_weeks_ago(job)
+        self.buys_material(job, begin, finish)  # so a dispute always has money held, and a split has a half
+        self.finishes(job, finish)
+        job.add(finish + _hours(self.rng.uniform(2, 20)), self.act("dispute", job.poster, data.DISPUTE_NOTES, 1.0))
+        job.add(finish + _hours(self.rng.uniform(21, 30)), self.state(job.worker, data.STATEMENT_NOTES))
+        return finish
+
+    def plan_resolved(self, job: _Job) -> None:
+        """Disputed, then split half and half by the organizer."""
+        finish = self.plan_disputed(job)
+        job.add(finish + _hours(self.rng.uniform(31, 48)), self.split_in_half)
+
+    def plan_cancelled(self, job: _Job) -> None:
+        """Cancelled by the poster, while open or assigned, before a past window ("past_…") or a future one."""
+        rng, now = self.rng, self.now
+        if job.how.startswith("past"):
+            job.window_start = self.past_day(rng.randint(2, 28), job.template)
+            job.post = job.window_start - _hours(rng.uniform(12, 96))
+            until = job.window_start
+        else:
+            job.window_start = self.future_day(rng.randint(2, 10), job.template, now + 6 * HOUR)
+            job.post = now - _hours(rng.uniform(24, 96))
+            until = now - HOUR
+        gap = until - job.post
+        if job.how.endswith("assigned"):
+            job.add(job.post + gap * rng.uniform(0.1, 0.3), self.act("claim", job.worker))
+        job.add(job.post + gap * rng.uniform(0.5, 0.95), self.act("cancel", job.poster, data.CANCEL_NOTES, 0.8))
+
+    def plan_expired(self, job: _Job) -> None:
+        """Nobody (or nobody for good) took it before its window ended."""
+        rng, template = self.rng, job.template
+        start = self.past_day(rng.randint(1 + math.ceil(template.window_h / 24), 30), template)
+        while start + job.window > self.now - 2 * HOUR:
+            start -= timedelta(days=1 if template.weekday is None else 7)
+        job.window_start = start
+        job.post = start - _hours(rng.uniform(6, 72))
+        if job.released:
+            self.given_back(job, start)
+
+    PLANNERS = {
+        "open": plan_open,
+        "assigned": plan_assigned,
+        "in_progress": plan_in_progress,
+        "done": plan_done,
+        "completed": plan_completed,
+        "disputed": plan_disputed,
+        "resolved": plan_resolved,
+        "cancelled": plan_cancelled,
+        "expired": plan_expired,
+    }
+
+    # jobs: pieces of stories the planners share
+
+    def taken(self, job: _Job, before: datetime) -> None:
+        """The job's helper claims it before `before`; in a "release" story after a first one gave it back."""
+        gap = before - job.post
+        if job.released:
+            self.given_back(job, before)
+            job.add(job.post + gap * self.rng.uniform(0.55, 0.8), self.act("claim", job.worker))
+        else:
+            wait = min(_hours(self.rng.uniform(0.1, 8)), gap * 0.6)
+            job.add(job.post + wait, self.act("claim", job.worker, data.CLAIM_NOTES, 0.35))
+
+    def given_back(self, job: _Job, before: datetime) -> None:
+        """A first helper claims the job and gives it back, before `before`."""
+        gap, first = before - job.post, job.crew[0]
+        job.add(job.post + gap * self.rng.uniform(0.05, 0.25), self.act("claim", first))
+        job.add(job.post + gap * self.rng.uniform(0.3, 0.5), self.act("release", first, data.RELEASE_NOTES, 1.0))
+
+    def began_recently(self, template: data.Template) -> datetime:
+        """When work still under way began: at the template's hour on a recent day if one fits, else a while ago."""
+        work = _hours(template.work_h)
+        for days_back in range(math.ceil(template.work_h / 24) + 2):
+            candidate = self.local(-days_back, template.at)
+            if self.now - work * 0.85 < candidate < self.now - timedelta(minutes=15):
+                return candidate
+        return _minute(self.now - max(work * self.rng.uniform(0.2, 0.7), timedelta(minutes=15)))
+
+    def finished_recently(self, template: data.Template) -> tuple[datetime, datetime]:
+        """(begin, finish) of work finished in the last two days or so."""
+        for days_back in range(math.ceil(template.work_h / 24) + 4):
+            begin = self.local(-days_back, template.at)
             finish = self.finish_after(begin, template)
-            if status != "completed" or rng.random() < 0.25:  # the helper bought something for it
-                steps.append((begin + (finish - begin) * 0.5, self.material(worker, poster)))
-            steps.append((finish, act("finish", worker, (FINISH_NOTES_ZH, FINISH_NOTES_EN), 0.4)))
-            if status != "completed":
-                self.plan_dispute(steps, status, poster, worker, finish)
-            elif how == "auto":  # the poster never confirms: the clock does, 72 hours after finish
-                self.plan_ratings(steps, template, poster, worker, finish + jobs.AUTO_CONFIRM_AFTER + 2 * HOUR)
-            else:
-                settled = finish + _hours(rng.uniform(0.25, 30))
-                steps.append((settled, self.confirm(poster, tip=rng.choice(("", "", "", "5", "10", "20")))))
-                self.plan_ratings(steps, template, poster, worker, settled)
-        elif status == "expired":
-            start_of_window = self.past_day(rng.randint(1 + math.ceil(template.window_h / 24), 30), template)
-            while start_of_window + window > now - 2 * HOUR:
-                start_of_window -= timedelta(days=1 if template.weekday is None else 7)
-            post = start_of_window - _hours(rng.uniform(6, 72))
-            if released:
-                claims(post, start_of_window)
-        elif status == "cancelled":
-            if how.startswith("past"):
-                start_of_window = self.past_day(rng.randint(2, 28), template)
-                post = start_of_window - _hours(rng.uniform(12, 96))
-                until = start_of_window
-            else:
-                start_of_window = self.future_day(rng.randint(2, 10), template, now + 6 * HOUR)
-                post = now - _hours(rng.uniform(24, 96))
-                until = now - HOUR
-            gap = until - post
-            if how.endswith("assigned"):
-                steps.append((post + gap * rng.uniform(0.1, 0.3), act("claim", worker)))
-            steps.append(
-                (post + gap * rng.uniform(0.5, 0.95), act("cancel", poster, (CANCEL_NOTES_ZH, CANCEL_NOTES_EN), 0.8))
-            )
-        elif status == "open":
-            start_of_window = self.future_day(rng.randint(1, 12), template, now + 3 * HOUR)
-            post = now - _hours(rng.uniform(8 if released else 0.3, 72))
-            if released:
-                claims(post, now - timedelta(minutes=10))
-        elif status == "assigned":
-            start_of_window = self.future_day(rng.randint(0, 4), template, now + 2 * HOUR)
-            post = now - _hours(rng.uniform(3, 72))
-            claims(post, now - timedelta(minutes=5))
-        elif status == "in_progress":
-            work = _hours(template.work_h)
-            begin = None
-            for days_back in range(math.ceil(template.work_h / 24) + 2):
-                candidate = self.local(-days_back, template.at)
-                if now - work * 0.85 < candidate < now - timedelta(minutes=15):
-                    begin = candidate
-                    break
-            if begin is None:
-                begin = _minute(now - max(work * rng.uniform(0.2, 0.7), timedelta(minutes=15)))
-            start_of_window = begin.replace(minute=0)
-            window = max(window, begin + work - start_of_window + HOUR, now + 2 * HOUR - start_of_window)
-            post = start_of_window - _hours(rng.uniform(8, 72))
-            claims(post, start_of_window)
-            steps.append((begin, act("start", worker)))
-        elif status == "done":
-            begin = finish = None
-            for days_back in range(math.ceil(template.work_h / 24) + 4):
-                candidate = self.local(-days_back, template.at)
-                end = self.finish_after(candidate, template)
-                if now - _hours(55) < end < now - HOUR:
-                    begin, finish = candidate, end
-                    break
-            if begin is None:
-                finish = _minute(now - _hours(rng.uniform(2, 50)))
-                begin = finish - _hours(template.work_h)
-            start_of_window = begin.replace(minute=0)
-            window = max(window, finish - start_of_window + HOUR)
-            post = start_of_window - _hours(rng.uniform(8, 72))
-            claims(post, start_of_window)
-            steps.append((begin, act("start", worker)))
-            steps.append((finish, act("finish", worker, (FINISH_NOTES_ZH, FINISH_NOTES_EN), 0.4)))
-        else:
-            raise AssertionError(status)
-        self.schedule(template, status, released, poster, steps, post, start_of_window, window)
+            if self.now - _hours(55) < finish < self.now - HOUR:
+                return begin, finish
+        finish = _minute(self.now - _hours(self.rng.uniform(2, 50)))
+        return finish - _hours(template.work_h), finish
 
-    def schedule(self, template, status, released, poster, steps, post, start_of_window, window) -> None:
-        """Post the job at `post` and run its steps at their times."""
-        rng, now = self.rng, self.now
-        end_of_window = start_of_window + window
-        job = {"id": None}
-        fields = self.job_fields(template, poster, start_of_window, end_of_window)
-        if status == "open" and not released and price_of(fields) and rng.random() < 0.4:
-            fields["mode"] = "booking"  # helpers apply with a quote; the poster has not chosen yet
-            for who in self.applicants(template, poster):
-                steps.append((post + (now - post) * rng.uniform(0.2, 0.9), self.apply_step(who, fields)))
+    def worked_weeks_ago(self, job: _Job, days_earlier: int = 0) -> tuple[datetime, datetime]:
+        """Posted, claimed and started weeks ago. Returns (begin, finish) of the work; the finish is not a step yet."""
+        rng, template = self.rng, job.template
+        lo = 5 + math.ceil(template.work_h / 24) + days_earlier
+        job.window_start = self.past_day(rng.randint(lo, max(lo + 10, 28)), template)
+        job.post = job.window_start - _hours(rng.uniform(6, 72))
+        begin = job.window_start + min(_hours(rng.uniform(0, 1.5)), job.window * 0.3)
+        self.taken(job, job.window_start)
+        job.add(begin, self.act("start", job.worker))
+        return begin, self.finish_after(begin, template)
 
-        def post_job(when):
-            job["id"] = jobs.post(self.db, self.user(poster), now=when, **fields)
+    def finishes(self, job: _Job, when: datetime) -> None:
+        job.add(when, self.act("finish", job.worker, data.FINISH_NOTES, 0.4))
 
-        self.at(post, post_job)
-        for when, fn in steps:
-            self.at(when, lambda now, fn=fn: fn(now, job))
+    def buys_material(self, job: _Job, begin: datetime, finish: datetime) -> None:
+        """Halfway through the work the helper buys one of the usual things."""
+        what, amount = self.rng.choice(data.MATERIALS)
+        job.add(begin + (finish - begin) * 0.5, self.add_material(what, amount))
 
-    def applicants(self, template: Template, poster: str) -> list[str]:
-        able = [p.username for p in PEOPLE if p.kind == "worker" and template.category in p.categories]
-        able = [username for username in able if username != poster]
-        return self.rng.sample(able, min(2, len(able)))
+    def ratings(self, job: _Job, settled: datetime) -> None:
+        """Most posters and most helpers rate each other in the hours after the job was settled."""
+        rng, poster, worker = self.rng, job.poster, job.worker
+        roll = rng.random()
+        poster_rates, worker_rates = roll < 0.85, roll < 0.70 or 0.85 <= roll < 0.93
+        if poster_rates:
+            stars = rng.choices(*data.STARS[self.people[worker].ratings])[0]
+            language = self.people[poster].language
+            lines = data.POSTER_COMMENTS[language][stars]
+            if stars == 5 and language == "zh_CN" and job.template.category in data.POSTER_COMMENTS_BY_CATEGORY:
+                lines = (*lines, data.POSTER_COMMENTS_BY_CATEGORY[job.template.category])
+            comment = rng.choice(lines) if rng.random() < 0.9 else ""
+            job.add(settled + _hours(rng.uniform(0.1, 20)), self.rate(poster, stars, comment))
+        if worker_rates:
+            stars = rng.choices(*data.WORKER_STARS)[0]
+            lines = data.WORKER_COMMENTS[self.people[worker].language][stars]
+            comment = rng.choice(lines) if rng.random() < 0.8 else ""
+            job.add(settled + _hours(rng.uniform(0.2, 30)), self.rate(worker, stars, comment))
 
-    def apply_step(self, who: str, fields: dict):
-        quote = (Decimal(price_of(fields)) * Decimal(self.rng.choice(("0.9", "1", "1.1")))).quantize(Decimal("1"))
+    # jobs: posting, with the applications of a job posted in booking mode
 
-        def run(when, job):
-            note = self.note(who, APPLY_NOTES_ZH, APPLY_NOTES_EN, 0.8)
-            booking.apply(self.db, self.user(who), job["id"], quote_yuan=str(quote), message=note, now=when)
+    def schedule(self, job: _Job) -> None:
+        """Post the job at its time and run its steps at theirs."""
+        fields = self.job_fields(job)
+        if job.bookable:
+            self.take_applications(job, fields)
+        self.at(job.post, lambda now: self.post(now, job, fields))
+        for when, step in job.steps:
+            self.at(when, lambda now, step=step: step(now, job))
 
-        return run
-
-    def job_fields(self, template: Template, poster: str, start: datetime, end: datetime) -> dict:
-        rng = self.rng
-        english = self.people[poster].language == "en"
+    def job_fields(self, job: _Job) -> dict:
+        rng, poster = self.rng, self.people[job.poster]
         if rng.random() < 0.7:
-            lat, lon = self.homes[poster]
-            address = self.people[poster].home
+            lat, lon = self.homes[poster.username]
+            address = poster.home
         else:
-            lat, lon = _point_near(rng, COMMUNITY["lat"], COMMUNITY["lon"], 3.0)
-            address = rng.choice(AWAY_EN if english else AWAY_ZH)
+            lat, lon = _point_near(rng, data.COMMUNITY["lat"], data.COMMUNITY["lon"], 3.0)
+            address = rng.choice(data.AWAY[poster.language])
         return {
-            "title": template.title,
-            "description": template.description,
-            "category": template.category,
-            **_price(template.price),
-            "window_start": start,
-            "window_end": end,
+            "title": job.template.title,
+            "description": job.template.description,
+            "category": job.template.category,
+            **_price(job.template.price),
+            "window_start": job.window_start,
+            "window_end": job.window_start + job.window,
             "lat": lat,
             "lon": lon,
             "address_note": address,
         }
 
-    def plan_ratings(self, steps, template: Template, poster: str, worker: str, settled: datetime) -> None:
+    def take_applications(self, job: _Job, fields: dict) -> None:
+        """Some paid open jobs are in booking mode: helpers have applied with a quote; the poster has not chosen."""
         rng = self.rng
-        roll = rng.random()
-        poster_rates, worker_rates = roll < 0.85, roll < 0.70 or 0.85 <= roll < 0.93
-        if poster_rates:
-            stars = rng.choices(*STARS[self.people[worker].ratings])[0]
-            language = self.people[poster].language
-            lines = POSTER_COMMENTS[language][stars]
-            if stars == 5 and language == "zh_CN" and template.category in POSTER_COMMENTS_BY_CATEGORY:
-                lines = (*lines, POSTER_COMMENTS_BY_CATEGORY[template.category])
-            comment = rng.choice(lines) if rng.random() < 0.9 else ""
-            steps.append((settled + _hours(rng.uniform(0.1, 20)), self.rate(poster, stars, comment)))
-        if worker_rates:
-            stars = rng.choices(*WORKER_STARS)[0]
-            comment = rng.choice(WORKER_COMMENTS[self.people[worker].language][stars]) if rng.random() < 0.8 else ""
-            steps.append((settled + _hours(rng.uniform(0.2, 30)), self.rate(worker, stars, comment)))
+        if not price_of(fields) or rng.random() >= 0.4:
+            return
+        fields["mode"] = "booking"
+        able = [
+            p.username
+            for p in data.PEOPLE
+            if p.kind == "worker" and job.template.category in p.categories and p.username != job.poster
+        ]
+        for who in rng.sample(able, min(2, len(able))):
+            when = job.post + (self.now - job.post) * rng.uniform(0.2, 0.9)
+            quote = (Decimal(price_of(fields)) * Decimal(rng.choice(data.QUOTE_FACTORS))).quantize(Decimal("1"))
+            job.add(when, self.apply(who, str(quote)))
 
-    def material(self, worker: str, poster: str):
-        """The helper records something they bought; the poster approves it."""
-        what, amount = self.rng.choice(MATERIALS_ZH)
+    # what people do on a job: every call that changes a job (jobs, booking, materials, reviews) is here; the clock
+    # is in run()
+
+    def post(self, when: datetime, job: _Job, fields: dict) -> None:
+        job.id = jobs.post(self.db, self.user(job.poster), now=when, **fields)
+
+    def act(self, action: str, who: str, notes: dict | None = None, chance: float = 0.0, **inputs) -> Step:
+        """`who` does `action` with `inputs`, adding one of `notes` `chance` of the time."""
 
         def run(when, job):
+            detail = self.note(who, notes, chance) if notes else ""
+            self.transition(when, job, action, who, detail, **inputs)
+
+        return run
+
+    def transition(self, when: datetime, job: _Job, action: str, who: str, detail: str, **inputs) -> None:
+        """The seed's one call of jobs.act."""
+        jobs.act(
+            self.db, job.id, action, self.user(who), transitions.request(action, detail=detail, **inputs), now=when
+        )
+
+    def split_in_half(self, when: datetime, job: _Job) -> None:
+        """The organizer resolves a dispute by paying the helper half of what is held."""
+        half = escrow.held_fen(self.db, job.id) // 2
+        self.transition(when, job, "resolve_split", "organizer", data.SPLIT_NOTE, split_yuan=export.yuan(half))
+
+    def state(self, who: str, notes: dict) -> Step:
+        """`who` adds a statement to the job's dispute."""
+
+        def run(when, job):
+            body = self.note(who, notes, 1.0)
+            disputes.add_statement(self.db, self.user(who), job.id, body, key=f"demo-{job.id}", now=when)
+
+        return run
+
+    def apply(self, who: str, quote: str) -> Step:
+        """`who` applies for a job in booking mode, quoting `quote` yuan."""
+
+        def run(when, job):
+            note = self.note(who, data.APPLY_NOTES, 0.8)
+            booking.apply(self.db, self.user(who), job.id, quote_yuan=quote, message=note, now=when)
+
+        return run
+
+    def add_material(self, what: str, amount: str) -> Step:
+        """The helper records something they bought for the job; the poster approves it."""
+
+        def run(when, job):
+            worker, key = self.user(job.worker), f"demo-material-{job.id}"
             line = materials.add(
-                self.db,
-                self.user(worker),
-                job["id"],
-                what=what,
-                amount_yuan=amount,
-                receipt=None,
-                key=f"demo-material-{job['id']}",
-                now=when,
+                self.db, worker, job.id, what=what, amount_yuan=amount, receipt=None, key=key, now=when
             )
-            materials.decide(self.db, self.user(poster), line, approve=True, now=when)
+            materials.decide(self.db, self.user(job.poster), line, approve=True, now=when)
 
         return run
 
-    def confirm(self, poster: str, tip: str):
+    def rate(self, author: str, stars: int, comment: str) -> Step:
         def run(when, job):
-            detail = self.note(poster, CONFIRM_NOTES_ZH, CONFIRM_NOTES_EN, 0.3)
-            jobs.act(self.db, job["id"], "confirm", self.user(poster), now=when, detail=detail, tip_yuan=tip)
-
-        return run
-
-    def plan_dispute(self, steps, status: str, poster: str, worker: str, finish: datetime) -> None:
-        """The poster disputes instead of confirming; the helper answers; a resolved one was split."""
-
-        def dispute(when, job):
-            reason = self.note(poster, DISPUTE_NOTES_ZH, DISPUTE_NOTES_EN, 1.0)
-            jobs.act(self.db, job["id"], "dispute", self.user(poster), now=when, detail=reason)
-
-        def state(when, job):
-            body = self.note(worker, STATEMENT_NOTES_ZH, STATEMENT_NOTES_EN, 1.0)
-            jobs.add_statement(self.db, self.user(worker), job["id"], body, key=f"demo-{job['id']}", now=when)
-
-        def split(when, job):  # half each (a favour with nothing held is paid as it stands)
-            half = escrow.held_fen(self.db, job["id"]) // 2
-            jobs.act(
-                self.db,
-                job["id"],
-                "resolve_split" if half else "resolve_pay",
-                self.user("organizer"),
-                now=when,
-                detail="双方各让一步：按一半结算",
-                split_yuan=f"{half // 100}.{half % 100:02d}",
-            )
-
-        steps.append((finish + _hours(self.rng.uniform(2, 20)), dispute))
-        steps.append((finish + _hours(self.rng.uniform(21, 30)), state))
-        if status == "resolved":
-            steps.append((finish + _hours(self.rng.uniform(31, 48)), split))
-
-    def rate(self, author: str, stars: int, comment: str):
-        def run(when, job):
-            reviews.rate(self.db, self.user(author), job["id"], stars=stars, comment=comment, now=when)
+            reviews.rate(self.db, self.user(author), job.id, stars=stars, comment=comment, now=when)
 
         return run
 
@@ -1323,7 +706,7 @@ def logins_text() -> str:
 
     return "\n".join(
         [
-            f"Demo logins — organizer: organizer / {ORGANIZER_PASSWORD}; everyone else: password {PASSWORD}",
+            f"Demo logins — organizer: organizer / {data.ORGANIZER_PASSWORD}; everyone else: password {data.PASSWORD}",
             f"  residents: {names('resident')}",
             f"  workers (verified): {names('worker')}",
             f"  workers (pending verification): {names('pending')}",
@@ -1362,9 +745,9 @@ def main(argv: list[str] | None = None) -> int:
         for leftover in (building, *_sidecars(building)):
             leftover.unlink(missing_ok=True)
         shutil.rmtree(uploads.root_for(building), ignore_errors=True)
-    statuses = ", ".join(f"{status} {stats['by_status'].get(status, 0)}" for status in jobs.STATUSES)
+    statuses = ", ".join(f"{status} {stats['by_status'].get(status, 0)}" for status in transitions.STATUSES)
     print(
-        f"Built {COMMUNITY['name']} in {path} ({time.monotonic() - started:.1f} s): {stats['people']} people, "
+        f"Built {data.COMMUNITY['name']} in {path} ({time.monotonic() - started:.1f} s): {stats['people']} people, "
         f"{stats['jobs']} jobs ({statuses}), {stats['reviews']} reviews."
     )
     print(logins_text())
