@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from services import ledger, users
+from services import ledger, settings, users
 from services.clock import utcnow
 from ui.components import attempt
 from ui.db import get_db
@@ -64,24 +64,24 @@ def settings_form() -> None:
         commission = st.number_input(
             t("cash.commission_pct"),
             *ledger.SETTING_LIMITS["commission_pct"],
-            value=ledger.setting(db, "commission_pct"),
+            value=settings.whole(db, "commission_pct"),
             key="money_commission",
         )
         fee = st.number_input(
             t("cash.cancel_fee_pct"),
             *ledger.SETTING_LIMITS["cancel_fee_pct"],
-            value=ledger.setting(db, "cancel_fee_pct"),
+            value=settings.whole(db, "cancel_fee_pct"),
             key="money_fee",
         )
         cap = st.text_input(
             t("cash.cancel_fee_cap"),
-            value=str(Decimal(ledger.setting(db, "cancel_fee_cap_fen")) / 100),
+            value=str(Decimal(settings.whole(db, "cancel_fee_cap_fen")) / 100),
             key="money_cap",
         )
         hours = st.number_input(
             t("cash.cancel_window_hours"),
             *ledger.SETTING_LIMITS["cancel_window_hours"],
-            value=ledger.setting(db, "cancel_window_hours"),
+            value=settings.whole(db, "cancel_window_hours"),
             key="money_hours",
         )
         st.caption(t("cash.settings_help"))

@@ -15,7 +15,7 @@ Every transfer's key names the job event, so a transition can never move money t
 
 from datetime import datetime, timedelta
 
-from . import ledger, materials, pricing
+from . import ledger, materials, pricing, settings
 from .clock import from_db
 from .errors import ValidationError
 from .validate import yuan_to_fen
@@ -46,7 +46,7 @@ def late_cancellation(db, job: dict, now: datetime) -> bool:
     """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon
     or is under way (the helper may be at the door). Once the window has ended, a helper who never
     began gets nothing."""
-    soon = timedelta(hours=ledger.setting(db, "cancel_window_hours"))
+    soon = timedelta(hours=settings.whole(db, "cancel_window_hours"))
     starts, ends = from_db(job["window_start"]), from_db(job["window_end"])
     return job["status"] == "assigned" and starts - now < soon and now < ends
 

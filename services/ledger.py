@@ -16,7 +16,7 @@ one's id and moves nothing, so a double click, a rerun or a retry cannot pay twi
 
 from datetime import datetime, timedelta, tzinfo
 
-from . import users
+from . import settings, users
 from .clock import from_db, to_db
 from .db import one, write
 from .errors import InsufficientFunds, PossibleRepeat, ValidationError
@@ -27,12 +27,6 @@ KINDS = ("wallet", "escrow", "commission", "cash")
 # (escrow -> worker and commission, any over-cover back to the poster), refund (escrow -> poster, a
 # late cancellation's fee to the worker) and tip (poster -> worker).
 TRANSFER_KINDS = ("topup", "payout", "hold", "pay", "refund", "tip")
-SETTING_DEFAULTS = {
-    "commission_pct": 10,  # of what a worker is paid for a job, 0-20
-    "cancel_fee_pct": 20,  # of the held price, to the worker when the poster cancels late
-    "cancel_fee_cap_fen": 5000,  # ... but never more than this
-    "cancel_window_hours": 24,  # "late": less than this before the job's window starts
-}
 NEVER_NEGATIVE = ("wallet", "escrow", "commission")
 # An identical top-up or payout within this time is probably the same money recorded twice (two tabs).
 REPEAT_WINDOW = timedelta(minutes=10)
@@ -288,11 +282,6 @@ def totals(db, actor: dict) -> dict[str, int]:
     return {kind: 0 for kind in KINDS} | {row["kind"]: row["fen"] for row in rows}
 
 
-def setting(db, name: str) -> int:
-    row = one(db, "SELECT value FROM settings WHERE key = ?", [name])
-    return int(row["value"]) if row else SETTING_DEFAULTS[name]
-
-
 SETTING_LIMITS = {"commission_pct": (0, 20), "cancel_fee_pct": (0, 100), "cancel_window_hours": (0, 168)}
 
 
@@ -318,19 +307,19 @@ def set_money_settings(
             "cancel_fee_cap_fen": yuan_to_fen(cancel_fee_cap_yuan, "cancel_fee_cap"),
             "cancel_window_hours": _whole(cancel_window_hours, "cancel_window_hours"),
         }
-        db["settings"].upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
+        settings.save(db, values)
 
 
 def commission_of(db, fen: int) -> int:
     """The board's commission on a payment of `fen`: rounded down to the fen, so the worker never
     loses a fraction of a fen to rounding and commission + what the worker gets = the payment."""
-    return fen * setting(db, "commission_pct") // 100
+    return fen * settings.whole(db, "commission_pct") // 100
 
 
 def late_cancel_fee_of(db, fen: int) -> int:
     """What a worker gets when the poster cancels late: a percentage of the held price (rounded down
     to the fen), at most the cap."""
-    return min(fen * setting(db, "cancel_fee_pct") // 100, setting(db, "cancel_fee_cap_fen"))
+    return min(fen * settings.whole(db, "cancel_fee_pct") // 100, settings.whole(db, "cancel_fee_cap_fen"))
 
 
 def check_books(db) -> list[str]:

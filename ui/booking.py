@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from services import booking, jobs, ledger
+from services import booking, jobs, settings
 from services.clock import from_db, utcnow
 
 from .components import (
@@ -87,7 +87,7 @@ def _applicants(db, job: dict, user: dict, applications: list[dict]) -> None:
     if not applications:
         st.caption(t("booking.no_applications"))
     elif user["id"] == job["poster_id"]:
-        st.caption(t("booking.accept_note", pct=ledger.setting(db, "commission_pct")))
+        st.caption(t("booking.accept_note", pct=settings.whole(db, "commission_pct")))
     for application in applications:
         with st.container(border=True):
             profile_link(application["worker_id"], person_name(application["worker_name"], application["verified"]))
@@ -115,7 +115,7 @@ def _apply_form(db, job: dict, user: dict) -> None:
     with st.form(f"apply_form_{job['id']}"):
         label = t("booking.your_rate") if job["price_type"] == "hourly" else t("booking.your_price")
         quote = st.text_input(label, value=str(Decimal(job["price_fen"]) / 100), key=f"apply_quote_{job['id']}")
-        st.caption(t("booking.commission_note", pct=ledger.setting(db, "commission_pct")))
+        st.caption(t("booking.commission_note", pct=settings.whole(db, "commission_pct")))
         message = st.text_area(t("booking.message"), max_chars=300, key=f"apply_message_{job['id']}")
         propose = st.toggle(t("booking.propose_time"), key=f"apply_propose_{job['id']}")
         day_column, time_column = st.columns(2)

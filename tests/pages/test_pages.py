@@ -10,7 +10,7 @@ import time
 import pytest
 
 from demo import samples
-from services import community, jobs, ledger, reviews, users, verification, workers
+from services import community, jobs, ledger, reviews, settings, users, verification, workers
 from services import db as database
 from services.clock import utcnow
 from tests.pages.conftest import (
@@ -775,9 +775,9 @@ def test_organizer_sets_the_commission_on_the_cashier_page(open_page, person, db
     at.number_input(key="money_commission").set_value(5)
     at.text_input(key="money_cap").set_value("abc")
     button(at, text("en", "worker.save")).click().run()
-    assert errors(at) and ledger.setting(db, "commission_pct") == 10  # a bad cap: nothing saved
+    assert errors(at) and settings.whole(db, "commission_pct") == 10  # a bad cap: nothing saved
 
     at.text_input(key="money_cap").set_value("30")
     button(at, text("en", "worker.save")).click().run()
     assert not errors(at)
-    assert (ledger.setting(db, "commission_pct"), ledger.setting(db, "cancel_fee_cap_fen")) == (5, 3000)
+    assert (settings.whole(db, "commission_pct"), settings.whole(db, "cancel_fee_cap_fen")) == (5, 3000)

@@ -59,6 +59,7 @@ from services.errors import (
     NotAllowed,
     ValidationError,
 )
+from services.settings import DEFAULTS as SETTING_DEFAULTS
 from services.validate import MAX_PRICE_FEN
 from tests.services.conftest import STARTING_CREDIT, valid_job_fields
 
@@ -187,7 +188,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.now = now
         # the model
         self.money = Counter({("wallet", "poster"): START_FEN, ("cash",): -START_FEN})
-        self.settings = dict(ledger.SETTING_DEFAULTS)
+        self.settings = dict(SETTING_DEFAULTS)
         self.model_jobs: dict[int, Job] = {}
         self.model_applications: dict[int, dict] = {}
         # (request key, who sent it) -> line id: a key belongs to one person's filling-in of the form
