@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from services import ledger, settings, users
+from services import fees, ledger, settings, users
 from services.clock import utcnow
 from ui.components import attempt
 from ui.db import get_db
@@ -63,13 +63,13 @@ def settings_form() -> None:
     with st.form("money_settings"):
         commission = st.number_input(
             t("cash.commission_pct"),
-            *ledger.SETTING_LIMITS["commission_pct"],
+            *fees.LIMITS["commission_pct"],
             value=settings.whole(db, "commission_pct"),
             key="money_commission",
         )
         fee = st.number_input(
             t("cash.cancel_fee_pct"),
-            *ledger.SETTING_LIMITS["cancel_fee_pct"],
+            *fees.LIMITS["cancel_fee_pct"],
             value=settings.whole(db, "cancel_fee_pct"),
             key="money_fee",
         )
@@ -80,13 +80,13 @@ def settings_form() -> None:
         )
         hours = st.number_input(
             t("cash.cancel_window_hours"),
-            *ledger.SETTING_LIMITS["cancel_window_hours"],
+            *fees.LIMITS["cancel_window_hours"],
             value=settings.whole(db, "cancel_window_hours"),
             key="money_hours",
         )
         st.caption(t("cash.settings_help"))
         if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True) and attempt(
-            lambda: ledger.set_money_settings(
+            lambda: fees.set_money_settings(
                 db,
                 user,
                 commission_pct=commission,

@@ -13,9 +13,9 @@ materials they approved (services.materials). Settling the job empties it:
 Every transfer's key names the job event, so a transition can never move money twice.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from . import ledger, materials, pricing, settings
+from . import fees, ledger, materials, pricing
 from .clock import from_db
 from .errors import ValidationError
 from .validate import yuan_to_fen
@@ -46,7 +46,7 @@ def late_cancellation(db, job: dict, now: datetime) -> bool:
     """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon
     or is under way (the helper may be at the door). Once the window has ended, a helper who never
     began gets nothing."""
-    soon = timedelta(hours=settings.whole(db, "cancel_window_hours"))
+    soon = fees.cancel_window(db)
     starts, ends = from_db(job["window_start"]), from_db(job["window_end"])
     return job["status"] == "assigned" and starts - now < soon and now < ends
 
@@ -70,7 +70,7 @@ def full_share_fen(db, job: dict) -> int:
 def payment(db, job: dict, share: int) -> tuple[int, int]:
     """(what the worker gets, the commission) when `share` of the escrow goes to the worker:
     approved materials first, without commission; the commission on the rest, the work."""
-    commission = ledger.commission_of(db, max(0, share - materials.approved_fen(db, job["id"])))
+    commission = fees.commission_of(db, max(0, share - materials.approved_fen(db, job["id"])))
     return share - commission, commission
 
 
@@ -87,7 +87,7 @@ def settle(db, action: str, job: dict, from_status: str, key: str, now: datetime
         return  # claim, release, start, finish, dispute: the money stays where it is
     if action in REFUNDS:
         late = action == "cancel" and late_cancellation(db, {**job, "status": from_status}, now)
-        kind, to_worker, commission = "refund", ledger.late_cancel_fee_of(db, held) if late else 0, 0
+        kind, to_worker, commission = "refund", fees.late_cancel_fee_of(db, held) if late else 0, 0
     else:
         share = full_share_fen(db, job) if action in PAYS_WORKER else split
         kind, (to_worker, commission) = "pay", payment(db, job, share)

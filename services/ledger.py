@@ -12,11 +12,14 @@ so the cash the organizer holds is minus its balance.
 
 Every transfer carries an idempotency key: a second transfer with a key already used returns the first
 one's id and moves nothing, so a double click, a rerun or a retry cannot pay twice.
+
+What a job's money comes to (the commission, a late cancellation's fee) is policy: services.fees
+works it out, services.escrow moves it through here.
 """
 
 from datetime import datetime, timedelta, tzinfo
 
-from . import settings, users
+from . import users
 from .clock import from_db, to_db
 from .db import one, write
 from .errors import InsufficientFunds, PossibleRepeat, ValidationError
@@ -280,46 +283,6 @@ def totals(db, actor: dict) -> dict[str, int]:
            JOIN ledger_lines l ON l.account_id = a.id GROUP BY a.kind"""
     )
     return {kind: 0 for kind in KINDS} | {row["kind"]: row["fen"] for row in rows}
-
-
-SETTING_LIMITS = {"commission_pct": (0, 20), "cancel_fee_pct": (0, 100), "cancel_window_hours": (0, 168)}
-
-
-def _whole(value, name: str) -> int:
-    low, high = SETTING_LIMITS[name]
-    digits = str(value).strip()
-    if not digits.isdigit() or not low <= int(digits) <= high:
-        raise ValidationError(name, "error.setting_range", low=low, high=high)
-    return int(digits)
-
-
-def set_money_settings(
-    db, actor: dict, *, commission_pct, cancel_fee_pct, cancel_fee_cap_yuan, cancel_window_hours
-) -> None:
-    """The organizer sets the commission (0–20 %) and the late-cancellation fee (a percentage of the
-    price, a cap in yuan, and how many hours before the start "late" begins). They apply to money
-    moved from then on. Raises NotAllowed, ValidationError (naming the field); stores nothing on error."""
-    with write(db):
-        users.organizer(db, actor)
-        values = {
-            "commission_pct": _whole(commission_pct, "commission_pct"),
-            "cancel_fee_pct": _whole(cancel_fee_pct, "cancel_fee_pct"),
-            "cancel_fee_cap_fen": yuan_to_fen(cancel_fee_cap_yuan, "cancel_fee_cap"),
-            "cancel_window_hours": _whole(cancel_window_hours, "cancel_window_hours"),
-        }
-        settings.save(db, values)
-
-
-def commission_of(db, fen: int) -> int:
-    """The board's commission on a payment of `fen`: rounded down to the fen, so the worker never
-    loses a fraction of a fen to rounding and commission + what the worker gets = the payment."""
-    return fen * settings.whole(db, "commission_pct") // 100
-
-
-def late_cancel_fee_of(db, fen: int) -> int:
-    """What a worker gets when the poster cancels late: a percentage of the held price (rounded down
-    to the fen), at most the cap."""
-    return min(fen * settings.whole(db, "cancel_fee_pct") // 100, settings.whole(db, "cancel_fee_cap_fen"))
 
 
 def check_books(db) -> list[str]:

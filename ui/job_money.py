@@ -4,7 +4,7 @@ and the materials the helper bought, with their receipts."""
 
 import streamlit as st
 
-from services import escrow, jobs, ledger, materials, pricing, settings, uploads
+from services import escrow, fees, jobs, materials, pricing, settings, uploads
 from services.clock import utcnow
 from services.errors import NotFound
 
@@ -30,7 +30,7 @@ def escrow_notes(db, job: dict, user: dict | None) -> None:
     pct = settings.whole(db, "commission_pct")
     st.caption(t("job.escrow", held=money(held), worker_gets=money(worker_gets), pct=pct))
     if user and user["id"] == job["poster_id"] and escrow.late_cancellation(db, job, utcnow()):
-        fee, hours = money(ledger.late_cancel_fee_of(db, held)), settings.whole(db, "cancel_window_hours")
+        fee, hours = money(fees.late_cancel_fee_of(db, held)), settings.whole(db, "cancel_window_hours")
         st.warning(t("job.late_cancel", fee=fee, hours=hours), icon="⏰")
 
 

@@ -26,7 +26,7 @@ import pytest
 
 import services
 from demo import samples
-from services import booking, jobs, ledger, materials, reviews, uploads, users, verification, workers
+from services import booking, fees, jobs, ledger, materials, reviews, uploads, users, verification, workers
 from services import db as database
 from services.errors import LinbangError, NotAllowed
 from tests.services.conftest import CENTER, NOW, PASSWORD, PATHS, person, valid_job_fields
@@ -250,9 +250,9 @@ CASES = {
     ),
     "ledger.cash_report": org(ledger.cash_report, lambda db, b, who: ledger.cash_report(db, who, UTC)),
     "ledger.totals": org(ledger.totals, lambda db, b, who: ledger.totals(db, who)),
-    "ledger.set_money_settings": org(
-        ledger.set_money_settings,
-        lambda db, b, who: ledger.set_money_settings(
+    "fees.set_money_settings": org(
+        fees.set_money_settings,
+        lambda db, b, who: fees.set_money_settings(
             db, who, commission_pct=5, cancel_fee_pct=20, cancel_fee_cap_yuan="50", cancel_window_hours=24
         ),
         writes=True,

@@ -49,7 +49,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from services import booking, jobs, ledger, materials, users
+from services import booking, fees, jobs, ledger, materials, users
 from services import db as database
 from services.errors import (
     AlreadyTaken,
@@ -780,7 +780,7 @@ class MoneyMachine(RuleBasedStateMachine):
         expected = NotAllowed if (who or "organizer") != "organizer" else ValidationError if commission > 20 else None
 
         def call():
-            return ledger.set_money_settings(
+            return fees.set_money_settings(
                 self.db,
                 self.people[who or "organizer"],
                 commission_pct=commission,
