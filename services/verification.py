@@ -66,7 +66,7 @@ def submit(db, actor: dict, *, real_name, id_number, front: bytes, back: bytes, 
     """
     real_name = text(real_name, "real_name", min_len=2, max_len=30, single_line=True)
     number = normalise_id_number(id_number)
-    cleaned = {which: uploads.check(data, which) for which, data in zip(PHOTOS, (front, back, selfie), strict=True)}
+    cleaned = {which: uploads.reencoded(data, which) for which, data in zip(PHOTOS, (front, back, selfie), strict=True)}
     with uploads.saving(db, "private") as save, write(db):
         actor = users.active(db, actor)
         profile = one(db, "SELECT * FROM worker_profiles WHERE user_id = ?", [actor["id"]])
