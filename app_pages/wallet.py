@@ -42,7 +42,7 @@ if owner["id"] != viewer["id"]:
     st.caption(md(t("wallet.of", name=owner["display_name"])))
 balance_column, held_column = st.columns(2)
 balance_column.metric(t("wallet.balance"), money(ledger.wallet_fen(db, owner["id"], viewer)))
-held_column.metric(t("wallet.held"), money(ledger.held_fen(db, owner["id"], viewer)), help=t("wallet.held_help"))
+held_column.metric(t("wallet.held"), money(ledger.on_hold_fen(db, owner["id"], viewer)), help=t("wallet.held_help"))
 st.info(t("wallet.how_to_top_up"), icon="💴")
 
 st.subheader(t("wallet.history"))

@@ -1225,7 +1225,7 @@ class _Seeder:
             jobs.add_statement(self.db, self.user(worker), job["id"], body, key=f"demo-{job['id']}", now=when)
 
         def split(when, job):  # half each (a favour with nothing held is paid as it stands)
-            half = escrow.held_fen(self.db, job["id"]) // 2
+            half = escrow.job_held_fen(self.db, job["id"]) // 2
             jobs.act(
                 self.db,
                 job["id"],

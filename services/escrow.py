@@ -24,7 +24,8 @@ PAYS_WORKER = ("confirm", "auto_confirm", "resolve_pay")
 REFUNDS = ("cancel", "expire", "resolve_refund")
 
 
-def held_fen(db, job_id: int) -> int:
+def job_held_fen(db, job_id: int) -> int:
+    """What the job's escrow holds now (services.ledger.on_hold_fen is a person's money on hold)."""
     return ledger.balance_of(db, "escrow", job_id=job_id)
 
 
@@ -32,7 +33,7 @@ def hold_estimate(db, job: dict, key: str, now: datetime) -> None:
     """Make the escrow hold the job's estimated total (topping up, or returning the difference when
     a booking's quote differs from what an earlier hold covered). InsufficientFunds undoes the
     transition it is part of."""
-    fen = pricing.estimated_total_fen(job) - held_fen(db, job["id"])
+    fen = pricing.estimated_total_fen(job) - job_held_fen(db, job["id"])
     ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
 
 
@@ -53,7 +54,7 @@ def late_cancellation(db, job: dict, now: datetime) -> bool:
 
 def split_fen(db, job_id: int, split_yuan) -> int:
     """A dispute's split: the worker's share in fen, strictly between nothing and all that is held."""
-    held = held_fen(db, job_id)
+    held = job_held_fen(db, job_id)
     share = yuan_to_fen(split_yuan, "split")
     if not 0 < share < held:
         raise ValidationError("split", "error.split_range", held_fen=held)
@@ -64,7 +65,7 @@ def full_share_fen(db, job: dict) -> int:
     """What paying the worker in full takes from the escrow: the work due (at most what is held for
     it) plus the approved materials."""
     materials_fen = materials.approved_fen(db, job["id"])
-    return min(pricing.labor_due_fen(job), held_fen(db, job["id"]) - materials_fen) + materials_fen
+    return min(pricing.labor_due_fen(job), job_held_fen(db, job["id"]) - materials_fen) + materials_fen
 
 
 def payment(db, job: dict, share: int) -> tuple[int, int]:
@@ -82,7 +83,7 @@ def paid_in_full(db, job: dict) -> tuple[int, int]:
 def settle(db, action: str, job: dict, from_status: str, key: str, now: datetime, *, split=None) -> None:
     """Move what `action` means for the job's escrow. `job` is the row after the change; `split`
     the worker's share in fen for resolve_split."""
-    held = held_fen(db, job["id"])
+    held = job_held_fen(db, job["id"])
     if not held or action not in (*PAYS_WORKER, *REFUNDS, "resolve_split"):
         return  # claim, release, start, finish, dispute: the money stays where it is
     if action in REFUNDS:

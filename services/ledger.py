@@ -241,7 +241,7 @@ def wallet_fen(db, user_id: int, viewer: dict) -> int:
     return balance_of(db, "wallet", user_id=user_id)
 
 
-def held_fen(db, user_id: int, viewer: dict) -> int:
+def on_hold_fen(db, user_id: int, viewer: dict) -> int:
     """What the escrows of the jobs this user posted hold now (their money, set aside). The user
     themself or an organizer only (NotAllowed)."""
     users.self_or_organizer(db, viewer, user_id)

@@ -23,7 +23,7 @@ def money_section(db, job: dict, user: dict | None) -> None:
 
 
 def escrow_notes(db, job: dict, user: dict | None) -> None:
-    held = escrow.held_fen(db, job["id"])
+    held = escrow.job_held_fen(db, job["id"])
     if not held:
         return
     worker_gets, _ = escrow.paid_in_full(db, job)

@@ -245,8 +245,8 @@ CASES = {
     "ledger.wallet_fen": by(
         "poster", ledger.wallet_fen, lambda db, b, who: ledger.wallet_fen(db, b.people["poster"]["id"], who)
     ),
-    "ledger.held_fen": by(
-        "poster", ledger.held_fen, lambda db, b, who: ledger.held_fen(db, b.people["poster"]["id"], who)
+    "ledger.on_hold_fen": by(
+        "poster", ledger.on_hold_fen, lambda db, b, who: ledger.on_hold_fen(db, b.people["poster"]["id"], who)
     ),
     "ledger.cash_report": org(ledger.cash_report, lambda db, b, who: ledger.cash_report(db, who, UTC)),
     "ledger.totals": org(ledger.totals, lambda db, b, who: ledger.totals(db, who)),

@@ -58,7 +58,7 @@ def job_money_disagreements(db) -> list[str]:
     approved materials; a completed one holds nothing and was paid exactly once, less the commission."""
     problems = []
     for job in db.query("SELECT * FROM jobs"):
-        held = escrow.held_fen(db, job["id"])
+        held = escrow.job_held_fen(db, job["id"])
         approved = materials.approved_fen(db, job["id"])
         pays = list(db.query("SELECT id FROM transfers WHERE job_id = ? AND kind = 'pay'", [job["id"]]))
         if job["status"] == "completed":
