@@ -39,7 +39,7 @@ ORGANIZER_CASH = "app_pages/organizer_cash.py"
 ORGANIZER_DISPUTES = "app_pages/organizer_disputes.py"
 SIGNED_IN_MENU = [
     "app_pages/post_job.py",
-    "app_pages/helpers.py",
+    "app_pages/find_helpers.py",
     "app_pages/my_jobs.py",
     "app_pages/wallet.py",
     "app_pages/worker.py",
@@ -56,7 +56,7 @@ NAV_KEYS = {
     LOGIN: "nav.login",
     REGISTER: "nav.register",
     "app_pages/post_job.py": "nav.post",
-    "app_pages/helpers.py": "nav.helpers",
+    "app_pages/find_helpers.py": "nav.helpers",
     "app_pages/my_jobs.py": "nav.my_jobs",
     "app_pages/wallet.py": "nav.wallet",
     "app_pages/worker.py": "nav.worker",
@@ -590,9 +590,18 @@ def test_hostile_helper_area_label_leaves_the_helpers_map_working(open_page, per
         now=utcnow(),
     )
 
-    at = open_page("app_pages/helpers.py", lang="en", user=person("poster"))
+    at = open_page("app_pages/find_helpers.py", lang="en", user=person("poster"))
     assert not at.exception, [e.value for e in at.exception]
     assert workers.get_profile(db, person("worker")["id"])["area_label"] == label
+
+
+def test_find_a_helper_keeps_the_address_people_bookmarked(open_page, person):
+    """The screen's script is app_pages/find_helpers.py; its address is still /helpers."""
+    at = open_page("app_pages/find_helpers.py", lang="en", user=person("poster"))
+
+    assert title(at) == text("en", "helpers.title")
+    links = {link.label: link.proto.page for link in at.sidebar.get("page_link")}
+    assert links[text("en", "nav.helpers")] == "helpers"
 
 
 # --- job actions --------------------------------------------------------------------------------
