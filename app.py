@@ -28,8 +28,8 @@ place = community.get(db)
 PAGES = {}  # script path -> this run's page, for follow_goto
 
 
-def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
-    PAGES[path] = st.Page(path, title=t(key), icon=icon, default=default)
+def page(path: str, key: str, icon: str, default: bool = False, url_path: str | None = None) -> st.Page:
+    PAGES[path] = st.Page(path, title=t(key), icon=icon, default=default, url_path=url_path)
     return PAGES[path]
 
 
@@ -66,7 +66,7 @@ else:
     menu = [
         browse,
         page("app_pages/post_job.py", "nav.post", "➕"),
-        page("app_pages/helpers.py", "nav.helpers", "🧑‍🔧"),
+        page("app_pages/find_helpers.py", "nav.helpers", "🧑‍🔧", url_path="helpers"),  # the address bookmarks know
         page("app_pages/my_jobs.py", "nav.my_jobs", "📋"),
         page("app_pages/wallet.py", "nav.wallet", "👛"),
         page("app_pages/worker.py", "nav.worker", "🧰"),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import access, categories, escrow, jobs, ledger, pricing, reviews
+from services import access, categories, escrow, jobs, pricing, reviews, settings
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -52,7 +52,7 @@ with info:
         money_section(db, job, user, allowed)
     elif user and job["status"] == "open" and pricing.estimated_total_fen(job):
         worker_gets, _ = escrow.payment(db, job, pricing.estimated_total_fen(job))  # before a helper commits
-        st.caption(t("job.helper_gets", worker_gets=money(worker_gets), pct=ledger.setting(db, "commission_pct")))
+        st.caption(t("job.helper_gets", worker_gets=money(worker_gets), pct=settings.whole(db, "commission_pct")))
     confirm_by = jobs.auto_confirm_at(job)
     if confirm_by:
         st.info(t("job.auto_confirm", when=when(confirm_by)), icon="⏳")

@@ -3,7 +3,7 @@ see the cash box day by day."""
 
 import streamlit as st
 
-from services import ledger, users
+from services import fees, ledger, settings, users
 from services.clock import utcnow
 from ui.db import get_db
 from ui.feedback import attempt
@@ -63,32 +63,32 @@ def settings_form() -> None:
     with st.form("organizer_cash_settings"):
         commission = st.number_input(
             t("cash.commission_pct"),
-            *ledger.SETTING_LIMITS["commission_pct"],
-            value=ledger.setting(db, "commission_pct"),
+            *fees.LIMITS["commission_pct"],
+            value=settings.whole(db, "commission_pct"),
             key="organizer_cash_commission",
         )
         fee = st.number_input(
             t("cash.cancel_fee_pct"),
-            *ledger.SETTING_LIMITS["cancel_fee_pct"],
-            value=ledger.setting(db, "cancel_fee_pct"),
+            *fees.LIMITS["cancel_fee_pct"],
+            value=settings.whole(db, "cancel_fee_pct"),
             key="organizer_cash_fee",
         )
         cap = st.text_input(
             t("cash.cancel_fee_cap"),
-            value=yuan_field(ledger.setting(db, "cancel_fee_cap_fen")),
+            value=yuan_field(settings.whole(db, "cancel_fee_cap_fen")),
             key="organizer_cash_cap",
         )
         hours = st.number_input(
             t("cash.cancel_window_hours"),
-            *ledger.SETTING_LIMITS["cancel_window_hours"],
-            value=ledger.setting(db, "cancel_window_hours"),
+            *fees.LIMITS["cancel_window_hours"],
+            value=settings.whole(db, "cancel_window_hours"),
             key="organizer_cash_hours",
         )
         st.caption(t("cash.settings_help"))
         if st.form_submit_button(
             t("worker.save"), type="primary", use_container_width=True, key="organizer_cash_settings_save"
         ) and attempt(
-            lambda: ledger.set_money_settings(
+            lambda: fees.set_money_settings(
                 db,
                 user,
                 commission_pct=commission,

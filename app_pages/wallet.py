@@ -34,7 +34,7 @@ try:  # each read checks who may see this wallet itself: the owner or an organiz
     owner = users.get(db, query_id(missing=viewer["id"]))
     lines = ledger.history(db, owner["id"], viewer)
     balance_fen = ledger.wallet_fen(db, owner["id"], viewer)
-    held_fen = ledger.held_fen(db, owner["id"], viewer)
+    held_fen = ledger.on_hold_fen(db, owner["id"], viewer)
 except (NotFound, NotAllowed):
     st.error(t("error.not_found"), icon="🔍")
     st.stop()

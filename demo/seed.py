@@ -591,7 +591,7 @@ class _Seeder:
 
     def split_in_half(self, when: datetime, job: _Job) -> None:
         """The organizer resolves a dispute by paying the helper half of what is held."""
-        half = escrow.held_fen(self.db, job.id) // 2
+        half = escrow.job_held_fen(self.db, job.id) // 2
         self.transition(when, job, "resolve_split", "organizer", data.SPLIT_NOTE, split_yuan=export.yuan(half))
 
     def state(self, who: str, notes: dict) -> Step:

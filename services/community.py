@@ -2,28 +2,19 @@
 
 from datetime import datetime
 
-from . import users
+from . import settings, users
 from .db import write
 from .errors import SetupDone, ValidationError
 from .geo import check_lat_lon
 from .validate import LANGUAGES, text
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"
+FIELDS = ("name", "lat", "lon", "radius_km", "language", "timezone")
 
 
 def get(db) -> dict | None:
     """The community settings, or None before first-run setup."""
-    rows = {r["key"]: r["value"] for r in db.query("SELECT key, value FROM settings")}
-    if "name" not in rows:
-        return None
-    return {
-        "name": rows["name"],
-        "lat": float(rows["lat"]),
-        "lon": float(rows["lon"]),
-        "radius_km": float(rows["radius_km"]),
-        "language": rows["language"],
-        "timezone": rows.get("timezone", DEFAULT_TIMEZONE),
-    }
+    place = settings.read(db, FIELDS)
+    return place if "name" in place else None
 
 
 def set_up(db, *, name, lat, lon, radius_km, language, organizer: dict, now: datetime) -> int:
@@ -46,14 +37,15 @@ def set_up(db, *, name, lat, lon, radius_km, language, organizer: dict, now: dat
         if get(db) is not None:
             raise SetupDone()
         user_id = users.register(db, **organizer, language=language, role="organizer", now=now)
-        db["settings"].insert_all(
-            [
-                {"key": "name", "value": name},
-                {"key": "lat", "value": repr(lat)},
-                {"key": "lon", "value": repr(lon)},
-                {"key": "radius_km", "value": repr(radius_km)},
-                {"key": "language", "value": language},
-                {"key": "timezone", "value": DEFAULT_TIMEZONE},
-            ]
+        settings.save(
+            db,
+            {
+                "name": name,
+                "lat": lat,
+                "lon": lon,
+                "radius_km": radius_km,
+                "language": language,
+                "timezone": settings.DEFAULT_TIMEZONE,
+            },
         )
     return user_id

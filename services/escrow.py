@@ -13,13 +13,14 @@ materials they approved (services.materials). Settling the job empties it:
 Every transfer's key names the job event, so a transition can never move money twice.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from . import ledger, materials, pricing
+from . import fees, ledger, materials, pricing
 from .clock import from_db
 
 
-def held_fen(db, job_id: int) -> int:
+def job_held_fen(db, job_id: int) -> int:
+    """What the job's escrow holds now (services.ledger.on_hold_fen is a person's money on hold)."""
     return ledger.balance_of(db, "escrow", job_id=job_id)
 
 
@@ -27,7 +28,7 @@ def hold_estimate(db, job: dict, key: str, now: datetime) -> None:
     """Make the escrow hold the job's estimated total (topping up, or returning the difference when
     a booking's quote differs from what an earlier hold covered). InsufficientFunds undoes the
     transition it is part of."""
-    fen = pricing.estimated_total_fen(job) - held_fen(db, job["id"])
+    fen = pricing.estimated_total_fen(job) - job_held_fen(db, job["id"])
     ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
 
 
@@ -41,7 +42,7 @@ def late_cancellation(db, job: dict, now: datetime) -> bool:
     """Cancelling now would cost the poster a fee: a worker is assigned and the window starts soon
     or is under way (the helper may be at the door). Once the window has ended, a helper who never
     began gets nothing."""
-    soon = timedelta(hours=ledger.setting(db, "cancel_window_hours"))
+    soon = fees.cancel_window(db)
     starts, ends = from_db(job["window_start"]), from_db(job["window_end"])
     return job["status"] == "assigned" and starts - now < soon and now < ends
 
@@ -50,13 +51,13 @@ def full_share_fen(db, job: dict) -> int:
     """What paying the worker in full takes from the escrow: the work due (at most what is held for
     it) plus the approved materials."""
     materials_fen = materials.approved_fen(db, job["id"])
-    return min(pricing.labor_due_fen(job), held_fen(db, job["id"]) - materials_fen) + materials_fen
+    return min(pricing.labor_due_fen(job), job_held_fen(db, job["id"]) - materials_fen) + materials_fen
 
 
 def payment(db, job: dict, share: int) -> tuple[int, int]:
     """(what the worker gets, the commission) when `share` of the escrow goes to the worker:
     approved materials first, without commission; the commission on the rest, the work."""
-    commission = ledger.commission_of(db, max(0, share - materials.approved_fen(db, job["id"])))
+    commission = fees.commission_of(db, max(0, share - materials.approved_fen(db, job["id"])))
     return share - commission, commission
 
 
@@ -69,12 +70,12 @@ def settle(db, money: str, job: dict, from_status: str, key: str, now: datetime,
     """Empty the job's escrow as a transition's `money` says (services.transitions): 'pay' the worker
     in full, 'refund' the poster (less a late cancellation's fee), or 'split' (`split`: the worker's
     share in fen). `job` is the row after the change."""
-    held = held_fen(db, job["id"])
+    held = job_held_fen(db, job["id"])
     if not held:
         return
     if money == "refund":
         late = late_cancellation(db, {**job, "status": from_status}, now)  # only an assigned job's cancellation
-        kind, to_worker, commission = "refund", ledger.late_cancel_fee_of(db, held) if late else 0, 0
+        kind, to_worker, commission = "refund", fees.late_cancel_fee_of(db, held) if late else 0, 0
     else:
         share = full_share_fen(db, job) if money == "pay" else split
         kind, (to_worker, commission) = "pay", payment(db, job, share)

@@ -12,6 +12,9 @@ so the cash the organizer holds is minus its balance.
 
 Every transfer carries an idempotency key: a second transfer with a key already used returns the first
 one's id and moves nothing, so a double click, a rerun or a retry cannot pay twice.
+
+What a job's money comes to (the commission, a late cancellation's fee) is policy: services.fees
+works it out, services.escrow moves it through here.
 """
 
 from datetime import datetime, timedelta, tzinfo
@@ -27,12 +30,6 @@ KINDS = ("wallet", "escrow", "commission", "cash")
 # (escrow -> worker and commission, any over-cover back to the poster), refund (escrow -> poster, a
 # late cancellation's fee to the worker) and tip (poster -> worker).
 TRANSFER_KINDS = ("topup", "payout", "hold", "pay", "refund", "tip")
-SETTING_DEFAULTS = {
-    "commission_pct": 10,  # of what a worker is paid for a job, 0-20
-    "cancel_fee_pct": 20,  # of the held price, to the worker when the poster cancels late
-    "cancel_fee_cap_fen": 5000,  # ... but never more than this
-    "cancel_window_hours": 24,  # "late": less than this before the job's window starts
-}
 NEVER_NEGATIVE = ("wallet", "escrow", "commission")
 # An identical top-up or payout within this time is probably the same money recorded twice (two tabs).
 REPEAT_WINDOW = timedelta(minutes=10)
@@ -244,7 +241,7 @@ def wallet_fen(db, user_id: int, viewer: dict) -> int:
     return balance_of(db, "wallet", user_id=user_id)
 
 
-def held_fen(db, user_id: int, viewer: dict) -> int:
+def on_hold_fen(db, user_id: int, viewer: dict) -> int:
     """What the escrows of the jobs this user posted hold now (their money, set aside). The user
     themself or an organizer only (NotAllowed)."""
     users.self_or_organizer(db, viewer, user_id)
@@ -286,51 +283,6 @@ def totals(db, actor: dict) -> dict[str, int]:
            JOIN ledger_lines l ON l.account_id = a.id GROUP BY a.kind"""
     )
     return {kind: 0 for kind in KINDS} | {row["kind"]: row["fen"] for row in rows}
-
-
-def setting(db, name: str) -> int:
-    row = one(db, "SELECT value FROM settings WHERE key = ?", [name])
-    return int(row["value"]) if row else SETTING_DEFAULTS[name]
-
-
-SETTING_LIMITS = {"commission_pct": (0, 20), "cancel_fee_pct": (0, 100), "cancel_window_hours": (0, 168)}
-
-
-def _whole(value, name: str) -> int:
-    low, high = SETTING_LIMITS[name]
-    digits = str(value).strip()
-    if not digits.isdigit() or not low <= int(digits) <= high:
-        raise ValidationError(name, "error.setting_range", low=low, high=high)
-    return int(digits)
-
-
-def set_money_settings(
-    db, actor: dict, *, commission_pct, cancel_fee_pct, cancel_fee_cap_yuan, cancel_window_hours
-) -> None:
-    """The organizer sets the commission (0–20 %) and the late-cancellation fee (a percentage of the
-    price, a cap in yuan, and how many hours before the start "late" begins). They apply to money
-    moved from then on. Raises NotAllowed, ValidationError (naming the field); stores nothing on error."""
-    with write(db):
-        users.organizer(db, actor)
-        values = {
-            "commission_pct": _whole(commission_pct, "commission_pct"),
-            "cancel_fee_pct": _whole(cancel_fee_pct, "cancel_fee_pct"),
-            "cancel_fee_cap_fen": yuan_to_fen(cancel_fee_cap_yuan, "cancel_fee_cap"),
-            "cancel_window_hours": _whole(cancel_window_hours, "cancel_window_hours"),
-        }
-        db["settings"].upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
-
-
-def commission_of(db, fen: int) -> int:
-    """The board's commission on a payment of `fen`: rounded down to the fen, so the worker never
-    loses a fraction of a fen to rounding and commission + what the worker gets = the payment."""
-    return fen * setting(db, "commission_pct") // 100
-
-
-def late_cancel_fee_of(db, fen: int) -> int:
-    """What a worker gets when the poster cancels late: a percentage of the held price (rounded down
-    to the fen), at most the cap."""
-    return min(fen * setting(db, "cancel_fee_pct") // 100, setting(db, "cancel_fee_cap_fen"))
 
 
 def check_books(db) -> list[str]:

@@ -25,7 +25,7 @@ def add(db, actor: dict, job_id: int, *, what, amount_yuan, receipt: bytes | Non
     amount_fen = yuan_to_fen(amount_yuan, "amount")
     if not 0 < amount_fen <= MAX_AMOUNT_FEN:
         raise ValidationError("amount", "error.material_amount", max_fen=MAX_AMOUNT_FEN)
-    cleaned = uploads.check(receipt, "receipt") if receipt else None
+    cleaned = uploads.reencoded(receipt, "receipt") if receipt else None
     with uploads.saving(db, "private") as save, write(db):
         job, actor = access.load(db, job_id, actor)
         key = f"{actor['id']}:{key}"  # one person's filling-in: another's key never finds this line

@@ -83,8 +83,9 @@ def _clean_jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def check(data: bytes, field: str = "photo") -> bytes:
-    """The cleaned JPEG bytes of an uploaded picture, or ValidationError. Writes nothing."""
+def reencoded(data: bytes, field: str = "photo") -> bytes:
+    """An uploaded picture checked by its content and re-encoded: the clean JPEG bytes to store, or
+    ValidationError (naming `field`). Writes nothing."""
     return _clean_jpeg(_decode(data, field))
 
 

@@ -13,7 +13,7 @@ import secrets
 import unicodedata
 from datetime import datetime, timedelta
 
-from . import uploads, users
+from . import settings, uploads, users
 from .clock import to_db
 from .db import one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -45,11 +45,11 @@ def normalise_id_number(value) -> str:
 
 def _salt(db) -> bytes:
     """This board's hashing salt, made on first use (call inside write())."""
-    row = one(db, "SELECT value FROM settings WHERE key = ?", [SALT_SETTING])
-    if row:
-        return bytes.fromhex(row["value"])
+    stored = settings.read(db, [SALT_SETTING])
+    if stored:
+        return bytes.fromhex(str(stored[SALT_SETTING]))
     salt = secrets.token_bytes(16)
-    db["settings"].insert({"key": SALT_SETTING, "value": salt.hex()})
+    settings.save(db, {SALT_SETTING: salt.hex()})
     return salt
 
 
@@ -66,7 +66,7 @@ def submit(db, actor: dict, *, real_name, id_number, front: bytes, back: bytes, 
     """
     real_name = text(real_name, "real_name", min_len=2, max_len=30, single_line=True)
     number = normalise_id_number(id_number)
-    cleaned = {which: uploads.check(data, which) for which, data in zip(PHOTOS, (front, back, selfie), strict=True)}
+    cleaned = {which: uploads.reencoded(data, which) for which, data in zip(PHOTOS, (front, back, selfie), strict=True)}
     with uploads.saving(db, "private") as save, write(db):
         actor = users.active(db, actor)
         profile = one(db, "SELECT * FROM worker_profiles WHERE user_id = ?", [actor["id"]])
@@ -148,8 +148,7 @@ def photo(db, actor: dict, check_id: int, which: str) -> bytes:
 
 
 def keep_days(db) -> int:
-    row = one(db, "SELECT value FROM settings WHERE key = ?", [KEEP_DAYS_SETTING])
-    return int(row["value"]) if row else 0
+    return settings.whole(db, KEEP_DAYS_SETTING)
 
 
 def set_keep_days(db, actor: dict, days, now: datetime) -> None:
@@ -163,7 +162,7 @@ def set_keep_days(db, actor: dict, days, now: datetime) -> None:
             raise ValidationError("keep_days", "error.keep_days", max=MAX_KEEP_DAYS) from None
         if not 0 <= days <= MAX_KEEP_DAYS:
             raise ValidationError("keep_days", "error.keep_days", max=MAX_KEEP_DAYS)
-        db["settings"].upsert({"key": KEEP_DAYS_SETTING, "value": str(days)}, pk="key")
+        settings.save(db, {KEEP_DAYS_SETTING: days})
     purge_photos(db, now)
 
 

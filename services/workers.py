@@ -153,7 +153,7 @@ def add_photo(db, actor: dict, data: bytes, caption, now: datetime, *, key: str 
     Raises ValidationError (not a JPEG/PNG/WEBP picture, too big, caption too long, six already).
     """
     caption = text(caption, "caption", max_len=80, single_line=True)
-    cleaned = uploads.check(data, "photo")
+    cleaned = uploads.reencoded(data, "photo")
     with uploads.saving(db, "public") as save, write(db):
         actor = users.active(db, actor)
         request_key = f"{actor['id']}:{key}" if key else None  # one person's filling-in

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from services import access, booking, ledger
+from services import access, booking, settings
 from services.clock import from_db, utcnow
 
 from .cards import person_name, price_guide, profile_link, stars_text, status_text
@@ -77,7 +77,7 @@ def _applicants(db, job: dict, user: dict, applications: list[dict], allowed: fr
     if not applications:
         st.caption(t("booking.no_applications"))
     elif "accept" in allowed:
-        st.caption(t("booking.accept_note", pct=ledger.setting(db, "commission_pct")))
+        st.caption(t("booking.accept_note", pct=settings.whole(db, "commission_pct")))
     for application in applications:
         with st.container(border=True):
             profile_link(application["worker_id"], person_name(application["worker_name"], application["verified"]))
@@ -105,7 +105,7 @@ def _apply_form(db, job: dict, user: dict) -> None:
     with st.form(f"booking_apply_form_{job['id']}"):
         label = t("booking.your_rate") if job["price_type"] == "hourly" else t("booking.your_price")
         quote = st.text_input(label, value=yuan_field(job["price_fen"]), key=f"booking_apply_quote_{job['id']}")
-        st.caption(t("booking.commission_note", pct=ledger.setting(db, "commission_pct")))
+        st.caption(t("booking.commission_note", pct=settings.whole(db, "commission_pct")))
         message = st.text_area(t("booking.message"), max_chars=300, key=f"booking_apply_message_{job['id']}")
         propose = st.toggle(t("booking.propose_time"), key=f"booking_apply_propose_{job['id']}")
         day_column, time_column = st.columns(2)

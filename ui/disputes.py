@@ -72,7 +72,7 @@ def statement_form(db, job: dict, user: dict) -> None:
 
 def resolution_form(db, job: dict, user: dict, allowed: frozenset) -> None:
     """The organizer's decision, with what each choice moves, written out before they commit."""
-    held = escrow.held_fen(db, job["id"])
+    held = escrow.job_held_fen(db, job["id"])
     worker_gets, commission = escrow.paid_in_full(db, job)
     st.markdown(f"**{t('dispute.resolve_title')}**")
     st.caption(

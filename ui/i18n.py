@@ -14,6 +14,7 @@ import streamlit as st
 from babel import dates, lists, numbers
 from babel.messages.pofile import read_po
 
+from services import settings
 from services.errors import LinbangError
 from services.validate import LANGUAGES
 
@@ -85,7 +86,7 @@ def listing(items: list[str]) -> str:
 
 
 def timezone() -> ZoneInfo:
-    return ZoneInfo(st.session_state.get("timezone") or "Asia/Shanghai")
+    return ZoneInfo(st.session_state.get("timezone") or settings.DEFAULT_TIMEZONE)
 
 
 def when(moment: datetime | None, fmt: str = "short") -> str:

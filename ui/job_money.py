@@ -4,7 +4,7 @@ and the materials the helper bought, with their receipts."""
 
 import streamlit as st
 
-from services import escrow, jobs, ledger, materials, pricing, uploads
+from services import escrow, fees, jobs, materials, pricing, settings, uploads
 from services.clock import utcnow
 from services.errors import NotFound
 
@@ -24,14 +24,14 @@ def money_section(db, job: dict, user: dict, allowed: frozenset) -> None:
 
 
 def escrow_notes(db, job: dict, allowed: frozenset) -> None:
-    held = escrow.held_fen(db, job["id"])
+    held = escrow.job_held_fen(db, job["id"])
     if not held:
         return
     worker_gets, _ = escrow.paid_in_full(db, job)
-    pct = ledger.setting(db, "commission_pct")
+    pct = settings.whole(db, "commission_pct")
     st.caption(t("job.escrow", held=money(held), worker_gets=money(worker_gets), pct=pct))
     if "cancel" in allowed and escrow.late_cancellation(db, job, utcnow()):
-        fee, hours = money(ledger.late_cancel_fee_of(db, held)), ledger.setting(db, "cancel_window_hours")
+        fee, hours = money(fees.late_cancel_fee_of(db, held)), settings.whole(db, "cancel_window_hours")
         st.warning(t("job.late_cancel", fee=fee, hours=hours), icon="⏰")
 
 

@@ -47,7 +47,7 @@ PAGE_TITLES = {
     "app_pages/login.py": "login.title",
     "app_pages/register.py": "register.title",
     "app_pages/post_job.py": "post.title",
-    "app_pages/helpers.py": "helpers.title",
+    "app_pages/find_helpers.py": "helpers.title",
     "app_pages/my_jobs.py": "my_jobs.title",
     "app_pages/worker.py": "worker.title",
     "app_pages/account.py": "account.title",

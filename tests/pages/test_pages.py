@@ -10,7 +10,7 @@ import time
 import pytest
 
 from demo import samples
-from services import community, jobs, ledger, reviews, users, verification, workers
+from services import community, jobs, ledger, reviews, settings, users, verification, workers
 from services import db as database
 from services.clock import utcnow
 from tests.pages.conftest import (
@@ -39,7 +39,7 @@ ORGANIZER_CASH = "app_pages/organizer_cash.py"
 ORGANIZER_DISPUTES = "app_pages/organizer_disputes.py"
 SIGNED_IN_MENU = [
     "app_pages/post_job.py",
-    "app_pages/helpers.py",
+    "app_pages/find_helpers.py",
     "app_pages/my_jobs.py",
     "app_pages/wallet.py",
     "app_pages/worker.py",
@@ -56,7 +56,7 @@ NAV_KEYS = {
     LOGIN: "nav.login",
     REGISTER: "nav.register",
     "app_pages/post_job.py": "nav.post",
-    "app_pages/helpers.py": "nav.helpers",
+    "app_pages/find_helpers.py": "nav.helpers",
     "app_pages/my_jobs.py": "nav.my_jobs",
     "app_pages/wallet.py": "nav.wallet",
     "app_pages/worker.py": "nav.worker",
@@ -590,9 +590,18 @@ def test_hostile_helper_area_label_leaves_the_helpers_map_working(open_page, per
         now=utcnow(),
     )
 
-    at = open_page("app_pages/helpers.py", lang="en", user=person("poster"))
+    at = open_page("app_pages/find_helpers.py", lang="en", user=person("poster"))
     assert not at.exception, [e.value for e in at.exception]
     assert workers.get_profile(db, person("worker")["id"])["area_label"] == label
+
+
+def test_find_a_helper_keeps_the_address_people_bookmarked(open_page, person):
+    """The screen's script is app_pages/find_helpers.py; its address is still /helpers."""
+    at = open_page("app_pages/find_helpers.py", lang="en", user=person("poster"))
+
+    assert title(at) == text("en", "helpers.title")
+    links = {link.label: link.proto.page for link in at.sidebar.get("page_link")}
+    assert links[text("en", "nav.helpers")] == "helpers"
 
 
 # --- job actions --------------------------------------------------------------------------------
@@ -777,9 +786,9 @@ def test_organizer_sets_the_commission_on_the_cashier_page(open_page, person, db
     at.number_input(key="organizer_cash_commission").set_value(5)
     at.text_input(key="organizer_cash_cap").set_value("abc")
     button(at, text("en", "worker.save")).click().run()
-    assert errors(at) and ledger.setting(db, "commission_pct") == 10  # a bad cap: nothing saved
+    assert errors(at) and settings.whole(db, "commission_pct") == 10  # a bad cap: nothing saved
 
     at.text_input(key="organizer_cash_cap").set_value("30")
     button(at, text("en", "worker.save")).click().run()
     assert not errors(at)
-    assert (ledger.setting(db, "commission_pct"), ledger.setting(db, "cancel_fee_cap_fen")) == (5, 3000)
+    assert (settings.whole(db, "commission_pct"), settings.whole(db, "cancel_fee_cap_fen")) == (5, 3000)

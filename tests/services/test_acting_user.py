@@ -26,7 +26,20 @@ import pytest
 
 import services
 from demo import samples
-from services import access, booking, disputes, jobs, ledger, materials, reviews, uploads, users, verification, workers
+from services import (
+    access,
+    booking,
+    disputes,
+    fees,
+    jobs,
+    ledger,
+    materials,
+    reviews,
+    uploads,
+    users,
+    verification,
+    workers,
+)
 from services import db as database
 from services.errors import LinbangError, NotAllowed
 from services.transitions import Finish, request
@@ -258,14 +271,14 @@ CASES = {
     "ledger.wallet_fen": by(
         "poster", ledger.wallet_fen, lambda db, b, who: ledger.wallet_fen(db, b.people["poster"]["id"], who)
     ),
-    "ledger.held_fen": by(
-        "poster", ledger.held_fen, lambda db, b, who: ledger.held_fen(db, b.people["poster"]["id"], who)
+    "ledger.on_hold_fen": by(
+        "poster", ledger.on_hold_fen, lambda db, b, who: ledger.on_hold_fen(db, b.people["poster"]["id"], who)
     ),
     "ledger.cash_report": org(ledger.cash_report, lambda db, b, who: ledger.cash_report(db, who, UTC)),
     "ledger.totals": org(ledger.totals, lambda db, b, who: ledger.totals(db, who)),
-    "ledger.set_money_settings": org(
-        ledger.set_money_settings,
-        lambda db, b, who: ledger.set_money_settings(
+    "fees.set_money_settings": org(
+        fees.set_money_settings,
+        lambda db, b, who: fees.set_money_settings(
             db, who, commission_pct=5, cancel_fee_pct=20, cancel_fee_cap_yuan="50", cancel_window_hours=24
         ),
         writes=True,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from services import booking, jobs, ledger, users
+from services import booking, fees, jobs, ledger, settings, users
 from services.errors import InsufficientFunds, NotAllowed, ValidationError
 from tests.services.conftest import STARTING_CREDIT
 
@@ -164,12 +164,16 @@ def test_nothing_is_created_or_lost_over_a_mixed_day(db, job_in, people, now):
     assert ledger.check_books(db) == []
 
 
+MONEY_SETTINGS = ("commission_pct", "cancel_fee_pct", "cancel_fee_cap_fen", "cancel_window_hours")
+MONEY_DEFAULTS = {name: settings.DEFAULTS[name] for name in MONEY_SETTINGS}
+
+
 def settings_of(db) -> dict:
-    return {name: ledger.setting(db, name) for name in ledger.SETTING_DEFAULTS}
+    return {name: settings.whole(db, name) for name in MONEY_SETTINGS}
 
 
 def test_the_organizer_sets_commission_and_fees_and_they_apply_from_then_on(db, organizer, job_in, verified_worker):
-    ledger.set_money_settings(
+    fees.set_money_settings(
         db, organizer, commission_pct="5", cancel_fee_pct=30, cancel_fee_cap_yuan="20.5", cancel_window_hours="12"
     )
 
@@ -200,20 +204,20 @@ def test_money_settings_out_of_range_are_refused_whole(db, organizer, field, val
     fields["cancel_fee_cap_yuan" if field == "cancel_fee_cap" else field] = value
 
     with pytest.raises(ValidationError) as refused:
-        ledger.set_money_settings(db, organizer, **fields)
+        fees.set_money_settings(db, organizer, **fields)
 
     assert refused.value.field == field
-    assert settings_of(db) == {k: v for k, v in ledger.SETTING_DEFAULTS.items()}
+    assert settings_of(db) == MONEY_DEFAULTS
 
 
 @pytest.mark.parametrize("who", ["poster", "verified_worker", "stranger"])
 def test_only_organizers_change_money_settings(db, people, who):
     with pytest.raises(NotAllowed):
-        ledger.set_money_settings(
+        fees.set_money_settings(
             db, people[who], commission_pct="0", cancel_fee_pct="0", cancel_fee_cap_yuan="0", cancel_window_hours="0"
         )
 
-    assert settings_of(db) == ledger.SETTING_DEFAULTS
+    assert settings_of(db) == MONEY_DEFAULTS
 
 
 def test_cancelling_after_the_window_has_ended_pays_a_helper_who_never_began_nothing(

@@ -11,7 +11,7 @@ import sys
 import time
 
 from services import db as database
-from services import escrow, ledger, materials, pricing
+from services import escrow, fees, ledger, materials, pricing
 
 KILLS = 50
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -58,7 +58,7 @@ def job_money_disagreements(db) -> list[str]:
     approved materials; a completed one holds nothing and was paid exactly once, less the commission."""
     problems = []
     for job in db.query("SELECT * FROM jobs"):
-        held = escrow.held_fen(db, job["id"])
+        held = escrow.job_held_fen(db, job["id"])
         approved = materials.approved_fen(db, job["id"])
         pays = list(db.query("SELECT id FROM transfers WHERE job_id = ? AND kind = 'pay'", [job["id"]]))
         if job["status"] == "completed":
@@ -68,7 +68,7 @@ def job_money_disagreements(db) -> list[str]:
                 [pays[0]["id"] if pays else None, job["worker_id"]],
             ).fetchone()
             price = pricing.estimated_total_fen(job)
-            expected = price - ledger.commission_of(db, price) + approved
+            expected = price - fees.commission_of(db, price) + approved
             if held or len(pays) != 1 or not worker_line or worker_line[0] != expected:
                 problems.append(f"completed job {job['id']}: held {held}, pays {len(pays)}, worker got {worker_line}")
         elif held != pricing.estimated_total_fen(job) + approved or pays:

@@ -4,6 +4,7 @@ import sqlite3
 
 from services import db as database
 from services import verification, workers
+from services.migrations import migrations
 
 
 def test_workers_from_before_identity_checks_can_send_one_or_be_revoked(tmp_path, now):
@@ -13,7 +14,7 @@ def test_workers_from_before_identity_checks_can_send_one_or_be_revoked(tmp_path
     path = tmp_path / "old.db"
     old = database.Database(sqlite3.connect(path, isolation_level=None))
     with database.write(old):
-        database.migrations.apply(old, stop_before="m002_workers")
+        migrations.apply(old, stop_before="m002_workers")
     old["users"].insert_all(
         {
             "id": i,

@@ -49,7 +49,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from services import booking, disputes, jobs, ledger, materials, transitions, users
+from services import booking, disputes, fees, jobs, ledger, materials, transitions, users
 from services import db as database
 from services.errors import (
     AlreadyDone,
@@ -60,6 +60,7 @@ from services.errors import (
     NotAllowed,
     ValidationError,
 )
+from services.settings import DEFAULTS as SETTING_DEFAULTS
 from services.transitions import request
 from services.validate import MAX_PRICE_FEN
 from tests.services.conftest import STARTING_CREDIT, valid_job_fields
@@ -189,7 +190,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.now = now
         # the model
         self.money = Counter({("wallet", "poster"): START_FEN, ("cash",): -START_FEN})
-        self.settings = dict(ledger.SETTING_DEFAULTS)
+        self.settings = dict(SETTING_DEFAULTS)
         self.model_jobs: dict[int, Job] = {}
         self.model_applications: dict[int, dict] = {}
         # (request key, who sent it) -> line id: a key belongs to one person's filling-in of the form
@@ -780,7 +781,7 @@ class MoneyMachine(RuleBasedStateMachine):
         expected = NotAllowed if (who or "organizer") != "organizer" else ValidationError if commission > 20 else None
 
         def call():
-            return ledger.set_money_settings(
+            return fees.set_money_settings(
                 self.db,
                 self.people[who or "organizer"],
                 commission_pct=commission,

@@ -97,7 +97,7 @@ def save_pictures(db, worker, now) -> None:
     """A portfolio photo in the public folder and a picture in the private one."""
     workers.add_photo(db, worker, JPEG, "Shelf", now)
     with uploads.saving(db, "private") as save:
-        save(uploads.check(JPEG))
+        save(uploads.reencoded(JPEG))
 
 
 def test_a_new_board_creates_its_folder_database_wal_and_uploads_private(tmp_path, loose_umask, poster, now):
@@ -105,7 +105,7 @@ def test_a_new_board_creates_its_folder_database_wal_and_uploads_private(tmp_pat
     db = database.connect(db_path)  # every migration runs here, on the new file
     try:
         with uploads.saving(db, "private") as save:
-            save(uploads.check(JPEG))
+            save(uploads.reencoded(JPEG))
         with database.write(db):  # a write, so the WAL holds something
             db["settings"].insert({"key": "written", "value": "yes"})
 

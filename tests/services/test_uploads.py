@@ -1,7 +1,7 @@
 """Uploads: a picture is judged by its content, stored as a fresh metadata-free JPEG under a random name,
 and a refused or rolled-back upload leaves nothing behind, on disk or in the database.
 
-Every hostile file goes through uploads.check and through the two real callers, workers.add_photo
+Every hostile file goes through uploads.reencoded and through the two real callers, workers.add_photo
 (portfolio photos, the public folder) and verification.submit (ID photos, the private folder).
 Real SQLite, real Pillow, real files.
 """
@@ -91,7 +91,7 @@ def stored_rows(db) -> dict:
 
 
 def through_check(db, person, data: bytes, now) -> bytes:
-    return uploads.check(data, "photo")
+    return uploads.reencoded(data, "photo")
 
 
 def through_add_photo(db, person, data: bytes, now) -> int:
@@ -120,7 +120,7 @@ ROUTES = [
 
 
 def test_the_hand_written_png_is_a_real_picture(db):
-    stored = Image.open(io.BytesIO(uploads.check(blank_png(300, 200))))
+    stored = Image.open(io.BytesIO(uploads.reencoded(blank_png(300, 200))))
 
     assert (stored.format, stored.size) == ("JPEG", (300, 200))
 
@@ -149,9 +149,9 @@ def test_file_of_exactly_max_bytes_is_accepted(db, applicant, now, route, field)
 
 def test_refusal_messages_carry_the_limits():
     with pytest.raises(ValidationError) as too_big:
-        uploads.check(bytes(uploads.MAX_BYTES + 1))
+        uploads.reencoded(bytes(uploads.MAX_BYTES + 1))
     with pytest.raises(ValidationError) as too_large:
-        uploads.check(blank_png(20_000, 20_000))
+        uploads.reencoded(blank_png(20_000, 20_000))
 
     assert too_big.value.params == {"mb": 8}
     assert too_large.value.params == {"megapixels": 40}
@@ -270,13 +270,13 @@ def test_png_webp_and_unusual_jpegs_are_accepted_and_stored_as_rgb_jpeg(db, veri
 
 
 def test_transparency_becomes_white_not_black(db):
-    stored = Image.open(io.BytesIO(uploads.check(encode(Image.new("RGBA", (40, 40), (0, 0, 0, 0)), "PNG"))))
+    stored = Image.open(io.BytesIO(uploads.reencoded(encode(Image.new("RGBA", (40, 40), (0, 0, 0, 0)), "PNG"))))
 
     assert all(channel > 245 for channel in stored.getpixel((20, 20)))
 
 
 def test_large_photo_is_scaled_down_to_the_longest_side_limit(db):
-    stored = Image.open(io.BytesIO(uploads.check(samples.picture("big", size=(4000, 3000)))))
+    stored = Image.open(io.BytesIO(uploads.reencoded(samples.picture("big", size=(4000, 3000)))))
 
     assert stored.size == (uploads.MAX_SIDE, uploads.MAX_SIDE * 3 // 4)
 
@@ -416,7 +416,7 @@ def test_file_saved_for_a_failed_database_write_is_removed_again(db, applicant, 
 def test_saving_block_that_raises_removes_every_file_it_saved(db):
     with pytest.raises(RuntimeError):
         with uploads.saving(db, "private") as save:
-            first, second = save(uploads.check(JPEG)), save(uploads.check(JPEG))
+            first, second = save(uploads.reencoded(JPEG)), save(uploads.reencoded(JPEG))
             assert files_on_disk(db) == sorted(f"private/{name}" for name in (first, second))
             raise RuntimeError("the row could not be written")
 

@@ -1,0 +1,318 @@
+"""The schema, as named migrations (sqlite-utils' Migrations): services.db.connect applies the ones a
+database has not had yet, in one write transaction.
+
+Never edit a migration that has been applied; add a new one.
+"""
+
+import sqlite3
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("linbang")
+
+
+def execute_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one inside the current transaction.
+
+    sqlite3's executescript() would COMMIT first and break the migration's transaction;
+    complete_statement() keeps trigger bodies with inner semicolons whole.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+
+
+SEED_CATEGORIES = [
+    # slug, zh, en, icon, hazardous
+    ("moving", "搬家", "Moving help", "📦", 0),
+    ("parcel", "代取快递", "Parcel pick-up", "📮", 0),
+    ("pets", "宠物照看", "Pet care", "🐾", 0),
+    ("appliance", "家电维修", "Appliance repair", "🔌", 1),
+    ("plumbing", "水电维修", "Plumbing & electrics", "🔧", 1),
+    ("furniture", "家具组装", "Furniture assembly", "🪑", 0),
+    ("cleaning", "保洁", "Cleaning", "🧹", 0),
+    ("computer", "电脑维修", "Computer help", "💻", 0),
+    ("care", "看护", "Child / elder care", "🧸", 0),
+    ("errands", "跑腿", "Errands", "🏃", 0),
+    ("other", "其他", "Other", "✳️", 0),
+]
+
+
+@migrations()
+def m001_core(db):
+    execute_script(
+        db,
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            email TEXT,
+            phone TEXT,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('resident', 'organizer')),
+            language TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            blocked_at TEXT,
+            sessions_valid_after REAL NOT NULL DEFAULT 0
+        );
+        CREATE TABLE login_attempts (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL COLLATE NOCASE,
+            client TEXT NOT NULL,
+            at TEXT NOT NULL,
+            ok INTEGER NOT NULL
+        );
+        CREATE INDEX login_attempts_username ON login_attempts (username, at);
+        CREATE INDEX login_attempts_client ON login_attempts (client, at);
+        CREATE TABLE categories (
+            slug TEXT PRIMARY KEY,
+            name_zh TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            icon TEXT NOT NULL,
+            hazardous INTEGER NOT NULL DEFAULT 0,
+            sort INTEGER NOT NULL
+        );
+        CREATE TABLE worker_profiles (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id),
+            taking_jobs INTEGER NOT NULL DEFAULT 0,
+            categories TEXT NOT NULL DEFAULT '[]',
+            verification TEXT NOT NULL DEFAULT 'unverified'
+                CHECK (verification IN ('unverified', 'pending', 'verified', 'rejected')),
+            verified_by INTEGER REFERENCES users(id),
+            verified_at TEXT,
+            releases INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            poster_id INTEGER NOT NULL REFERENCES users(id),
+            category TEXT NOT NULL REFERENCES categories(slug),
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'grab' CHECK (mode IN ('grab', 'booking')),
+            status TEXT NOT NULL,
+            price_fen INTEGER NOT NULL CHECK (price_fen >= 0),
+            price_type TEXT NOT NULL CHECK (price_type IN ('fixed', 'hourly')),
+            est_minutes INTEGER,
+            window_start TEXT NOT NULL,
+            window_end TEXT NOT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            public_lat REAL NOT NULL,
+            public_lon REAL NOT NULL,
+            address_note TEXT NOT NULL DEFAULT '',
+            worker_id INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX jobs_status ON jobs (status, created_at);
+        CREATE INDEX jobs_poster ON jobs (poster_id);
+        CREATE INDEX jobs_worker ON jobs (worker_id);
+        CREATE TABLE job_events (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            actor_id INTEGER REFERENCES users(id),
+            action TEXT NOT NULL,
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            at TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX job_events_job ON job_events (job_id, id);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            author_id INTEGER NOT NULL REFERENCES users(id),
+            subject_id INTEGER NOT NULL REFERENCES users(id),
+            author_role TEXT NOT NULL CHECK (author_role IN ('poster', 'worker')),
+            stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+            comment TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (job_id, author_id)
+        );
+        CREATE INDEX reviews_subject ON reviews (subject_id);
+        """,
+    )
+    db["categories"].insert_all(
+        {"slug": s, "name_zh": zh, "name_en": en, "icon": icon, "hazardous": h, "sort": i}
+        for i, (s, zh, en, icon, h) in enumerate(SEED_CATEGORIES)
+    )
+
+
+@migrations()
+def m002_workers(db):
+    """Worker profiles, portfolio photos, ID checks, booking-mode applications (issue #3)."""
+    execute_script(
+        db,
+        """
+        ALTER TABLE worker_profiles ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+        ALTER TABLE worker_profiles ADD COLUMN service_radius_km REAL NOT NULL DEFAULT 3;
+        ALTER TABLE worker_profiles ADD COLUMN rate_fen INTEGER;
+        ALTER TABLE worker_profiles ADD COLUMN area_lat REAL;
+        ALTER TABLE worker_profiles ADD COLUMN area_lon REAL;
+        ALTER TABLE worker_profiles ADD COLUMN area_label TEXT NOT NULL DEFAULT '';
+        ALTER TABLE worker_profiles ADD COLUMN availability TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE worker_profiles ADD COLUMN verification_reason TEXT NOT NULL DEFAULT '';
+        CREATE TABLE worker_photos (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            file TEXT NOT NULL,
+            caption TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX worker_photos_user ON worker_photos (user_id, id);
+        CREATE TABLE id_checks (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            real_name TEXT NOT NULL,
+            id_last4 TEXT NOT NULL,
+            id_hash TEXT NOT NULL,
+            front_file TEXT,
+            back_file TEXT,
+            selfie_file TEXT,
+            submitted_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'approved', 'rejected', 'revoked')),
+            decided_by INTEGER REFERENCES users(id),
+            decided_at TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            photos_deleted_at TEXT,
+            revoked_by INTEGER REFERENCES users(id),
+            revoked_at TEXT,
+            revoke_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX id_checks_one_pending ON id_checks (user_id) WHERE status = 'pending';
+        CREATE INDEX id_checks_hash ON id_checks (id_hash);
+        CREATE TABLE applications (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            worker_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL CHECK (kind IN ('apply', 'invite')),
+            quote_fen INTEGER CHECK (quote_fen >= 0),
+            message TEXT NOT NULL DEFAULT '',
+            proposed_time TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'accepted', 'declined', 'withdrawn')),
+            outcome TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            decided_at TEXT
+        );
+        CREATE UNIQUE INDEX applications_one_pending ON applications (job_id, worker_id) WHERE status = 'pending';
+        CREATE INDEX applications_worker ON applications (worker_id, id);
+        ALTER TABLE jobs ADD COLUMN agreed_fen INTEGER;
+        ALTER TABLE job_events ADD COLUMN worker_id INTEGER REFERENCES users(id);
+        UPDATE job_events SET worker_id = actor_id WHERE action IN ('claim', 'release');
+        UPDATE jobs SET agreed_fen = price_fen WHERE worker_id IS NOT NULL;
+        -- 'pending' used to mean "switched on, waiting for the organizer"; now it means an ID check waits
+        UPDATE worker_profiles SET verification = 'unverified' WHERE verification = 'pending';
+        CREATE INDEX job_events_worker ON job_events (worker_id, action);
+        """,
+    )
+
+
+@migrations()
+def m003_ledger(db):
+    """The credit ledger (issue #4): accounts, transfers and their append-only lines."""
+    execute_script(
+        db,
+        """
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('wallet', 'escrow', 'commission', 'cash')),
+            user_id INTEGER REFERENCES users(id),
+            job_id INTEGER REFERENCES jobs(id),
+            CHECK ((kind = 'wallet') = (user_id IS NOT NULL)),
+            CHECK ((kind = 'escrow') = (job_id IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX accounts_one_wallet ON accounts (user_id) WHERE kind = 'wallet';
+        CREATE UNIQUE INDEX accounts_one_escrow ON accounts (job_id) WHERE kind = 'escrow';
+        CREATE UNIQUE INDEX accounts_one_each ON accounts (kind) WHERE kind IN ('commission', 'cash');
+        CREATE TABLE transfers (
+            id INTEGER PRIMARY KEY,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            job_id INTEGER REFERENCES jobs(id),
+            actor_id INTEGER REFERENCES users(id),
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX transfers_created ON transfers (created_at);
+        CREATE TABLE ledger_lines (
+            id INTEGER PRIMARY KEY,
+            transfer_id INTEGER NOT NULL REFERENCES transfers(id),
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            amount_fen INTEGER NOT NULL CHECK (amount_fen != 0)
+        );
+        CREATE INDEX ledger_lines_account ON ledger_lines (account_id, id);
+        CREATE INDEX ledger_lines_transfer ON ledger_lines (transfer_id);
+        CREATE TRIGGER ledger_lines_append_only_update BEFORE UPDATE ON ledger_lines
+        BEGIN SELECT RAISE(ABORT, 'ledger lines are append-only: add a correcting transfer'); END;
+        CREATE TRIGGER ledger_lines_append_only_delete BEFORE DELETE ON ledger_lines
+        BEGIN SELECT RAISE(ABORT, 'ledger lines are append-only: add a correcting transfer'); END;
+        CREATE TRIGGER transfers_append_only_update BEFORE UPDATE ON transfers
+        BEGIN SELECT RAISE(ABORT, 'transfers are append-only: add a correcting transfer'); END;
+        CREATE TRIGGER transfers_append_only_delete BEFORE DELETE ON transfers
+        BEGIN SELECT RAISE(ABORT, 'transfers are append-only: add a correcting transfer'); END;
+        """,
+    )
+
+
+@migrations()
+def m004_job_money(db):
+    """Hours worked, materials and disputes (issue #4)."""
+    execute_script(
+        db,
+        """
+        -- hourly jobs: the hours the worker recorded at finish, and the poster's answer when they
+        -- come to more than the estimate held ('approved' / 'declined'; NULL: none needed or waiting)
+        ALTER TABLE jobs ADD COLUMN actual_minutes INTEGER CHECK (actual_minutes > 0);
+        ALTER TABLE jobs ADD COLUMN extra_decision TEXT CHECK (extra_decision IN ('approved', 'declined'));
+        -- what the person typed with an action (hours, tip, split, reason): a double click repeats it
+        -- exactly, while the same action sent with other values is a new request
+        ALTER TABLE job_events ADD COLUMN request TEXT;
+        CREATE TABLE job_materials (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            worker_id INTEGER NOT NULL REFERENCES users(id),
+            what TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            receipt TEXT,  -- a private upload's file name
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+            request_key TEXT NOT NULL UNIQUE,  -- one filling-in of the form: a double click adds one line
+            created_at TEXT NOT NULL,
+            decided_at TEXT
+        );
+        CREATE INDEX job_materials_job ON job_materials (job_id, id);
+        CREATE TABLE dispute_statements (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            author_id INTEGER NOT NULL REFERENCES users(id),
+            body TEXT NOT NULL,
+            request_key TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX dispute_statements_job ON dispute_statements (job_id, id);
+        """,
+    )
+
+
+@migrations()
+def m005_request_keys(db):
+    """One filling-in of the post form posts one job, and of the photo form adds one photo, however
+    often it is sent (issue #11)."""
+    execute_script(
+        db,
+        """
+        ALTER TABLE jobs ADD COLUMN request_key TEXT;
+        CREATE UNIQUE INDEX jobs_request_key ON jobs (request_key) WHERE request_key IS NOT NULL;
+        ALTER TABLE worker_photos ADD COLUMN request_key TEXT;
+        CREATE UNIQUE INDEX worker_photos_request_key ON worker_photos (request_key) WHERE request_key IS NOT NULL;
+        """,
+    )

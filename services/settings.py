@@ -1,0 +1,70 @@
+"""The community's settings: every key of the `settings` table, its type and its default, in one table.
+
+The table stores text; this module alone reads and writes it, so each setting is read back as the
+same type everywhere and its default is written once. Who may change a setting, and which values
+are good, is the business of the module that owns it (services.community, services.fees,
+services.verification): they check, then `save` here.
+"""
+
+from typing import NamedTuple
+
+Value = int | float | str
+
+
+class Setting(NamedTuple):
+    type: type[int] | type[float] | type[str]  # how the stored text is read back
+    default: Value | None  # None: set at first-run setup, or made on first use
+
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+SETTINGS: dict[str, Setting] = {
+    # the community (services.community), stored at first-run setup
+    "name": Setting(str, None),
+    "lat": Setting(float, None),
+    "lon": Setting(float, None),
+    "radius_km": Setting(float, None),
+    "language": Setting(str, None),
+    "timezone": Setting(str, DEFAULT_TIMEZONE),
+    # money (services.fees), set by the organizer on the cashier page
+    "commission_pct": Setting(int, 10),  # of what a worker is paid for a job
+    "cancel_fee_pct": Setting(int, 20),  # of the held price, to the worker when the poster cancels late
+    "cancel_fee_cap_fen": Setting(int, 5000),  # ... but never more than this
+    "cancel_window_hours": Setting(int, 24),  # "late": less than this before the job's window starts
+    # identity checks (services.verification)
+    "id_photo_keep_days": Setting(int, 0),  # days ID photos are kept after the decision
+    "id_hash_salt": Setting(str, None),  # hex; made on first use, never changed (it would orphan every hash)
+}
+DEFAULTS: dict[str, Value] = {name: s.default for name, s in SETTINGS.items() if s.default is not None}
+
+
+def read(db, names) -> dict[str, Value]:
+    """The named settings as their types: the stored value, else the default. A setting with
+    neither (the community before first-run setup) is left out."""
+    names = list(names)
+    stored = {
+        row["key"]: row["value"]
+        for row in db.query(f"SELECT key, value FROM settings WHERE key IN ({', '.join('?' * len(names))})", names)
+    }
+    return {
+        name: SETTINGS[name].type(stored[name]) if name in stored else SETTINGS[name].default
+        for name in names
+        if name in stored or SETTINGS[name].default is not None
+    }
+
+
+def whole(db, name: str) -> int:
+    """A whole-number setting (each has a default). TypeError for a setting of another type."""
+    value = read(db, [name])[name]
+    if not isinstance(value, int):
+        raise TypeError(f"{name} is not a whole-number setting")
+    return value
+
+
+def save(db, values: dict[str, Value]) -> None:
+    """Store settings (call inside write(), after the owner's permission and value checks). A name
+    not in SETTINGS, or a value not of its type, is a programming error (KeyError, TypeError)."""
+    for name, value in values.items():
+        if not isinstance(value, SETTINGS[name].type):
+            raise TypeError(f"{name}: {value!r} is not {SETTINGS[name].type.__name__}")
+    db["settings"].upsert_all([{"key": name, "value": str(value)} for name, value in values.items()], pk="key")
