@@ -12,8 +12,9 @@ import time
 
 from services import db as database
 from services import escrow, ledger, materials, pricing
+from tests.budget import budget
 
-KILLS = 50
+KILLS = budget(50)  # dev: 5
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 

@@ -60,6 +60,7 @@ from services.errors import (
     ValidationError,
 )
 from services.validate import MAX_PRICE_FEN
+from tests.budget import budget
 from tests.services.conftest import STARTING_CREDIT, valid_job_fields
 
 START_FEN = int(STARTING_CREDIT) * 100
@@ -956,6 +957,9 @@ def test_money_is_conserved_through_random_job_lifecycles(copy_community, now):
     run_state_machine_as_test(
         lambda: MoneyMachine(copy_community, now),
         settings=settings(
-            max_examples=500, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+            max_examples=budget(500),
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
         ),
     )
