@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -953,6 +954,7 @@ class MoneyMachine(RuleBasedStateMachine):
         assert lines == {i: line["status"] for job in self.model_jobs.values() for i, line in job.materials.items()}
 
 
+@pytest.mark.slow  # 500 random lifecycles of 25 steps
 def test_money_is_conserved_through_random_job_lifecycles(copy_community, now):
     run_state_machine_as_test(
         lambda: MoneyMachine(copy_community, now),
