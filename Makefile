@@ -3,16 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+PYTEST := $(BIN)/python -m pytest
+# Workers of the parallel pass: one per core (auto), 2 on the project's machines.
+WORKERS ?= auto
+# Every script in bench/ that measures something (the others are the pages and workers they start).
+BENCHMARKS := claim_race browse_map ledger_stress
 
-.PHONY: run demo test lint bench clean
+.PHONY: run demo lint test test-fast bench lock clean
 
-$(BIN)/streamlit: requirements.txt constraints.txt
+# The venv holds exactly the versions in the lock files; `make lock` writes them from requirements*.txt.
+$(BIN)/streamlit: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements.txt -c constraints.txt
+	$(BIN)/pip install -q -r requirements.lock
 	touch $@
 
-$(BIN)/pytest: requirements-dev.txt $(BIN)/streamlit
-	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt
+$(BIN)/pytest: requirements-dev.lock $(BIN)/streamlit
+	$(BIN)/pip install -q -r requirements-dev.lock
 	touch $@
 
 run: $(BIN)/streamlit
@@ -22,13 +28,32 @@ demo: $(BIN)/streamlit
 	$(BIN)/python -m demo.seed data/demo.db --force
 	LINBANG_DB=data/demo.db $(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(BIN)/pytest
+lint: $(BIN)/pytest
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+
+# Everything, with CI's budgets (the ci hypothesis profile: every example count as written, 50 kills
+# per crash test): the parallel-safe tests on $(WORKERS) workers, then the `serial` ones alone, which
+# must not share the CPU (tests/conftest.py says which and why). Each pass prints its 25 slowest tests.
+# The type checker over services/ and ui/ (#12 item 6) goes between lint and the tests.
+test: lint
+	HYPOTHESIS_PROFILE=ci $(PYTEST) -n $(WORKERS) -m "not serial" --durations=25
+	HYPOTHESIS_PROFILE=ci $(PYTEST) -m serial --durations=25
+
+# The developer's loop: everything but the browser and `slow` tests, with the dev profile's smaller
+# budgets, all on $(WORKERS) workers.
+test-fast: lint
+	HYPOTHESIS_PROFILE=dev $(PYTEST) -n $(WORKERS) -m "not browser and not slow"
 
 bench: $(BIN)/pytest
-	$(BIN)/python bench/claim_race.py
-	$(BIN)/python bench/browse_map.py
+	set -e; for name in $(BENCHMARKS); do $(BIN)/python bench/$$name.py; done
+
+# Rewrites the lock files. uv keeps every version already locked that still satisfies
+# requirements*.txt; add UPGRADE=--upgrade to move everything to the newest releases.
+lock: $(BIN)/pytest
+	$(BIN)/uv pip compile -q $(UPGRADE) --python $(BIN)/python --custom-compile-command "make lock" \
+		requirements.txt -o requirements.lock
+	$(BIN)/uv pip compile -q $(UPGRADE) --python $(BIN)/python --custom-compile-command "make lock" \
+		requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) static artifacts .pytest_cache

@@ -5,6 +5,7 @@ sign in is made here (DESIGN §5, "Known holes of this stack").
 """
 
 import math
+import os
 import re
 from datetime import datetime, timedelta
 
@@ -28,12 +29,29 @@ FREE_TRIES_PER_NAME_AND_CLIENT = 3  # one name from one client: a person mistypi
 FREE_TRIES_PER_NAME = 10  # one name from all clients together: a guesser using many addresses
 FREE_TRIES_PER_CLIENT = 10  # one client, all names together: a guesser trying many names
 MAX_WAIT_SECONDS = 60
+PRODUCTION_BCRYPT_ROUNDS = 12  # bcrypt's own default: ~0.3 s per hash on the board's kind of server
+BCRYPT_ROUNDS_RANGE = range(4, 32)  # what bcrypt.gensalt accepts
+
+
+def bcrypt_rounds(environ) -> int:
+    """The bcrypt cost: LINBANG_BCRYPT_ROUNDS if set, else the production value. Only the tests lower
+    it (a registration then hashes in milliseconds). A value that is not a whole number from 4 to 31
+    raises ValueError, so a mistyped setting stops the board at start-up instead of changing its hashes."""
+    value = environ.get("LINBANG_BCRYPT_ROUNDS", "").strip()
+    if not value:
+        return PRODUCTION_BCRYPT_ROUNDS
+    if not re.fullmatch(r"[0-9]{1,2}", value) or int(value) not in BCRYPT_ROUNDS_RANGE:
+        raise ValueError(f"LINBANG_BCRYPT_ROUNDS must be a whole number from 4 to 31, not {value!r}")
+    return int(value)
+
+
+BCRYPT_ROUNDS = bcrypt_rounds(os.environ)
 # Checked against for unknown usernames so that a miss costs as much time as a wrong password.
-_DUMMY_HASH = bcrypt.hashpw(b"linbang-timing-equaliser", bcrypt.gensalt()).decode()
+_DUMMY_HASH = bcrypt.hashpw(b"linbang-timing-equaliser", bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
 
 
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
 
 
 def _check_password(password: str, password_hash: str) -> bool:

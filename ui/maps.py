@@ -56,9 +56,17 @@ def install_vendor_assets() -> None:
         source, target = pathlib.Path(package_dir) / name, STATIC_VENDOR / served
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
-            shutil.copytree(source, target, dirs_exist_ok=True)
+            shutil.copytree(source, target, dirs_exist_ok=True, copy_function=_replace_with_copy)
         else:
-            shutil.copyfile(source, target)
+            _replace_with_copy(source, target)
+
+
+def _replace_with_copy(source, target) -> None:
+    """Write a copy beside `target`, then rename it over: another process serving static/ (a second
+    server, a test running beside this one) reads the old file or the new one, never half of one."""
+    partial = pathlib.Path(f"{target}.{os.getpid()}.partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
 
 
 def vendor_url(path: str) -> str:

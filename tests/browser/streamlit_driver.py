@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -22,6 +23,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LISTENING = re.compile(r"Uvicorn server started on \S+:(?P<port>\d+)")  # Streamlit's log line once it has bound
 TIMEOUT = 30_000
 
 
@@ -164,9 +166,8 @@ class Server:
         address: str | None = "127.0.0.1",
         wrapper: tuple[str, ...] = (),
     ):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}" + (f"/{base_path}" if base_path else "")
-        self.log = tmp / f"streamlit-{self.port}.log"
+        fd, log = tempfile.mkstemp(prefix="streamlit-", suffix=".log", dir=tmp)
+        self.log = pathlib.Path(log)
         self.db_path = tmp / "linbang.db"
         full_env = dict(
             os.environ,
@@ -175,7 +176,9 @@ class Server:
             **(env or {}),
         )
         command = [*wrapper, sys.executable, "-m", "streamlit", "run", script]
-        command += ["--server.port", str(self.port), "--server.headless", "true"]
+        # Port 0: the system gives the server a free port as it binds. A port found free beforehand could
+        # be taken by a server of a test running beside this one before this server binds it.
+        command += ["--server.port", "0", "--server.headless", "true"]
         if address:
             command += ["--server.address", address]
         if base_path:
@@ -184,24 +187,38 @@ class Server:
             command,
             cwd=ROOT,
             env=full_env,
-            stdout=open(self.log, "w"),
+            stdout=fd,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # stop() ends the server and what runs it (a tracer) together
         )
-        self._wait_healthy()
+        os.close(fd)
+        self.port = self._wait_for("start listening", self._bound_port)
+        self.url = f"http://127.0.0.1:{self.port}" + (f"/{base_path}" if base_path else "")
+        self._wait_for("become healthy", self._healthy)
 
-    def _wait_healthy(self, timeout: float = 60) -> None:
+    def _wait_for(self, what: str, found, timeout: float = 60):
+        """What `found()` returns once it is something, or a failure with the server's log if the
+        server exits first or `timeout` seconds pass."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("streamlit exited:\n" + self.log.read_text())
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("streamlit did not become healthy:\n" + self.log.read_text())
+            result = found()
+            if result:
+                return result
+            time.sleep(0.2)
+        raise RuntimeError(f"streamlit did not {what}:\n" + self.log.read_text())
+
+    def _bound_port(self) -> int | None:
+        started = LISTENING.search(self.log.read_text())
+        return int(started["port"]) if started else None
+
+    def _healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
 
     def stop(self) -> None:
         stop_group(self.process)

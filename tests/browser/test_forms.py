@@ -73,6 +73,7 @@ def test_four_different_top_ups_in_a_row_in_one_tab_are_all_recorded(seeded, bro
     assert ledger.check_books(db) == []
 
 
+@pytest.mark.serial  # a timed gap between two clicks: with the CPU shared, the page has drawn less by the second
 def test_a_double_click_on_a_top_up_records_it_once_and_says_so(seeded, browser, db):
     page = organizer_page(browser, seeded, PHONE)
     # the issue saw half of such double clicks record nothing
@@ -149,6 +150,7 @@ def test_two_statements_and_a_double_clicked_third_are_each_kept_once(seeded, br
     shot(page, "job_statements_in_a_row_desktop_en")
 
 
+@pytest.mark.serial  # a timed gap between two clicks: with the CPU shared, the page has drawn less by the second
 @pytest.mark.parametrize("gap_ms", [0, 150, 400])  # Playwright's double click, a quick and a slow hand
 def test_a_double_click_on_post_posts_one_job(seeded, browser, db, gap_ms):
     page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
@@ -165,6 +167,7 @@ def test_a_double_click_on_post_posts_one_job(seeded, browser, db, gap_ms):
     assert db["jobs"].count_where("title = ?", [title]) == 1
 
 
+@pytest.mark.serial  # a timed gap between two clicks: with the CPU shared, the page has drawn less by the second
 def test_two_photos_in_a_row_and_a_double_clicked_third_are_each_added_once(seeded, browser, db):
     worker_b = users.by_username(db, "worker_b")
     before = db["worker_photos"].count_where("user_id = ?", [worker_b["id"]])

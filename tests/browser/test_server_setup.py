@@ -88,6 +88,7 @@ def outside_attempts(trace) -> list[str]:
     return found
 
 
+@pytest.mark.serial  # strace slows every process it follows: alone it stays inside the page timeouts
 def test_the_server_reaches_nothing_outside_the_machine_at_start_up_or_serving_pages(tmp_path, browser):
     trace = tmp_path / "network-calls.txt"
     server = Server(tmp_path, address=None, wrapper=tracer(trace))  # as `make run`: the address from the config

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from services import db as database
 from services import ledger
 from services.errors import InsufficientFunds, NotAllowed, NotFound, PossibleRepeat, ValidationError
+from tests.budget import budget
 from tests.services.conftest import STARTING_CREDIT, person
 
 STARTING_FEN = int(STARTING_CREDIT) * 100
@@ -194,7 +195,7 @@ MOVES = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=budget(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(moves=MOVES)
 def test_random_cash_moves_keep_the_books_balanced(copy_community, tmp_path_factory, now, moves):
     path = tmp_path_factory.mktemp("ledger") / "linbang.db"

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -63,6 +64,7 @@ from services.errors import (
 from services.settings import DEFAULTS as SETTING_DEFAULTS
 from services.transitions import request
 from services.validate import MAX_PRICE_FEN
+from tests.budget import budget
 from tests.services.conftest import STARTING_CREDIT, valid_job_fields
 
 START_FEN = int(STARTING_CREDIT) * 100
@@ -954,10 +956,14 @@ class MoneyMachine(RuleBasedStateMachine):
         assert lines == {i: line["status"] for job in self.model_jobs.values() for i, line in job.materials.items()}
 
 
+@pytest.mark.slow  # 500 random lifecycles of 25 steps
 def test_money_is_conserved_through_random_job_lifecycles(copy_community, now):
     run_state_machine_as_test(
         lambda: MoneyMachine(copy_community, now),
         settings=settings(
-            max_examples=500, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+            max_examples=budget(500),
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
         ),
     )

@@ -18,6 +18,7 @@ from services import db as database
 from services import jobs, transitions, users
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed
 from services.transitions import request
+from tests.budget import budget
 from tests.services.conftest import ACTION_TERMS
 
 PEOPLE = ("poster", "verified_worker", "second_worker", "unverified_worker", "organizer", "clock")
@@ -186,5 +187,5 @@ class JobLifecycle(RuleBasedStateMachine):
 def test_job_state_machine_follows_the_transition_table(copy_community, job_fields, now):
     run_state_machine_as_test(
         lambda: JobLifecycle(copy_community, job_fields, now),
-        settings=settings(max_examples=150, stateful_step_count=40, deadline=None),
+        settings=settings(max_examples=budget(150), stateful_step_count=40, deadline=None),
     )

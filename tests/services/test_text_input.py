@@ -23,6 +23,7 @@ from demo import samples
 from services import booking, disputes, export, jobs, ledger, materials, reviews, users, validate, verification, workers
 from services.errors import ValidationError
 from services.transitions import Reason, request
+from tests.budget import budget
 from tests.services.conftest import CENTER, PASSWORD, valid_job_fields
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
@@ -285,7 +286,7 @@ def check_stored_or_refused(board: Board, field: Field, typed: str) -> None:
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=str)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=budget(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(typed=ANY_TEXT)
 def test_any_text_is_stored_exactly_or_refused_with_a_message(board, field, typed):
     # One database for all examples of a field: each example writes rows of its own and reads them back.
@@ -295,7 +296,7 @@ def test_any_text_is_stored_exactly_or_refused_with_a_message(board, field, type
 
 
 @pytest.mark.parametrize("field", SLOW_FIELDS, ids=str)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=budget(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(typed=ANY_TEXT)
 def test_any_text_in_an_identity_check_is_stored_exactly_or_refused_with_a_message(board, field, typed):
     check_stored_or_refused(board, field, typed)
