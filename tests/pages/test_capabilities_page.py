@@ -88,6 +88,7 @@ def test_every_capability_has_a_control(board_template):
     assert set(controls(board, 1)) == set(access.CAPABILITIES)
 
 
+@pytest.mark.slow  # 181 runs of the app
 @pytest.mark.parametrize("poster, mode, variant, role", CASES, ids=["-".join(case) for case in CASES])
 def test_the_job_page_shows_exactly_the_controls_the_capabilities_name(
     board_template, app_env, new_app, poster, mode, variant, role
