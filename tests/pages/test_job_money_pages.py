@@ -84,6 +84,21 @@ def test_the_poster_approves_a_material_and_confirms_with_a_tip(open_page, perso
     assert poster_before - wallet(db, poster) == 2000 + 500  # the approval and the tip; ¥80 was held at posting
 
 
+def test_confirming_waits_for_the_posters_answer_to_a_material_and_says_so(open_page, person, db):
+    worker = person("worker")
+    job_id = job_at(db, person, "in_progress", price_yuan="80")
+    materials.add(db, worker, job_id, what="Screws", amount_yuan="20", receipt=None, key="s", now=utcnow())
+    jobs.act(db, job_id, "finish", worker, now=utcnow())
+    at = open_page(JOB_PAGE, lang="en", user=person("poster"), id=job_id)
+
+    assert text("en", "action.confirm") not in [b.label for b in at.button]
+    assert [i.value for i in at.info if i.value == text("en", "error.answer_money_first")]
+    button(at, text("en", "materials.reject")).click().run()
+
+    assert not errors(at) and text("en", "action.confirm") in [b.label for b in at.button]
+    assert not [i.value for i in at.info if i.value == text("en", "error.answer_money_first")]
+
+
 def test_the_helper_records_the_hours_of_an_hourly_job(open_page, person, db):
     job_id = job_at(db, person, "in_progress", price_type="hourly", price_yuan="40", est_hours=2)
     at = open_page(JOB_PAGE, lang="en", user=person("worker"), id=job_id)
