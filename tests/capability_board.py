@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from demo import samples
-from services import booking, community, jobs, ledger, materials, users, workers
+from services import booking, jobs, ledger, materials, users, workers
 from services import db as database
 from services.transitions import Finish, Reason
+from tests.support import sunny_garden
 
 PASSWORD = "correct horse 7"
 CENTER = (31.2304, 121.4737)
@@ -20,7 +21,7 @@ ROLES = {
     "invitee": "invitee",  # invited to every booking job (pending while it is open)
     "other_worker": "other",  # verified, with no part in the job
     "unverified": "newcomer",  # takes jobs, identity not checked
-    "organizer": "organizer",  # neither side of the job
+    "organizer": "org_zh",  # neither side of the job
     "signed_out": None,
 }
 VARIANTS = (
@@ -36,7 +37,7 @@ VARIANTS = (
     "expired",
 )
 MODES = ("grab", "booking")
-POSTERS = ("poster", "organizer")  # whose job: a resident's, or an organizer's own (a party to it)
+POSTERS = ("poster", "org_zh")  # whose job: a resident's, or an organizer's own (a party to it)
 
 
 @dataclass
@@ -53,17 +54,7 @@ class Board:
 
 def build(path, now: datetime) -> Board:
     db = database.connect(path)
-    organizer_id = community.set_up(
-        db,
-        name="Sunny Court",
-        lat=CENTER[0],
-        lon=CENTER[1],
-        radius_km=3.0,
-        language="en",
-        organizer={"username": "organizer", "display_name": "Organizer", "password": PASSWORD},
-        now=now,
-    )
-    people = {"organizer": users.get(db, organizer_id)}
+    people = {"org_zh": users.get(db, sunny_garden(db, now))}
     for username, role in (
         ("deputy", "organizer"),  # resolves the disputes of the organizer's own jobs
         ("poster", "resident"),
@@ -80,9 +71,9 @@ def build(path, now: datetime) -> Board:
     for username in ("worker", "applicant", "invitee", "other", "newcomer"):
         workers.set_taking_jobs(db, people[username], taking_jobs=True, categories=["moving"], now=now)
     for username in ("worker", "applicant", "invitee", "other"):
-        samples.verify(db, people["organizer"], people[username], now)
+        samples.verify(db, people["org_zh"], people[username], now)
     for username in POSTERS:
-        ledger.top_up(db, people["organizer"], people[username]["id"], "10000", key=f"start-{username}", now=now)
+        ledger.top_up(db, people["org_zh"], people[username]["id"], "10000", key=f"start-{username}", now=now)
     board = Board(db, now + timedelta(hours=1), people, {}, {})
     for poster in POSTERS:
         for mode in MODES:
@@ -138,7 +129,7 @@ def _job(board: Board, poster: str, mode: str, variant: str, now: datetime) -> i
     if variant in ("disputed", "resolved"):
         jobs.act(db, job_id, "dispute", people[poster], Reason("Half done"), now=now)
     if variant == "resolved":
-        resolver = people["deputy" if poster == "organizer" else "organizer"]
+        resolver = people["deputy" if poster == "org_zh" else "org_zh"]
         jobs.act(db, job_id, "resolve_pay", resolver, now=now)
     if variant == "completed":
         jobs.act(db, job_id, "confirm", people[poster], now=now)

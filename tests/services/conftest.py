@@ -254,7 +254,7 @@ def job_in(db, people, post_job, now):
     def drive(path: str, **overrides) -> int:
         job_id = post_job(**overrides)
         for action, who in PATHS[path]:
-            jobs.act(db, job_id, action, people[who], request(action, **ACTION_TERMS.get(action, {})), now=now)
+            act_as_sent(db, job_id, action, people[who], now)
         assert jobs.get(db, job_id, None)["status"] == status_of_path(path)
         return job_id
 
@@ -272,3 +272,8 @@ def buttons(db, job: dict, who: dict | None) -> list[str]:
     in the job's capabilities, in table order, but booking's acceptances, which answer one application."""
     allowed = access.capabilities(db, job, who)
     return [a for a, rule in transitions.TRANSITIONS.items() if a in allowed and rule.worker != "assignee"]
+
+
+def act_as_sent(db, job_id: int, action: str, who: dict | None, now: datetime) -> dict:
+    """jobs.act with what the tests send for `action` (ACTION_TERMS: a dispute's reason, a split's share)."""
+    return jobs.act(db, job_id, action, who, request(action, **ACTION_TERMS.get(action, {})), now=now)

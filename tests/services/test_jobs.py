@@ -10,7 +10,7 @@ from services import geo, jobs, ledger, pricing, transitions, verification, work
 from services import users as users_service
 from services.errors import AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
 from services.transitions import Confirm, Request, Split, request
-from tests.services.conftest import ACTION_TERMS, PATHS, buttons
+from tests.services.conftest import ACTION_TERMS, PATHS, act_as_sent, buttons
 
 # The paths conftest's `job_in` drives a fresh job along: the status each ends in, and whether the job
 # then has a worker (a job cancelled after assignment keeps its worker; a released one does not).
@@ -200,14 +200,7 @@ def test_forbidden_transition_is_refused_and_changes_nothing(db, people, job_in,
     before = snapshot(db, job_id)
 
     with pytest.raises(error):
-        jobs.act(
-            db,
-            job_id,
-            action,
-            people[who],
-            request(action, **ACTION_TERMS.get(action, {})),
-            now=now + timedelta(minutes=5),
-        )
+        act_as_sent(db, job_id, action, people[who], now + timedelta(minutes=5))
 
     assert snapshot(db, job_id) == before
 
@@ -218,14 +211,7 @@ def test_wrong_person_is_not_allowed(db, people, job_in, now, action, path, who,
     before = snapshot(db, job_id)
 
     with pytest.raises(NotAllowed) as refused:
-        jobs.act(
-            db,
-            job_id,
-            action,
-            people[who],
-            request(action, **ACTION_TERMS.get(action, {})),
-            now=now + timedelta(minutes=5),
-        )
+        act_as_sent(db, job_id, action, people[who], now + timedelta(minutes=5))
 
     assert refused.value.key == key
     assert snapshot(db, job_id) == before
