@@ -24,16 +24,16 @@ left, right = st.columns(2)
 category = left.selectbox(
     t("post.category"),
     [None, *kinds],
-    key="helpers_category",
+    key="find_helpers_category",
     format_func=all_or(lambda s: category_label(kinds[s])),
 )
 slot = right.selectbox(
     t("helpers.available"),
     [None, *workers.AVAILABILITY],
-    key="helpers_slot",
+    key="find_helpers_slot",
     format_func=all_or(lambda s: t(f"slot.{s}")),
 )
-near = st.session_state.get("helpers_point")
+near = st.session_state.get("find_helpers_point")
 found = workers.directory(db, category=category, near=near, slot=slot)
 
 
@@ -47,11 +47,11 @@ with map_column:
         if h["area_lat"] is not None
     ]
     maps.places_layer(places, t("helpers.open_profile"), radius_m=HELPER_AREA_M, colour=HELPER_COLOUR).add_to(m)
-    state = maps.show(m, "helpers_map", height=380, returns=maps.PLACE_CLICK_RETURNS, marker=near)
-    maps.follow_clicks(state, "helpers", PROFILE_PAGE)
+    state = maps.show(m, "find_helpers_map", height=380, returns=maps.PLACE_CLICK_RETURNS, marker=near)
+    maps.follow_clicks(state, "find_helpers", PROFILE_PAGE)
     st.caption(t("helpers.map_help"))
-    if near and st.button(t("helpers.any_place"), key="helpers_reset", use_container_width=True):
-        st.session_state.pop("helpers_point")
+    if near and st.button(t("helpers.any_place"), key="find_helpers_reset", use_container_width=True):
+        st.session_state.pop("find_helpers_point")
         st.rerun()
 
 with list_column:
