@@ -11,8 +11,9 @@ from functools import cached_property
 from typing import Literal
 
 from . import materials, pricing, users, workers
-from .db import one
+from .db import Database, one
 from .errors import AlreadyDone, AlreadyTaken, InvalidTransition, LinbangError, NotAllowed, NotFound
+from .rows import Job, User
 from .transitions import SETTLED, TRANSITIONS, Action, Status
 
 Capability = Literal[
@@ -36,7 +37,7 @@ class Standing:
     """Who one person is to one job, as the database says now: all any rule looks at. Built for a
     user as users.active has them (None: signed out); what needs a query is read when a rule asks."""
 
-    def __init__(self, db, job: dict, user: dict | None):
+    def __init__(self, db: Database, job: Job, user: User | None):
         self._db, self._job, self.user = db, job, user
         self.poster = bool(user) and user["id"] == job["poster_id"]
         self.worker = bool(user) and user["id"] == job["worker_id"]
@@ -83,7 +84,7 @@ class Standing:
         return one(self._db, sql, [self._job["id"], self.user["id"]]) is not None
 
 
-def worker_refusal(db, job: dict, worker_id: int, *, named_by_poster: bool = False) -> LinbangError | None:
+def worker_refusal(db: Database, job: Job, worker_id: int, *, named_by_poster: bool = False) -> LinbangError | None:
     """Why this person may not become the job's worker (None: they may). named_by_poster: the poster
     picked this helper (invited or accepted them), so a refusal speaks about the helper rather than
     to the person acting."""
@@ -98,17 +99,17 @@ def _as(allowed: bool, key: str = "error.not_allowed") -> LinbangError | None:
     return None if allowed else NotAllowed(key)
 
 
-def _in(job: dict, statuses, key: str) -> LinbangError | None:
+def _in(job: Job, statuses, key: str) -> LinbangError | None:
     return None if job["status"] in statuses else InvalidTransition(key)
 
 
-def _mode(job: dict, mode: str | None) -> LinbangError | None:
+def _mode(job: Job, mode: str | None) -> LinbangError | None:
     if mode is None or job["mode"] == mode:
         return None
     return NotAllowed("error.only_grab" if mode == "grab" else "error.only_booking")
 
 
-def _taker(job: dict, s: Standing, *, named_by_poster: bool = False) -> LinbangError | None:
+def _taker(job: Job, s: Standing, *, named_by_poster: bool = False) -> LinbangError | None:
     """The person would become the job's worker: a verified helper, never on their own job."""
     if s.poster:
         return NotAllowed("error.own_job")
@@ -129,7 +130,7 @@ PEOPLE = {  # who may take a transition (services.transitions.Actor), apart from
 }
 
 
-def _extra_waiting(job: dict) -> bool:
+def _extra_waiting(job: Job) -> bool:
     return job["status"] == "done" and bool(pricing.extra_fen(job)) and job["extra_decision"] is None
 
 
@@ -142,7 +143,7 @@ FURTHER = {  # what else a transition needs, once the job is in one of its sourc
 def _transition(action: Action):
     rule = TRANSITIONS[action]
 
-    def refusal(job: dict, s: Standing) -> LinbangError | None:
+    def refusal(job: Job, s: Standing) -> LinbangError | None:
         why = _mode(job, rule.mode) or PEOPLE[rule.actor](job, s)
         if why:
             return why
@@ -179,13 +180,13 @@ RULES = {
 CAPABILITIES: tuple[Capability, ...] = tuple(RULES)
 
 
-def refusal(db, job: dict, user: dict | None, capability: Capability) -> LinbangError | None:
+def refusal(db: Database, job: Job, user: User | None, capability: Capability) -> LinbangError | None:
     """Why `user` may not have `capability` on `job` now (the error a service raises), or None."""
     user = users.active_or_none(db, user)
     return NotAllowed() if user is None else RULES[capability](job, Standing(db, job, user))
 
 
-def capabilities(db, job: dict, user: dict | None) -> frozenset[Capability]:
+def capabilities(db: Database, job: Job, user: User | None) -> frozenset[Capability]:
     """Everything `user` may do or see on `job` now (nothing for a signed-out visitor)."""
     user = users.active_or_none(db, user)
     if user is None:
@@ -194,7 +195,7 @@ def capabilities(db, job: dict, user: dict | None) -> frozenset[Capability]:
     return frozenset(name for name, rule in RULES.items() if rule(job, s) is None)
 
 
-def require(db, job: dict, user: dict | None, capability: Capability, *, done_already: bool = False) -> bool:
+def require(db: Database, job: Job, user: User | None, capability: Capability, *, done_already: bool = False) -> bool:
     """Raise why `user` may not have `capability` on `job` (NotAllowed or one of its kinds).
 
     done_already: what the person asks is already so (their answer, sent twice). Then a refusal for
@@ -206,7 +207,7 @@ def require(db, job: dict, user: dict | None, capability: Capability, *, done_al
     return done_already
 
 
-def stored_job(db, job_id) -> dict:
+def stored_job(db: Database, job_id) -> dict:
     """The stored job, every column (for services' own checks, never shown). Raises NotFound."""
     job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
     if not job:
@@ -214,7 +215,7 @@ def stored_job(db, job_id) -> dict:
     return job
 
 
-def load(db, job_id, actor: dict, need: Capability | None = None) -> tuple[dict, dict]:
+def load(db: Database, job_id, actor: User, need: Capability | None = None) -> tuple[dict, dict]:
     """For a service inside its write transaction: the stored job and the acting user as the database
     has them, with `need` checked (require). Raises NotFound, NotAllowed."""
     actor = users.active(db, actor)

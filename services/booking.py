@@ -11,8 +11,9 @@ from datetime import datetime
 from . import access, jobs, users, workers
 from .access import Capability
 from .clock import from_db, to_db
-from .db import one, write
+from .db import Database, insert, one, write
 from .errors import AlreadyDone, InvalidTransition, NotAllowed, NotFound, ValidationError
+from .rows import Job, User
 from .transitions import Assign
 from .validate import text, yuan_to_fen
 
@@ -23,7 +24,7 @@ ANSWERS = {"apply": "accept", "invite": "accept_invitation"}
 TAKES_BACK = {"apply": "withdraw", "invite": "invite"}
 
 
-def _proposed_time(value, job: dict) -> str | None:
+def _proposed_time(value, job: Job) -> str | None:
     """Optional; when given it must fall inside the job's time window."""
     if value is None:
         return None
@@ -34,7 +35,7 @@ def _proposed_time(value, job: dict) -> str | None:
     return to_db(value)
 
 
-def apply(db, actor: dict, job_id: int, *, quote_yuan, message="", proposed_time=None, now: datetime) -> int:
+def apply(db: Database, actor: User, job_id: int, *, quote_yuan, message="", proposed_time=None, now: datetime) -> int:
     """A verified worker offers to do an open booking-mode job. Returns the application id.
 
     The quote is in the job's price type: a total for a fixed-price job, a rate for an hourly one.
@@ -54,10 +55,10 @@ def apply(db, actor: dict, job_id: int, *, quote_yuan, message="", proposed_time
             "proposed_time": _proposed_time(proposed_time, job),
             "created_at": to_db(now),
         }
-        return db["applications"].insert(row).last_pk
+        return insert(db, "applications", row)
 
 
-def invite(db, actor: dict, job_id: int, worker_id: int, *, message="", now: datetime) -> int:
+def invite(db: Database, actor: User, job_id: int, worker_id: int, *, message="", now: datetime) -> int:
     """The poster asks one helper to do an open booking-mode job at its posted price ("请他来做").
 
     Raises NotFound, NotAllowed (not the poster, helper not verified), InvalidTransition.
@@ -72,10 +73,12 @@ def invite(db, actor: dict, job_id: int, worker_id: int, *, message="", now: dat
         if one(db, waiting, [job_id, worker_id]):
             raise AlreadyDone("error.already_applied")
         row = {"job_id": job_id, "worker_id": worker_id, "kind": "invite", "message": message, "created_at": to_db(now)}
-        return db["applications"].insert(row).last_pk
+        return insert(db, "applications", row)
 
 
-def _application(db, actor: dict, application_id: int, capabilities: dict) -> tuple[dict, dict, dict, Capability]:
+def _application(
+    db: Database, actor: User, application_id: int, capabilities: dict
+) -> tuple[dict, dict, dict, Capability]:
     """An application, its stored job, the acting user and the capability `capabilities` names for
     the application's kind (not yet required). The helper's side (answering an invitation, taking
     back an application) acts only on their own."""
@@ -89,7 +92,7 @@ def _application(db, actor: dict, application_id: int, capabilities: dict) -> tu
     return application, job, actor, needed
 
 
-def accept(db, actor: dict, application_id: int, *, now: datetime) -> dict:
+def accept(db: Database, actor: User, application_id: int, *, now: datetime) -> dict:
     """The poster accepts an application, or the invited worker accepts an invitation: the job is
     assigned to that worker at the quoted price (an invitation: the posted price). Returns the job.
 
@@ -109,7 +112,7 @@ def accept(db, actor: dict, application_id: int, *, now: datetime) -> dict:
     return jobs.get(db, job["id"], actor)
 
 
-def _close(db, application_id: int, status: str, outcome: str, now: datetime) -> None:
+def _close(db: Database, application_id: int, status: str, outcome: str, now: datetime) -> None:
     changed = db.execute(
         "UPDATE applications SET status = ?, outcome = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
         [status, outcome, to_db(now), application_id],
@@ -118,17 +121,17 @@ def _close(db, application_id: int, status: str, outcome: str, now: datetime) ->
         raise InvalidTransition("error.application_closed")
 
 
-def decline(db, actor: dict, application_id: int, *, now: datetime) -> None:
+def decline(db: Database, actor: User, application_id: int, *, now: datetime) -> None:
     """The poster turns down an application, or the invited worker turns down an invitation."""
     _answer(db, actor, application_id, "declined", ANSWERS, now)
 
 
-def withdraw(db, actor: dict, application_id: int, *, now: datetime) -> None:
+def withdraw(db: Database, actor: User, application_id: int, *, now: datetime) -> None:
     """The worker takes back their own application (or the poster an invitation they sent)."""
     _answer(db, actor, application_id, "withdrawn", TAKES_BACK, now)
 
 
-def _answer(db, actor: dict, application_id: int, status: str, capabilities: dict, now: datetime) -> None:
+def _answer(db: Database, actor: User, application_id: int, status: str, capabilities: dict, now: datetime) -> None:
     """Close a waiting application as `status`, for an actor with `capabilities[kind]` on its job."""
     with write(db):
         _, job, actor, needed = _application(db, actor, application_id, capabilities)
@@ -140,7 +143,7 @@ APPLICANT_SELECT = """SELECT a.*, u.display_name AS worker_name FROM application
     JOIN users u ON u.id = a.worker_id"""
 
 
-def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
+def for_job(db: Database, job: Job, viewer: User | None) -> list[dict]:
     """A job's applications and invitations as `viewer` may see them, newest first: the poster and
     organizers see all, each with the worker's public standing (badge, rating, completed jobs);
     a worker sees their own; anyone else nothing. Applications of blocked accounts are left out."""
@@ -157,7 +160,7 @@ def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
     return shown
 
 
-def mine(db, worker: dict) -> list[dict]:
+def mine(db: Database, worker: dict) -> list[dict]:
     """The acting worker's applications and invitations with their job's title and status, newest first."""
     worker = users.active(db, worker)
     return list(

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from . import settings, users
-from .db import write
+from .db import Database, write
 from .errors import SetupDone, ValidationError
 from .geo import check_lat_lon
 from .validate import LANGUAGES, text
@@ -11,13 +11,13 @@ from .validate import LANGUAGES, text
 FIELDS = ("name", "lat", "lon", "radius_km", "language", "timezone")
 
 
-def get(db) -> dict | None:
+def get(db: Database) -> dict | None:
     """The community settings, or None before first-run setup."""
     place = settings.read(db, FIELDS)
     return place if "name" in place else None
 
 
-def set_up(db, *, name, lat, lon, radius_km, language, organizer: dict, now: datetime) -> int:
+def set_up(db: Database, *, name, lat, lon, radius_km, language, organizer: dict, now: datetime) -> int:
     """First-run setup: store the community and create the first organizer, in one transaction.
 
     Raises SetupDone if the community already exists (a second browser finishing setup late),

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 
 from . import access, community, disputes, escrow, geo, materials, pricing, users
 from .clock import from_db, to_db
-from .db import one, write
+from .db import Database, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from .rows import Job, User
 from .transitions import SETTLED, TRANSITIONS, Action, Request
 from .validate import minutes_of, text, yuan_to_fen
 
@@ -50,8 +51,8 @@ def _price(price_yuan, price_type, est_hours) -> tuple[int, int | None]:
 
 
 def post(
-    db,
-    actor: dict,
+    db: Database,
+    actor: User,
     *,
     title,
     description,
@@ -95,32 +96,30 @@ def post(
         again = request_key and one(db, "SELECT id FROM jobs WHERE request_key = ?", [request_key])
         if again:
             return again["id"]
-        job_id = (
-            db["jobs"]
-            .insert(
-                {
-                    "poster_id": actor["id"],
-                    "request_key": request_key,
-                    "category": category,
-                    "title": title,
-                    "description": description,
-                    "mode": mode,
-                    "status": "open",
-                    "price_fen": price_fen,
-                    "price_type": price_type,
-                    "est_minutes": est_minutes,
-                    "window_start": to_db(start),
-                    "window_end": to_db(end),
-                    "lat": lat,
-                    "lon": lon,
-                    "public_lat": public_lat,
-                    "public_lon": public_lon,
-                    "address_note": address_note,
-                    "created_at": to_db(now),
-                    "updated_at": to_db(now),
-                }
-            )
-            .last_pk
+        job_id = insert(
+            db,
+            "jobs",
+            {
+                "poster_id": actor["id"],
+                "request_key": request_key,
+                "category": category,
+                "title": title,
+                "description": description,
+                "mode": mode,
+                "status": "open",
+                "price_fen": price_fen,
+                "price_type": price_type,
+                "est_minutes": est_minutes,
+                "window_start": to_db(start),
+                "window_end": to_db(end),
+                "lat": lat,
+                "lon": lon,
+                "public_lat": public_lat,
+                "public_lon": public_lon,
+                "address_note": address_note,
+                "created_at": to_db(now),
+                "updated_at": to_db(now),
+            },
         )
         event_id = _record(db, job_id, actor, "post", None, "open", now)
         if mode == "grab":  # booking mode holds the agreed price when the poster accepts someone
@@ -132,7 +131,7 @@ def post(
 # --- reading -----------------------------------------------------------------------------------
 
 
-def for_viewer(db, job: dict, viewer: dict | None) -> dict:
+def for_viewer(db: Database, job: Job, viewer: User | None) -> dict:
     """A stored job row as `viewer` (as users.active_or_none has them) may see it: `exact` says whether the
     private fields are there; without see_private they are blanked."""
     job = dict(job)
@@ -150,7 +149,7 @@ JOB_SELECT = """SELECT j.*, p.display_name AS poster_name, w.display_name AS wor
     LEFT JOIN worker_profiles pp ON pp.user_id = j.poster_id LEFT JOIN worker_profiles wp ON wp.user_id = j.worker_id"""
 
 
-def get(db, job_id, viewer: dict | None) -> dict:
+def get(db: Database, job_id, viewer: User | None) -> dict:
     """One job as `viewer` may see it (private fields blanked unless can_see_exact). Raises NotFound."""
     try:
         job_id = int(job_id)
@@ -163,12 +162,12 @@ def get(db, job_id, viewer: dict | None) -> dict:
     return for_viewer(db, row, viewer)
 
 
-def history(db, job: dict, viewer: dict | None) -> list[dict]:
+def history(db: Database, job: Job, viewer: User | None) -> list[dict]:
     """The job's events, oldest first, for a viewer who may see them (see_history); others get []."""
     return events(db, job["id"]) if access.refusal(db, job, viewer, "see_history") is None else []
 
 
-def events(db, job_id: int) -> list[dict]:
+def events(db: Database, job_id: int) -> list[dict]:
     """Every event of a job, oldest first, with the actor's display name. Unchecked: for services and
     for pages that already know the viewer is involved; show a viewer history() instead."""
     return list(
@@ -186,7 +185,7 @@ LISTING_SELECT = """SELECT id, poster_id, category, title, mode, status, price_f
 
 
 def list_open(
-    db,
+    db: Database,
     *,
     category=None,
     mode=None,
@@ -229,7 +228,7 @@ def list_open(
     return sorted(rows, key=keys.get(sort, keys["newest"]))
 
 
-def mine(db, user: dict) -> dict[str, list[dict]]:
+def mine(db: Database, user: User) -> dict[str, list[dict]]:
     """The jobs I posted and the jobs I work on, newest first, as I may see them."""
     user = users.active(db, user)
     posted = db.query(JOB_SELECT + " WHERE j.poster_id = ? ORDER BY j.id DESC", [user["id"]])
@@ -243,7 +242,7 @@ def mine(db, user: dict) -> dict[str, list[dict]]:
 # --- transitions -------------------------------------------------------------------------------
 
 
-def _effects(action: Action, job: dict, actor: dict, request: Request, now: datetime) -> dict:
+def _effects(action: Action, job: Job, actor: User, request: Request, now: datetime) -> dict:
     """Columns a transition changes besides status: its worker and agreed price, its time stamp."""
     rule = TRANSITIONS[action]
     changes = {rule.stamp: to_db(now)} if rule.stamp else {}
@@ -257,7 +256,7 @@ def _effects(action: Action, job: dict, actor: dict, request: Request, now: date
     return changes
 
 
-def _repeated(db, job: dict, action: Action, actor: dict, request: str) -> bool:
+def _repeated(db: Database, job: Job, action: Action, actor: User, request: str) -> bool:
     """The job is already where `action` takes it, and its last step was this actor doing `action`
     with exactly what they send now: a double click or a retry, to be answered as done rather than
     as an error. (Other values, a different tip say, are a new request, refused by the status.)"""
@@ -271,7 +270,7 @@ def _repeated(db, job: dict, action: Action, actor: dict, request: str) -> bool:
     )
 
 
-def _check_actor(db, job: dict, action: Action, actor: dict, request: Request) -> None:
+def _check_actor(db: Database, job: Job, action: Action, actor: User, request: Request) -> None:
     """The clock takes only the clock's actions; a person needs the capability, and a worker the
     request names (a booking's acceptance) must be one who may take the job."""
     rule = TRANSITIONS[action]
@@ -292,7 +291,9 @@ def _check_actor(db, job: dict, action: Action, actor: dict, request: Request) -
             raise refusal
 
 
-def act(db, job_id: int, action: Action, actor: dict, request: Request | None = None, *, now: datetime) -> dict:
+def act(
+    db: Database, job_id: int, action: Action, actor: User, request: Request | None = None, *, now: datetime
+) -> dict:
     """Perform `action` on a job as `actor`, with what the person sent (`request`, of the type the
     action's row `takes`; None: an empty one). Returns the job as the actor now sees it.
 
@@ -342,7 +343,7 @@ def act(db, job_id: int, action: Action, actor: dict, request: Request | None = 
     return get(db, job_id, None if actor is CLOCK else actor)
 
 
-def _applications_follow(db, job: dict, action: Action, changes: dict, now: datetime) -> None:
+def _applications_follow(db: Database, job: Job, action: Action, changes: dict, now: datetime) -> None:
     """Booking's applications follow the job: a freed worker's accepted application ends withdrawn
     (outcome: the action); when the job leaves 'open', every other waiting one is declined."""
     if TRANSITIONS[action].worker == "frees":
@@ -359,30 +360,32 @@ def _applications_follow(db, job: dict, action: Action, changes: dict, now: date
         )
 
 
-def _record(db, job_id, actor, action, from_status, to_status, now, detail="", worker_id=None, request=None) -> int:
-    return (
-        db["job_events"]
-        .insert(
-            {
-                "job_id": job_id,
-                "actor_id": actor["id"],
-                "action": action,
-                "from_status": from_status,
-                "to_status": to_status,
-                "at": to_db(now),
-                "detail": detail,
-                "worker_id": worker_id,
-                "request": request,
-            }
-        )
-        .last_pk
+def _record(
+    db: Database, job_id, actor, action, from_status, to_status, now, detail="", worker_id=None, request=None
+) -> int:
+    return insert(
+        db,
+        "job_events",
+        {
+            "job_id": job_id,
+            "actor_id": actor["id"],
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "at": to_db(now),
+            "detail": detail,
+            "worker_id": worker_id,
+            "request": request,
+        },
     )
 
 
 # --- money: every transfer is made inside the transition's own transaction -----------------------
 
 
-def _move_money(db, action: Action, job: dict, from_status: str, event_id: int, terms: dict, now: datetime) -> None:
+def _move_money(
+    db: Database, action: Action, job: Job, from_status: str, event_id: int, terms: dict, now: datetime
+) -> None:
     """The money of a transition (its row's `money`, see services.escrow), keyed by its event so it
     moves only once; then any tip."""
     key = _money_key(job["id"], event_id)
@@ -400,7 +403,7 @@ def _money_key(job_id: int, event_id: int) -> str:
     return f"job:{job_id}:event:{event_id}"
 
 
-def answer_extra_hours(db, actor: dict, job_id: int, *, approve: bool, now: datetime) -> None:
+def answer_extra_hours(db: Database, actor: User, job_id: int, *, approve: bool, now: datetime) -> None:
     """The poster answers hours recorded above the estimate: approving holds the extra they come to
     (InsufficientFunds says what is missing and changes nothing); declining pays the estimate only.
     Giving the same answer again is a no-op."""
@@ -416,7 +419,7 @@ def answer_extra_hours(db, actor: dict, job_id: int, *, approve: bool, now: date
             escrow.hold_extra(db, job, _money_key(job_id, event_id), now)
 
 
-def run_clock(db, now: datetime) -> int:
+def run_clock(db: Database, now: datetime) -> int:
     """Expire open jobs whose window has passed and auto-confirm jobs done for 72 hours.
 
     Cheap when nothing is due (two indexed reads, no write lock). Returns how many jobs changed.
@@ -440,6 +443,6 @@ def run_clock(db, now: datetime) -> int:
     return changed
 
 
-def auto_confirm_at(job: dict) -> datetime | None:
+def auto_confirm_at(job: Job) -> datetime | None:
     finished = from_db(job.get("finished_at"))
     return finished + AUTO_CONFIRM_AFTER if finished and job["status"] == "done" else None

@@ -11,7 +11,9 @@ from dataclasses import dataclass, fields, replace
 from typing import Literal, get_args
 
 from . import ledger
+from .db import Database
 from .errors import InvalidTransition, ValidationError
+from .rows import Job
 from .validate import minutes_of, visible_len, yuan_to_fen
 
 Status = Literal["open", "assigned", "in_progress", "done", "disputed", "completed", "resolved", "cancelled", "expired"]
@@ -49,7 +51,7 @@ class Request:
 
     detail: str = ""
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> dict:
         """Check the request against the stored job before anything is written; returns the columns
         and money it adds (actual_minutes, tip_fen, split_fen). Raises ValidationError or
         InvalidTransition."""
@@ -69,7 +71,7 @@ class Request:
 class Reason(Request):
     """A dispute: `detail` is the reason, which must say something (zero-width spaces say nothing)."""
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> dict:
         if not visible_len(self.detail):
             raise ValidationError("detail", "error.dispute_reason")
         return {}
@@ -81,7 +83,7 @@ class Finish(Request):
 
     hours: object = None
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> dict:
         if job["price_type"] != "hourly":
             return {}
         if self.hours is None:
@@ -95,7 +97,7 @@ class Confirm(Request):
 
     tip_yuan: object = None
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> dict:
         return {"tip_fen": yuan_to_fen(self.tip_yuan or "0", "tip")}
 
 
@@ -105,7 +107,7 @@ class Split(Request):
 
     split_yuan: object = None
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> dict:
         """The share in fen, strictly between nothing and all the job's escrow holds."""
         held = ledger.balance_of(db, "escrow", job_id=job["id"])
         share = yuan_to_fen(self.split_yuan, "split")
