@@ -7,14 +7,15 @@ be (NotAllowed), then what state the job must be in (InvalidTransition, a kind o
 Conversations (`message`) and reports (`report`) join this table when they are built.
 """
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import Literal
+from typing import Literal, cast
 
 from . import materials, pricing, users, workers
 from .db import Database, one
 from .errors import AlreadyDone, AlreadyTaken, InvalidTransition, LinbangError, NotAllowed, NotFound
-from .rows import Job, User
-from .transitions import SETTLED, TRANSITIONS, Action, Status
+from .rows import Candidate, Job, User
+from .transitions import SETTLED, TRANSITIONS, Action, Actor, Status
 
 Capability = Literal[
     Action,
@@ -35,9 +36,10 @@ OPEN_FOR_MATERIALS: tuple[Status, ...] = ("in_progress", "done")  # bought once 
 
 class Standing:
     """Who one person is to one job, as the database says now: all any rule looks at. Built for a
-    user as users.active has them (None: signed out); what needs a query is read when a rule asks."""
+    user as users.active has them (a signed-out visitor has none: refusal() and capabilities() answer
+    for them), or a candidate worker; what needs a query is read when a rule asks."""
 
-    def __init__(self, db: Database, job: Job, user: User | None):
+    def __init__(self, db: Database, job: Job, user: User | Candidate):
         self._db, self._job, self.user = db, job, user
         self.poster = bool(user) and user["id"] == job["poster_id"]
         self.worker = bool(user) and user["id"] == job["worker_id"]
@@ -84,11 +86,16 @@ class Standing:
         return one(self._db, sql, [self._job["id"], self.user["id"]]) is not None
 
 
+# A rule: why this person may not have one capability on this job now (None: they may).
+Rule = Callable[[Job, Standing], LinbangError | None]
+
+
 def worker_refusal(db: Database, job: Job, worker_id: int, *, named_by_poster: bool = False) -> LinbangError | None:
     """Why this person may not become the job's worker (None: they may). named_by_poster: the poster
     picked this helper (invited or accepted them), so a refusal speaks about the helper rather than
     to the person acting."""
-    candidate = one(db, "SELECT id, role FROM users WHERE id = ?", [worker_id]) or {"id": worker_id, "role": None}
+    row = one(db, "SELECT id, role FROM users WHERE id = ?", [worker_id])
+    candidate = cast(Candidate, row) if row else Candidate(id=worker_id, role=None)
     return _taker(job, Standing(db, job, candidate), named_by_poster=named_by_poster)
 
 
@@ -99,7 +106,7 @@ def _as(allowed: bool, key: str = "error.not_allowed") -> LinbangError | None:
     return None if allowed else NotAllowed(key)
 
 
-def _in(job: Job, statuses, key: str) -> LinbangError | None:
+def _in(job: Job, statuses: tuple[Status, ...], key: str) -> LinbangError | None:
     return None if job["status"] in statuses else InvalidTransition(key)
 
 
@@ -121,7 +128,7 @@ def _waiting(waits: bool) -> LinbangError | None:
     return None if waits else InvalidTransition("error.application_closed")
 
 
-PEOPLE = {  # who may take a transition (services.transitions.Actor), apart from the clock
+PEOPLE: dict[Actor, Rule] = {  # who may take a transition (services.transitions.Actor), apart from the clock
     "poster": lambda job, s: _as(s.poster),
     "worker": lambda job, s: _as(s.worker),
     "invitee": _taker,  # and their invitation waits (checked after the job's status)
@@ -134,13 +141,13 @@ def _extra_waiting(job: Job) -> bool:
     return job["status"] == "done" and bool(pricing.extra_fen(job)) and job["extra_decision"] is None
 
 
-FURTHER = {  # what else a transition needs, once the job is in one of its sources
+FURTHER: dict[Action, Rule] = {  # what else a transition needs, once the job is in one of its sources
     "accept_invitation": lambda job, s: _waiting(s.invited),
     "confirm": lambda job, s: InvalidTransition("error.answer_money_first") if s.money_unanswered else None,
 }
 
 
-def _transition(action: Action):
+def _transition(action: Action) -> Rule:
     rule = TRANSITIONS[action]
 
     def refusal(job: Job, s: Standing) -> LinbangError | None:
@@ -156,7 +163,7 @@ def _transition(action: Action):
     return refusal
 
 
-RULES = {
+RULES: dict[Capability, Rule] = {
     **{action: _transition(action) for action, rule in TRANSITIONS.items() if rule.actor != "clock"},
     "add_material": lambda job, s: _as(s.worker) or _in(job, OPEN_FOR_MATERIALS, "error.materials_closed"),
     "answer_material": lambda job, s: _as(s.poster) or _in(job, OPEN_FOR_MATERIALS, "error.material_decided"),
@@ -207,15 +214,15 @@ def require(db: Database, job: Job, user: User | None, capability: Capability, *
     return done_already
 
 
-def stored_job(db: Database, job_id) -> dict:
+def stored_job(db: Database, job_id: int) -> Job:
     """The stored job, every column (for services' own checks, never shown). Raises NotFound."""
     job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
     if not job:
         raise NotFound()
-    return job
+    return cast(Job, job)
 
 
-def load(db: Database, job_id, actor: User, need: Capability | None = None) -> tuple[dict, dict]:
+def load(db: Database, job_id: int, actor: object, need: Capability | None = None) -> tuple[Job, User]:
     """For a service inside its write transaction: the stored job and the acting user as the database
     has them, with `need` checked (require). Raises NotFound, NotAllowed."""
     actor = users.active(db, actor)

@@ -12,13 +12,13 @@ from . import settings, users
 from .db import Database, write
 from .errors import ValidationError
 from .rows import User
-from .validate import yuan_to_fen
+from .validate import Typed, yuan_to_fen
 
 # The lowest and highest whole number the organizer may set (the cap is an amount of money instead).
 LIMITS = {"commission_pct": (0, 20), "cancel_fee_pct": (0, 100), "cancel_window_hours": (0, 168)}
 
 
-def _whole(value, name: str) -> int:
+def _whole(value: Typed, name: str) -> int:
     low, high = LIMITS[name]
     digits = str(value).strip()
     if not digits.isdigit() or not low <= int(digits) <= high:
@@ -27,7 +27,13 @@ def _whole(value, name: str) -> int:
 
 
 def set_money_settings(
-    db: Database, actor: User, *, commission_pct, cancel_fee_pct, cancel_fee_cap_yuan, cancel_window_hours
+    db: Database,
+    actor: User,
+    *,
+    commission_pct: Typed,
+    cancel_fee_pct: Typed,
+    cancel_fee_cap_yuan: Typed,
+    cancel_window_hours: Typed,
 ) -> None:
     """The organizer sets the commission (0–20 %) and the late-cancellation fee (a percentage of the
     price, a cap in yuan, and how many hours before the start "late" begins). They apply to money

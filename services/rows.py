@@ -11,16 +11,11 @@ from typing import Any, Literal, NotRequired, TypedDict
 Row = dict[str, Any]  # a row as sqlite-utils returns it
 
 
-class Identity(TypedDict):
-    """Who someone is, all a rule of services.access looks at: a user, or a candidate worker."""
+class User(TypedDict):
+    """A users row without its password hash (services.users never hands that out)."""
 
     id: int
     role: str
-
-
-class User(Identity):
-    """A users row without its password hash (services.users never hands that out)."""
-
     username: str
     display_name: str
     email: str | None
@@ -29,6 +24,14 @@ class User(Identity):
     created_at: str
     blocked_at: str | None
     sessions_valid_after: float
+
+
+class Candidate(TypedDict):
+    """Who a worker a poster names is, as services.access.worker_refusal reads them: role None for no
+    such account."""
+
+    id: int
+    role: str | None
 
 
 class Clock(TypedDict):
@@ -104,3 +107,14 @@ class MaterialLine(TypedDict):
     request_key: str
     created_at: str
     decided_at: str | None
+
+
+class Community(TypedDict):
+    """The community's settings (services.community), stored at first-run setup."""
+
+    name: str
+    lat: float
+    lon: float
+    radius_km: float
+    language: str
+    timezone: str
