@@ -14,6 +14,7 @@ Every transfer's key names the job event, so a transition can never move money t
 """
 
 from datetime import datetime
+from typing import cast
 
 from . import fees, ledger, materials, pricing
 from .clock import from_db
@@ -68,7 +69,9 @@ def paid_in_full(db: Database, job: Job) -> tuple[int, int]:
     return payment(db, job, full_share_fen(db, job))
 
 
-def settle(db: Database, money: str, job: Job, from_status: str, key: str, now: datetime, *, split=None) -> None:
+def settle(
+    db: Database, money: str, job: Job, from_status: str, key: str, now: datetime, *, split: int | None = None
+) -> None:
     """Empty the job's escrow as a transition's `money` says (services.transitions): 'pay' the worker
     in full, 'refund' the poster (less a late cancellation's fee), or 'split' (`split`: the worker's
     share in fen). `job` is the row after the change."""
@@ -79,12 +82,12 @@ def settle(db: Database, money: str, job: Job, from_status: str, key: str, now: 
         late = late_cancellation(db, {**job, "status": from_status}, now)  # only an assigned job's cancellation
         kind, to_worker, commission = "refund", fees.late_cancel_fee_of(db, held) if late else 0, 0
     else:
-        share = full_share_fen(db, job) if money == "pay" else split
+        share = full_share_fen(db, job) if money == "pay" else cast(int, split)  # a split comes with its share (Split)
         kind, (to_worker, commission) = "pay", payment(db, job, share)
     to_poster = held - to_worker - commission
     lines = [(ledger.escrow(db, job["id"]), -held), (ledger.wallet(db, job["poster_id"]), to_poster)]
     if to_worker:
-        lines.append((ledger.wallet(db, job["worker_id"]), to_worker))
+        lines.append((_worker_wallet(db, job), to_worker))
     if commission:
         lines.append((ledger.commission(db), commission))
     ledger.transfer(db, key=key, kind=kind, lines=lines, actor_id=None, job_id=job["id"], now=now)
@@ -97,8 +100,13 @@ def tip(db: Database, job: Job, tip_fen: int, key: str, now: datetime) -> None:
             db,
             key=key,
             kind="tip",
-            lines=[(ledger.wallet(db, job["poster_id"]), -tip_fen), (ledger.wallet(db, job["worker_id"]), tip_fen)],
+            lines=[(ledger.wallet(db, job["poster_id"]), -tip_fen), (_worker_wallet(db, job), tip_fen)],
             actor_id=job["poster_id"],
             job_id=job["id"],
             now=now,
         )
+
+
+def _worker_wallet(db: Database, job: Job) -> int:
+    """The wallet of the job's worker: money goes to a worker only on a job that has one (assigned or later)."""
+    return ledger.wallet(db, cast(int, job["worker_id"]))

@@ -17,14 +17,14 @@ What a job's money comes to (the commission, a late cancellation's fee) is polic
 works it out, services.escrow moves it through here.
 """
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from . import users
 from .clock import from_db, to_db
 from .db import Database, insert, one, the_one, write
 from .errors import InsufficientFunds, PossibleRepeat, ValidationError
-from .rows import User
-from .validate import text, yuan_to_fen
+from .rows import Row, User
+from .validate import Typed, text, yuan_to_fen
 
 KINDS = ("wallet", "escrow", "commission", "cash")
 # What a transfer records: the cashier's top-ups and payouts; a job's hold (poster -> escrow), pay
@@ -156,7 +156,7 @@ def _never_below_zero(db: Database, account_id: int) -> None:
 # --- the organizer as cashier --------------------------------------------------------------------
 
 
-def _amount(amount_yuan) -> int:
+def _amount(amount_yuan: Typed) -> int:
     fen = yuan_to_fen(amount_yuan, "amount")
     if fen <= 0:
         raise ValidationError("amount", "error.amount_positive")
@@ -164,7 +164,15 @@ def _amount(amount_yuan) -> int:
 
 
 def top_up(
-    db: Database, actor: User, user_id: int, amount_yuan, *, note="", key: str, again=False, now: datetime
+    db: Database,
+    actor: User,
+    user_id: int,
+    amount_yuan: Typed,
+    *,
+    note: Typed = "",
+    key: str,
+    again: bool = False,
+    now: datetime,
 ) -> int:
     """The organizer records money a resident paid them (cash, bank, WeChat): credit in the wallet.
     PossibleRepeat unless `again` when the same amount was put in the same wallet moments ago."""
@@ -172,7 +180,15 @@ def top_up(
 
 
 def payout(
-    db: Database, actor: User, user_id: int, amount_yuan, *, note="", key: str, again=False, now: datetime
+    db: Database,
+    actor: User,
+    user_id: int,
+    amount_yuan: Typed,
+    *,
+    note: Typed = "",
+    key: str,
+    again: bool = False,
+    now: datetime,
 ) -> int:
     """The organizer records money they paid a user out of the user's wallet. InsufficientFunds if
     the wallet holds less; PossibleRepeat as for top_up."""
@@ -180,7 +196,16 @@ def payout(
 
 
 def _cash_move(
-    db: Database, actor: User, user_id: int, amount_yuan, *, note, key: str, again, now: datetime, kind: str
+    db: Database,
+    actor: User,
+    user_id: int,
+    amount_yuan: Typed,
+    *,
+    note: Typed,
+    key: str,
+    again: bool,
+    now: datetime,
+    kind: str,
 ) -> int:
     """Money between the organizer's cash box and a wallet: into the wallet for a top-up, out of it
     for a payout. Organizers only."""
@@ -221,7 +246,7 @@ def _no_recent_twin(db: Database, kind: str, wallet_id: int, fen: int, now: date
         raise PossibleRepeat(REPEAT_QUESTIONS[kind], amount_fen=abs(fen), minutes=minutes)
 
 
-def history(db: Database, user_id: int, viewer: User) -> list[dict]:
+def history(db: Database, user_id: int, viewer: User) -> list[Row]:
     """Every line of a user's wallet, oldest first, with the balance after it (`running_fen`), and
     the transfer's kind, note, job and who recorded it. The user themself or an organizer only."""
     users.self_or_organizer(db, viewer, user_id)
@@ -258,11 +283,11 @@ def on_hold_fen(db: Database, user_id: int, viewer: User) -> int:
     )["fen"]
 
 
-def cash_report(db: Database, actor: User, tz: tzinfo) -> list[dict]:
+def cash_report(db: Database, actor: User, tz: tzinfo) -> list[Row]:
     """Per local day with cash movements, oldest first: opening, in (top-ups), out (payouts), closing:
     the cash the organizer should hold. Organizers only."""
     users.organizer(db, actor)
-    days: dict = {}
+    days: dict[date, Row] = {}
     for row in db.query(
         """SELECT t.created_at, l.amount_fen FROM accounts a JOIN ledger_lines l ON l.account_id = a.id
            JOIN transfers t ON t.id = l.transfer_id WHERE a.kind = 'cash' ORDER BY l.id"""

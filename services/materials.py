@@ -8,19 +8,28 @@ a dispute's resolution) end rejected.
 """
 
 from datetime import datetime
+from typing import cast
 
 from . import access, ledger, uploads
 from .clock import to_db
 from .db import Database, insert, one, the_one, write
 from .errors import InvalidTransition, NotFound, ValidationError
-from .rows import Job, User
-from .validate import text, yuan_to_fen
+from .rows import Job, MaterialLine, User
+from .validate import Typed, text, yuan_to_fen
 
 MAX_AMOUNT_FEN = 1_000_000  # ¥10,000: a typo guard; a real bill that big belongs in the price
 
 
 def add(
-    db: Database, actor: User, job_id: int, *, what, amount_yuan, receipt: bytes | None, key: str, now: datetime
+    db: Database,
+    actor: User,
+    job_id: int,
+    *,
+    what: Typed,
+    amount_yuan: Typed,
+    receipt: bytes | None,
+    key: str,
+    now: datetime,
 ) -> int:
     """The job's worker adds a line. `key` identifies one filling-in of the form: sending it again
     returns the first line's id. Returns the line id; stores nothing (no file either) on error."""
@@ -70,14 +79,16 @@ def decide(db: Database, actor: User, material_id: int, *, approve: bool, now: d
             ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
 
 
-def for_job(db: Database, job: Job, viewer: User | None) -> list[dict]:
+def for_job(db: Database, job: Job, viewer: User | None) -> list[MaterialLine]:
     """A job's lines, oldest first: the poster, the worker and organizers only (others get [])."""
     if access.refusal(db, job, viewer, "see_private"):
         return []
-    return list(db.query("SELECT * FROM job_materials WHERE job_id = ? ORDER BY id", [job["id"]]))
+    return cast(
+        list[MaterialLine], list(db.query("SELECT * FROM job_materials WHERE job_id = ? ORDER BY id", [job["id"]]))
+    )
 
 
-def receipt_bytes(db: Database, line: dict, viewer: User | None) -> bytes:
+def receipt_bytes(db: Database, line: MaterialLine, viewer: User | None) -> bytes:
     """A line's receipt photo, for the poster, the worker and organizers. Raises NotFound (no
     receipt, or not theirs to see)."""
     if not line["receipt"] or access.refusal(db, access.stored_job(db, line["job_id"]), viewer, "see_private"):
