@@ -18,6 +18,7 @@ import pathlib
 import re
 import secrets
 import warnings
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -94,12 +95,12 @@ def reencoded(data: bytes, field: str = "photo") -> bytes:
 
 
 @contextlib.contextmanager
-def saving(db: "Database", kind: str):
+def saving(db: "Database", kind: str) -> Iterator[Callable[[bytes], str]]:
     """Save cleaned pictures for one database write; undo them all if that write fails.
 
         with uploads.saving(db, "private") as save, write(db):
             name = save(cleaned_bytes)
-            db.table("table").insert({"file": name, ...})
+            db["table"].insert({"file": name, ...})
 
     `save` writes a file under a random name and returns the name. If anything inside the block
     raises, every file saved in it is deleted again, so no file outlives a rolled-back row.

@@ -18,7 +18,7 @@ from .clock import to_db
 from .db import Database, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from .rows import User
-from .validate import text
+from .validate import Typed, text
 
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would also take other scripts' digits
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -29,7 +29,7 @@ MAX_KEEP_DAYS = 90
 SALT_SETTING = "id_hash_salt"
 
 
-def normalise_id_number(value) -> str:
+def normalise_id_number(value: Typed) -> str:
     """An 18-character mainland resident ID number, checked by its final check character.
 
     Full-width digits (as typed with a Chinese input method) become ASCII first, so one number always
@@ -60,7 +60,15 @@ def _id_hash(number: str, salt: bytes) -> str:
 
 
 def submit(
-    db: Database, actor: User, *, real_name, id_number, front: bytes, back: bytes, selfie: bytes, now: datetime
+    db: Database,
+    actor: User,
+    *,
+    real_name: Typed,
+    id_number: Typed,
+    front: bytes,
+    back: bytes,
+    selfie: bytes,
+    now: datetime,
 ) -> int:
     """The acting worker asks to be verified. Returns the check's id. Stores nothing on error.
 
@@ -152,7 +160,7 @@ def keep_days(db: Database) -> int:
     return settings.whole(db, KEEP_DAYS_SETTING)
 
 
-def set_keep_days(db: Database, actor: User, days, now: datetime) -> None:
+def set_keep_days(db: Database, actor: User, days: Typed, now: datetime) -> None:
     """How many days ID photos are kept after the decision (0: deleted at once); photos already past
     the new limit are deleted now. Organizers only."""
     with write(db):
@@ -167,7 +175,7 @@ def set_keep_days(db: Database, actor: User, days, now: datetime) -> None:
     purge_photos(db, now)
 
 
-def decide(db: Database, actor: User, check_id: int, *, approve: bool, reason="", now: datetime) -> None:
+def decide(db: Database, actor: User, check_id: int, *, approve: bool, reason: Typed = "", now: datetime) -> None:
     """An organizer approves or rejects a pending check (a rejection needs a reason the worker sees).
 
     Nobody decides their own check. Raises NotAllowed, NotFound, InvalidTransition (already
@@ -193,7 +201,7 @@ def decide(db: Database, actor: User, check_id: int, *, approve: bool, reason=""
     purge_photos(db, now)
 
 
-def revoke(db: Database, actor: User, user_id: int, *, reason, now: datetime) -> None:
+def revoke(db: Database, actor: User, user_id: int, *, reason: Typed, now: datetime) -> None:
     """An organizer withdraws a worker's verification, with a reason the worker sees; they may
     submit a new check afterwards. Raises NotAllowed, NotFound, InvalidTransition, ValidationError."""
     with write(db):
