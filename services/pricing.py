@@ -22,12 +22,17 @@ def hourly_fen(rate_fen: int, minutes: int) -> int:
     return (rate_fen * minutes + 30) // 60
 
 
+def estimated_minutes(job: Job | Row) -> int:
+    """An hourly job's estimated minutes (jobs.post gives every hourly job its estimate)."""
+    return cast(int, job["est_minutes"])
+
+
 def estimated_total_fen(job: Job | Row) -> int:
     """What the poster expects to pay: the price, or the hourly rate × estimated hours."""
     price = agreed_or_asked_fen(job)
     if job["price_type"] != "hourly":
         return price
-    return hourly_fen(price, cast(int, job["est_minutes"]))  # an hourly job always has its estimate (jobs.post)
+    return hourly_fen(price, estimated_minutes(job))
 
 
 def worked_total_fen(job: Job | Row) -> int:
