@@ -17,7 +17,7 @@ from . import settings, uploads, users
 from .clock import to_db
 from .db import Database, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
-from .rows import User
+from .rows import Row, User
 from .validate import Typed, text
 
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would also take other scripts' digits
@@ -111,7 +111,7 @@ def _set_profile(db: Database, user_id: int, status: str, reason: str, now: date
     )
 
 
-def latest(db: Database, user_id: int, viewer: User) -> dict | None:
+def latest(db: Database, user_id: int, viewer: User) -> Row | None:
     """A worker's most recent check as they (or an organizer) may see it: no photos, no hash."""
     users.self_or_organizer(db, viewer, user_id)
     return one(
@@ -122,7 +122,7 @@ def latest(db: Database, user_id: int, viewer: User) -> dict | None:
     )
 
 
-def queue(db: Database, actor: User) -> list[dict]:
+def queue(db: Database, actor: User) -> list[Row]:
     """Checks waiting for a decision, oldest first, each with the other accounts that gave the same
     ID number (`same_id_as`: display names). Organizers only."""
     users.organizer(db, actor)
@@ -249,7 +249,7 @@ def purge_photos(db: Database, now: datetime) -> int:
     return len(due)
 
 
-def verified_workers(db: Database, actor: User) -> list[dict]:
+def verified_workers(db: Database, actor: User) -> list[Row]:
     """Verified workers with who approved them and when, for the organizer's revoke list."""
     users.organizer(db, actor)
     return list(
