@@ -9,7 +9,7 @@ WORKERS ?= auto
 # Every script in bench/ that measures something (the others are the pages and workers they start).
 BENCHMARKS := claim_race browse_map ledger_stress
 
-.PHONY: run demo lint test test-fast bench lock clean
+.PHONY: run demo lint typecheck test test-fast bench lock clean
 
 # The venv holds exactly the versions in the lock files; `make lock` writes them from requirements*.txt.
 $(BIN)/streamlit: requirements.lock
@@ -31,17 +31,21 @@ demo: $(BIN)/streamlit
 lint: $(BIN)/pytest
 	$(BIN)/ruff check .
 
+# mypy over services/ and ui/ as mypy.ini says (every service function fully annotated); zero errors.
+typecheck: $(BIN)/pytest
+	$(BIN)/mypy
+
 # Everything, with CI's budgets (the ci hypothesis profile: every example count as written, 50 kills
 # per crash test): the parallel-safe tests on $(WORKERS) workers, then the `serial` ones alone, which
 # must not share the CPU (tests/conftest.py says which and why). Each pass prints its 25 slowest tests.
-# The type checker over services/ and ui/ (#12 item 6) goes between lint and the tests.
-test: lint
+# The type checker runs between lint and the tests.
+test: lint typecheck
 	HYPOTHESIS_PROFILE=ci $(PYTEST) -n $(WORKERS) -m "not serial" --durations=25
 	HYPOTHESIS_PROFILE=ci $(PYTEST) -m serial --durations=25
 
 # The developer's loop: everything but the browser and `slow` tests, with the dev profile's smaller
 # budgets, all on $(WORKERS) workers.
-test-fast: lint
+test-fast: lint typecheck
 	HYPOTHESIS_PROFILE=dev $(PYTEST) -n $(WORKERS) -m "not browser and not slow"
 
 bench: $(BIN)/pytest

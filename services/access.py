@@ -7,13 +7,15 @@ be (NotAllowed), then what state the job must be in (InvalidTransition, a kind o
 Conversations (`message`) and reports (`report`) join this table when they are built.
 """
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import Literal
+from typing import Literal, cast
 
 from . import materials, pricing, users, workers
-from .db import one
+from .db import Database, one
 from .errors import AlreadyDone, AlreadyTaken, InvalidTransition, LinbangError, NotAllowed, NotFound
-from .transitions import SETTLED, TRANSITIONS, Action, Status
+from .rows import Candidate, Job, User
+from .transitions import SETTLED, TRANSITIONS, Action, Actor, Status
 
 Capability = Literal[
     Action,
@@ -34,9 +36,10 @@ OPEN_FOR_MATERIALS: tuple[Status, ...] = ("in_progress", "done")  # bought once 
 
 class Standing:
     """Who one person is to one job, as the database says now: all any rule looks at. Built for a
-    user as users.active has them (None: signed out); what needs a query is read when a rule asks."""
+    user as users.active has them (a signed-out visitor has none: refusal() and capabilities() answer
+    for them), or a candidate worker; what needs a query is read when a rule asks."""
 
-    def __init__(self, db, job: dict, user: dict | None):
+    def __init__(self, db: Database, job: Job, user: User | Candidate):
         self._db, self._job, self.user = db, job, user
         self.poster = bool(user) and user["id"] == job["poster_id"]
         self.worker = bool(user) and user["id"] == job["worker_id"]
@@ -83,11 +86,16 @@ class Standing:
         return one(self._db, sql, [self._job["id"], self.user["id"]]) is not None
 
 
-def worker_refusal(db, job: dict, worker_id: int, *, named_by_poster: bool = False) -> LinbangError | None:
+# A rule: why this person may not have one capability on this job now (None: they may).
+Rule = Callable[[Job, Standing], LinbangError | None]
+
+
+def worker_refusal(db: Database, job: Job, worker_id: int, *, named_by_poster: bool = False) -> LinbangError | None:
     """Why this person may not become the job's worker (None: they may). named_by_poster: the poster
     picked this helper (invited or accepted them), so a refusal speaks about the helper rather than
     to the person acting."""
-    candidate = one(db, "SELECT id, role FROM users WHERE id = ?", [worker_id]) or {"id": worker_id, "role": None}
+    row = one(db, "SELECT id, role FROM users WHERE id = ?", [worker_id])
+    candidate = cast(Candidate, row) if row else Candidate(id=worker_id, role=None)
     return _taker(job, Standing(db, job, candidate), named_by_poster=named_by_poster)
 
 
@@ -98,17 +106,17 @@ def _as(allowed: bool, key: str = "error.not_allowed") -> LinbangError | None:
     return None if allowed else NotAllowed(key)
 
 
-def _in(job: dict, statuses, key: str) -> LinbangError | None:
+def _in(job: Job, statuses: tuple[Status, ...], key: str) -> LinbangError | None:
     return None if job["status"] in statuses else InvalidTransition(key)
 
 
-def _mode(job: dict, mode: str | None) -> LinbangError | None:
+def _mode(job: Job, mode: str | None) -> LinbangError | None:
     if mode is None or job["mode"] == mode:
         return None
     return NotAllowed("error.only_grab" if mode == "grab" else "error.only_booking")
 
 
-def _taker(job: dict, s: Standing, *, named_by_poster: bool = False) -> LinbangError | None:
+def _taker(job: Job, s: Standing, *, named_by_poster: bool = False) -> LinbangError | None:
     """The person would become the job's worker: a verified helper, never on their own job."""
     if s.poster:
         return NotAllowed("error.own_job")
@@ -120,7 +128,7 @@ def _waiting(waits: bool) -> LinbangError | None:
     return None if waits else InvalidTransition("error.application_closed")
 
 
-PEOPLE = {  # who may take a transition (services.transitions.Actor), apart from the clock
+PEOPLE: dict[Actor, Rule] = {  # who may take a transition (services.transitions.Actor), apart from the clock
     "poster": lambda job, s: _as(s.poster),
     "worker": lambda job, s: _as(s.worker),
     "invitee": _taker,  # and their invitation waits (checked after the job's status)
@@ -129,20 +137,20 @@ PEOPLE = {  # who may take a transition (services.transitions.Actor), apart from
 }
 
 
-def _extra_waiting(job: dict) -> bool:
+def _extra_waiting(job: Job) -> bool:
     return job["status"] == "done" and bool(pricing.extra_fen(job)) and job["extra_decision"] is None
 
 
-FURTHER = {  # what else a transition needs, once the job is in one of its sources
+FURTHER: dict[Action, Rule] = {  # what else a transition needs, once the job is in one of its sources
     "accept_invitation": lambda job, s: _waiting(s.invited),
     "confirm": lambda job, s: InvalidTransition("error.answer_money_first") if s.money_unanswered else None,
 }
 
 
-def _transition(action: Action):
+def _transition(action: Action) -> Rule:
     rule = TRANSITIONS[action]
 
-    def refusal(job: dict, s: Standing) -> LinbangError | None:
+    def refusal(job: Job, s: Standing) -> LinbangError | None:
         why = _mode(job, rule.mode) or PEOPLE[rule.actor](job, s)
         if why:
             return why
@@ -155,7 +163,7 @@ def _transition(action: Action):
     return refusal
 
 
-RULES = {
+RULES: dict[Capability, Rule] = {
     **{action: _transition(action) for action, rule in TRANSITIONS.items() if rule.actor != "clock"},
     "add_material": lambda job, s: _as(s.worker) or _in(job, OPEN_FOR_MATERIALS, "error.materials_closed"),
     "answer_material": lambda job, s: _as(s.poster) or _in(job, OPEN_FOR_MATERIALS, "error.material_decided"),
@@ -179,13 +187,13 @@ RULES = {
 CAPABILITIES: tuple[Capability, ...] = tuple(RULES)
 
 
-def refusal(db, job: dict, user: dict | None, capability: Capability) -> LinbangError | None:
+def refusal(db: Database, job: Job, user: User | None, capability: Capability) -> LinbangError | None:
     """Why `user` may not have `capability` on `job` now (the error a service raises), or None."""
     user = users.active_or_none(db, user)
     return NotAllowed() if user is None else RULES[capability](job, Standing(db, job, user))
 
 
-def capabilities(db, job: dict, user: dict | None) -> frozenset[Capability]:
+def capabilities(db: Database, job: Job, user: User | None) -> frozenset[Capability]:
     """Everything `user` may do or see on `job` now (nothing for a signed-out visitor)."""
     user = users.active_or_none(db, user)
     if user is None:
@@ -194,7 +202,7 @@ def capabilities(db, job: dict, user: dict | None) -> frozenset[Capability]:
     return frozenset(name for name, rule in RULES.items() if rule(job, s) is None)
 
 
-def require(db, job: dict, user: dict | None, capability: Capability, *, done_already: bool = False) -> bool:
+def require(db: Database, job: Job, user: User | None, capability: Capability, *, done_already: bool = False) -> bool:
     """Raise why `user` may not have `capability` on `job` (NotAllowed or one of its kinds).
 
     done_already: what the person asks is already so (their answer, sent twice). Then a refusal for
@@ -206,15 +214,15 @@ def require(db, job: dict, user: dict | None, capability: Capability, *, done_al
     return done_already
 
 
-def stored_job(db, job_id) -> dict:
+def stored_job(db: Database, job_id: int) -> Job:
     """The stored job, every column (for services' own checks, never shown). Raises NotFound."""
     job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
     if not job:
         raise NotFound()
-    return job
+    return cast(Job, job)
 
 
-def load(db, job_id, actor: dict, need: Capability | None = None) -> tuple[dict, dict]:
+def load(db: Database, job_id: int, actor: object, need: Capability | None = None) -> tuple[Job, User]:
     """For a service inside its write transaction: the stored job and the acting user as the database
     has them, with `need` checked (require). Raises NotFound, NotAllowed."""
     actor = users.active(db, actor)

@@ -6,24 +6,28 @@ claim, inside one write transaction that also marks the application accepted; jo
 every other waiting application of the job in that transaction, so applicants are told at once.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import TypeVar, cast
 
 from . import access, jobs, users, workers
 from .access import Capability
 from .clock import from_db, to_db
-from .db import one, write
+from .db import Database, insert, one, write
 from .errors import AlreadyDone, InvalidTransition, NotAllowed, NotFound, ValidationError
-from .transitions import Assign
-from .validate import text, yuan_to_fen
+from .rows import Application, Job, Row, User
+from .transitions import Action, Assign
+from .validate import Typed, text, yuan_to_fen
 
 # The capability that answers (accepts or declines) each kind of application, and the one that takes
 # it back: the poster answers applications and takes back invitations; the helper answers invitations
 # and takes back applications.
-ANSWERS = {"apply": "accept", "invite": "accept_invitation"}
-TAKES_BACK = {"apply": "withdraw", "invite": "invite"}
+ANSWERS: dict[str, Action] = {"apply": "accept", "invite": "accept_invitation"}
+TAKES_BACK: dict[str, Capability] = {"apply": "withdraw", "invite": "invite"}
+Needed = TypeVar("Needed", bound=Capability)  # what _application names: an Action for ANSWERS
 
 
-def _proposed_time(value, job: dict) -> str | None:
+def _proposed_time(value: Typed, job: Job) -> str | None:
     """Optional; when given it must fall inside the job's time window."""
     if value is None:
         return None
@@ -34,7 +38,16 @@ def _proposed_time(value, job: dict) -> str | None:
     return to_db(value)
 
 
-def apply(db, actor: dict, job_id: int, *, quote_yuan, message="", proposed_time=None, now: datetime) -> int:
+def apply(
+    db: Database,
+    actor: User,
+    job_id: int,
+    *,
+    quote_yuan: Typed,
+    message: Typed = "",
+    proposed_time: Typed = None,
+    now: datetime,
+) -> int:
     """A verified worker offers to do an open booking-mode job. Returns the application id.
 
     The quote is in the job's price type: a total for a fixed-price job, a rate for an hourly one.
@@ -54,10 +67,10 @@ def apply(db, actor: dict, job_id: int, *, quote_yuan, message="", proposed_time
             "proposed_time": _proposed_time(proposed_time, job),
             "created_at": to_db(now),
         }
-        return db["applications"].insert(row).last_pk
+        return insert(db, "applications", row)
 
 
-def invite(db, actor: dict, job_id: int, worker_id: int, *, message="", now: datetime) -> int:
+def invite(db: Database, actor: User, job_id: int, worker_id: int, *, message: Typed = "", now: datetime) -> int:
     """The poster asks one helper to do an open booking-mode job at its posted price ("请他来做").
 
     Raises NotFound, NotAllowed (not the poster, helper not verified), InvalidTransition.
@@ -72,16 +85,19 @@ def invite(db, actor: dict, job_id: int, worker_id: int, *, message="", now: dat
         if one(db, waiting, [job_id, worker_id]):
             raise AlreadyDone("error.already_applied")
         row = {"job_id": job_id, "worker_id": worker_id, "kind": "invite", "message": message, "created_at": to_db(now)}
-        return db["applications"].insert(row).last_pk
+        return insert(db, "applications", row)
 
 
-def _application(db, actor: dict, application_id: int, capabilities: dict) -> tuple[dict, dict, dict, Capability]:
+def _application(
+    db: Database, actor: User, application_id: int, capabilities: Mapping[str, Needed]
+) -> tuple[Application, Job, User, Needed]:
     """An application, its stored job, the acting user and the capability `capabilities` names for
     the application's kind (not yet required). The helper's side (answering an invitation, taking
     back an application) acts only on their own."""
-    application = one(db, "SELECT * FROM applications WHERE id = ?", [application_id])
-    if not application:
+    row = one(db, "SELECT * FROM applications WHERE id = ?", [application_id])
+    if not row:
         raise NotFound()
+    application = cast(Application, row)
     needed = capabilities[application["kind"]]
     job, actor = access.load(db, application["job_id"], actor)
     if needed in ("accept_invitation", "withdraw") and application["worker_id"] != actor["id"]:
@@ -89,7 +105,7 @@ def _application(db, actor: dict, application_id: int, capabilities: dict) -> tu
     return application, job, actor, needed
 
 
-def accept(db, actor: dict, application_id: int, *, now: datetime) -> dict:
+def accept(db: Database, actor: User, application_id: int, *, now: datetime) -> Job:
     """The poster accepts an application, or the invited worker accepts an invitation: the job is
     assigned to that worker at the quoted price (an invitation: the posted price). Returns the job.
 
@@ -109,7 +125,7 @@ def accept(db, actor: dict, application_id: int, *, now: datetime) -> dict:
     return jobs.get(db, job["id"], actor)
 
 
-def _close(db, application_id: int, status: str, outcome: str, now: datetime) -> None:
+def _close(db: Database, application_id: int, status: str, outcome: str, now: datetime) -> None:
     changed = db.execute(
         "UPDATE applications SET status = ?, outcome = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
         [status, outcome, to_db(now), application_id],
@@ -118,17 +134,19 @@ def _close(db, application_id: int, status: str, outcome: str, now: datetime) ->
         raise InvalidTransition("error.application_closed")
 
 
-def decline(db, actor: dict, application_id: int, *, now: datetime) -> None:
+def decline(db: Database, actor: User, application_id: int, *, now: datetime) -> None:
     """The poster turns down an application, or the invited worker turns down an invitation."""
     _answer(db, actor, application_id, "declined", ANSWERS, now)
 
 
-def withdraw(db, actor: dict, application_id: int, *, now: datetime) -> None:
+def withdraw(db: Database, actor: User, application_id: int, *, now: datetime) -> None:
     """The worker takes back their own application (or the poster an invitation they sent)."""
     _answer(db, actor, application_id, "withdrawn", TAKES_BACK, now)
 
 
-def _answer(db, actor: dict, application_id: int, status: str, capabilities: dict, now: datetime) -> None:
+def _answer(
+    db: Database, actor: User, application_id: int, status: str, capabilities: Mapping[str, Capability], now: datetime
+) -> None:
     """Close a waiting application as `status`, for an actor with `capabilities[kind]` on its job."""
     with write(db):
         _, job, actor, needed = _application(db, actor, application_id, capabilities)
@@ -140,7 +158,7 @@ APPLICANT_SELECT = """SELECT a.*, u.display_name AS worker_name FROM application
     JOIN users u ON u.id = a.worker_id"""
 
 
-def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
+def for_job(db: Database, job: Job, viewer: User | None) -> list[Row]:
     """A job's applications and invitations as `viewer` may see them, newest first: the poster and
     organizers see all, each with the worker's public standing (badge, rating, completed jobs);
     a worker sees their own; anyone else nothing. Applications of blocked accounts are left out."""
@@ -157,7 +175,7 @@ def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
     return shown
 
 
-def mine(db, worker: dict) -> list[dict]:
+def mine(db: Database, worker: User) -> list[Row]:
     """The acting worker's applications and invitations with their job's title and status, newest first."""
     worker = users.active(db, worker)
     return list(

@@ -1,6 +1,7 @@
 """UTC time as stored in the database: ISO 8601 text, one format everywhere so text order is time order."""
 
 from datetime import UTC, datetime
+from typing import overload
 
 
 def utcnow() -> datetime:
@@ -12,6 +13,12 @@ def to_db(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@overload
+def from_db(text: str) -> datetime: ...  # a column that always holds a time (NOT NULL)
+@overload
+def from_db(text: str | None) -> datetime | None: ...
 
 
 def from_db(text: str | None) -> datetime | None:

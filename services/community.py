@@ -1,23 +1,35 @@
 """The community this board serves: name, centre, radius, default language. Set once at first run."""
 
 from datetime import datetime
+from typing import cast
 
 from . import settings, users
-from .db import write
+from .db import Database, write
 from .errors import SetupDone, ValidationError
 from .geo import check_lat_lon
-from .validate import LANGUAGES, text
+from .rows import Community
+from .validate import LANGUAGES, Typed, text
 
 FIELDS = ("name", "lat", "lon", "radius_km", "language", "timezone")
 
 
-def get(db) -> dict | None:
+def get(db: Database) -> Community | None:
     """The community settings, or None before first-run setup."""
     place = settings.read(db, FIELDS)
-    return place if "name" in place else None
+    return cast(Community, place) if "name" in place else None
 
 
-def set_up(db, *, name, lat, lon, radius_km, language, organizer: dict, now: datetime) -> int:
+def set_up(
+    db: Database,
+    *,
+    name: Typed,
+    lat: Typed,
+    lon: Typed,
+    radius_km: Typed,
+    language: Typed,
+    organizer: dict[str, Typed],
+    now: datetime,
+) -> int:
     """First-run setup: store the community and create the first organizer, in one transaction.
 
     Raises SetupDone if the community already exists (a second browser finishing setup late),

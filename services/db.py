@@ -10,14 +10,18 @@ import os
 import pathlib
 import sqlite3
 import threading
+from collections.abc import Generator, Iterator, Sequence
+from typing import Any, cast
 
 import sqlite_utils
 
 from . import files, uploads
 from .migrations import migrations
+from .rows import Row
 
 DEFAULT_PATH = pathlib.Path(__file__).resolve().parent.parent / "data" / "linbang.db"
 BUSY_TIMEOUT_MS = 5000
+Params = Sequence[Any] | dict[str, Any]  # a statement's ? or :name values
 
 
 def database_path() -> pathlib.Path:
@@ -78,17 +82,18 @@ class Database(sqlite_utils.Database):
         self.turn = threading.RLock()  # before sqlite-utils' own set-up runs statements
         super().__init__(conn)
 
-    def query(self, sql, params=None):
+    def query(self, sql: str, params: Params | None = None) -> Generator[dict, None, None]:
         with self.turn:
-            return iter(list(super().query(sql, params)))
+            rows = list(super().query(sql, params))
+            return (row for row in rows)  # a generator, as sqlite-utils' own, over rows already read
 
-    def execute(self, sql, parameters=None):
+    def execute(self, sql: str, parameters: Params | None = None) -> sqlite3.Cursor:
         with self.turn:
             return super().execute(sql, parameters)
 
 
 @contextlib.contextmanager
-def write(db: "Database"):
+def write(db: "Database") -> Iterator["Database"]:
     """One write transaction: everything inside commits together or not at all.
 
     Nested use (on the same thread) joins the outer transaction through a savepoint (sqlite-utils'
@@ -112,6 +117,16 @@ def write(db: "Database"):
             raise
 
 
-def one(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
+def the_one(db: sqlite_utils.Database, sql: str, params: Params = ()) -> Row:
+    """The row of a query that always returns exactly one: an aggregate (COUNT, SUM), or a row known to exist."""
+    return list(db.query(sql, params))[0]
+
+
+def one(db: sqlite_utils.Database, sql: str, params: Params = ()) -> Row | None:
     rows = list(db.query(sql, params))
     return rows[0] if rows else None
+
+
+def insert(db: sqlite_utils.Database, table: str, row: Row) -> int:
+    """Insert one row into `table` and return its id (every table written this way has an integer one)."""
+    return cast(int, db.table(table).insert(row).last_pk)

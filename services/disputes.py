@@ -6,21 +6,22 @@ from datetime import datetime
 
 from . import access, jobs, users
 from .clock import to_db
-from .db import one, write
-from .validate import text
+from .db import Database, insert, one, write
+from .rows import Job, Row, User
+from .validate import Typed, text
 
 
-def record(db, job_id: int, author: dict, body: str, key: str, now: datetime) -> int:
+def record(db: Database, job_id: int, author: User, body: str, key: str, now: datetime) -> int:
     """Store one statement under `key` (the same key again returns the first one). Inside the
     caller's write transaction; the caller has checked who may."""
     again = one(db, "SELECT id FROM dispute_statements WHERE request_key = ?", [key])
     if again:
         return again["id"]
     row = {"job_id": job_id, "author_id": author["id"], "body": body, "request_key": key, "created_at": to_db(now)}
-    return db["dispute_statements"].insert(row).last_pk
+    return insert(db, "dispute_statements", row)
 
 
-def add_statement(db, actor: dict, job_id: int, body, *, key: str, now: datetime) -> int:
+def add_statement(db: Database, actor: User, job_id: int, body: Typed, *, key: str, now: datetime) -> int:
     """The poster or the worker adds their side to a disputed job. `key` identifies one filling-in of
     the form (sending it again returns the first statement). Returns the statement's id."""
     body = text(body, "statement", min_len=1, max_len=1000)
@@ -29,7 +30,7 @@ def add_statement(db, actor: dict, job_id: int, body, *, key: str, now: datetime
         return record(db, job_id, actor, body, f"statement:{actor['id']}:{key}", now)
 
 
-def statements(db, job: dict, viewer: dict | None) -> list[dict]:
+def statements(db: Database, job: Job, viewer: User | None) -> list[Row]:
     """A dispute's statements, oldest first (the poster's reason first): the two sides and organizers."""
     if access.refusal(db, job, viewer, "see_private"):
         return []
@@ -42,7 +43,7 @@ def statements(db, job: dict, viewer: dict | None) -> list[dict]:
     )
 
 
-def unresolved(db, actor: dict) -> list[dict]:
+def unresolved(db: Database, actor: User) -> list[Job]:
     """Jobs waiting for an organizer's resolution, longest waiting first. Organizers only."""
     actor = users.organizer(db, actor)
     rows = db.query(jobs.JOB_SELECT + " WHERE j.status = 'disputed' ORDER BY j.updated_at")

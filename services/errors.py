@@ -6,7 +6,7 @@ class LinbangError(Exception):
 
     key = "error.generic"
 
-    def __init__(self, key: str | None = None, **params):
+    def __init__(self, key: str | None = None, **params: object):
         self.key = key or self.key
         self.params = params
         super().__init__(self.key, params)
@@ -41,7 +41,7 @@ class ValidationError(LinbangError):
 
     key = "error.invalid"
 
-    def __init__(self, field: str, key: str | None = None, **params):
+    def __init__(self, field: str, key: str | None = None, **params: object):
         self.field = field
         super().__init__(key, **params)
 

@@ -9,15 +9,16 @@ knows nothing of them.
 from datetime import timedelta
 
 from . import settings, users
-from .db import write
+from .db import Database, write
 from .errors import ValidationError
-from .validate import yuan_to_fen
+from .rows import User
+from .validate import Typed, yuan_to_fen
 
 # The lowest and highest whole number the organizer may set (the cap is an amount of money instead).
 LIMITS = {"commission_pct": (0, 20), "cancel_fee_pct": (0, 100), "cancel_window_hours": (0, 168)}
 
 
-def _whole(value, name: str) -> int:
+def _whole(value: Typed, name: str) -> int:
     low, high = LIMITS[name]
     digits = str(value).strip()
     if not digits.isdigit() or not low <= int(digits) <= high:
@@ -26,7 +27,13 @@ def _whole(value, name: str) -> int:
 
 
 def set_money_settings(
-    db, actor: dict, *, commission_pct, cancel_fee_pct, cancel_fee_cap_yuan, cancel_window_hours
+    db: Database,
+    actor: User,
+    *,
+    commission_pct: Typed,
+    cancel_fee_pct: Typed,
+    cancel_fee_cap_yuan: Typed,
+    cancel_window_hours: Typed,
 ) -> None:
     """The organizer sets the commission (0–20 %) and the late-cancellation fee (a percentage of the
     price, a cap in yuan, and how many hours before the start "late" begins). They apply to money
@@ -42,18 +49,18 @@ def set_money_settings(
         settings.save(db, values)
 
 
-def commission_of(db, fen: int) -> int:
+def commission_of(db: Database, fen: int) -> int:
     """The board's commission on a payment of `fen`: rounded down to the fen, so the worker never
     loses a fraction of a fen to rounding and commission + what the worker gets = the payment."""
     return fen * settings.whole(db, "commission_pct") // 100
 
 
-def late_cancel_fee_of(db, fen: int) -> int:
+def late_cancel_fee_of(db: Database, fen: int) -> int:
     """What a worker gets when the poster cancels late: a percentage of the held price (rounded down
     to the fen), at most the cap."""
     return min(fen * settings.whole(db, "cancel_fee_pct") // 100, settings.whole(db, "cancel_fee_cap_fen"))
 
 
-def cancel_window(db) -> timedelta:
+def cancel_window(db: Database) -> timedelta:
     """How long before a job's window starts a poster's cancellation counts as late."""
     return timedelta(hours=settings.whole(db, "cancel_window_hours"))

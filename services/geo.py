@@ -5,6 +5,7 @@ import random
 import secrets
 
 from .errors import ValidationError
+from .validate import Typed
 
 EARTH_RADIUS_KM = 6371.0088
 FUZZ_MIN_M = 150
@@ -13,7 +14,7 @@ FUZZ_MAX_M = 400
 PUBLIC_CIRCLE_M = FUZZ_MAX_M + 100
 
 
-def check_lat_lon(lat, lon, field: str = "location") -> tuple[float, float]:
+def check_lat_lon(lat: Typed, lon: Typed, field: str = "location") -> tuple[float, float]:
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):

@@ -6,27 +6,29 @@ that same transaction. Who may do what is services.access.
 """
 
 from datetime import datetime, timedelta
+from typing import Literal, cast
 
 from . import access, community, disputes, escrow, geo, materials, pricing, users
 from .clock import from_db, to_db
-from .db import one, write
+from .db import Database, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
-from .transitions import SETTLED, TRANSITIONS, Action, Request
-from .validate import minutes_of, text, yuan_to_fen
+from .rows import Clock, Job, Row, User
+from .transitions import SETTLED, TRANSITIONS, Action, Assign, Request, Terms
+from .validate import Typed, minutes_of, text, yuan_to_fen
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
 MAX_WINDOW = timedelta(days=30)
 MAX_AHEAD = timedelta(days=180)
 PRICE_TYPES = ("fixed", "hourly")
 MODES = ("grab", "booking")
-PRIVATE_FIELDS = ("lat", "lon", "address_note")
-CLOCK = {"id": None, "role": "clock"}
+PRIVATE_FIELDS: tuple[Literal["lat", "lon", "address_note"], ...] = ("lat", "lon", "address_note")
+CLOCK: Clock = {"id": None, "role": "clock"}
 
 
 # --- posting -----------------------------------------------------------------------------------
 
 
-def _window(start, end, now: datetime) -> tuple[datetime, datetime]:
+def _window(start: Typed, end: Typed, now: datetime) -> tuple[datetime, datetime]:
     if not all(isinstance(moment, datetime) and moment.tzinfo for moment in (start, end)):
         raise ValidationError("window", "error.window_missing")
     if end <= start:
@@ -40,7 +42,7 @@ def _window(start, end, now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _price(price_yuan, price_type, est_hours) -> tuple[int, int | None]:
+def _price(price_yuan: Typed, price_type: Typed, est_hours: Typed) -> tuple[int, int | None]:
     if price_type not in PRICE_TYPES:
         raise ValidationError("price_type", "error.invalid")
     price_fen = yuan_to_fen(price_yuan, "price")
@@ -50,21 +52,21 @@ def _price(price_yuan, price_type, est_hours) -> tuple[int, int | None]:
 
 
 def post(
-    db,
-    actor: dict,
+    db: Database,
+    actor: User,
     *,
-    title,
-    description,
-    category,
-    price_yuan,
-    price_type="fixed",
-    est_hours=None,
-    window_start,
-    window_end,
-    lat,
-    lon,
-    address_note="",
-    mode="grab",
+    title: Typed,
+    description: Typed,
+    category: Typed,
+    price_yuan: Typed,
+    price_type: Typed = "fixed",
+    est_hours: Typed = None,
+    window_start: Typed,
+    window_end: Typed,
+    lat: Typed,
+    lon: Typed,
+    address_note: Typed = "",
+    mode: Typed = "grab",
     key: str | None = None,
     now: datetime,
 ) -> int:
@@ -95,32 +97,30 @@ def post(
         again = request_key and one(db, "SELECT id FROM jobs WHERE request_key = ?", [request_key])
         if again:
             return again["id"]
-        job_id = (
-            db["jobs"]
-            .insert(
-                {
-                    "poster_id": actor["id"],
-                    "request_key": request_key,
-                    "category": category,
-                    "title": title,
-                    "description": description,
-                    "mode": mode,
-                    "status": "open",
-                    "price_fen": price_fen,
-                    "price_type": price_type,
-                    "est_minutes": est_minutes,
-                    "window_start": to_db(start),
-                    "window_end": to_db(end),
-                    "lat": lat,
-                    "lon": lon,
-                    "public_lat": public_lat,
-                    "public_lon": public_lon,
-                    "address_note": address_note,
-                    "created_at": to_db(now),
-                    "updated_at": to_db(now),
-                }
-            )
-            .last_pk
+        job_id = insert(
+            db,
+            "jobs",
+            {
+                "poster_id": actor["id"],
+                "request_key": request_key,
+                "category": category,
+                "title": title,
+                "description": description,
+                "mode": mode,
+                "status": "open",
+                "price_fen": price_fen,
+                "price_type": price_type,
+                "est_minutes": est_minutes,
+                "window_start": to_db(start),
+                "window_end": to_db(end),
+                "lat": lat,
+                "lon": lon,
+                "public_lat": public_lat,
+                "public_lon": public_lon,
+                "address_note": address_note,
+                "created_at": to_db(now),
+                "updated_at": to_db(now),
+            },
         )
         event_id = _record(db, job_id, actor, "post", None, "open", now)
         if mode == "grab":  # booking mode holds the agreed price when the poster accepts someone
@@ -132,10 +132,10 @@ def post(
 # --- reading -----------------------------------------------------------------------------------
 
 
-def for_viewer(db, job: dict, viewer: dict | None) -> dict:
-    """A stored job row as `viewer` (as users.active_or_none has them) may see it: `exact` says whether the
-    private fields are there; without see_private they are blanked."""
-    job = dict(job)
+def for_viewer(db: Database, row: Row, viewer: User | None) -> Job:
+    """A stored job row (JOB_SELECT's) as `viewer` (as users.active_or_none has them) may see it: `exact`
+    says whether the private fields are there; without see_private they are blanked."""
+    job = cast(Job, dict(row))
     job["exact"] = access.refusal(db, job, viewer, "see_private") is None
     if not job["exact"]:
         for field in PRIVATE_FIELDS:
@@ -150,7 +150,7 @@ JOB_SELECT = """SELECT j.*, p.display_name AS poster_name, w.display_name AS wor
     LEFT JOIN worker_profiles pp ON pp.user_id = j.poster_id LEFT JOIN worker_profiles wp ON wp.user_id = j.worker_id"""
 
 
-def get(db, job_id, viewer: dict | None) -> dict:
+def get(db: Database, job_id: Typed, viewer: User | None) -> Job:
     """One job as `viewer` may see it (private fields blanked unless can_see_exact). Raises NotFound."""
     try:
         job_id = int(job_id)
@@ -163,12 +163,12 @@ def get(db, job_id, viewer: dict | None) -> dict:
     return for_viewer(db, row, viewer)
 
 
-def history(db, job: dict, viewer: dict | None) -> list[dict]:
+def history(db: Database, job: Job, viewer: User | None) -> list[Row]:
     """The job's events, oldest first, for a viewer who may see them (see_history); others get []."""
     return events(db, job["id"]) if access.refusal(db, job, viewer, "see_history") is None else []
 
 
-def events(db, job_id: int) -> list[dict]:
+def events(db: Database, job_id: int) -> list[Row]:
     """Every event of a job, oldest first, with the actor's display name. Unchecked: for services and
     for pages that already know the viewer is involved; show a viewer history() instead."""
     return list(
@@ -186,23 +186,23 @@ LISTING_SELECT = """SELECT id, poster_id, category, title, mode, status, price_f
 
 
 def list_open(
-    db,
+    db: Database,
     *,
-    category=None,
-    mode=None,
-    min_fen=None,
-    max_fen=None,
-    near=None,
-    max_km=None,
-    sort="newest",
-) -> list[dict]:
+    category: str | None = None,
+    mode: str | None = None,
+    min_fen: int | None = None,
+    max_fen: int | None = None,
+    near: tuple[float, float] | None = None,
+    max_km: float | None = None,
+    sort: str = "newest",
+) -> list[Row]:
     """Open jobs at their public (fuzzed) location, filtered and sorted; only the columns anyone
     may see (LISTING_SELECT).
 
     `near` is a (lat, lon) the person picked; each job gets `distance_km` from it (None without).
     sort: 'nearest' (needs near), 'newest', 'price_low', 'price_high'.
     """
-    where, params = ["status = 'open'"], []
+    where, params = ["status = 'open'"], list[str]()
     if category:
         where.append("category = ?")
         params.append(category)
@@ -229,7 +229,7 @@ def list_open(
     return sorted(rows, key=keys.get(sort, keys["newest"]))
 
 
-def mine(db, user: dict) -> dict[str, list[dict]]:
+def mine(db: Database, user: User) -> dict[str, list[Job]]:
     """The jobs I posted and the jobs I work on, newest first, as I may see them."""
     user = users.active(db, user)
     posted = db.query(JOB_SELECT + " WHERE j.poster_id = ? ORDER BY j.id DESC", [user["id"]])
@@ -243,21 +243,22 @@ def mine(db, user: dict) -> dict[str, list[dict]]:
 # --- transitions -------------------------------------------------------------------------------
 
 
-def _effects(action: Action, job: dict, actor: dict, request: Request, now: datetime) -> dict:
+def _effects(action: Action, job: Job, actor: User | Clock, request: Request, now: datetime) -> Row:
     """Columns a transition changes besides status: its worker and agreed price, its time stamp."""
     rule = TRANSITIONS[action]
-    changes = {rule.stamp: to_db(now)} if rule.stamp else {}
+    changes: Row = {rule.stamp: to_db(now)} if rule.stamp else {}
     if rule.worker == "claimer":
         changes.update(worker_id=actor["id"], agreed_fen=job["price_fen"])
     elif rule.worker == "assignee":
-        agreed = job["price_fen"] if request.agreed_fen is None else request.agreed_fen
-        changes.update(worker_id=request.assignee, agreed_fen=agreed)
+        assign = cast(Assign, request)  # a row that names an assignee takes an Assign (act checks)
+        agreed = job["price_fen"] if assign.agreed_fen is None else assign.agreed_fen
+        changes.update(worker_id=assign.assignee, agreed_fen=agreed)
     elif rule.worker == "frees":
         changes.update(worker_id=None, agreed_fen=None)
     return changes
 
 
-def _repeated(db, job: dict, action: Action, actor: dict, request: str) -> bool:
+def _repeated(db: Database, job: Job, action: Action, actor: User, request: str) -> bool:
     """The job is already where `action` takes it, and its last step was this actor doing `action`
     with exactly what they send now: a double click or a retry, to be answered as done rather than
     as an error. (Other values, a different tip say, are a new request, refused by the status.)"""
@@ -271,28 +272,37 @@ def _repeated(db, job: dict, action: Action, actor: dict, request: str) -> bool:
     )
 
 
-def _check_actor(db, job: dict, action: Action, actor: dict, request: Request) -> None:
+def _person(actor: User | Clock) -> User | None:
+    """The person acting, or None for the board's own clock (CLOCK itself, never a dict that says so)."""
+    return None if actor is CLOCK else cast(User, actor)
+
+
+def _check_actor(db: Database, job: Job, action: Action, actor: User | Clock, request: Request) -> None:
     """The clock takes only the clock's actions; a person needs the capability, and a worker the
     request names (a booking's acceptance) must be one who may take the job."""
     rule = TRANSITIONS[action]
-    if (rule.actor == "clock") != (actor is CLOCK):
+    person = _person(actor)
+    if (rule.actor == "clock") != (person is None):
         raise NotAllowed()
-    if actor is CLOCK:  # the board's own timer: only the job's status decides
+    if person is None:  # the board's own timer: only the job's status decides
         if job["status"] not in rule.sources:
             raise InvalidTransition(action=action, status=job["status"])
         return
-    access.require(db, job, actor, action)
+    access.require(db, job, person, action)
     if rule.worker == "assignee":
-        if request.assignee is None:  # made by services.booking from an application, never empty
+        assignee = cast(Assign, request).assignee  # a row that names an assignee takes an Assign (act checks)
+        if assignee is None:  # made by services.booking from an application, never empty
             raise InvalidTransition(action=action)
-        if rule.actor == "invitee" and request.assignee != actor["id"]:
+        if rule.actor == "invitee" and assignee != person["id"]:
             raise NotAllowed()
-        refusal = access.worker_refusal(db, job, request.assignee, named_by_poster=rule.actor == "poster")
+        refusal = access.worker_refusal(db, job, assignee, named_by_poster=rule.actor == "poster")
         if refusal:
             raise refusal
 
 
-def act(db, job_id: int, action: Action, actor: dict, request: Request | None = None, *, now: datetime) -> dict:
+def act(
+    db: Database, job_id: int, action: Action, actor: User | Clock, request: Request | None = None, *, now: datetime
+) -> Job:
     """Perform `action` on a job as `actor`, with what the person sent (`request`, of the type the
     action's row `takes`; None: an empty one). Returns the job as the actor now sees it.
 
@@ -305,8 +315,10 @@ def act(db, job_id: int, action: Action, actor: dict, request: Request | None = 
     InsufficientFunds (the poster's wallet cannot cover the hold or the tip; nothing changes).
     """
     rule = TRANSITIONS.get(action)
-    request = rule.takes() if rule and request is None else request
-    if rule is None or type(request) is not rule.takes:
+    if rule is None:
+        raise InvalidTransition(action=action)
+    request = rule.takes() if request is None else request
+    if type(request) is not rule.takes:
         raise InvalidTransition(action=action)
     request = request.with_detail(text(request.detail, "detail", max_len=500))
     comparable = request.comparable()
@@ -318,7 +330,7 @@ def act(db, job_id: int, action: Action, actor: dict, request: Request | None = 
                 return get(db, job_id, actor)
         _check_actor(db, job, action, actor, request)
         terms = request.terms(db, job)
-        changes = {
+        changes: Row = {
             "status": rule.target,
             "updated_at": to_db(now),
             **_effects(action, job, actor, request, now),
@@ -336,13 +348,13 @@ def act(db, job_id: int, action: Action, actor: dict, request: Request | None = 
         event_id = _record(
             db, job_id, actor, action, job["status"], rule.target, now, request.detail, worker_id, comparable
         )
-        _move_money(db, action, {**job, **changes}, job["status"], event_id, terms, now)
-        if rule.target == "disputed":  # the reason opens the statements
-            disputes.record(db, job_id, actor, request.detail, f"dispute:{event_id}", now)
-    return get(db, job_id, None if actor is CLOCK else actor)
+        _move_money(db, action, cast(Job, {**job, **changes}), job["status"], event_id, terms, now)
+        if rule.target == "disputed":  # the reason opens the statements (a dispute is the poster's, never the clock's)
+            disputes.record(db, job_id, cast(User, actor), request.detail, f"dispute:{event_id}", now)
+    return get(db, job_id, _person(actor))
 
 
-def _applications_follow(db, job: dict, action: Action, changes: dict, now: datetime) -> None:
+def _applications_follow(db: Database, job: Job, action: Action, changes: Row, now: datetime) -> None:
     """Booking's applications follow the job: a freed worker's accepted application ends withdrawn
     (outcome: the action); when the job leaves 'open', every other waiting one is declined."""
     if TRANSITIONS[action].worker == "frees":
@@ -359,30 +371,41 @@ def _applications_follow(db, job: dict, action: Action, changes: dict, now: date
         )
 
 
-def _record(db, job_id, actor, action, from_status, to_status, now, detail="", worker_id=None, request=None) -> int:
-    return (
-        db["job_events"]
-        .insert(
-            {
-                "job_id": job_id,
-                "actor_id": actor["id"],
-                "action": action,
-                "from_status": from_status,
-                "to_status": to_status,
-                "at": to_db(now),
-                "detail": detail,
-                "worker_id": worker_id,
-                "request": request,
-            }
-        )
-        .last_pk
+def _record(
+    db: Database,
+    job_id: int,
+    actor: User | Clock,
+    action: str,
+    from_status: str | None,
+    to_status: str,
+    now: datetime,
+    detail: str = "",
+    worker_id: int | None = None,
+    request: str | None = None,
+) -> int:
+    return insert(
+        db,
+        "job_events",
+        {
+            "job_id": job_id,
+            "actor_id": actor["id"],
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "at": to_db(now),
+            "detail": detail,
+            "worker_id": worker_id,
+            "request": request,
+        },
     )
 
 
 # --- money: every transfer is made inside the transition's own transaction -----------------------
 
 
-def _move_money(db, action: Action, job: dict, from_status: str, event_id: int, terms: dict, now: datetime) -> None:
+def _move_money(
+    db: Database, action: Action, job: Job, from_status: str, event_id: int, terms: Terms, now: datetime
+) -> None:
     """The money of a transition (its row's `money`, see services.escrow), keyed by its event so it
     moves only once; then any tip."""
     key = _money_key(job["id"], event_id)
@@ -400,7 +423,7 @@ def _money_key(job_id: int, event_id: int) -> str:
     return f"job:{job_id}:event:{event_id}"
 
 
-def answer_extra_hours(db, actor: dict, job_id: int, *, approve: bool, now: datetime) -> None:
+def answer_extra_hours(db: Database, actor: User, job_id: int, *, approve: bool, now: datetime) -> None:
     """The poster answers hours recorded above the estimate: approving holds the extra they come to
     (InsufficientFunds says what is missing and changes nothing); declining pays the estimate only.
     Giving the same answer again is a no-op."""
@@ -416,12 +439,12 @@ def answer_extra_hours(db, actor: dict, job_id: int, *, approve: bool, now: date
             escrow.hold_extra(db, job, _money_key(job_id, event_id), now)
 
 
-def run_clock(db, now: datetime) -> int:
+def run_clock(db: Database, now: datetime) -> int:
     """Expire open jobs whose window has passed and auto-confirm jobs done for 72 hours.
 
     Cheap when nothing is due (two indexed reads, no write lock). Returns how many jobs changed.
     """
-    due = [
+    due: list[tuple[int, Action]] = [
         (row["id"], "expire")
         for row in db.query("SELECT id FROM jobs WHERE status = 'open' AND window_end < ?", [to_db(now)])
     ] + [
@@ -440,6 +463,6 @@ def run_clock(db, now: datetime) -> int:
     return changed
 
 
-def auto_confirm_at(job: dict) -> datetime | None:
+def auto_confirm_at(job: Job) -> datetime | None:
     finished = from_db(job.get("finished_at"))
     return finished + AUTO_CONFIRM_AFTER if finished and job["status"] == "done" else None

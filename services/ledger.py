@@ -17,13 +17,14 @@ What a job's money comes to (the commission, a late cancellation's fee) is polic
 works it out, services.escrow moves it through here.
 """
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from . import users
 from .clock import from_db, to_db
-from .db import one, write
+from .db import Database, insert, one, the_one, write
 from .errors import InsufficientFunds, PossibleRepeat, ValidationError
-from .validate import text, yuan_to_fen
+from .rows import Row, User
+from .validate import Typed, text, yuan_to_fen
 
 KINDS = ("wallet", "escrow", "commission", "cash")
 # What a transfer records: the cashier's top-ups and payouts; a job's hold (poster -> escrow), pay
@@ -36,7 +37,7 @@ REPEAT_WINDOW = timedelta(minutes=10)
 REPEAT_QUESTIONS = {"topup": "error.possible_repeat_topup", "payout": "error.possible_repeat_payout"}
 
 
-def _account(db, kind: str, *, user_id: int | None = None, job_id: int | None = None) -> int:
+def _account(db: Database, kind: str, *, user_id: int | None = None, job_id: int | None = None) -> int:
     """The id of an account, opened on first use (call inside write())."""
     row = one(
         db,
@@ -45,35 +46,35 @@ def _account(db, kind: str, *, user_id: int | None = None, job_id: int | None = 
     )
     if row:
         return row["id"]
-    return db["accounts"].insert({"kind": kind, "user_id": user_id, "job_id": job_id}).last_pk
+    return insert(db, "accounts", {"kind": kind, "user_id": user_id, "job_id": job_id})
 
 
-def wallet(db, user_id: int) -> int:
+def wallet(db: Database, user_id: int) -> int:
     return _account(db, "wallet", user_id=user_id)
 
 
-def escrow(db, job_id: int) -> int:
+def escrow(db: Database, job_id: int) -> int:
     return _account(db, "escrow", job_id=job_id)
 
 
-def commission(db) -> int:
+def commission(db: Database) -> int:
     return _account(db, "commission")
 
 
-def cash(db) -> int:
+def cash(db: Database) -> int:
     return _account(db, "cash")
 
 
-def balance(db, account_id: int) -> int:
-    return one(db, "SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM ledger_lines WHERE account_id = ?", [account_id])[
-        "fen"
-    ]
+def balance(db: Database, account_id: int) -> int:
+    return the_one(
+        db, "SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM ledger_lines WHERE account_id = ?", [account_id]
+    )["fen"]
 
 
-def balance_of(db, kind: str, *, user_id: int | None = None, job_id: int | None = None) -> int:
+def balance_of(db: Database, kind: str, *, user_id: int | None = None, job_id: int | None = None) -> int:
     """The balance of an account by what it is (0 for one never used; nothing is created). For the
     books and the services' own sums; a person's wallet is read for someone through wallet_fen()."""
-    return one(
+    return the_one(
         db,
         """SELECT COALESCE(SUM(l.amount_fen), 0) AS fen FROM accounts a JOIN ledger_lines l ON l.account_id = a.id
            WHERE a.kind = ? AND a.user_id IS ? AND a.job_id IS ?""",
@@ -82,7 +83,7 @@ def balance_of(db, kind: str, *, user_id: int | None = None, job_id: int | None 
 
 
 def transfer(
-    db,
+    db: Database,
     *,
     key: str,
     kind: str,
@@ -105,21 +106,19 @@ def transfer(
         done = one(db, "SELECT id FROM transfers WHERE idempotency_key = ?", [key])
         if done:
             return done["id"]
-        transfer_id = (
-            db["transfers"]
-            .insert(
-                {
-                    "idempotency_key": key,
-                    "kind": kind,
-                    "job_id": job_id,
-                    "actor_id": actor_id,
-                    "note": note,
-                    "created_at": to_db(now),
-                }
-            )
-            .last_pk
+        transfer_id = insert(
+            db,
+            "transfers",
+            {
+                "idempotency_key": key,
+                "kind": kind,
+                "job_id": job_id,
+                "actor_id": actor_id,
+                "note": note,
+                "created_at": to_db(now),
+            },
         )
-        db["ledger_lines"].insert_all(
+        db.table("ledger_lines").insert_all(
             {"transfer_id": transfer_id, "account_id": account, "amount_fen": fen} for account, fen in lines
         )
         for account, _ in lines:
@@ -127,7 +126,7 @@ def transfer(
     return transfer_id
 
 
-def to_escrow(db, *, user_id: int, job_id: int, fen: int, key: str, now: datetime) -> None:
+def to_escrow(db: Database, *, user_id: int, job_id: int, fen: int, key: str, now: datetime) -> None:
     """Set `fen` aside from a user's wallet in a job's escrow (a negative amount goes back to the
     wallet). InsufficientFunds if the wallet holds less."""
     if fen:
@@ -142,8 +141,8 @@ def to_escrow(db, *, user_id: int, job_id: int, fen: int, key: str, now: datetim
         )
 
 
-def _never_below_zero(db, account_id: int) -> None:
-    row = one(db, "SELECT kind FROM accounts WHERE id = ?", [account_id])
+def _never_below_zero(db: Database, account_id: int) -> None:
+    row = the_one(db, "SELECT kind FROM accounts WHERE id = ?", [account_id])
     if row["kind"] not in NEVER_NEGATIVE:
         return
     fen = balance(db, account_id)
@@ -157,26 +156,57 @@ def _never_below_zero(db, account_id: int) -> None:
 # --- the organizer as cashier --------------------------------------------------------------------
 
 
-def _amount(amount_yuan) -> int:
+def _amount(amount_yuan: Typed) -> int:
     fen = yuan_to_fen(amount_yuan, "amount")
     if fen <= 0:
         raise ValidationError("amount", "error.amount_positive")
     return fen
 
 
-def top_up(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, again=False, now: datetime) -> int:
+def top_up(
+    db: Database,
+    actor: User,
+    user_id: int,
+    amount_yuan: Typed,
+    *,
+    note: Typed = "",
+    key: str,
+    again: bool = False,
+    now: datetime,
+) -> int:
     """The organizer records money a resident paid them (cash, bank, WeChat): credit in the wallet.
     PossibleRepeat unless `again` when the same amount was put in the same wallet moments ago."""
     return _cash_move(db, actor, user_id, amount_yuan, note=note, key=key, again=again, now=now, kind="topup")
 
 
-def payout(db, actor: dict, user_id: int, amount_yuan, *, note="", key: str, again=False, now: datetime) -> int:
+def payout(
+    db: Database,
+    actor: User,
+    user_id: int,
+    amount_yuan: Typed,
+    *,
+    note: Typed = "",
+    key: str,
+    again: bool = False,
+    now: datetime,
+) -> int:
     """The organizer records money they paid a user out of the user's wallet. InsufficientFunds if
     the wallet holds less; PossibleRepeat as for top_up."""
     return _cash_move(db, actor, user_id, amount_yuan, note=note, key=key, again=again, now=now, kind="payout")
 
 
-def _cash_move(db, actor: dict, user_id: int, amount_yuan, *, note, key: str, again, now: datetime, kind: str) -> int:
+def _cash_move(
+    db: Database,
+    actor: User,
+    user_id: int,
+    amount_yuan: Typed,
+    *,
+    note: Typed,
+    key: str,
+    again: bool,
+    now: datetime,
+    kind: str,
+) -> int:
     """Money between the organizer's cash box and a wallet: into the wallet for a top-up, out of it
     for a payout. Organizers only."""
     key = f"{kind}:{key}"
@@ -198,11 +228,11 @@ def _cash_move(db, actor: dict, user_id: int, amount_yuan, *, note, key: str, ag
         )
 
 
-def _key_used(db, key: str) -> bool:
+def _key_used(db: Database, key: str) -> bool:
     return one(db, "SELECT 1 AS x FROM transfers WHERE idempotency_key = ?", [key]) is not None
 
 
-def _no_recent_twin(db, kind: str, wallet_id: int, fen: int, now: datetime) -> None:
+def _no_recent_twin(db: Database, kind: str, wallet_id: int, fen: int, now: datetime) -> None:
     """PossibleRepeat when a `kind` transfer of `fen` into `wallet_id` was recorded within REPEAT_WINDOW."""
     twin = one(
         db,
@@ -216,7 +246,7 @@ def _no_recent_twin(db, kind: str, wallet_id: int, fen: int, now: datetime) -> N
         raise PossibleRepeat(REPEAT_QUESTIONS[kind], amount_fen=abs(fen), minutes=minutes)
 
 
-def history(db, user_id: int, viewer: dict) -> list[dict]:
+def history(db: Database, user_id: int, viewer: User) -> list[Row]:
     """Every line of a user's wallet, oldest first, with the balance after it (`running_fen`), and
     the transfer's kind, note, job and who recorded it. The user themself or an organizer only."""
     users.self_or_organizer(db, viewer, user_id)
@@ -235,17 +265,17 @@ def history(db, user_id: int, viewer: dict) -> list[dict]:
     return lines
 
 
-def wallet_fen(db, user_id: int, viewer: dict) -> int:
+def wallet_fen(db: Database, user_id: int, viewer: User) -> int:
     """What a user's wallet holds now. The user themself or an organizer only (NotAllowed)."""
     users.self_or_organizer(db, viewer, user_id)
     return balance_of(db, "wallet", user_id=user_id)
 
 
-def on_hold_fen(db, user_id: int, viewer: dict) -> int:
+def on_hold_fen(db: Database, user_id: int, viewer: User) -> int:
     """What the escrows of the jobs this user posted hold now (their money, set aside). The user
     themself or an organizer only (NotAllowed)."""
     users.self_or_organizer(db, viewer, user_id)
-    return one(
+    return the_one(
         db,
         """SELECT COALESCE(SUM(l.amount_fen), 0) AS fen FROM jobs j JOIN accounts a ON a.kind = 'escrow'
            AND a.job_id = j.id JOIN ledger_lines l ON l.account_id = a.id WHERE j.poster_id = ?""",
@@ -253,11 +283,11 @@ def on_hold_fen(db, user_id: int, viewer: dict) -> int:
     )["fen"]
 
 
-def cash_report(db, actor: dict, tz: tzinfo) -> list[dict]:
+def cash_report(db: Database, actor: User, tz: tzinfo) -> list[Row]:
     """Per local day with cash movements, oldest first: opening, in (top-ups), out (payouts), closing:
     the cash the organizer should hold. Organizers only."""
     users.organizer(db, actor)
-    days: dict = {}
+    days: dict[date, Row] = {}
     for row in db.query(
         """SELECT t.created_at, l.amount_fen FROM accounts a JOIN ledger_lines l ON l.account_id = a.id
            JOIN transfers t ON t.id = l.transfer_id WHERE a.kind = 'cash' ORDER BY l.id"""
@@ -273,7 +303,7 @@ def cash_report(db, actor: dict, tz: tzinfo) -> list[dict]:
     return report
 
 
-def totals(db, actor: dict) -> dict[str, int]:
+def totals(db: Database, actor: User) -> dict[str, int]:
     """The balance of every kind of account added up: what all wallets hold, all escrows, the
     commission earned, and the cash account. They sum to zero (the organizer's cash is -cash).
     Organizers only."""
@@ -285,12 +315,12 @@ def totals(db, actor: dict) -> dict[str, int]:
     return {kind: 0 for kind in KINDS} | {row["kind"]: row["fen"] for row in rows}
 
 
-def check_books(db) -> list[str]:
+def check_books(db: Database) -> list[str]:
     """Every way the books could be wrong, as readable lines (empty when they are right): lines not
     summing to zero overall or within a transfer, a transfer with fewer than two lines, a wallet,
     escrow or commission account below zero. Used by the tests and bench/ledger_stress.py."""
     problems = []
-    total = one(db, "SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM ledger_lines")["fen"]
+    total = the_one(db, "SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM ledger_lines")["fen"]
     if total:
         problems.append(f"all lines sum to {total}")
     for row in db.query(

@@ -8,17 +8,29 @@ a dispute's resolution) end rejected.
 """
 
 from datetime import datetime
+from typing import cast
 
 from . import access, ledger, uploads
 from .clock import to_db
-from .db import one, write
+from .db import Database, insert, one, the_one, write
 from .errors import InvalidTransition, NotFound, ValidationError
-from .validate import text, yuan_to_fen
+from .rows import Job, MaterialLine, User
+from .validate import Typed, text, yuan_to_fen
 
 MAX_AMOUNT_FEN = 1_000_000  # ¥10,000: a typo guard; a real bill that big belongs in the price
 
 
-def add(db, actor: dict, job_id: int, *, what, amount_yuan, receipt: bytes | None, key: str, now: datetime) -> int:
+def add(
+    db: Database,
+    actor: User,
+    job_id: int,
+    *,
+    what: Typed,
+    amount_yuan: Typed,
+    receipt: bytes | None,
+    key: str,
+    now: datetime,
+) -> int:
     """The job's worker adds a line. `key` identifies one filling-in of the form: sending it again
     returns the first line's id. Returns the line id; stores nothing (no file either) on error."""
     what = text(what, "what", min_len=1, max_len=60, single_line=True)
@@ -42,10 +54,10 @@ def add(db, actor: dict, job_id: int, *, what, amount_yuan, receipt: bytes | Non
             "request_key": key,
             "created_at": to_db(now),
         }
-        return db["job_materials"].insert(row).last_pk
+        return insert(db, "job_materials", row)
 
 
-def decide(db, actor: dict, material_id: int, *, approve: bool, now: datetime) -> None:
+def decide(db: Database, actor: User, material_id: int, *, approve: bool, now: datetime) -> None:
     """The poster approves (holding the amount from their wallet: InsufficientFunds says what is
     missing and changes nothing) or rejects a waiting line. Giving the same answer again is a no-op."""
     answer = "approved" if approve else "rejected"
@@ -67,14 +79,16 @@ def decide(db, actor: dict, material_id: int, *, approve: bool, now: datetime) -
             ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
 
 
-def for_job(db, job: dict, viewer: dict | None) -> list[dict]:
+def for_job(db: Database, job: Job, viewer: User | None) -> list[MaterialLine]:
     """A job's lines, oldest first: the poster, the worker and organizers only (others get [])."""
     if access.refusal(db, job, viewer, "see_private"):
         return []
-    return list(db.query("SELECT * FROM job_materials WHERE job_id = ? ORDER BY id", [job["id"]]))
+    return cast(
+        list[MaterialLine], list(db.query("SELECT * FROM job_materials WHERE job_id = ? ORDER BY id", [job["id"]]))
+    )
 
 
-def receipt_bytes(db, line: dict, viewer: dict | None) -> bytes:
+def receipt_bytes(db: Database, line: MaterialLine, viewer: User | None) -> bytes:
     """A line's receipt photo, for the poster, the worker and organizers. Raises NotFound (no
     receipt, or not theirs to see)."""
     if not line["receipt"] or access.refusal(db, access.stored_job(db, line["job_id"]), viewer, "see_private"):
@@ -82,17 +96,17 @@ def receipt_bytes(db, line: dict, viewer: dict | None) -> bytes:
     return uploads.read(db, "private", line["receipt"])
 
 
-def approved_fen(db, job_id: int) -> int:
+def approved_fen(db: Database, job_id: int) -> int:
     sql = "SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM job_materials WHERE job_id = ? AND status = 'approved'"
-    return one(db, sql, [job_id])["fen"]
+    return the_one(db, sql, [job_id])["fen"]
 
 
-def waiting(db, job_id: int) -> int:
+def waiting(db: Database, job_id: int) -> int:
     """How many lines still wait for the poster's answer."""
-    return one(db, "SELECT COUNT(*) AS n FROM job_materials WHERE job_id = ? AND status = 'pending'", [job_id])["n"]
+    return the_one(db, "SELECT COUNT(*) AS n FROM job_materials WHERE job_id = ? AND status = 'pending'", [job_id])["n"]
 
 
-def reject_waiting(db, job_id: int, now: datetime) -> None:
+def reject_waiting(db: Database, job_id: int, now: datetime) -> None:
     """The job is being settled without the poster's answer: waiting lines end rejected."""
     db.execute(
         "UPDATE job_materials SET status = 'rejected', decided_at = ? WHERE job_id = ? AND status = 'pending'",

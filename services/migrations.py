@@ -43,7 +43,7 @@ SEED_CATEGORIES = [
 
 
 @migrations()
-def m001_core(db):
+def m001_core(db: sqlite_utils.Database) -> None:
     execute_script(
         db,
         """
@@ -140,14 +140,14 @@ def m001_core(db):
         CREATE INDEX reviews_subject ON reviews (subject_id);
         """,
     )
-    db["categories"].insert_all(
+    db.table("categories").insert_all(
         {"slug": s, "name_zh": zh, "name_en": en, "icon": icon, "hazardous": h, "sort": i}
         for i, (s, zh, en, icon, h) in enumerate(SEED_CATEGORIES)
     )
 
 
 @migrations()
-def m002_workers(db):
+def m002_workers(db: sqlite_utils.Database) -> None:
     """Worker profiles, portfolio photos, ID checks, booking-mode applications (issue #3)."""
     execute_script(
         db,
@@ -218,7 +218,7 @@ def m002_workers(db):
 
 
 @migrations()
-def m003_ledger(db):
+def m003_ledger(db: sqlite_utils.Database) -> None:
     """The credit ledger (issue #4): accounts, transfers and their append-only lines."""
     execute_script(
         db,
@@ -265,7 +265,7 @@ def m003_ledger(db):
 
 
 @migrations()
-def m004_job_money(db):
+def m004_job_money(db: sqlite_utils.Database) -> None:
     """Hours worked, materials and disputes (issue #4)."""
     execute_script(
         db,
@@ -304,7 +304,7 @@ def m004_job_money(db):
 
 
 @migrations()
-def m005_request_keys(db):
+def m005_request_keys(db: sqlite_utils.Database) -> None:
     """One filling-in of the post form posts one job, and of the photo form adds one photo, however
     often it is sent (issue #11)."""
     execute_script(

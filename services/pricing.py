@@ -4,13 +4,17 @@ done for lately. All in integer fen."""
 
 import statistics
 from datetime import datetime, timedelta
+from typing import cast
 
 from .clock import to_db
+from .db import Database
+from .rows import Job, Row
 
 
-def agreed_or_asked_fen(job: dict) -> int:
+def agreed_or_asked_fen(job: Job | Row) -> int:
     """The price agreed at assignment (a booking quote) if there is one, else the posted price."""
-    return job["agreed_fen"] if job.get("agreed_fen") is not None else job["price_fen"]
+    agreed = job.get("agreed_fen")
+    return agreed if agreed is not None else job["price_fen"]
 
 
 def hourly_fen(rate_fen: int, minutes: int) -> int:
@@ -18,26 +22,34 @@ def hourly_fen(rate_fen: int, minutes: int) -> int:
     return (rate_fen * minutes + 30) // 60
 
 
-def estimated_total_fen(job: dict) -> int:
+def estimated_minutes(job: Job | Row) -> int:
+    """An hourly job's estimated minutes (jobs.post gives every hourly job its estimate)."""
+    return cast(int, job["est_minutes"])
+
+
+def estimated_total_fen(job: Job | Row) -> int:
     """What the poster expects to pay: the price, or the hourly rate × estimated hours."""
     price = agreed_or_asked_fen(job)
-    return hourly_fen(price, job["est_minutes"]) if job["price_type"] == "hourly" else price
+    if job["price_type"] != "hourly":
+        return price
+    return hourly_fen(price, estimated_minutes(job))
 
 
-def worked_total_fen(job: dict) -> int:
+def worked_total_fen(job: Job | Row) -> int:
     """What the work came to: for an hourly job whose worker recorded the actual hours, the rate ×
     those hours; otherwise the estimate."""
-    if job["price_type"] == "hourly" and job.get("actual_minutes") is not None:
-        return hourly_fen(agreed_or_asked_fen(job), job["actual_minutes"])
+    actual = job.get("actual_minutes")
+    if job["price_type"] == "hourly" and actual is not None:
+        return hourly_fen(agreed_or_asked_fen(job), actual)
     return estimated_total_fen(job)
 
 
-def extra_fen(job: dict) -> int:
+def extra_fen(job: Job | Row) -> int:
     """How much the recorded hours come to above the estimate held: the part the poster must approve."""
     return max(0, worked_total_fen(job) - estimated_total_fen(job))
 
 
-def labor_due_fen(job: dict) -> int:
+def labor_due_fen(job: Job | Row) -> int:
     """What the worker is owed for the work: the hours worked, but above the estimate only once the
     poster approved the extra (fewer hours than estimated: the over-cover goes back to the poster)."""
     if extra_fen(job) and job.get("extra_decision") != "approved":
@@ -51,7 +63,7 @@ PRICE_GUIDE_DAYS = 90
 PRICE_GUIDE_MIN = 3
 
 
-def price_guide(db, category: str, price_type: str, now: datetime) -> dict | None:
+def price_guide(db: Database, category: str, price_type: str, now: datetime) -> dict[str, int] | None:
     """What jobs of this category and price type were done for over the last 90 days: the median and
     the middle half (25th–75th percentile) of agreed prices of completed paid jobs, in fen, and how
     many there were. None below PRICE_GUIDE_MIN jobs (too few to guide anyone)."""

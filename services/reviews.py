@@ -5,12 +5,13 @@ from datetime import datetime
 
 from . import access
 from .clock import to_db
-from .db import one, write
+from .db import Database, insert, one, the_one, write
 from .errors import AlreadyDone, ValidationError
-from .validate import text
+from .rows import Row, User
+from .validate import Typed, text
 
 
-def rate(db, actor: dict, job_id: int, *, stars, comment="", now: datetime) -> int:
+def rate(db: Database, actor: User, job_id: int, *, stars: Typed, comment: Typed = "", now: datetime) -> int:
     """Store `actor`'s rating of the other side of a completed job. Returns the review id.
 
     Raises NotAllowed (not a party to the job), InvalidTransition (job not settled), AlreadyDone
@@ -25,30 +26,28 @@ def rate(db, actor: dict, job_id: int, *, stars, comment="", now: datetime) -> i
         comment = text(comment, "comment", max_len=500)
         if one(db, "SELECT 1 AS x FROM reviews WHERE job_id = ? AND author_id = ?", [job["id"], actor["id"]]):
             raise AlreadyDone("error.already_rated")
-        return (
-            db["reviews"]
-            .insert(
-                {
-                    "job_id": job["id"],
-                    "author_id": actor["id"],
-                    "subject_id": subject,
-                    "author_role": role,
-                    "stars": stars,
-                    "comment": comment,
-                    "created_at": to_db(now),
-                }
-            )
-            .last_pk
+        return insert(
+            db,
+            "reviews",
+            {
+                "job_id": job["id"],
+                "author_id": actor["id"],
+                "subject_id": subject,
+                "author_role": role,
+                "stars": stars,
+                "comment": comment,
+                "created_at": to_db(now),
+            },
         )
 
 
-def summary(db, user_id: int) -> dict:
+def summary(db: Database, user_id: int) -> Row:
     """{'average': float | None, 'count': int} over every rating the user received."""
-    row = one(db, "SELECT AVG(stars) AS average, COUNT(*) AS count FROM reviews WHERE subject_id = ?", [user_id])
+    row = the_one(db, "SELECT AVG(stars) AS average, COUNT(*) AS count FROM reviews WHERE subject_id = ?", [user_id])
     return {"average": row["average"], "count": row["count"]}
 
 
-def received(db, user_id: int) -> list[dict]:
+def received(db: Database, user_id: int) -> list[Row]:
     return list(
         db.query(
             """SELECT r.*, u.display_name AS author_name, j.title AS job_title,
@@ -61,5 +60,5 @@ def received(db, user_id: int) -> list[dict]:
     )
 
 
-def by_author(db, job_id: int, author_id: int) -> dict | None:
+def by_author(db: Database, job_id: int, author_id: int) -> Row | None:
     return one(db, "SELECT * FROM reviews WHERE job_id = ? AND author_id = ?", [job_id, author_id])

@@ -6,7 +6,10 @@ are good, is the business of the module that owns it (services.community, servic
 services.verification): they check, then `save` here.
 """
 
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
+
+from .db import Database
 
 Value = int | float | str
 
@@ -38,7 +41,7 @@ SETTINGS: dict[str, Setting] = {
 DEFAULTS: dict[str, Value] = {name: s.default for name, s in SETTINGS.items() if s.default is not None}
 
 
-def read(db, names) -> dict[str, Value]:
+def read(db: Database, names: Iterable[str]) -> dict[str, Value]:
     """The named settings as their types: the stored value, else the default. A setting with
     neither (the community before first-run setup) is left out."""
     names = list(names)
@@ -46,14 +49,13 @@ def read(db, names) -> dict[str, Value]:
         row["key"]: row["value"]
         for row in db.query(f"SELECT key, value FROM settings WHERE key IN ({', '.join('?' * len(names))})", names)
     }
-    return {
-        name: SETTINGS[name].type(stored[name]) if name in stored else SETTINGS[name].default
-        for name in names
-        if name in stored or SETTINGS[name].default is not None
+    read_back = {
+        name: SETTINGS[name].type(stored[name]) if name in stored else SETTINGS[name].default for name in names
     }
+    return {name: value for name, value in read_back.items() if value is not None}
 
 
-def whole(db, name: str) -> int:
+def whole(db: Database, name: str) -> int:
     """A whole-number setting (each has a default). TypeError for a setting of another type."""
     value = read(db, [name])[name]
     if not isinstance(value, int):
@@ -61,10 +63,10 @@ def whole(db, name: str) -> int:
     return value
 
 
-def save(db, values: dict[str, Value]) -> None:
+def save(db: Database, values: Mapping[str, Value]) -> None:
     """Store settings (call inside write(), after the owner's permission and value checks). A name
     not in SETTINGS, or a value not of its type, is a programming error (KeyError, TypeError)."""
     for name, value in values.items():
         if not isinstance(value, SETTINGS[name].type):
             raise TypeError(f"{name}: {value!r} is not {SETTINGS[name].type.__name__}")
-    db["settings"].upsert_all([{"key": name, "value": str(value)} for name, value in values.items()], pk="key")
+    db.table("settings").upsert_all([{"key": name, "value": str(value)} for name, value in values.items()], pk="key")

@@ -8,11 +8,13 @@ takes new input) and its tests.
 
 import json
 from dataclasses import dataclass, fields, replace
-from typing import Literal, get_args
+from typing import Literal, TypedDict, get_args
 
 from . import ledger
+from .db import Database
 from .errors import InvalidTransition, ValidationError
-from .validate import minutes_of, visible_len, yuan_to_fen
+from .rows import Job
+from .validate import Typed, minutes_of, visible_len, yuan_to_fen
 
 Status = Literal["open", "assigned", "in_progress", "done", "disputed", "completed", "resolved", "cancelled", "expired"]
 Action = Literal[
@@ -43,13 +45,21 @@ SETTLED: tuple[Status, ...] = ("completed", "resolved")  # the work was done and
 # --- what a person sends with an action -------------------------------------------------------
 
 
+class Terms(TypedDict, total=False):
+    """What a request adds once checked against the job (Request.terms)."""
+
+    actual_minutes: int | None  # finishing an hourly job: the minutes worked (as estimated when none typed)
+    tip_fen: int  # confirming: the tip
+    split_fen: int  # a split: the worker's share
+
+
 @dataclass(frozen=True)
 class Request:
     """What comes with an action: an optional note (`detail`), kept in the job's history."""
 
     detail: str = ""
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> Terms:
         """Check the request against the stored job before anything is written; returns the columns
         and money it adds (actual_minutes, tip_fen, split_fen). Raises ValidationError or
         InvalidTransition."""
@@ -69,7 +79,7 @@ class Request:
 class Reason(Request):
     """A dispute: `detail` is the reason, which must say something (zero-width spaces say nothing)."""
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> Terms:
         if not visible_len(self.detail):
             raise ValidationError("detail", "error.dispute_reason")
         return {}
@@ -81,7 +91,7 @@ class Finish(Request):
 
     hours: object = None
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> Terms:
         if job["price_type"] != "hourly":
             return {}
         if self.hours is None:
@@ -95,7 +105,7 @@ class Confirm(Request):
 
     tip_yuan: object = None
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> Terms:
         return {"tip_fen": yuan_to_fen(self.tip_yuan or "0", "tip")}
 
 
@@ -105,7 +115,7 @@ class Split(Request):
 
     split_yuan: object = None
 
-    def terms(self, db, job: dict) -> dict:
+    def terms(self, db: Database, job: Job) -> Terms:
         """The share in fen, strictly between nothing and all the job's escrow holds."""
         held = ledger.balance_of(db, "escrow", job_id=job["id"])
         share = yuan_to_fen(self.split_yuan, "split")
@@ -123,7 +133,7 @@ class Assign(Request):
     agreed_fen: int | None = None
 
 
-def _normal(name: str, value):
+def _normal(name: str, value: Typed) -> object:
     """A typed value as it compares: amounts in fen, hours in minutes, anything unreadable as typed."""
     if name.endswith("_yuan"):
         try:
@@ -183,7 +193,7 @@ RESOLUTIONS: tuple[Action, ...] = tuple(a for a, rule in TRANSITIONS.items() if 
 ASSIGNING: tuple[Action, ...] = tuple(a for a, rule in TRANSITIONS.items() if rule.worker in ("claimer", "assignee"))
 
 
-def request(action: Action, **typed) -> Request:
+def request(action: Action, **typed: Typed) -> Request:
     """The request `action` takes, from what the person typed (hours=, tip_yuan=, split_yuan=, detail=)."""
     rule = TRANSITIONS.get(action)
     if rule is None:

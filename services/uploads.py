@@ -18,11 +18,16 @@ import pathlib
 import re
 import secrets
 import warnings
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import files
 from .errors import NotFound, ValidationError
+
+if TYPE_CHECKING:  # services.db imports this module (it keeps the uploads private at connect)
+    from .db import Database
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 48-megapixel phone photo is refused; 12 MP and below pass
@@ -38,7 +43,7 @@ def root_for(database_file: pathlib.Path) -> pathlib.Path:
     return database_file.parent / f"{database_file.stem}.uploads"
 
 
-def folder(db, kind: str) -> pathlib.Path:
+def folder(db: "Database", kind: str) -> pathlib.Path:
     """The upload folder of `kind` beside the database file (created on first use)."""
     if kind not in FOLDERS:
         raise ValueError(kind)
@@ -90,7 +95,7 @@ def reencoded(data: bytes, field: str = "photo") -> bytes:
 
 
 @contextlib.contextmanager
-def saving(db, kind: str):
+def saving(db: "Database", kind: str) -> Iterator[Callable[[bytes], str]]:
     """Save cleaned pictures for one database write; undo them all if that write fails.
 
         with uploads.saving(db, "private") as save, write(db):
@@ -127,13 +132,13 @@ def saving(db, kind: str):
         raise
 
 
-def _path(db, kind: str, name: str) -> pathlib.Path:
+def _path(db: "Database", kind: str, name: str) -> pathlib.Path:
     if not isinstance(name, str) or not NAME_RE.fullmatch(name):  # never a path from outside (nor "x.jpg\n")
         raise NotFound()
     return folder(db, kind) / name
 
 
-def read(db, kind: str, name: str) -> bytes:
+def read(db: "Database", kind: str, name: str) -> bytes:
     """The stored bytes of an upload. Callers check who may see it; raises NotFound."""
     try:
         return _path(db, kind, name).read_bytes()
@@ -141,7 +146,7 @@ def read(db, kind: str, name: str) -> bytes:
         raise NotFound() from None
 
 
-def delete(db, kind: str, name: str | None) -> None:
+def delete(db: "Database", kind: str, name: str | None) -> None:
     """Remove a stored upload (already gone is fine). Call after the row pointing at it is gone."""
     if name:
         _path(db, kind, name).unlink(missing_ok=True)

@@ -7,14 +7,17 @@ sign in is made here (DESIGN §5, "Known holes of this stack").
 import math
 import os
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import cast
 
 import bcrypt
 
 from .clock import from_db, to_db
-from .db import one, write
+from .db import Database, insert, one, the_one, write
 from .errors import AuthFailed, NotAllowed, NotFound, TooManyAttempts, ValidationError
-from .validate import LANGUAGES, encodable, text
+from .rows import Row, User
+from .validate import LANGUAGES, Typed, encodable, text
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -33,7 +36,7 @@ PRODUCTION_BCRYPT_ROUNDS = 12  # bcrypt's own default: ~0.3 s per hash on the bo
 BCRYPT_ROUNDS_RANGE = range(4, 32)  # what bcrypt.gensalt accepts
 
 
-def bcrypt_rounds(environ) -> int:
+def bcrypt_rounds(environ: Mapping[str, str]) -> int:
     """The bcrypt cost: LINBANG_BCRYPT_ROUNDS if set, else the production value. Only the tests lower
     it (a registration then hashes in milliseconds). A value that is not a whole number from 4 to 31
     raises ValueError, so a mistyped setting stops the board at start-up instead of changing its hashes."""
@@ -63,16 +66,16 @@ def _check_password(password: str, password_hash: str) -> bool:
 
 
 def register(
-    db,
+    db: Database,
     *,
-    username,
-    display_name,
-    password,
-    password_again=None,
-    email="",
-    phone="",
-    language,
-    role="resident",
+    username: Typed,
+    display_name: Typed,
+    password: Typed,
+    password_again: Typed = None,
+    email: Typed = "",
+    phone: Typed = "",
+    language: Typed,
+    role: Typed = "resident",
     now: datetime,
 ) -> int:
     """Create an account and return its id. Raises ValidationError naming the field at fault."""
@@ -102,32 +105,30 @@ def register(
     with write(db):
         if one(db, "SELECT 1 AS x FROM users WHERE username = ?", [username]):
             raise ValidationError("username", "error.username_taken")
-        return (
-            db["users"]
-            .insert(
-                {
-                    "username": username,
-                    "display_name": display_name,
-                    "email": email,
-                    "phone": phone,
-                    "password_hash": password_hash,
-                    "role": role,
-                    "language": language,
-                    "created_at": to_db(now),
-                }
-            )
-            .last_pk
+        return insert(
+            db,
+            "users",
+            {
+                "username": username,
+                "display_name": display_name,
+                "email": email,
+                "phone": phone,
+                "password_hash": password_hash,
+                "role": role,
+                "language": language,
+                "created_at": to_db(now),
+            },
         )
 
 
-def _failures(db, now: datetime, *, reset_by_success: bool, **match) -> tuple[int, datetime | None]:
+def _failures(db: Database, now: datetime, *, reset_by_success: bool, **match: str) -> tuple[int, datetime | None]:
     """How many sign-ins matching `match` (username=, client= or both) failed within FAILURE_MEMORY,
     and when the last of them did; with `reset_by_success`, only those after the last success that
     matches too."""
     where = " AND ".join(f"{column} = :{column}" for column in match)  # column names from this module
     if reset_by_success:
         where += f" AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE ok = 1 AND {where}), '')"
-    row = one(
+    row = the_one(
         db,
         f"SELECT COUNT(*) AS n, MAX(at) AS last FROM login_attempts WHERE ok = 0 AND at > :since AND {where}",
         {**match, "since": to_db(now - FAILURE_MEMORY)},
@@ -141,7 +142,7 @@ def _backoff(failures: int, free: int) -> int:
     return 0 if failures < free else min(MAX_WAIT_SECONDS, 2 ** (failures - free + 1))
 
 
-def _seconds_to_wait(db, username: str, client: str, now: datetime) -> int:
+def _seconds_to_wait(db: Database, username: str, client: str, now: datetime) -> int:
     """How long `client` must wait before trying `username` again; 0: it may try now.
 
     Every wait runs from the client's own last failure, so whatever anyone else does, a client waits at
@@ -158,11 +159,13 @@ def _seconds_to_wait(db, username: str, client: str, now: datetime) -> int:
     if pair:
         name_wait = max(_backoff(pair, FREE_TRIES_PER_NAME_AND_CLIENT), _backoff(name, FREE_TRIES_PER_NAME))
         waits.append((pair_last, name_wait))
-    remaining = max((last + timedelta(seconds=wait) - now for last, wait in waits if wait), default=timedelta())
+    remaining = max(
+        (last + timedelta(seconds=wait) - now for last, wait in waits if wait and last), default=timedelta()
+    )
     return max(0, math.ceil(remaining.total_seconds()))
 
 
-def authenticate(db, username: str, password: str, *, client: str, now: datetime) -> dict:
+def authenticate(db: Database, username: str, password: str, *, client: str, now: datetime) -> User:
     """Check a password and return the user row (without its hash).
 
     `client` names who is knocking (ui.auth.client_id: the client's network address). Raises
@@ -180,7 +183,7 @@ def authenticate(db, username: str, password: str, *, client: str, now: datetime
         seconds = _seconds_to_wait(db, username, client, now)
         if seconds:
             raise TooManyAttempts(seconds=seconds)
-        attempt_id = db["login_attempts"].insert(attempt).last_pk  # a failure until bcrypt says otherwise
+        attempt_id = insert(db, "login_attempts", attempt)  # a failure until bcrypt says otherwise
     row = one(db, "SELECT * FROM users WHERE username = ?", [username])
     password_ok = _check_password(password, row["password_hash"] if row else _DUMMY_HASH)
     if not (row and password_ok and not row["blocked_at"]):
@@ -190,18 +193,18 @@ def authenticate(db, username: str, password: str, *, client: str, now: datetime
     return _public_row(row)
 
 
-def _public_row(row: dict) -> dict:
-    return {k: v for k, v in row.items() if k != "password_hash"}
+def _public_row(row: Row) -> User:
+    return cast(User, {k: v for k, v in row.items() if k != "password_hash"})
 
 
-def get(db, user_id: int) -> dict:
+def get(db: Database, user_id: int) -> User:
     row = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
     if not row:
         raise NotFound()
     return _public_row(row)
 
 
-def active(db, actor) -> dict:
+def active(db: Database, actor: object) -> User:
     """The acting user as the database has them now: the one answer to "who is acting".
 
     Only the id is taken from `actor`; role and blocked state come from the row, so a dict that says
@@ -215,7 +218,7 @@ def active(db, actor) -> dict:
     return _public_row(row)
 
 
-def organizer(db, actor) -> dict:
+def organizer(db: Database, actor: object) -> User:
     """active(), and the account is an organizer in the database. Raises NotAllowed."""
     user = active(db, actor)
     if user["role"] != "organizer":
@@ -223,12 +226,12 @@ def organizer(db, actor) -> dict:
     return user
 
 
-def active_or_none(db, viewer) -> dict | None:
+def active_or_none(db: Database, viewer: object) -> User | None:
     """For reads open to signed-out visitors: None stays None (signed out); anyone else as active()."""
     return None if viewer is None else active(db, viewer)
 
 
-def self_or_organizer(db, actor, user_id: int) -> dict:
+def self_or_organizer(db: Database, actor: object, user_id: int) -> User:
     """active(), and the account is `user_id` itself or an organizer: who may read a person's own
     records (wallet, identity check). Raises NotAllowed."""
     user = active(db, actor)
@@ -237,12 +240,12 @@ def self_or_organizer(db, actor, user_id: int) -> dict:
     return user
 
 
-def by_username(db, username: str) -> dict | None:
+def by_username(db: Database, username: str) -> User | None:
     row = one(db, "SELECT * FROM users WHERE username = ?", [username])
     return _public_row(row) if row else None
 
 
-def session_user(db, username: str, issued_at: float) -> dict | None:
+def session_user(db: Database, username: str, issued_at: float) -> User | None:
     """The user a session or re-login cookie issued at `issued_at` (epoch seconds) stands for.
 
     None when the account is gone or blocked, or the session was issued before the user last
@@ -254,20 +257,20 @@ def session_user(db, username: str, issued_at: float) -> dict | None:
     return user
 
 
-def log_out_everywhere(db, user_id: int, now: datetime) -> None:
+def log_out_everywhere(db: Database, user_id: int, now: datetime) -> None:
     """Invalidate every session and cookie issued before `now`."""
     with write(db):
         db.execute("UPDATE users SET sessions_valid_after = ? WHERE id = ?", [now.timestamp(), user_id])
 
 
-def set_language(db, user_id: int, language: str) -> None:
+def set_language(db: Database, user_id: int, language: str) -> None:
     if language not in LANGUAGES:
         raise ValidationError("language", "error.invalid")
     with write(db):
         db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
 
 
-def set_blocked(db, actor: dict, user_id: int, blocked: bool, now: datetime) -> None:
+def set_blocked(db: Database, actor: User, user_id: int, blocked: bool, now: datetime) -> None:
     """Organizers block or unblock an account; a block also ends its sessions at once."""
     with write(db):
         actor = organizer(db, actor)
@@ -280,6 +283,6 @@ def set_blocked(db, actor: dict, user_id: int, blocked: bool, now: datetime) -> 
         )
 
 
-def list_users(db, actor: dict) -> list[dict]:
+def list_users(db: Database, actor: User) -> list[User]:
     organizer(db, actor)
     return [_public_row(r) for r in db.query("SELECT * FROM users ORDER BY id")]

@@ -3,9 +3,12 @@
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from .errors import ValidationError
 
+# What a person typed or a widget gave (None, text, a number...): the validators here check it, so any value.
+Typed = Any
 LANGUAGES = ("zh_CN", "en")
 MAX_PRICE_FEN = 10_000_000  # ¥100,000: far above any odd job, catches a slipped finger
 
@@ -43,7 +46,7 @@ def visible_len(value: str) -> int:
     return sum(not is_invisible(ch) for ch in value)
 
 
-def text(value, field: str, *, min_len: int = 0, max_len: int, single_line: bool = False) -> str:
+def text(value: Typed, field: str, *, min_len: int = 0, max_len: int, single_line: bool = False) -> str:
     """Normalise and check a piece of user text; return what is to be stored.
 
     Normalisation, in this order:
@@ -85,7 +88,7 @@ def encodable(value: str) -> bool:
     return True
 
 
-def yuan_to_fen(value, field: str = "price") -> int:
+def yuan_to_fen(value: Typed, field: str = "price") -> int:
     """'12.5' or 12.5 or Decimal -> 1250 fen. Exact decimal arithmetic: money never touches a float."""
     try:
         amount = Decimal(str(value).strip() or "x")
@@ -101,7 +104,7 @@ def yuan_to_fen(value, field: str = "price") -> int:
     return int(fen)
 
 
-def minutes_of(hours, field: str, key: str, least: int) -> int:
+def minutes_of(hours: Typed, field: str, key: str, least: int) -> int:
     """Hours typed by a person as whole minutes, between `least` minutes and 24 hours."""
     try:
         minutes = round(float(hours) * 60)

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 
 from . import settings, uploads, users
 from .clock import to_db
-from .db import one, write
+from .db import Database, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
-from .validate import text
+from .rows import Row, User
+from .validate import Typed, text
 
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would also take other scripts' digits
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -28,7 +29,7 @@ MAX_KEEP_DAYS = 90
 SALT_SETTING = "id_hash_salt"
 
 
-def normalise_id_number(value) -> str:
+def normalise_id_number(value: Typed) -> str:
     """An 18-character mainland resident ID number, checked by its final check character.
 
     Full-width digits (as typed with a Chinese input method) become ASCII first, so one number always
@@ -43,7 +44,7 @@ def normalise_id_number(value) -> str:
     return number
 
 
-def _salt(db) -> bytes:
+def _salt(db: Database) -> bytes:
     """This board's hashing salt, made on first use (call inside write())."""
     stored = settings.read(db, [SALT_SETTING])
     if stored:
@@ -58,7 +59,17 @@ def _id_hash(number: str, salt: bytes) -> str:
     return hashlib.scrypt(number.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32).hex()
 
 
-def submit(db, actor: dict, *, real_name, id_number, front: bytes, back: bytes, selfie: bytes, now: datetime) -> int:
+def submit(
+    db: Database,
+    actor: User,
+    *,
+    real_name: Typed,
+    id_number: Typed,
+    front: bytes,
+    back: bytes,
+    selfie: bytes,
+    now: datetime,
+) -> int:
     """The acting worker asks to be verified. Returns the check's id. Stores nothing on error.
 
     Allowed for someone with "I take jobs" on who is neither verified nor waiting for a decision.
@@ -76,25 +87,23 @@ def submit(db, actor: dict, *, real_name, id_number, front: bytes, back: bytes, 
             raise InvalidTransition(
                 "error.verification_pending" if profile["verification"] == "pending" else "error.verification_verified"
             )
-        check_id = (
-            db["id_checks"]
-            .insert(
-                {
-                    "user_id": actor["id"],
-                    "real_name": real_name,
-                    "id_last4": number[-4:],
-                    "id_hash": _id_hash(number, _salt(db)),
-                    **{f"{which}_file": save(data) for which, data in cleaned.items()},
-                    "submitted_at": to_db(now),
-                }
-            )
-            .last_pk
+        check_id = insert(
+            db,
+            "id_checks",
+            {
+                "user_id": actor["id"],
+                "real_name": real_name,
+                "id_last4": number[-4:],
+                "id_hash": _id_hash(number, _salt(db)),
+                **{f"{which}_file": save(data) for which, data in cleaned.items()},
+                "submitted_at": to_db(now),
+            },
         )
         _set_profile(db, actor["id"], "pending", "", now)
     return check_id
 
 
-def _set_profile(db, user_id: int, status: str, reason: str, now: datetime) -> None:
+def _set_profile(db: Database, user_id: int, status: str, reason: str, now: datetime) -> None:
     db.execute(
         """UPDATE worker_profiles SET verification = ?, verification_reason = ?, updated_at = ?
            WHERE user_id = ?""",
@@ -102,7 +111,7 @@ def _set_profile(db, user_id: int, status: str, reason: str, now: datetime) -> N
     )
 
 
-def latest(db, user_id: int, viewer: dict) -> dict | None:
+def latest(db: Database, user_id: int, viewer: User) -> Row | None:
     """A worker's most recent check as they (or an organizer) may see it: no photos, no hash."""
     users.self_or_organizer(db, viewer, user_id)
     return one(
@@ -113,7 +122,7 @@ def latest(db, user_id: int, viewer: dict) -> dict | None:
     )
 
 
-def queue(db, actor: dict) -> list[dict]:
+def queue(db: Database, actor: User) -> list[Row]:
     """Checks waiting for a decision, oldest first, each with the other accounts that gave the same
     ID number (`same_id_as`: display names). Organizers only."""
     users.organizer(db, actor)
@@ -136,7 +145,7 @@ def queue(db, actor: dict) -> list[dict]:
     return pending
 
 
-def photo(db, actor: dict, check_id: int, which: str) -> bytes:
+def photo(db: Database, actor: User, check_id: int, which: str) -> bytes:
     """One ID photo of a check. Organizers only; NotFound once the photos are deleted."""
     users.organizer(db, actor)
     if which not in PHOTOS:
@@ -147,11 +156,11 @@ def photo(db, actor: dict, check_id: int, which: str) -> bytes:
     return uploads.read(db, "private", check[f"{which}_file"])
 
 
-def keep_days(db) -> int:
+def keep_days(db: Database) -> int:
     return settings.whole(db, KEEP_DAYS_SETTING)
 
 
-def set_keep_days(db, actor: dict, days, now: datetime) -> None:
+def set_keep_days(db: Database, actor: User, days: Typed, now: datetime) -> None:
     """How many days ID photos are kept after the decision (0: deleted at once); photos already past
     the new limit are deleted now. Organizers only."""
     with write(db):
@@ -166,7 +175,7 @@ def set_keep_days(db, actor: dict, days, now: datetime) -> None:
     purge_photos(db, now)
 
 
-def decide(db, actor: dict, check_id: int, *, approve: bool, reason="", now: datetime) -> None:
+def decide(db: Database, actor: User, check_id: int, *, approve: bool, reason: Typed = "", now: datetime) -> None:
     """An organizer approves or rejects a pending check (a rejection needs a reason the worker sees).
 
     Nobody decides their own check. Raises NotAllowed, NotFound, InvalidTransition (already
@@ -192,7 +201,7 @@ def decide(db, actor: dict, check_id: int, *, approve: bool, reason="", now: dat
     purge_photos(db, now)
 
 
-def revoke(db, actor: dict, user_id: int, *, reason, now: datetime) -> None:
+def revoke(db: Database, actor: User, user_id: int, *, reason: Typed, now: datetime) -> None:
     """An organizer withdraws a worker's verification, with a reason the worker sees; they may
     submit a new check afterwards. Raises NotAllowed, NotFound, InvalidTransition, ValidationError."""
     with write(db):
@@ -211,7 +220,7 @@ def revoke(db, actor: dict, user_id: int, *, reason, now: datetime) -> None:
         _set_profile(db, user_id, "rejected", reason, now)
 
 
-def purge_photos(db, now: datetime) -> int:
+def purge_photos(db: Database, now: datetime) -> int:
     """Delete the ID photos of checks decided more than keep_days ago. Returns how many checks.
 
     The row is updated first, the files removed after the commit: a crash in between leaves
@@ -240,7 +249,7 @@ def purge_photos(db, now: datetime) -> int:
     return len(due)
 
 
-def verified_workers(db, actor: dict) -> list[dict]:
+def verified_workers(db: Database, actor: User) -> list[Row]:
     """Verified workers with who approved them and when, for the organizer's revoke list."""
     users.organizer(db, actor)
     return list(

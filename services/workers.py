@@ -5,14 +5,16 @@ Identity checks (实名认证) live in services.verification; it alone moves a w
 
 import json
 from datetime import datetime
+from typing import cast, overload
 
 from . import categories as categories_module
 from . import community, geo, uploads, users
 from .clock import to_db
-from .db import one, write
+from .db import Database, insert, one, the_one, write
 from .errors import NotAllowed, NotFound, ValidationError
+from .rows import Row, User
 from .transitions import ASSIGNING
-from .validate import text, yuan_to_fen
+from .validate import Typed, text, yuan_to_fen
 
 AVAILABILITY = tuple(
     f"{days}_{part}" for days in ("weekdays", "weekends") for part in ("morning", "afternoon", "evening")
@@ -27,19 +29,30 @@ PRIOR_WEIGHT = 5
 RELIABILITY_MIN_ASSIGNED = 5
 
 
-def _decoded(row: dict | None) -> dict | None:
+@overload
+def _decoded(row: Row) -> Row: ...
+@overload
+def _decoded(row: Row | None) -> Row | None: ...
+
+
+def _decoded(row: Row | None) -> Row | None:
     if row:
         row["categories"] = json.loads(row["categories"])
         row["availability"] = json.loads(row["availability"])
     return row
 
 
-def get_profile(db, user_id: int) -> dict | None:
+def get_profile(db: Database, user_id: int) -> Row | None:
     """The stored profile row (categories and availability as lists), or None."""
     return _decoded(one(db, "SELECT * FROM worker_profiles WHERE user_id = ?", [user_id]))
 
 
-def is_verified_worker(db, user_id: int) -> bool:
+def _written(db: Database, user_id: int) -> Row:
+    """The profile a service has just written (so there is one)."""
+    return cast(Row, get_profile(db, user_id))
+
+
+def is_verified_worker(db: Database, user_id: int) -> bool:
     """May take jobs now: "I take jobs" is on, the identity check passed and the account is not blocked."""
     return bool(
         one(
@@ -51,14 +64,14 @@ def is_verified_worker(db, user_id: int) -> bool:
     )
 
 
-def _categories(db, categories) -> list[str]:
+def _categories(db: Database, categories: Typed) -> list[str]:
     unknown = set(categories) - set(categories_module.by_slug(db))
     if unknown:
         raise ValidationError("categories", "error.invalid")
     return sorted(categories)
 
 
-def _upsert(db, actor: dict, fields: dict, now: datetime) -> None:
+def _upsert(db: Database, actor: User, fields: Row, now: datetime) -> None:
     """Write profile fields for the acting user, creating the row on first use (inside write())."""
     users.active(db, actor)
     if get_profile(db, actor["id"]):
@@ -68,10 +81,10 @@ def _upsert(db, actor: dict, fields: dict, now: datetime) -> None:
             [*fields.values(), to_db(now), actor["id"]],
         )
     else:
-        db["worker_profiles"].insert({"user_id": actor["id"], **fields, "updated_at": to_db(now)})
+        db.table("worker_profiles").insert({"user_id": actor["id"], **fields, "updated_at": to_db(now)})
 
 
-def set_taking_jobs(db, actor: dict, *, taking_jobs: bool, categories: list[str], now: datetime) -> dict:
+def set_taking_jobs(db: Database, actor: User, *, taking_jobs: bool, categories: list[str], now: datetime) -> Row:
     """Switch "I take jobs" on or off for the acting user and choose categories. Returns the profile.
 
     Switching on does not verify anybody: the worker then submits an identity check.
@@ -81,21 +94,21 @@ def set_taking_jobs(db, actor: dict, *, taking_jobs: bool, categories: list[str]
         raise ValidationError("categories", "error.pick_category")
     with write(db):
         _upsert(db, actor, {"taking_jobs": int(taking_jobs), "categories": json.dumps(categories)}, now)
-    return get_profile(db, actor["id"])
+    return _written(db, actor["id"])
 
 
 def save_profile(
-    db,
-    actor: dict,
+    db: Database,
+    actor: User,
     *,
-    bio,
-    service_radius_km,
-    rate_yuan,
+    bio: Typed,
+    service_radius_km: Typed,
+    rate_yuan: Typed,
     area: tuple[float, float] | None,
-    area_label,
-    availability,
+    area_label: Typed,
+    availability: Typed,
     now: datetime,
-) -> dict:
+) -> Row:
     """Store the acting user's public worker profile. Returns it. Stores nothing on error.
 
     rate_yuan: an hourly rate, or None/"" for "quote per job". area: a point the worker clicked near
@@ -131,22 +144,22 @@ def save_profile(
         if area is None and not (stored and stored["area_lat"] is not None):
             raise ValidationError("area", "error.area_missing")
         _upsert(db, actor, fields, now)
-    return get_profile(db, actor["id"])
+    return _written(db, actor["id"])
 
 
 # --- portfolio photos ----------------------------------------------------------------------------
 
 
-def photos(db, user_id: int) -> list[dict]:
+def photos(db: Database, user_id: int) -> list[Row]:
     return list(db.query("SELECT * FROM worker_photos WHERE user_id = ? ORDER BY id", [user_id]))
 
 
-def photo_bytes(db, photo: dict) -> bytes:
+def photo_bytes(db: Database, photo: Row) -> bytes:
     """A portfolio photo's picture (they are public, shown on the worker's profile)."""
     return uploads.read(db, "public", photo["file"])
 
 
-def add_photo(db, actor: dict, data: bytes, caption, now: datetime, *, key: str | None = None) -> int:
+def add_photo(db: Database, actor: User, data: bytes, caption: Typed, now: datetime, *, key: str | None = None) -> int:
     """Add a picture of past work to the acting user's profile (at most MAX_PHOTOS). Returns its id.
     `key` identifies one filling-in of the form: sending it again returns the photo it added.
 
@@ -160,7 +173,7 @@ def add_photo(db, actor: dict, data: bytes, caption, now: datetime, *, key: str 
         again = request_key and one(db, "SELECT id FROM worker_photos WHERE request_key = ?", [request_key])
         if again:
             return again["id"]
-        if one(db, "SELECT COUNT(*) AS n FROM worker_photos WHERE user_id = ?", [actor["id"]])["n"] >= MAX_PHOTOS:
+        if the_one(db, "SELECT COUNT(*) AS n FROM worker_photos WHERE user_id = ?", [actor["id"]])["n"] >= MAX_PHOTOS:
             raise ValidationError("photo", "error.too_many_photos", max=MAX_PHOTOS)
         row = {
             "user_id": actor["id"],
@@ -169,10 +182,10 @@ def add_photo(db, actor: dict, data: bytes, caption, now: datetime, *, key: str 
             "request_key": request_key,
             "created_at": to_db(now),
         }
-        return db["worker_photos"].insert(row).last_pk
+        return insert(db, "worker_photos", row)
 
 
-def remove_photo(db, actor: dict, photo_id: int) -> None:
+def remove_photo(db: Database, actor: User, photo_id: int) -> None:
     """Remove one of the acting user's own portfolio photos. Raises NotFound / NotAllowed."""
     photo = one(db, "SELECT * FROM worker_photos WHERE id = ?", [photo_id])
     if not photo:
@@ -188,7 +201,7 @@ def remove_photo(db, actor: dict, photo_id: int) -> None:
 # --- what others see -----------------------------------------------------------------------------
 
 
-def reliability(db, user_id: int) -> dict:
+def reliability(db: Database, user_id: int) -> dict[str, int | float | bool | None]:
     """How dependable a worker has been, from the job history.
 
     assigned: times the worker was given a job (claimed, or accepted in booking mode);
@@ -196,7 +209,7 @@ def reliability(db, user_id: int) -> dict:
     confirmed. completion_rate = completed / (completed + released): jobs still under way and jobs
     the poster cancelled are left out. `shown` is False until assigned >= RELIABILITY_MIN_ASSIGNED.
     """
-    counts = one(
+    counts = the_one(
         db,
         f"""SELECT
               SUM(action IN ({", ".join("?" * len(ASSIGNING))})) AS assigned,
@@ -204,7 +217,9 @@ def reliability(db, user_id: int) -> dict:
             FROM job_events WHERE worker_id = ?""",
         [*ASSIGNING, user_id],
     )
-    completed = one(db, "SELECT COUNT(*) AS n FROM jobs WHERE worker_id = ? AND status = 'completed'", [user_id])["n"]
+    completed = the_one(db, "SELECT COUNT(*) AS n FROM jobs WHERE worker_id = ? AND status = 'completed'", [user_id])[
+        "n"
+    ]
     assigned, released = counts["assigned"] or 0, counts["released"] or 0
     ended = completed + released
     return {
@@ -232,14 +247,14 @@ PUBLIC_SELECT = """
     WHERE u.blocked_at IS NULL"""
 
 
-def _public(row: dict) -> dict:
+def _public(row: Row) -> Row:
     row = _decoded(row)
     row["verified"] = bool(row["verified"])
     row["score"] = bayesian_score(row["rating_total"], row["rating_count"])
     return row
 
 
-def public_profile(db, user_id: int) -> dict:
+def public_profile(db: Database, user_id: int) -> Row:
     """What anyone may see of a worker: no phone, e-mail, ID data or exact position. Ratings are
     those received as a worker.
 
@@ -254,7 +269,9 @@ def public_profile(db, user_id: int) -> dict:
     return profile
 
 
-def directory(db, *, category: str | None = None, near: tuple[float, float] | None = None, slot: str | None = None):
+def directory(
+    db: Database, *, category: str | None = None, near: tuple[float, float] | None = None, slot: str | None = None
+) -> list[Row]:
     """Verified workers taking jobs, best first: Bayesian score, then completed jobs, then name.
 
     category: they offer it. near: a point inside their service radius (from their approximate

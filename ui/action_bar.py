@@ -1,23 +1,28 @@
 """The buttons for the transitions a person may take on a job now (the job page, My jobs), drawn
 from the job's capabilities (services.access) and the transition table's rows."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from services import access, jobs, transitions
+from services import access, jobs, pricing, transitions
+from services.access import Capability
 from services.clock import utcnow
-from services.transitions import TRANSITIONS
+from services.db import Database
+from services.rows import Job, User
+from services.transitions import TRANSITIONS, Action
 
 from .feedback import action_error, perform
 from .i18n import error_text, t
 
 
-def _action_input(job: dict, action: str, key: str) -> dict:
+def _action_input(job: Job, action: Action, key: str) -> dict[str, Callable[[], str]]:
     """What a person types with a button: the actual hours when finishing an hourly job (the estimate
     filled in), an optional tip when confirming. Returns readers of what was typed, from the
     widgets' session state when the button's callback runs: the request's fields, by name."""
     if action == "finish" and job["price_type"] == "hourly":
         field = f"{key}_hours_{job['id']}"
-        st.number_input(t("hours.actual"), 0.25, 24.0, job["est_minutes"] / 60, 0.25, key=field)
+        st.number_input(t("hours.actual"), 0.25, 24.0, pricing.estimated_minutes(job) / 60, 0.25, key=field)
         return {"hours": lambda: str(st.session_state[field])}
     if action == "confirm":
         field = f"{key}_tip_{job['id']}"
@@ -26,7 +31,7 @@ def _action_input(job: dict, action: str, key: str) -> dict:
     return {}
 
 
-def job_actions(db, job: dict, user: dict | None, allowed: frozenset, *, key: str) -> None:
+def job_actions(db: Database, job: Job, user: User | None, allowed: frozenset[Capability], *, key: str) -> None:
     """Buttons for exactly the transitions in `allowed` (the job's capabilities for `user`) that are
     pressed rather than filled in (a row's `form`) and not answers to one application (booking's)."""
     action_error(job["id"])
@@ -36,7 +41,7 @@ def job_actions(db, job: dict, user: dict | None, allowed: frozenset, *, key: st
     _waiting_for_answers(db, job, user, allowed)
 
 
-def _action_button(db, job: dict, action: str, key: str) -> None:
+def _action_button(db: Database, job: Job, action: Action, key: str) -> None:
     rule = TRANSITIONS[action]
     armed_key = f"{key}_{action}_{job['id']}_armed"
     if rule.confirm and not st.session_state.get(armed_key):
@@ -73,7 +78,7 @@ def _action_button(db, job: dict, action: str, key: str) -> None:
     )
 
 
-def _waiting_for_answers(db, job: dict, user: dict | None, allowed: frozenset) -> None:
+def _waiting_for_answers(db: Database, job: Job, user: User | None, allowed: frozenset[Capability]) -> None:
     """The poster's confirmation waits for their answers to the money questions: say so where the
     button would be."""
     if "confirm" in allowed or user is None:

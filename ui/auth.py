@@ -21,6 +21,8 @@ from uvicorn.middleware.proxy_headers import _TrustedHosts
 
 from services import users
 from services.clock import utcnow
+from services.db import Database
+from services.rows import User
 
 from .i18n import set_language
 
@@ -93,7 +95,7 @@ def _grouped(address: str) -> str:
     return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
 
 
-def _start_session(user: dict, issued_at: float) -> None:
+def _start_session(user: User, issued_at: float) -> None:
     set_language(user["language"])
     st.session_state.update(
         user_id=user["id"],
@@ -108,7 +110,7 @@ def _end_session() -> None:
         st.session_state.pop(key, None)
 
 
-def current_user(db) -> dict | None:
+def current_user(db: Database) -> User | None:
     """The signed-in user for this run, or None. Call once per run, before navigation.
 
     Restores a session from the re-login cookie when there is none, and ends one whose user was
@@ -123,14 +125,14 @@ def current_user(db) -> dict | None:
     return user
 
 
-def _session_user(db) -> dict | None:
+def _session_user(db: Database) -> User | None:
     user = users.session_user(db, st.session_state["username"], st.session_state["issued_at"])
     if user is None:
         _end_session()
     return user
 
 
-def _cookie_user(db) -> dict | None:
+def _cookie_user(db: Database) -> User | None:
     """The user the re-login cookie sent with this session's connection names, if still valid."""
     token = st.context.cookies.get(COOKIE_NAME)
     if not token:
@@ -157,7 +159,7 @@ def _render_cookie_action(action: tuple) -> None:
         controller.delete_cookie()
 
 
-def log_in(db, username: str, password: str) -> dict:
+def log_in(db: Database, username: str, password: str) -> User:
     """Check the password (services raise AuthFailed/TooManyAttempts), start a session and have the
     re-login cookie written: the library's token format, {username, exp_date} signed HS256."""
     now = utcnow()
@@ -169,7 +171,7 @@ def log_in(db, username: str, password: str) -> dict:
     return user
 
 
-def log_out(db, user: dict) -> None:
+def log_out(db: Database, user: User) -> None:
     """End this session and invalidate every cookie issued so far, wherever it was copied to."""
     users.log_out_everywhere(db, user["id"], utcnow())
     _end_session()

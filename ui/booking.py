@@ -5,7 +5,10 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from services import access, booking, settings
+from services.access import Capability
 from services.clock import from_db, utcnow
+from services.db import Database
+from services.rows import Job, Row, User
 
 from .cards import person_name, price_guide, profile_link, stars_text, status_text
 from .feedback import JOB_PAGE, action_error, attempt, callback_button
@@ -13,20 +16,20 @@ from .i18n import money, t, timezone, when, yuan_field
 from .safe import md
 
 
-def quote_text(application: dict, job: dict) -> str:
+def quote_text(application: Row, job: Job | Row) -> str:
     """What the worker asks: their quote in the job's price type, or the posted price (invitations)."""
     fen = job["price_fen"] if application["quote_fen"] is None else application["quote_fen"]
     return t("profile.rate_hourly", rate=money(fen)) if job["price_type"] == "hourly" else money(fen)
 
 
-def application_status(application: dict) -> str:
+def application_status(application: Row) -> str:
     """Where an application stands, in words; a declined one says why (another helper, the poster, ...)."""
     if application["status"] == "declined":
         return t(f"application.declined_{application['outcome']}")
     return t(f"application.{application['status']}")
 
 
-def _details(application: dict, job: dict) -> None:
+def _details(application: Row, job: Job | Row) -> None:
     parts = [t(f"application.kind_{application['kind']}"), quote_text(application, job)]
     if application["proposed_time"]:
         parts.append(t("booking.proposed", when=when(from_db(application["proposed_time"]))))
@@ -36,7 +39,7 @@ def _details(application: dict, job: dict) -> None:
         st.markdown(md(f"“{application['message']}”"))
 
 
-def _answer_buttons(db, application: dict, user: dict, *, accept_label: str) -> None:
+def _answer_buttons(db: Database, application: Row, user: User, *, accept_label: str) -> None:
     """Accept / decline, each run in its button's callback (two accepts at once: one wins)."""
     key = ("application", application["id"])
     action_error(key)
@@ -60,7 +63,7 @@ def _answer_buttons(db, application: dict, user: dict, *, accept_label: str) -> 
         )
 
 
-def _withdraw_button(db, application: dict, user: dict) -> None:
+def _withdraw_button(db: Database, application: Row, user: User) -> None:
     key = ("application", application["id"])
     action_error(key)
     callback_button(
@@ -72,7 +75,7 @@ def _withdraw_button(db, application: dict, user: dict) -> None:
     )
 
 
-def _applicants(db, job: dict, user: dict, applications: list[dict], allowed: frozenset) -> None:
+def _applicants(db: Database, job: Job, user: User, applications: list[Row], allowed: frozenset[Capability]) -> None:
     """The poster (or an organizer) compares applicants: badge, rating, completed jobs, quote."""
     if not applications:
         st.caption(t("booking.no_applications"))
@@ -98,7 +101,7 @@ def _applicants(db, job: dict, user: dict, applications: list[dict], allowed: fr
                 _withdraw_button(db, application, user)
 
 
-def _apply_form(db, job: dict, user: dict) -> None:
+def _apply_form(db: Database, job: Job, user: User) -> None:
     price_guide(db, job["category"], job["price_type"])
     start, end = from_db(job["window_start"]), from_db(job["window_end"])
     local_start = max(start, utcnow()).astimezone(timezone())
@@ -132,7 +135,7 @@ def _apply_form(db, job: dict, user: dict) -> None:
             )
 
 
-def _as_worker(db, job: dict, user: dict, applications: list[dict], allowed: frozenset) -> None:
+def _as_worker(db: Database, job: Job, user: User, applications: list[Row], allowed: frozenset[Capability]) -> None:
     """A worker sees their own applications and invitations for this job, and may apply."""
     for application in applications:
         with st.container(border=True):
@@ -147,11 +150,11 @@ def _as_worker(db, job: dict, user: dict, applications: list[dict], allowed: fro
         _apply_form(db, job, user)
         return
     why = access.refusal(db, job, user, "apply")
-    if job["status"] == "open" and why.key == "error.not_verified":  # say why there is no form
+    if job["status"] == "open" and why is not None and why.key == "error.not_verified":  # say why there is no form
         st.caption(t("booking.only_verified"))
 
 
-def booking_section(db, job: dict, user: dict | None, allowed: frozenset) -> None:
+def booking_section(db: Database, job: Job, user: User | None, allowed: frozenset[Capability]) -> None:
     """Applications and invitations of a booking-mode job, as `user` may see and answer them
     (`allowed`: the job's capabilities for `user`)."""
     st.subheader(t("booking.title"))
@@ -167,7 +170,7 @@ def booking_section(db, job: dict, user: dict | None, allowed: frozenset) -> Non
         _as_worker(db, job, user, applications, allowed)
 
 
-def my_applications(db, user: dict) -> None:
+def my_applications(db: Database, user: User) -> None:
     """My jobs: every application and invitation of mine, with the answers still open to me."""
     mine = booking.mine(db, user)
     if not mine:

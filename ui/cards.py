@@ -4,7 +4,9 @@ import streamlit as st
 
 from services import pricing, reviews, workers
 from services.clock import from_db, utcnow
+from services.db import Database
 from services.errors import NotFound
+from services.rows import Job, Row, User
 
 from .feedback import JOB_PAGE, PROFILE_PAGE, action_error, callback_button
 from .i18n import category_label, money, number, t, when
@@ -23,14 +25,14 @@ STATUS_ICONS = {
 }
 
 
-def price_text(job: dict) -> str:
+def price_text(job: Job) -> str:
     if job["price_fen"] == 0:
         return t("job.free")
     if job["price_type"] == "hourly":
         return t(
             "job.hourly_price",
             rate=money(job["price_fen"]),
-            hours=number(job["est_minutes"] / 60),
+            hours=number(pricing.estimated_minutes(job) / 60),
             total=money(pricing.estimated_total_fen(job)),
         )
     return money(job["price_fen"])
@@ -40,11 +42,11 @@ def status_text(status: str) -> str:
     return f"{STATUS_ICONS.get(status, '')} {t('status.' + status)}"
 
 
-def window_text(job: dict) -> str:
+def window_text(job: Job) -> str:
     return f"{when(from_db(job['window_start']))} – {when(from_db(job['window_end']))}"
 
 
-def price_guide(db, category: str, price_type: str) -> None:
+def price_guide(db: Database, category: str, price_type: str) -> None:
     """The median and middle half of what such jobs were done for lately, once there are enough."""
     guide = pricing.price_guide(db, category, price_type, utcnow())
     if guide:
@@ -75,10 +77,10 @@ def person_name(name: str, verified) -> str:
 
 def profile_link(user_id: int, label: str, *, icon: str | None = None) -> None:
     """A link to a person's profile page; `label` is escaped here."""
-    st.page_link(PROFILE_PAGE, label=md(label), query_params={"id": user_id}, icon=icon)
+    st.page_link(PROFILE_PAGE, label=md(label), query_params={"id": str(user_id)}, icon=icon)
 
 
-def photo_grid(db, photos: list[dict], *, removable: dict | None = None) -> None:
+def photo_grid(db: Database, photos: list[Row], *, removable: User | None = None) -> None:
     """Portfolio photos three to a row, each with its caption; with `removable` (the owner), a
     remove button under each."""
     columns = st.columns(3)
@@ -107,18 +109,18 @@ def stars_text(average, count: int) -> str:
     return t("rating.summary", stars="★" * round(average), average=number(average), count=count)
 
 
-def rating_line(db, user_id: int) -> str:
+def rating_line(db: Database, user_id: int) -> str:
     summary = reviews.summary(db, user_id)
     return stars_text(summary["average"], summary["count"])
 
 
-def job_card(job: dict, categories: dict, *, show_status: bool = False, distance_km=None):
+def job_card(job: Job, categories: dict, *, show_status: bool = False, distance_km=None):
     """One job in a list: its title links to the job page; the rest is plain escaped text.
 
     Returns the card's container, so a caller can add to it (buttons, say)."""
     card = st.container(border=True)
     with card:
-        st.page_link(JOB_PAGE, label=md(job["title"]), query_params={"id": job["id"]}, icon="📌")
+        st.page_link(JOB_PAGE, label=md(job["title"]), query_params={"id": str(job["id"])}, icon="📌")
         category = categories.get(job["category"])
         parts = [
             category_label(category) if category else "",

@@ -4,7 +4,10 @@ an organizer who is neither side resolves it (pay the helper, refund the poster,
 import streamlit as st
 
 from services import disputes, escrow, jobs
+from services.access import Capability
 from services.clock import from_db, utcnow
+from services.db import Database
+from services.rows import Job, User
 from services.transitions import RESOLUTIONS, TRANSITIONS, Reason, request
 
 from .feedback import attempt
@@ -13,7 +16,7 @@ from .i18n import money, t, when
 from .safe import md
 
 
-def dispute_section(db, job: dict, user: dict | None, allowed: frozenset) -> None:
+def dispute_section(db: Database, job: Job, user: User | None, allowed: frozenset[Capability]) -> None:
     """`allowed`: the job's capabilities for `user` (services.access)."""
     if not user:
         return
@@ -38,7 +41,7 @@ def dispute_section(db, job: dict, user: dict | None, allowed: frozenset) -> Non
         st.success(md(outcome + note), icon="⚖️")
 
 
-def open_dispute_form(db, job: dict, user: dict) -> None:
+def open_dispute_form(db: Database, job: Job, user: User) -> None:
     with st.expander(t("dispute.open_title"), icon="⚖️", key=f"disputes_open_{job['id']}"):
         st.caption(t("dispute.open_help"))
         with st.form(f"disputes_open_form_{job['id']}"):
@@ -54,7 +57,7 @@ def open_dispute_form(db, job: dict, user: dict) -> None:
             )
 
 
-def statement_form(db, job: dict, user: dict) -> None:
+def statement_form(db: Database, job: Job, user: User) -> None:
     """One statement per filling-in, however often it is sent (ui.forms)."""
     filling = Filling(f"disputes_statement_{job['id']}")
     filling.confirmation()
@@ -70,7 +73,7 @@ def statement_form(db, job: dict, user: dict) -> None:
         filling.recorded(t("dispute.statement_added"))
 
 
-def resolution_form(db, job: dict, user: dict, allowed: frozenset) -> None:
+def resolution_form(db: Database, job: Job, user: User, allowed: frozenset[Capability]) -> None:
     """The organizer's decision, with what each choice moves, written out before they commit."""
     held = escrow.job_held_fen(db, job["id"])
     worker_gets, commission = escrow.paid_in_full(db, job)

@@ -8,6 +8,7 @@ import functools
 import pathlib
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -26,7 +27,11 @@ LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 @functools.cache
 def catalog(language: str) -> dict[str, str]:
     with open(LOCALES / f"{language}.po", "rb") as po:
-        return {m.id: m.string for m in read_po(po) if m.id and m.string}
+        return {
+            m.id: m.string
+            for m in read_po(po)  # singular messages: the catalogs have no plural forms
+            if isinstance(m.id, str) and isinstance(m.string, str) and m.id and m.string
+        }
 
 
 def language() -> str:
@@ -46,7 +51,7 @@ def t(key: str, **params) -> str:
 
 def error_text(error: LinbangError) -> str:
     """The error's message; parameters named *_fen are amounts of money and read as such."""
-    params = {name: money(value) if name.endswith("_fen") else value for name, value in error.params.items()}
+    params = {name: money(cast(int, value)) if name.endswith("_fen") else value for name, value in error.params.items()}
     return t(error.key, **params)
 
 

@@ -2,11 +2,16 @@
 and what the helper will get, the hours an hourly job took (and the poster's answer to any extra),
 and the materials the helper bought, with their receipts."""
 
+from typing import cast
+
 import streamlit as st
 
 from services import escrow, fees, jobs, materials, pricing, settings, uploads
+from services.access import Capability
 from services.clock import utcnow
+from services.db import Database
 from services.errors import NotFound
+from services.rows import Job, MaterialLine, User
 
 from . import private
 from .feedback import action_error, callback_button
@@ -15,7 +20,7 @@ from .i18n import money, number, t
 from .safe import md
 
 
-def money_section(db, job: dict, user: dict, allowed: frozenset) -> None:
+def money_section(db: Database, job: Job, user: User, allowed: frozenset[Capability]) -> None:
     """For those who may see the job's money (see_private); `allowed`: the job's capabilities for `user`."""
     escrow_notes(db, job, allowed)
     if job["price_type"] == "hourly" and job["actual_minutes"]:
@@ -23,7 +28,7 @@ def money_section(db, job: dict, user: dict, allowed: frozenset) -> None:
     materials_section(db, job, user, allowed)
 
 
-def escrow_notes(db, job: dict, allowed: frozenset) -> None:
+def escrow_notes(db: Database, job: Job, allowed: frozenset[Capability]) -> None:
     held = escrow.job_held_fen(db, job["id"])
     if not held:
         return
@@ -35,13 +40,13 @@ def escrow_notes(db, job: dict, allowed: frozenset) -> None:
         st.warning(t("job.late_cancel", fee=fee, hours=hours), icon="⏰")
 
 
-def hours_notes(db, job: dict, user: dict, allowed: frozenset) -> None:
+def hours_notes(db: Database, job: Job, user: User, allowed: frozenset[Capability]) -> None:
     """The hours the helper recorded; above the estimate, the poster approves or declines the extra."""
     st.caption(
         t(
             "hours.recorded",
-            actual=number(job["actual_minutes"] / 60, 2),
-            estimated=number(job["est_minutes"] / 60, 2),
+            actual=number(cast(int, job["actual_minutes"]) / 60, 2),  # money_section: only once recorded
+            estimated=number(pricing.estimated_minutes(job) / 60, 2),
             total=money(pricing.worked_total_fen(job)),
         )
     )
@@ -62,7 +67,7 @@ def hours_notes(db, job: dict, user: dict, allowed: frozenset) -> None:
         st.info(t("hours.extra_waiting", extra=money(extra)), icon="⏱️")
 
 
-def materials_section(db, job: dict, user: dict, allowed: frozenset) -> None:
+def materials_section(db: Database, job: Job, user: User, allowed: frozenset[Capability]) -> None:
     adding = "add_material" in allowed
     if not adding and not materials.for_job(db, job, user):
         return
@@ -75,7 +80,7 @@ def materials_section(db, job: dict, user: dict, allowed: frozenset) -> None:
         add_material_form(db, job, user)
 
 
-def material_line(db, line: dict, user: dict, allowed: frozenset) -> None:
+def material_line(db: Database, line: MaterialLine, user: User, allowed: frozenset[Capability]) -> None:
     st.markdown(f"{md(line['what'])} · **{md(money(line['amount_fen']))}** · {t('materials.' + line['status'])}")
     if line["receipt"]:
         with st.expander(t("materials.receipt"), icon="🧾", key=f"job_money_receipt_{line['id']}"):
@@ -108,7 +113,7 @@ def yes_or_no(key: tuple, labels: tuple[str, str], answer, *, done: str) -> None
             )
 
 
-def add_material_form(db, job: dict, user: dict) -> None:
+def add_material_form(db: Database, job: Job, user: User) -> None:
     """The helper adds what they bought: one line per filling-in, however often it is sent (ui.forms)."""
     filling = Filling(f"job_money_material_{job['id']}")
     filling.confirmation()

@@ -11,18 +11,20 @@ import os
 import pathlib
 import re
 import shutil
+from typing import cast
 
 import folium
 import streamlit as st
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
-from branca.element import CssLink, Element, JavascriptLink
+from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.plugins import MarkerCluster
 from folium.template import Template
 from streamlit_folium import st_folium
 
 from services.geo import PUBLIC_CIRCLE_M
+from services.rows import Community
 
 from .i18n import t
 
@@ -87,7 +89,7 @@ def base_map(center: tuple[float, float], zoom: int = 14, max_zoom: int = MAX_ZO
     return m
 
 
-def community_circle(m: folium.Map, community: dict) -> None:
+def community_circle(m: folium.Map, community: Community) -> None:
     folium.Circle(
         (community["lat"], community["lon"]),
         radius=community["radius_km"] * 1000,
@@ -154,7 +156,7 @@ class PlacesLayer(MarkerCluster):
         """As folium's, but the rendered script goes into the page as text. folium hands it to the
         figure as Element(script), which compiles it as a Jinja template: with thousands of places
         that was a quarter of the browse page's script time, and the data must never be a template."""
-        figure = self.get_root()
+        figure = cast(Figure, self.get_root())  # a map renders inside its Figure
         for name, url in self.default_js:
             figure.header.add_child(JavascriptLink(url), name=name)
         for name, url in self.default_css:
@@ -268,7 +270,7 @@ def follow_clicks(state: dict, key: str, page: str) -> None:
     it; a click anywhere else moves the point the list is measured from (session state `{key}_point`)."""
     opened = clicked_place(state, f"{key}_map")
     if opened:
-        st.switch_page(page, query_params={"id": opened})
+        st.switch_page(page, query_params={"id": str(opened)})
     clicked = new_click(state, key)
     if clicked:
         st.session_state[f"{key}_point"] = clicked
@@ -307,15 +309,18 @@ def approximate_circle(m: folium.Map, lat: float, lon: float) -> None:
     folium.Circle((lat, lon), radius=PUBLIC_CIRCLE_M, color=JOB_COLOUR, weight=2, fill_opacity=0.25).add_to(m)
 
 
-def point_picker(key: str, center: tuple[float, float], *, community: dict | None = None, zoom: int = 14):
+def point_picker(
+    key: str, center: tuple[float, float], *, community: Community | None = None, zoom: int = 14
+) -> tuple[float, float] | None:
     """A map to click a point on, plus latitude/longitude inputs that follow the click (and can be
     typed, for people who cannot use the map). Returns the chosen (lat, lon) or None."""
     lat_key, lon_key = f"{key}_lat", f"{key}_lon"
-    current = (st.session_state.get(lat_key), st.session_state.get(lon_key))
-    m = base_map(center if current[0] is None else current, zoom)
+    stored = (st.session_state.get(lat_key), st.session_state.get(lon_key))
+    # A point only when both inputs hold one: either can be emptied alone, and folium refuses half a point.
+    picked = (stored[0], stored[1]) if stored[0] is not None and stored[1] is not None else None
+    m = base_map(picked or center, zoom)
     if community:
         community_circle(m, community)
-    picked = current if current[0] is not None else None
     clicked = new_click(show(m, f"{key}_map", returns=["last_clicked"], marker=picked), key)
     if clicked:
         st.session_state[lat_key], st.session_state[lon_key] = round(clicked[0], 6), round(clicked[1], 6)

@@ -12,6 +12,7 @@ Public portfolio photos may keep using st.image(bytes): they are meant to be see
 """
 
 import base64
+from typing import Literal
 
 import streamlit as st
 
@@ -44,7 +45,7 @@ def _base64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def picture(jpeg: bytes, *, alt: str, width: int | str = "stretch") -> None:
+def picture(jpeg: bytes, *, alt: str, width: int | Literal["stretch", "content"] = "stretch") -> None:
     """Show a stored upload (always a JPEG we encoded, services.uploads) without a URL on the server."""
     st.image(f"data:image/jpeg;base64,{_base64(jpeg)}", alt=alt, width=width)
 
