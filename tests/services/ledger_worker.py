@@ -21,6 +21,7 @@ def run(path: str, seed: int) -> None:
     rng, db = random.Random(seed), database.connect(path)
     people = [dict(r) for r in db.query("SELECT * FROM users ORDER BY id")]
     organizer = next(p for p in people if p["role"] == "organizer")
+    print("ready", flush=True)  # the test's clock for the kill starts now
     for n in itertools.count():
         move, who = rng.choice((ledger.top_up, ledger.payout)), rng.choice(people)
         key = f"{seed}-repeat" if rng.random() < 0.1 else f"{seed}-{n}"
