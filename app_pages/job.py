@@ -84,7 +84,7 @@ if "rate" in allowed:
     if mine:
         st.success(t("rating.thanks", stars="★" * mine["stars"]), icon="🙏")
     else:
-        other = job["worker_name"] if user["id"] == job["poster_id"] else job["poster_name"]
+        other = job["worker_name"] if reviews.author_role(job, user) == "poster" else job["poster_name"]
         with st.form(f"job_rate_form_{job['id']}"):
             st.markdown(md(t("rating.prompt", name=other)))
             stars = st.feedback("stars", key=f"job_rate_stars_{job['id']}")

@@ -7,8 +7,14 @@ from . import access
 from .clock import to_db
 from .db import Database, insert, one, the_one, write
 from .errors import AlreadyDone, ValidationError
-from .rows import Row, User
+from .rows import Job, Row, User
 from .validate import Typed, text
+
+
+def author_role(job: Job, author: User) -> str:
+    """Which side of the job a person who may rate it (capability `rate`) is on: 'poster' or
+    'worker'; they rate the other side."""
+    return "poster" if author["id"] == job["poster_id"] else "worker"
 
 
 def rate(db: Database, actor: User, job_id: int, *, stars: Typed, comment: Typed = "", now: datetime) -> int:
@@ -19,8 +25,8 @@ def rate(db: Database, actor: User, job_id: int, *, stars: Typed, comment: Typed
     """
     with write(db):
         job, actor = access.load(db, job_id, actor, "rate")
-        poster = actor["id"] == job["poster_id"]
-        role, subject = ("poster", job["worker_id"]) if poster else ("worker", job["poster_id"])
+        role = author_role(job, actor)
+        subject = job["worker_id"] if role == "poster" else job["poster_id"]
         if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
             raise ValidationError("stars", "error.stars")
         comment = text(comment, "comment", max_len=500)
