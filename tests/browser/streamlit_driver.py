@@ -27,17 +27,41 @@ LISTENING = re.compile(r"Uvicorn server started on \S+:(?P<port>\d+)")  # Stream
 TIMEOUT = 30_000
 
 
-def wait_idle(page: Page, quiet_ms: int = 900) -> None:
-    """Wait until no script run has been going for `quiet_ms` (a click may cause two reruns in a row,
-    and the running indicator appears only after a short delay)."""
-    running = page.locator('[data-testid="stStatusWidget"]')
-    quiet, step = 0, 150
-    for _ in range(TIMEOUT // step):
-        quiet = 0 if running.count() else quiet + step
-        if quiet >= quiet_ms:
-            return
-        page.wait_for_timeout(step)
-    raise AssertionError("the app kept running")
+# Streamlit marks its app element with the state of the script run (data-test-script-state: "running",
+# "notRunning", ...) as soon as the server says a run started or ended; its status widget shows the same
+# only after a delay, which a wait had to outlast. A watcher in the page counts the runs that start and
+# keeps the time of the last change.
+WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (app && !window.linbangRuns) {
+        const runs = window.linbangRuns = {started: 0, changed: performance.now()};
+        new MutationObserver(() => {
+            runs.changed = performance.now();
+            runs.started += app.dataset.testScriptState === "running";
+        }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+    }
+    return window.linbangRuns;
+}"""
+IDLE = """([after, since, quiet]) => {
+    const app = document.querySelector('[data-testid="stApp"]'), runs = window.linbangRuns;
+    return runs.started > after && app.dataset.testScriptState === "notRunning"
+        && performance.now() - Math.max(runs.changed, since) >= quiet;
+}"""
+# A run may start another at once (st.rerun after an action): idle is no change for this long.
+QUIET_MS = 300
+
+
+def runs_started(page: Page) -> int:
+    """How many script runs have started on this page since it was first watched."""
+    return page.wait_for_function(WATCH_RUNS, timeout=TIMEOUT).evaluate("runs => runs.started")
+
+
+def wait_idle(page: Page, after: int = -1) -> None:
+    """Wait until more than `after` runs have started and the app has run nothing for QUIET_MS since
+    this call (a run the last action causes may take a moment to start)."""
+    runs_started(page)
+    since = page.evaluate("performance.now()")
+    page.wait_for_function(IDLE, arg=[after, since, QUIET_MS], timeout=TIMEOUT, polling=50)
 
 
 def goto(page: Page, url: str) -> None:
@@ -48,14 +72,18 @@ def goto(page: Page, url: str) -> None:
 
 
 def fill(page: Page, label: str, value: str) -> None:
+    """Type into a labelled box and leave it, as a person does; outside a form that runs the page."""
     box = page.get_by_label(label, exact=True)
     box.fill(str(value))
     box.press("Tab")
+    wait_idle(page)
 
 
 def click(page: Page, name: str) -> None:
+    """Press a button and wait for the run it causes to end."""
+    before = runs_started(page)
     page.get_by_role("button", name=name, exact=True).click()
-    wait_idle(page)
+    wait_idle(page, after=before)
 
 
 def open_menu_page(page: Page, name: str) -> None:

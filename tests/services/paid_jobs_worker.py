@@ -1,8 +1,6 @@
-"""A process that runs paid jobs through their whole life as fast as it can, until it is killed:
+"""The work of a forked process that runs paid jobs through their whole life as fast as it can, until it is killed:
 post (the price held; the organizer tops the poster up when short), claim, start, a material added
 and approved (held), finish, confirm with a tip (paid out, commission booked) — over and over.
-
-    python -m tests.services.paid_jobs_worker DB_PATH SEED
 
 Used by test_ledger_crash.py, which kills it with SIGKILL at random moments (a confirmation, the
 longest transaction, is among the places it dies) and then checks every job's money against its status.
@@ -10,7 +8,7 @@ The database is a copy of tests/services/conftest.py's community template.
 """
 
 import random
-import sys
+from collections.abc import Callable
 from datetime import timedelta
 
 from services import db as database
@@ -20,13 +18,13 @@ from services.transitions import Confirm
 from tests.services.conftest import valid_job_fields
 
 
-def run(path: str, seed: int) -> None:
+def run(path: str, seed: int, ready: Callable[[], None]) -> None:
     rng, db = random.Random(seed), database.connect(path)
     poster = users.get(db, users.by_username(db, "poster")["id"])
     worker = users.get(db, users.by_username(db, "verified_worker")["id"])
     organizer = users.get(db, users.by_username(db, "organizer")["id"])
     now = utcnow()
-    print("ready", flush=True)  # the test's clock for the kill starts now
+    ready()  # the test's clock for the kill starts now
     for n in range(1_000_000):
         now += timedelta(minutes=1)
         if ledger.balance_of(db, "wallet", user_id=poster["id"]) < 50_000:  # the organizer takes more cash in
@@ -39,7 +37,3 @@ def run(path: str, seed: int) -> None:
         materials.decide(db, poster, line, approve=True, now=now)
         jobs.act(db, job_id, "finish", worker, now=now)
         jobs.act(db, job_id, "confirm", poster, Confirm(tip_yuan=str(rng.randint(0, 20))), now=now)
-
-
-if __name__ == "__main__":
-    run(sys.argv[1], int(sys.argv[2]))

@@ -3,11 +3,11 @@ SIGKILL at random moments; each time the database must pass its integrity check,
 there whole or not at all, the books must balance, and every job's money must agree with its status."""
 
 import contextlib
+import multiprocessing
+import os
 import pathlib
 import random
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -15,27 +15,26 @@ import pytest
 from services import db as database
 from services import fees, ledger, pricing
 from tests.budget import budget
+from tests.services import ledger_worker, paid_jobs_worker
 
 KILLS = budget(50)  # dev: 5
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+FORK = multiprocessing.get_context("fork")
 
 
-def kill_at_random(path: pathlib.Path, worker: str, seed: int, rng: random.Random, after: tuple[float, float]) -> None:
-    """Start `python -m tests.services.<worker> path seed` and SIGKILL it some seconds into its work.
+def kill_at_random(path: pathlib.Path, work, seed: int, rng: random.Random, after: tuple[float, float]) -> None:
+    """Fork a child that runs `work(path, seed, ready)` and SIGKILL it some seconds into its work.
 
-    The time counts from the child's "ready" (its imports and set-up done), not from its start, so a
-    busy machine slows the child's work but never kills it before it began."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", f"tests.services.{worker}", str(path), str(seed)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert child.stdout.readline() == b"ready\n", child.stderr.read().decode()
+    A fork starts with the test's imports done, so each of the many kills costs the work alone, not a
+    new interpreter. The time counts from the child's `ready()` (its set-up done), not from its start,
+    so a busy machine slows the child's work but never kills it before it began."""
+    readiness, tell = FORK.Pipe(duplex=False)
+    child = FORK.Process(target=work, args=(str(path), seed, lambda: tell.send("ready")))
+    child.start()
+    assert readiness.poll(60) and readiness.recv() == "ready", f"the child ended first (exit code {child.exitcode})"
     time.sleep(rng.uniform(*after))
-    assert child.poll() is None, child.stderr.read().decode()
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    assert child.is_alive(), f"the child ended before it was killed (exit code {child.exitcode})"
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
 
 
 @contextlib.contextmanager
@@ -57,7 +56,7 @@ def test_killing_a_process_mid_transfer_never_leaves_half_a_transfer(copy_commun
     rng = random.Random(50)
     seen_transfers = 0
     for kill in range(KILLS):
-        kill_at_random(path, "ledger_worker", kill, rng, (0.05, 0.6))
+        kill_at_random(path, ledger_worker.run, kill, rng, (0.05, 0.6))
         with reopened_whole(path) as db:
             transfers = db["transfers"].count
         seen_transfers = max(seen_transfers, transfers)
@@ -103,7 +102,7 @@ def test_killing_a_process_mid_confirmation_leaves_every_job_paid_once_or_not_at
     rng = random.Random(4)
     completed = 0
     for kill in range(KILLS):
-        kill_at_random(path, "paid_jobs_worker", kill, rng, (0.1, 1.2))
+        kill_at_random(path, paid_jobs_worker.run, kill, rng, (0.1, 1.2))
         with reopened_whole(path) as db:
             assert job_money_disagreements(db) == []
             completed = db.execute("SELECT COUNT(*) FROM jobs WHERE status = 'completed'").fetchone()[0]
