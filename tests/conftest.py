@@ -33,5 +33,8 @@ def pytest_collection_modifyitems(items):
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
             # A file's tests share its servers (module-scoped fixtures): under --dist loadgroup they run
-            # on one worker, in order, and each server starts once.
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+            # on one worker, in order, and each server starts once. A file of long tests that do not
+            # build on each other says SPREAD = True: its tests go to any worker, and each worker
+            # starts the file's servers for itself.
+            spread = getattr(item.module, "SPREAD", False)
+            item.add_marker(pytest.mark.xdist_group(item.nodeid if spread else item.path.stem))

@@ -52,6 +52,22 @@ def browser():
         b.close()
 
 
+def _closing_new_contexts(browser):
+    """Close the browser contexts opened meanwhile: a page left open keeps talking to its server and,
+    once that server stops, keeps trying to reconnect, taking CPU from the tests still running."""
+    before = set(browser.contexts)
+    yield
+    for context in set(browser.contexts) - before:
+        context.close()
+
+
+close_each_tests_pages = pytest.fixture(autouse=True, name="close_each_tests_pages")(_closing_new_contexts)
+# Pages a module's fixtures opened (a signed-in organizer all journeys share) close with the module.
+close_each_modules_pages = pytest.fixture(scope="module", autouse=True, name="close_each_modules_pages")(
+    _closing_new_contexts
+)
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     """A server whose database holds a community, an organizer per language (password

@@ -12,8 +12,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+import weakref
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -27,41 +29,58 @@ LISTENING = re.compile(r"Uvicorn server started on \S+:(?P<port>\d+)")  # Stream
 TIMEOUT = 30_000
 
 
-# Streamlit marks its app element with the state of the script run (data-test-script-state: "running",
-# "notRunning", ...) as soon as the server says a run started or ended; its status widget shows the same
-# only after a delay, which a wait had to outlast. A watcher in the page counts the runs that start and
-# keeps the time of the last change.
-WATCH_RUNS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (app && !window.linbangRuns) {
-        const runs = window.linbangRuns = {started: 0, changed: performance.now()};
-        new MutationObserver(() => {
-            runs.changed = performance.now();
-            runs.started += app.dataset.testScriptState === "running";
-        }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
-    }
-    return window.linbangRuns;
-}"""
-IDLE = """([after, since, quiet]) => {
-    const app = document.querySelector('[data-testid="stApp"]'), runs = window.linbangRuns;
-    return runs.started > after && app.dataset.testScriptState === "notRunning"
-        && performance.now() - Math.max(runs.changed, since) >= quiet;
-}"""
-# A run may start another at once (st.rerun after an action): idle is no change for this long.
-QUIET_MS = 300
+class Runs:
+    """What the server has told one page about its script runs, read from the app's websocket frames
+    (Streamlit's own ForwardMsg messages): how many runs have finished, whether one is going, and
+    when the server last said anything. The page's markers of a run (its status widget, the app's
+    data-test-script-state) can miss a quick run: the browser draws only what it has by the next frame."""
+
+    def __init__(self) -> None:
+        self.finished, self.running, self.heard = 0, False, time.monotonic()
+
+    def hear(self, frame: bytes | str) -> None:
+        message = ForwardMsg.FromString(frame) if isinstance(frame, bytes) else None
+        kind = message.WhichOneof("type") if message else None
+        if kind == "heartbeat_ack":
+            return
+        self.heard = time.monotonic()
+        if kind == "new_session":
+            self.running = True
+        elif kind == "session_status_changed":
+            self.running = message.session_status_changed.script_is_running
+        elif kind == "script_finished":
+            self.running, self.finished = False, self.finished + 1
 
 
-def runs_started(page: Page) -> int:
-    """How many script runs have started on this page since it was first watched."""
-    return page.wait_for_function(WATCH_RUNS, timeout=TIMEOUT).evaluate("runs => runs.started")
+RUNS: "weakref.WeakKeyDictionary[Page, Runs]" = weakref.WeakKeyDictionary()
+# A run may start another at once (st.rerun after an action): idle is no word from the server for this long.
+QUIET_S = 0.3
 
 
-def wait_idle(page: Page, after: int = -1) -> None:
-    """Wait until more than `after` runs have started and the app has run nothing for QUIET_MS since
-    this call (a run the last action causes may take a moment to start)."""
-    runs_started(page)
-    since = page.evaluate("performance.now()")
-    page.wait_for_function(IDLE, arg=[after, since, QUIET_MS], timeout=TIMEOUT, polling=50)
+def open_page(browser: Browser, **context_options) -> Page:
+    """A new page in a context of its own (a person of their own), whose script runs are followed."""
+    page = browser.new_context(**context_options).new_page()
+    runs = RUNS[page] = Runs()
+    page.on("websocket", lambda socket: socket.on("framereceived", runs.hear))
+    return page
+
+
+def _quiet(page: Page, after: int = -1, since: float = 0) -> None:
+    """Until more than `after` runs have finished, none is going, and the server has said nothing
+    for QUIET_S since `since` (a time.monotonic())."""
+    runs, deadline = RUNS[page], time.monotonic() + TIMEOUT / 1000
+    while True:
+        page.wait_for_timeout(50)  # Playwright hands over the frames received meanwhile
+        if runs.finished > after and not runs.running and time.monotonic() - max(runs.heard, since) >= QUIET_S:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app did not finish a run and settle: {vars(runs)}")
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until the app has run nothing for QUIET_S since this call (a run the last action causes
+    may take a moment to start)."""
+    _quiet(page, since=time.monotonic())
 
 
 def goto(page: Page, url: str) -> None:
@@ -69,6 +88,16 @@ def goto(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible(timeout=TIMEOUT)
     wait_idle(page)
+
+
+def visit(page: Page, url: str) -> None:
+    """Open another URL of the app already shown, as its own links and the browser's back button do:
+    the address changes and the page runs for it in the same session, without reloading the app
+    (a reload costs the browser about a second of CPU, a tenth of it for the server)."""
+    _quiet(page)
+    before = RUNS[page].finished
+    page.evaluate("url => { history.pushState(null, '', url); dispatchEvent(new PopStateEvent('popstate')); }", url)
+    _quiet(page, after=before)
 
 
 def fill(page: Page, label: str, value: str) -> None:
@@ -80,10 +109,12 @@ def fill(page: Page, label: str, value: str) -> None:
 
 
 def click(page: Page, name: str) -> None:
-    """Press a button and wait for the run it causes to end."""
-    before = runs_started(page)
+    """Press a button and wait for the run it causes to end (a run still going from the last step ends
+    first, so the run waited for is the press's own)."""
+    _quiet(page)
+    before = RUNS[page].finished
     page.get_by_role("button", name=name, exact=True).click()
-    wait_idle(page, after=before)
+    _quiet(page, after=before)
 
 
 def open_menu_page(page: Page, name: str) -> None:

@@ -11,11 +11,12 @@ from streamlit_driver import (
     click_map_centre,
     expect_text,
     fill,
-    goto,
     log_in,
+    open_page,
     record_top_up,
     shot,
     upload,
+    visit,
     wait_idle,
 )
 
@@ -48,9 +49,9 @@ def double_click(button, gap_ms: int) -> None:
 
 
 def organizer_page(browser, seeded, viewport=DESKTOP):
-    page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
+    page = open_page(browser, viewport=viewport, locale="zh-CN")
     log_in(page, seeded.url, "org_zh")
-    goto(page, seeded.url + "/organizer_cash")
+    visit(page, seeded.url + "/organizer_cash")
     return page
 
 
@@ -117,9 +118,9 @@ def material_job(db) -> int:
 
 def test_three_materials_in_a_row_and_a_double_clicked_fourth_are_each_added_once(seeded, browser, db):
     job_id = material_job(db)
-    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    page = open_page(browser, viewport=PHONE, locale="zh-CN")
     log_in(page, seeded.url, "worker_a", "worker-pass")
-    goto(page, f"{seeded.url}/job?id={job_id}")
+    visit(page, f"{seeded.url}/job?id={job_id}")
     for what, amount in (("合页 A", "3"), ("螺丝 B", "4"), ("胶水 C", "5"), ("砂纸 D", "6")):
         fill(page, "买了什么", what)
         fill(page, "金额（元）", amount)
@@ -134,9 +135,9 @@ def test_three_materials_in_a_row_and_a_double_clicked_fourth_are_each_added_onc
 
 
 def test_two_statements_and_a_double_clicked_third_are_each_kept_once(seeded, browser, db):
-    page = browser.new_context(viewport=DESKTOP, locale="en-GB").new_page()
+    page = open_page(browser, viewport=DESKTOP, locale="en-GB")
     log_in(page, seeded.url, "worker_b", "worker-pass")  # the helper of job 2, in dispute; reads English
-    goto(page, seeded.url + "/job?id=2")
+    visit(page, seeded.url + "/job?id=2")
     before = db["dispute_statements"].count_where("job_id = 2")
     for statement in ("First: the tap was old", "Second: I have photos", "Third: ask the neighbour"):
         fill(page, "Add your side", statement)
@@ -153,9 +154,9 @@ def test_two_statements_and_a_double_clicked_third_are_each_kept_once(seeded, br
 @pytest.mark.serial  # a timed gap between two clicks: with the CPU shared, the page has drawn less by the second
 @pytest.mark.parametrize("gap_ms", [0, 150, 400])  # Playwright's double click, a quick and a slow hand
 def test_a_double_click_on_post_posts_one_job(seeded, browser, db, gap_ms):
-    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    page = open_page(browser, viewport=PHONE, locale="zh-CN")
     log_in(page, seeded.url, "worker_a", "worker-pass")
-    goto(page, seeded.url + "/post_job")
+    visit(page, seeded.url + "/post_job")
     click_map_centre(page)
     title = f"帮忙取个快递 {gap_ms}"
     fill(page, "标题", title)
@@ -171,9 +172,9 @@ def test_a_double_click_on_post_posts_one_job(seeded, browser, db, gap_ms):
 def test_two_photos_in_a_row_and_a_double_clicked_third_are_each_added_once(seeded, browser, db):
     worker_b = users.by_username(db, "worker_b")
     before = db["worker_photos"].count_where("user_id = ?", [worker_b["id"]])
-    page = browser.new_context(viewport=PHONE, locale="en-GB").new_page()
+    page = open_page(browser, viewport=PHONE, locale="en-GB")
     log_in(page, seeded.url, "worker_b", "worker-pass")
-    goto(page, seeded.url + "/worker")
+    visit(page, seeded.url + "/worker")
     page.get_by_role("tab", name="Photos").click()
     for n, gap_ms in enumerate((None, None, 150)):
         upload(page, "Photo of past work", f"work{n}.jpg", samples.picture(f"work {n}", samples.COLOURS[n]))

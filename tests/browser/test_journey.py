@@ -15,17 +15,21 @@ from streamlit_driver import (
     goto,
     map_frame,
     no_error,
+    open_page,
     record_top_up,
     register,
     shot,
     text_of,
     upload,
+    visit,
     wait_idle,
 )
 
 from demo import samples
 from tests.support import HOSTILE
 
+# Each journey takes a minute or more and sets up its own people: they may run on different workers.
+SPREAD = True
 CARD = '[data-testid="stVerticalBlock"]'  # a bordered container; .last of those holding a text is the innermost
 
 
@@ -36,7 +40,7 @@ def dialogs():
 
 
 def new_page(browser, dialogs, viewport=DESKTOP):
-    page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
+    page = open_page(browser, viewport=viewport, locale="zh-CN")
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     return page
 
@@ -64,7 +68,7 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     expect_text(poster, "附近的活")
 
     top_up(organizer, server.url, "Alice 李 (@alice)", "200")
-    goto(poster, server.url + "/post_job")
+    visit(poster, server.url + "/post_job")
     click_map_centre(poster)
     fill(poster, "标题", HOSTILE)
     fill(poster, "具体要做什么", "Carry a sofa <script>alert(3)</script> **bold** $x$")
@@ -81,7 +85,7 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     worker = new_page(browser, dialogs)
     become_verified_worker(worker, organizer, server.url, username="bob", name="Bob 师傅", serial=1)
 
-    goto(worker, server.url)
+    visit(worker, server.url)
     frame = map_frame(worker)
     job_shape = frame.locator("path.linbang-place")
     expect(job_shape).to_have_count(1, timeout=30_000)
@@ -111,22 +115,22 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     click(worker, "活干完了")
     expect_text(worker, "待确认")
 
-    goto(poster, server.url + "/my_jobs")
+    visit(poster, server.url + "/my_jobs")
     shot(poster, "my_jobs_phone_zh")
     click(poster, "确认完成")
-    goto(poster, job_url)
+    visit(poster, job_url)
     rate(poster, stars=5, comment="准时又细心 <b>thanks</b>")
 
-    goto(worker, job_url)
+    visit(worker, job_url)
     rate(worker, stars=4, comment="邻居很客气")
 
-    goto(worker, server.url + "/wallet")  # ¥50 held from Alice's ¥200 and paid to Bob less 10 %
+    visit(worker, server.url + "/wallet")  # ¥50 held from Alice's ¥200 and paid to Bob less 10 %
     expect(worker.locator('[data-testid="stMetricValue"]').first).to_have_text("¥45.00")
-    goto(poster, server.url + "/wallet")
+    visit(poster, server.url + "/wallet")
     expect(poster.locator('[data-testid="stMetricValue"]').first).to_have_text("¥150.00")
     shot(poster, "wallet_poster_phone_zh")
 
-    goto(worker, server.url + "/profile?id=3")  # Bob: organizer 1, Alice 2, Bob 3
+    visit(worker, server.url + "/profile?id=3")  # Bob: organizer 1, Alice 2, Bob 3
     expect_text(worker, "★★★★★ 5 分（1 条评价）")
     expect_text(worker, "准时又细心 <b>thanks</b>")
     no_error(worker)
@@ -140,13 +144,13 @@ def test_booking_two_workers_apply_the_poster_chooses_one_the_other_is_declined(
 
     resident = new_page(browser, dialogs, PHONE)
     register(resident, server.url, username="erin", name="Erin 陈", password="erin-pass-12")
-    goto(resident, server.url + "/helpers")
+    visit(resident, server.url + "/helpers")
     expect_text(resident, "Carol 周 ✅已实名")
     expect_text(resident, "贝叶斯平均")
     shot(resident, "helpers_phone_zh")
 
     top_up(organizer, server.url, "Erin 陈 (@erin)", "150")
-    goto(resident, server.url + "/post_job")
+    visit(resident, server.url + "/post_job")
     click_map_centre(resident)
     choose(resident, "类别", "📦 搬家")
     resident.get_by_text("预约", exact=True).click()
@@ -159,13 +163,13 @@ def test_booking_two_workers_apply_the_poster_chooses_one_the_other_is_declined(
     job_url = resident.url
 
     for worker, quote, note in ((carol, "100", "我有推车 <i>x</i>"), (dave, "90", "周末有空")):
-        goto(worker, job_url)
+        visit(worker, job_url)
         fill(worker, "你的报价（元）", quote)
         fill(worker, "给发布人留言（可选）", note)
         click(worker, "报名接这活")
         expect_text(worker, "等待回复")
 
-    goto(resident, job_url)
+    visit(resident, job_url)
     expect_text(resident, "我有推车 <i>x</i>")
     shot(resident, "job_booking_phone_zh")
     carol_card = resident.locator(CARD, has_text="我有推车").last
@@ -175,11 +179,11 @@ def test_booking_two_workers_apply_the_poster_chooses_one_the_other_is_declined(
     wait_idle(resident)
     expect_text(resident, "帮手：Carol 周 ✅已实名")
 
-    goto(dave, server.url + "/my_jobs")
+    visit(dave, server.url + "/my_jobs")
     dave.get_by_role("tab", name="报名与邀请").click()
     expect_text(dave, "发布人选了别的帮手")
     shot(dave, "my_applications_phone_zh")
-    goto(carol, job_url)
+    visit(carol, job_url)
     expect_text(carol, "已接受")
     no_error(carol)
     assert dialogs == []
@@ -194,7 +198,7 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
 
     first = post_paid_job(grace, server.url, "换卫生间的水龙头", "100")
     expect_text(grace, "平台担保中：¥100.00")
-    goto(frank, first)
+    visit(frank, first)
     expect_text(frank, "接这单的帮手确认完成后得到 ¥90.00（平台抽成 10%）")
     click(frank, "抢单")
     click(frank, "开始干活")
@@ -206,7 +210,7 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     expect_text(frank, "水龙头 <b>铜</b> · ¥15.50 · 等发布人同意")
     click(frank, "活干完了")
 
-    goto(grace, first)
+    visit(grace, first)
     grace.get_by_text("小票", exact=True).click()  # the receipt, as the poster sees it before approving
     expect(grace.locator('[data-testid="stExpander"] [data-testid="stImage"] img')).to_have_count(1)
     click(grace, "同意")
@@ -217,21 +221,21 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     expect_text(grace, "已完成")
 
     second = post_paid_job(grace, server.url, "把旧沙发搬到楼下", "80")
-    goto(frank, second)
+    visit(frank, second)
     click(frank, "抢单")
     click(frank, "开始干活")
     click(frank, "活干完了")
-    goto(grace, second)
+    visit(grace, second)
     grace.get_by_text("对这单不满意？", exact=True).click()
     fill(grace, "哪里不满意？（组织者和帮手都能看到）", "沙发腿磕坏了 <script>alert(4)</script>")
     click(grace, "提交争议")
     expect_text(grace, "争议中")
-    goto(frank, second)
+    visit(frank, second)
     fill(frank, "补充你的说法", "搬之前腿就是坏的")
     click(frank, "提交说法")
     expect_text(frank, "搬之前腿就是坏的")
 
-    goto(organizer, server.url + "/organizer_disputes")
+    visit(organizer, server.url + "/organizer_disputes")
     expect_text(organizer, "沙发腿磕坏了 <script>alert(4)</script>")
     organizer.get_by_role("link", name="把旧沙发搬到楼下").click()
     wait_idle(organizer)
@@ -245,9 +249,9 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     # Frank: ¥100 less 10 % + ¥15.50 materials + ¥10 tip + the ¥30 split less 10 % = ¥142.50
     # Grace: ¥300 - ¥100 - ¥15.50 - ¥10 - ¥80 + ¥50 back = ¥144.50; commission ¥10 + ¥3 = ¥13.00
     for page, balance in ((frank, "¥142.50"), (grace, "¥144.50")):
-        goto(page, server.url + "/wallet")
+        visit(page, server.url + "/wallet")
         expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(balance)
-    goto(organizer, server.url + "/organizer_cash")
+    visit(organizer, server.url + "/organizer_cash")
     assert commission_shown(organizer) - commission_before == Decimal("13.00")
     shot(organizer, "cash_report_desktop_zh")
     no_error(organizer)
@@ -264,7 +268,7 @@ def commission_shown(organizer) -> Decimal:
 
 def post_paid_job(page, base_url: str, title: str, price: str) -> str:
     """Post a fixed-price moving job at the community centre; returns its page's URL."""
-    goto(page, base_url + "/post_job")
+    visit(page, base_url + "/post_job")
     click_map_centre(page)
     fill(page, "标题", title)
     fill(page, "具体要做什么", title + "，周末都可以")
@@ -300,19 +304,19 @@ def become_verified_worker(page, organizer, base_url: str, *, username: str, nam
     click(page, "提交实名认证")
     expect_text(page, "实名认证等待管理员审核")
 
-    goto(organizer, base_url + "/organizer_workers")
+    visit(organizer, base_url + "/organizer_workers")
     check = organizer.locator(CARD, has_text=f"{name}本名").last
     expect(check.locator('[data-testid="stImage"] img')).to_have_count(3)
     shot(organizer, f"organizer_queue_{username}_desktop_zh")
     check.get_by_role("button", name="通过认证", exact=True).click()
     wait_idle(organizer)
-    goto(page, base_url + "/worker")
+    visit(page, base_url + "/worker")
     expect_text(page, "已通过审核")
 
 
 def top_up(organizer, base_url: str, person: str, amount: str) -> None:
     """The organizer records cash a resident paid in, on the cashier page."""
-    goto(organizer, base_url + "/organizer_cash")
+    visit(organizer, base_url + "/organizer_cash")
     record_top_up(organizer, person, amount)
     expect_text(organizer, "充值已记录")
 

@@ -16,11 +16,15 @@ from streamlit_driver import (
     log_in,
     map_frame,
     no_error,
+    open_page,
     shot,
     text_of,
+    visit,
     wait_idle,
 )
 
+# Each look at every page takes most of a minute and changes nothing: they may run on different workers.
+SPREAD = True
 PAGES = [
     "",
     "post_job",
@@ -46,7 +50,7 @@ with open(ROOT / "locales" / "en.po", "rb") as catalog:
 def reads_well(page, base_url: str, paths: list[str], width: str, language: str, who: str = "") -> None:
     """Each page: no error, no raw catalog key, no sideways scroll at `width`; a screenshot of it."""
     for path in paths:
-        goto(page, f"{base_url}/{path}")
+        visit(page, f"{base_url}/{path}")
         if path == "":
             expect(map_frame(page).locator("path.linbang-place")).to_have_count(1, timeout=30_000)
         no_error(page)
@@ -61,7 +65,7 @@ def reads_well(page, base_url: str, paths: list[str], width: str, language: str,
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("username, language", [("org_zh", "zh"), ("org_en", "en")])
 def test_every_page_reads_well(seeded, browser, username, language, width):
-    page = browser.new_context(viewport=WIDTHS[width]).new_page()
+    page = open_page(browser, viewport=WIDTHS[width])
     log_in(page, seeded.url, username)
     reads_well(page, seeded.url, PAGES, width, language)
     page.context.close()
@@ -70,14 +74,14 @@ def test_every_page_reads_well(seeded, browser, username, language, width):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("username, language", [("worker_a", "zh"), ("worker_b", "en")])
 def test_a_verified_workers_own_pages_read_well(seeded, browser, username, language, width):
-    page = browser.new_context(viewport=WIDTHS[width]).new_page()
+    page = open_page(browser, viewport=WIDTHS[width])
     log_in(page, seeded.url, username, "worker-pass")
     reads_well(page, seeded.url, ["worker", "my_jobs"], width, language, who="_verified")
     page.context.close()
 
 
 def test_map_sits_above_the_list_on_a_phone(seeded, browser):
-    page = browser.new_context(viewport=PHONE).new_page()
+    page = open_page(browser, viewport=PHONE)
     goto(page, seeded.url)
     expect_text(page, "帮忙把沙发搬到6楼")
     map_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
@@ -87,7 +91,7 @@ def test_map_sits_above_the_list_on_a_phone(seeded, browser):
 
 
 def test_clicking_a_job_on_the_map_opens_its_page_each_time(seeded, browser):
-    page = browser.new_context(viewport=DESKTOP).new_page()
+    page = open_page(browser, viewport=DESKTOP)
     sent = []  # what the browser tells the app: each script run it asks for is one message
     page.on("websocket", lambda socket: socket.on("framesent", lambda payload: sent.append(payload)))
     goto(page, seeded.url)
@@ -108,9 +112,9 @@ def test_clicking_a_job_on_the_map_opens_its_page_each_time(seeded, browser):
 def test_a_helper_on_the_map_opens_their_profile_from_the_closest_zoom(seeded, browser):
     """The helpers map stops at zoom 16 (approximate places); its popups are bound on the cluster and
     made for the clicked circle, and that popup's text is what tells the page whose profile to open."""
-    page = browser.new_context(viewport=DESKTOP).new_page()
+    page = open_page(browser, viewport=DESKTOP)
     log_in(page, seeded.url, "org_en")
-    goto(page, seeded.url + "/helpers")
+    visit(page, seeded.url + "/helpers")
     frame = map_frame(page)
     helpers = frame.locator("path.linbang-place")
     expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=30_000)
@@ -128,7 +132,7 @@ def test_a_helper_on_the_map_opens_their_profile_from_the_closest_zoom(seeded, b
 
 
 def test_browse_filters_open_on_request_and_narrow_the_list(seeded, browser):
-    page = browser.new_context(viewport=PHONE).new_page()
+    page = open_page(browser, viewport=PHONE)
     goto(page, seeded.url)
     expect_text(page, "共 1 个待接的活")
     expect(page.get_by_label("类别", exact=True)).to_have_count(0)  # drawn only once the panel opens

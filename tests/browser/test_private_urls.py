@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 
 from playwright.sync_api import expect
-from streamlit_driver import click, expect_text, goto, log_in, wait_idle
+from streamlit_driver import click, expect_text, log_in, open_page, visit, wait_idle
 
 from services import uploads
 from ui.i18n import catalog
@@ -81,21 +81,21 @@ def test_id_photos_receipt_and_wallet_csv_leave_no_fetchable_url(seeded, browser
     folder = uploads.root_for(seeded.db_path) / "private"
     private = {path.name: path.read_bytes() for path in folder.iterdir()}
     assert len(private) == 4, "control: pending_c's front, back and selfie, and job 2's receipt are on disk"
-    page = browser.new_context(accept_downloads=True).new_page()
+    page = open_page(browser, accept_downloads=True)
     urls: set[str] = set()
     page.on("request", lambda request: urls.add(request.url))
     log_in(page, seeded.url, "org_zh")
 
-    goto(page, seeded.url + "/organizer_workers")
+    visit(page, seeded.url + "/organizer_workers")
     expect_pictures_shown(page, 3)  # pending_c's front, back and selfie
     look_at_each_picture(page)
 
-    goto(page, seeded.url + "/job?id=2")
+    visit(page, seeded.url + "/job?id=2")
     page.get_by_text(ZH["materials.receipt"], exact=True).click()
     expect_pictures_shown(page, 1)
     look_at_each_picture(page)
 
-    goto(page, seeded.url + "/wallet")
+    visit(page, seeded.url + "/wallet")
     csv_bytes = download_wallet_csv(page)
     assert csv_bytes.startswith("\ufeff".encode()), "a BOM, so spreadsheet programs read the Chinese"
     rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
@@ -107,7 +107,7 @@ def test_id_photos_receipt_and_wallet_csv_leave_no_fetchable_url(seeded, browser
 
     assert leaks(seeded.url, urls, private, csv_bytes) == {}
 
-    goto(page, seeded.url + "/organizer_workers")
+    visit(page, seeded.url + "/organizer_workers")
     reason = page.get_by_label(ZH["organizer.reason"], exact=True).first  # the queue's; revoking has its own
     reason.fill("照片看不清 blurred")
     reason.press("Tab")

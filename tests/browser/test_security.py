@@ -5,7 +5,7 @@ import urllib.error
 import urllib.request
 
 from playwright.sync_api import expect
-from streamlit_driver import auth_cookie, click, expect_text, goto, log_in, wait_idle
+from streamlit_driver import auth_cookie, click, expect_text, goto, log_in, open_page, visit, wait_idle
 
 from services import uploads
 from ui.i18n import catalog
@@ -20,14 +20,14 @@ def signed_in_as(page, name: str) -> bool:
 
 
 def open_with_cookie(browser, url, cookie):
-    page = browser.new_context().new_page()
+    page = open_page(browser)
     page.context.add_cookies([cookie])
     goto(page, url)
     return page
 
 
 def test_copied_cookie_works_until_logout_then_never_again(seeded, browser):
-    page = browser.new_context().new_page()
+    page = open_page(browser)
     log_in(page, seeded.url, "worker_a", "worker-pass")
     copied = auth_cookie(page.context)
 
@@ -35,7 +35,7 @@ def test_copied_cookie_works_until_logout_then_never_again(seeded, browser):
     assert signed_in_as(thief, "Bob 师傅"), "control: the copied cookie signs in before logout"
     thief.context.close()
 
-    goto(page, seeded.url + "/account")
+    visit(page, seeded.url + "/account")
     click(page, "退出登录")
     expect_text(page, "附近的活")
     assert not signed_in_as(page, "Bob 师傅")
@@ -48,9 +48,9 @@ def test_copied_cookie_works_until_logout_then_never_again(seeded, browser):
 def test_two_workers_claiming_at_once_one_wins_one_is_told(seeded, browser):
     pages = []
     for username in ("worker_a", "worker_b"):
-        page = browser.new_context().new_page()
+        page = open_page(browser)
         log_in(page, seeded.url, username, "worker-pass")
-        goto(page, seeded.url + "/job?id=1")
+        visit(page, seeded.url + "/job?id=1")
         pages.append(page)
     # worker_a reads Chinese, worker_b English
     claim = [text("zh_CN", "action.claim"), text("en", "action.claim")]

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
-from streamlit_driver import ROOT, Server, free_port, goto, log_in, map_frame, no_error, stop_group
+from streamlit_driver import ROOT, Server, free_port, goto, log_in, map_frame, no_error, open_page, stop_group
 
 from services import db as database
 from services import jobs, users
@@ -48,7 +48,7 @@ def test_under_a_base_path_the_map_loads_its_scripts_and_shows_the_jobs(tmp_path
     server = Server(tmp_path, base_path="linbang")
     try:
         seed(server)
-        page = browser.new_context().new_page()
+        page = open_page(browser)
         failed = []
         page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
         goto(page, server.url + "/")
@@ -94,7 +94,7 @@ def test_the_server_reaches_nothing_outside_the_machine_at_start_up_or_serving_p
     server = Server(tmp_path, address=None, wrapper=tracer(trace))  # as `make run`: the address from the config
     try:
         seed(server)
-        page = browser.new_context().new_page()
+        page = open_page(browser)
         goto(page, server.url)
         expect(map_frame(page).locator("path.linbang-place")).to_have_count(1, timeout=30_000)
         log_in(page, server.url, "org_zh")
@@ -150,7 +150,7 @@ def test_an_unexpected_error_shows_no_traceback_no_details_and_no_outside_links(
     )
     server = Server(tmp_path, script=str(script))
     try:
-        page = browser.new_context().new_page()
+        page = open_page(browser)
         goto(page, server.url)
         box = page.locator('[data-testid="stException"]')
         expect(box).to_be_visible()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from streamlit_driver import Server, click, fill, goto
+from streamlit_driver import Server, click, fill, goto, open_page
 
 from services import db as database
 from services.clock import utcnow
@@ -43,8 +43,7 @@ def direct(tmp_path_factory):
 
 
 def client(browser, forwarded_for: str, user_agent: str):
-    context = browser.new_context(extra_http_headers={"X-Forwarded-For": forwarded_for}, user_agent=user_agent)
-    return context.new_page()
+    return open_page(browser, extra_http_headers={"X-Forwarded-For": forwarded_for}, user_agent=user_agent)
 
 
 def sign_in(page, base_url: str, password: str) -> str:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
-from streamlit_driver import DESKTOP, TIMEOUT, Server, goto, log_in, map_frame, no_error
+from streamlit_driver import DESKTOP, TIMEOUT, Server, log_in, map_frame, no_error, open_page, visit
 
 from demo import samples
 from services import community, jobs, ledger, users, workers
@@ -115,13 +115,12 @@ def reader(board, browser):
     """helper2 signed in (their name, shortcodes, is the sidebar's "signed in as" line), with every
     dialog any page opened."""
     srv = board[0]
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
+    page = open_page(browser, viewport=DESKTOP, locale="zh-CN")
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     log_in(page, srv.url, "helper2", "helper-pass")
     yield page
-    context.close()
+    page.context.close()
 
 
 def as_read(text: str) -> str:
@@ -157,7 +156,7 @@ def test_sidebar_shows_the_community_name_and_the_signed_in_name_as_typed(reader
 @pytest.mark.parametrize("n", range(len(TITLES)))
 def test_job_page_shows_title_and_description_as_typed(board, reader, n):
     srv, job_ids, _ = board
-    goto(reader, f"{srv.url}/job?id={job_ids[n]}")
+    visit(reader, f"{srv.url}/job?id={job_ids[n]}")
     heading = reader.locator('[data-testid="stMain"] h1 [data-heading-text]').first
     assert heading.inner_text() == TITLES[n]
     assert_only_text(heading)
@@ -170,7 +169,7 @@ def test_job_page_shows_title_and_description_as_typed(board, reader, n):
 
 
 def test_browse_cards_link_each_title_as_typed(board, reader):
-    goto(reader, board[0].url)
+    visit(reader, board[0].url)
     labels = reader.locator('[data-testid="stMain"] [data-testid="stPageLink"] [data-testid="stMarkdownContainer"]')
     expect(labels.first).to_be_visible(timeout=TIMEOUT)
     by_text = {shown(label): label for label in labels.all()}  # the link's icon (📌) sits outside the label
@@ -182,12 +181,12 @@ def test_browse_cards_link_each_title_as_typed(board, reader):
 
 
 def test_browse_map_popups_and_tooltips_show_each_title_as_typed(board, reader):
-    goto(reader, board[0].url)
+    visit(reader, board[0].url)
     places_read_as_typed(reader, {title: None for title in TITLES})
 
 
 def test_helpers_directory_and_map_show_names_and_areas_as_typed(board, reader):
-    goto(reader, board[0].url + "/helpers")
+    visit(reader, board[0].url + "/helpers")
     labels = reader.locator('[data-testid="stMain"] [data-testid="stPageLink"] [data-testid="stMarkdownContainer"]')
     expect(labels.first).to_be_visible(timeout=TIMEOUT)
     by_text = {shown(label): label for label in labels.all()}
@@ -270,7 +269,7 @@ PLACE_SCRIPT = """(el, title) => {
 @pytest.mark.parametrize("n", range(len(NAMES)))
 def test_profile_shows_name_area_and_bio_as_typed(board, reader, n):
     srv, _, helper_ids = board
-    goto(reader, f"{srv.url}/profile?id={helper_ids[n]}")
+    visit(reader, f"{srv.url}/profile?id={helper_ids[n]}")
     heading = reader.locator('[data-testid="stMain"] h1 [data-heading-text]').first
     assert heading.inner_text() == f"{NAMES[n]} {ZH['badge.verified']}"
     assert_only_text(heading)
