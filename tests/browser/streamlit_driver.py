@@ -48,7 +48,9 @@ class Runs:
             self.running = True
         elif kind == "session_status_changed":
             self.running = message.session_status_changed.script_is_running
-        elif kind == "script_finished":
+        elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            # a run stopped early for a rerun (st.rerun, st.switch_page, a press while it ran) is
+            # followed at once by that rerun: the app is still running
             self.running, self.finished = False, self.finished + 1
 
 

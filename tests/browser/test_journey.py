@@ -1,5 +1,6 @@
 """The journeys a person takes, in a real browser against a real `streamlit run`."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -275,6 +276,7 @@ def post_paid_job(page, base_url: str, title: str, price: str) -> str:
     choose(page, "类别", "📦 搬家")
     fill(page, "金额（元；按小时时填每小时）", price)
     click(page, "发布")
+    expect(page).to_have_url(re.compile(r"/job\?id=\d+$"))
     expect_text(page, title)
     return page.url
 

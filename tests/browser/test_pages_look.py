@@ -8,6 +8,7 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 from streamlit_driver import (
     DESKTOP,
+    MAP_FRAME,
     PHONE,
     ROOT,
     choose,
@@ -84,7 +85,8 @@ def test_map_sits_above_the_list_on_a_phone(seeded, browser):
     page = open_page(browser, viewport=PHONE)
     goto(page, seeded.url)
     expect_text(page, "帮忙把沙发搬到6楼")
-    map_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    map_frame(page)  # drawn: until its map has loaded, the frame may still be hidden
+    map_box = page.locator(MAP_FRAME).bounding_box()
     job_box = page.locator('[data-testid="stMain"]').get_by_text("帮忙把沙发搬到6楼").first.bounding_box()
     assert map_box["y"] + map_box["height"] <= job_box["y"]
     assert map_box["width"] <= PHONE["width"]
