@@ -19,8 +19,8 @@ from demo import samples
 from services import booking, community, disputes, jobs, ledger, materials, reviews, users, verification, workers
 from services import db as database
 from services.clock import utcnow
-from services.transitions import Reason
-from tests.support import AS_TYPED_BLOCKS, AS_TYPED_LINES, HOSTILE, RIGHT_TO_LEFT
+from services.transitions import Reason, request
+from tests.support import AS_TYPED, AS_TYPED_BLOCKS, AS_TYPED_LINES, HOSTILE, RIGHT_TO_LEFT
 from ui.i18n import catalog
 
 CENTRE = (31.2304, 121.4737)
@@ -56,6 +56,7 @@ SAME_ID = 999  # the made-up ID number's serial the first two pending workers bo
 DISPUTED_TITLE = "修 <b>x</b> www.x.cn -- :smile: `a` \\ ${b}"
 COMPLETED_TITLE = "me@x.cn :material/home: a -> b {{c}}"
 BOOKED_TITLE = "# 预约 **b** [a](https://x.y) 1. x"
+RESOLVED_TITLE = "~~done~~ :white_check_mark: <- ok 1) x"
 ADDRESS_NOTE = f"{TITLES[0]} {TITLES[2]} {HOSTILE}"
 APPLICATIONS = (("12.5", AS_TYPED_LINES), ("0.5", AS_TYPED_BLOCKS), ("20", HOSTILE))  # helper0, 1, 2: quote, message
 MATERIALS = [*TITLES, RIGHT_TO_LEFT]  # the last one turned down
@@ -85,6 +86,7 @@ class Board:
     disputed: int  # the poster's job done by helper2 with materials bought, in dispute
     completed: int  # the poster's job done by helper2 and rated both ways
     booked: int  # the poster's open booking-mode job, with an application from helper0, 1 and 2
+    resolved: int  # the poster's job done by helper2, disputed, paid to helper2 by the organizer with a note
     pending_ids: list[int]  # one per PENDING worker, in its order
 
 
@@ -174,39 +176,66 @@ def turned_down_worker(db, organizer: dict, now) -> dict:
     return person
 
 
-def poster_story(db, organizer: dict, poster: dict, helpers: list[dict], now) -> tuple[int, int, int]:
-    """The poster's three jobs at the centre (the browse map draws only the open one) and helper2's
-    wallet: top-ups and a payout noted with the titles. Returns (disputed, completed, booked)."""
+def poster_story(db, organizer: dict, poster: dict, helpers: list[dict], now) -> tuple[int, int, int, int]:
+    """The poster's jobs, at the centre (the browse map draws only the open one), worked by helper2,
+    and helper2's wallet. Returns (disputed, completed, booked, resolved)."""
     worker = helpers[2]
-    disputed = post(db, poster, DISPUTED_TITLE, CENTRE, now, price_yuan="10", address_note=ADDRESS_NOTE)
-    for action in ("claim", "start"):
-        jobs.act(db, disputed, action, worker, now=now)
-    for i, what in enumerate(MATERIALS):
-        line = materials.add(
-            db, worker, disputed, what=what, amount_yuan=MATERIAL_YUAN, receipt=None, key=f"m{i}", now=now
-        )
-        materials.decide(db, poster, line, approve=i < len(MATERIALS) - 1, now=now)
-    jobs.act(db, disputed, "finish", worker, now=now)
-    jobs.act(db, disputed, "dispute", poster, Reason(LONG_TEXT), now=now)
-    disputes.add_statement(db, worker, disputed, LONG_TEXT, key="s", now=now)
-
-    completed = post(db, poster, COMPLETED_TITLE, CENTRE, now, price_yuan="10")
-    for action, who in (("claim", worker), ("start", worker), ("finish", worker), ("confirm", poster)):
-        jobs.act(db, completed, action, who, now=now)
-    reviews.rate(db, poster, completed, stars=5, comment=LONG_TEXT, now=now)
-    reviews.rate(db, worker, completed, stars=4, comment=AS_TYPED_LINES, now=now)
-    for i, caption in enumerate(TITLES):
-        workers.add_photo(db, worker, samples.picture(f"photo {i}"), caption, now)
-
-    booked = post(db, poster, BOOKED_TITLE, CENTRE, now, price_yuan="20", mode="booking")
-    for applicant, (quote, message) in zip(helpers, APPLICATIONS, strict=False):
-        booking.apply(db, applicant, booked, quote_yuan=quote, message=message, now=now)
-
+    story = (
+        disputed_job(db, poster, worker, now),
+        completed_job(db, poster, worker, now),
+        booked_job(db, poster, helpers, now),
+        resolved_job(db, organizer, poster, worker, now),
+    )
     for i, note in enumerate(TITLES[:-1]):
         # amounts differ: the same amount for the same person moments later is asked about first
         ledger.top_up(db, organizer, worker["id"], str(10 + i), note=note, key=f"top-up {i}", now=now)
     ledger.payout(db, organizer, worker["id"], "5", note=TITLES[-1], key="payout", now=now)
-    return disputed, completed, booked
+    return story
+
+
+def disputed_job(db, poster: dict, worker: dict, now) -> int:
+    """Done with materials bought (the last one turned down), then disputed: the reason and the
+    helper's statement are the corpus."""
+    job = post(db, poster, DISPUTED_TITLE, CENTRE, now, price_yuan="10", address_note=ADDRESS_NOTE)
+    for action in ("claim", "start"):
+        jobs.act(db, job, action, worker, now=now)
+    for i, what in enumerate(MATERIALS):
+        line = materials.add(db, worker, job, what=what, amount_yuan=MATERIAL_YUAN, receipt=None, key=f"m{i}", now=now)
+        materials.decide(db, poster, line, approve=i < len(MATERIALS) - 1, now=now)
+    jobs.act(db, job, "finish", worker, now=now)
+    jobs.act(db, job, "dispute", poster, Reason(LONG_TEXT), now=now)
+    disputes.add_statement(db, worker, job, LONG_TEXT, key="s", now=now)
+    return job
+
+
+def completed_job(db, poster: dict, worker: dict, now) -> int:
+    """Confirmed and rated both ways with the corpus; the helper's photos of past work are captioned with the titles."""
+    job = post(db, poster, COMPLETED_TITLE, CENTRE, now, price_yuan="10")
+    for action, who in (("claim", worker), ("start", worker), ("finish", worker), ("confirm", poster)):
+        jobs.act(db, job, action, who, now=now)
+    reviews.rate(db, poster, job, stars=5, comment=LONG_TEXT, now=now)
+    reviews.rate(db, worker, job, stars=4, comment=AS_TYPED_LINES, now=now)
+    for i, caption in enumerate(TITLES):
+        workers.add_photo(db, worker, samples.picture(f"photo {i}"), caption, now)
+    return job
+
+
+def booked_job(db, poster: dict, helpers: list[dict], now) -> int:
+    """Open in booking mode, with APPLICATIONS from the first helpers."""
+    job = post(db, poster, BOOKED_TITLE, CENTRE, now, price_yuan="20", mode="booking")
+    for applicant, (quote, message) in zip(helpers, APPLICATIONS, strict=False):
+        booking.apply(db, applicant, job, quote_yuan=quote, message=message, now=now)
+    return job
+
+
+def resolved_job(db, organizer: dict, poster: dict, worker: dict, now) -> int:
+    """Disputed, then paid to the helper by the organizer with the corpus as the note."""
+    job = post(db, poster, RESOLVED_TITLE, CENTRE, now, price_yuan="10")
+    for action in ("claim", "start", "finish"):
+        jobs.act(db, job, action, worker, now=now)
+    jobs.act(db, job, "dispute", poster, Reason(AS_TYPED_LINES), now=now)
+    jobs.act(db, job, "resolve_pay", organizer, request("resolve_pay", detail=AS_TYPED), now=now)
+    return job
 
 
 def waiting_check(db, username: str, name: str, now) -> int:
@@ -240,6 +269,7 @@ def reader(board, browser):
 
 @pytest.fixture(scope="module")
 def poster(board, browser):
+    """The poster signed in: their name ends in right-to-left letters; their own ID check was turned down."""
     page = signed_in(browser, board, POSTER[0], "poster-pass")
     yield page
     page.context.close()
@@ -247,6 +277,7 @@ def poster(board, browser):
 
 @pytest.fixture(scope="module")
 def organizer(board, browser):
+    """The organizer (王主任) signed in: the people list, ID checks, disputes and anyone's wallet."""
     page = signed_in(browser, board, "org_zh", "organizer-pass")
     yield page
     page.context.close()
@@ -470,6 +501,10 @@ def test_wallet_shows_each_note_as_typed_to_its_owner_and_the_organizer(board, r
     phone_shot(page, f"as_typed_wallet_{who}_phone_zh")
 
 
+def helper2_verified() -> str:
+    return f"{NAMES[2]} {ZH['badge.verified']}"
+
+
 def material_lines() -> list[str]:
     last = len(MATERIALS) - 1
     return [
@@ -484,9 +519,9 @@ def test_disputed_job_shows_reason_statement_materials_and_address_as_typed(boar
     page = readers[who]
     visit(page, f"{board.server.url}/job?id={board.disputed}")
     assert page.locator(f"{MAIN} h1 [data-heading-text]").first.inner_text() == DISPUTED_TITLE
-    shown_blocks = assert_shown_as_typed(
-        page, [LONG_TEXT, f"{ZH['job.address_note']} {ADDRESS_NOTE}", *material_lines()]
-    )
+    people = [ZH["job.posted_by"].format(name=POSTER[1]), ZH["job.worker"].format(name=helper2_verified())]
+    address = f"{ZH['job.address_note']} {ADDRESS_NOTE}"
+    shown_blocks = assert_shown_as_typed(page, [LONG_TEXT, address, *people, *material_lines()])
     assert len(shown_blocks[as_read(LONG_TEXT)]) == 3  # the description, the poster's reason, the helper's statement
     for author in (POSTER[1], NAMES[2]):  # each statement's caption: who, then when
         said = [text for text in shown_blocks if text.startswith(as_read(f"{author} · "))]
@@ -508,6 +543,21 @@ def test_disputes_page_shows_the_title_and_the_posters_reason_as_typed(board, or
     phone_shot(organizer, "as_typed_disputes_phone_zh")
 
 
+def test_resolved_dispute_shows_the_organizers_note_and_the_history_as_typed(board, poster):
+    visit(poster, f"{board.server.url}/job?id={board.resolved}")
+    decision = ZH["dispute.decision"].format(who="王主任", outcome=ZH["event.resolve_pay"])
+    assert_shown_as_typed(poster, [AS_TYPED_LINES, decision + ZH["dispute.decision_note"].format(note=AS_TYPED)])
+    poster.locator(f"{MAIN} summary", has_text=ZH["job.history"]).click()
+    history = poster.locator(f'{MAIN} [data-testid="stExpanderDetails"]').locator(MARKDOWN_BLOCK)
+    expect(history.first).to_be_visible(timeout=TIMEOUT)
+    by_poster = [line for line in history.all() if as_read(POSTER[1]) in shown(line)]  # posted, disputed
+    assert len(by_poster) == 2, [shown(line) for line in history.all()]
+    for line in by_poster:
+        assert_only_text(line)
+        assert_in_place(line, POSTER[1])
+    nothing_went_wrong(poster)
+
+
 def test_helpers_profile_shows_the_review_and_photo_captions_as_typed(board, reader):
     visit(reader, f"{board.server.url}/profile?id={board.helper_ids[2]}")
     review = [
@@ -521,8 +571,11 @@ def test_helpers_profile_shows_the_review_and_photo_captions_as_typed(board, rea
 
 def test_posters_profile_shows_the_review_as_typed(board, reader):
     visit(reader, f"{board.server.url}/profile?id={board.poster_id}")
-    author = f"{NAMES[2]} {ZH['badge.verified']}"
-    review = [f"★★★★☆ · {author}", ZH["profile.review_as_worker"].format(title=COMPLETED_TITLE), AS_TYPED_LINES]
+    review = [
+        f"★★★★☆ · {helper2_verified()}",
+        ZH["profile.review_as_worker"].format(title=COMPLETED_TITLE),
+        AS_TYPED_LINES,
+    ]
     assert_shown_as_typed(reader, review)
     nothing_went_wrong(reader)
 
@@ -550,8 +603,8 @@ def open_tab(page, label: str) -> str:
 @pytest.mark.parametrize(
     "who, tab, titles",
     [
-        ("poster", "posted", [BOOKED_TITLE, COMPLETED_TITLE, DISPUTED_TITLE]),
-        ("reader", "working", [COMPLETED_TITLE, DISPUTED_TITLE]),
+        ("poster", "posted", [RESOLVED_TITLE, BOOKED_TITLE, COMPLETED_TITLE, DISPUTED_TITLE]),
+        ("reader", "working", [RESOLVED_TITLE, COMPLETED_TITLE, DISPUTED_TITLE]),
         ("reader", "applications", [BOOKED_TITLE, f"“{HOSTILE}”"]),  # with helper2's own message
     ],
 )
