@@ -7,12 +7,12 @@ from ui.cards import rating_line
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE, flash, go
 from ui.i18n import t
-from ui.safe import md
+from ui.safe import isolated, md
 
 db = get_db()
 user = st.session_state["user"]
 st.title(t("account.title"))
-st.markdown(f"**{md(user['display_name'])}** (@{md(user['username'])})")
+st.markdown(f"**{md(isolated(user['display_name']))}** (@{md(user['username'])})")
 st.caption(rating_line(db, user["id"]))
 st.page_link(PROFILE_PAGE, label=t("account.public_profile"), query_params={"id": user["id"]}, icon="👤")
 st.caption(t("account.language_hint"))

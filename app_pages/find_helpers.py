@@ -9,7 +9,7 @@ from ui.cards import person_name, rate_text, stars_text
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE
 from ui.i18n import all_or, category_label, category_name, listing, number, t
-from ui.safe import md
+from ui.safe import isolated, md
 
 HELPER_COLOUR = "#2f9e44"
 HELPER_AREA_M = 600
@@ -67,7 +67,7 @@ with list_column:
                 icon="🧰",
             )
             offered = listing([category_name(kinds[s]) for s in helper["categories"] if s in kinds])
-            st.caption(md(" · ".join([offered, rate_text(helper["rate_fen"]), helper["area_label"]])))
+            st.caption(md(" · ".join([offered, rate_text(helper["rate_fen"]), isolated(helper["area_label"])])))
             st.caption(
                 " · ".join(
                     [

@@ -15,7 +15,7 @@ from ui.feedback import attempt
 from ui.i18n import category_label, money, t, when
 from ui.job_money import money_section
 from ui.query import query_id
-from ui.safe import md
+from ui.safe import isolated, md
 
 db = get_db()
 user = st.session_state.get("user")
@@ -74,7 +74,7 @@ with place_column:
     if job["exact"]:
         st.caption(t("job.exact_location"))
         if job["address_note"]:
-            st.markdown(f"**{t('job.address_note')}** {md(job['address_note'])}")
+            st.markdown(f"**{t('job.address_note')}** {md(isolated(job['address_note']))}")
     else:
         st.caption(t("job.approximate_location"))
 

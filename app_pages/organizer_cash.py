@@ -5,6 +5,7 @@ import streamlit as st
 
 from services import fees, ledger, settings, users
 from services.clock import utcnow
+from ui.cards import account_name
 from ui.db import get_db
 from ui.feedback import attempt
 from ui.forms import Filling
@@ -29,7 +30,7 @@ def money_form(form: str, record, success: str) -> None:
             t(f"cash.{form}_person"),
             list(people),
             index=None,
-            format_func=lambda i: f"{people[i]['display_name']} (@{people[i]['username']})",
+            format_func=lambda i: account_name(people[i]["display_name"], people[i]["username"]),
             placeholder=t("cash.pick_person"),
             key=filling.field("person"),
         )

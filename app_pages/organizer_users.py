@@ -4,6 +4,7 @@ import streamlit as st
 
 from services import users
 from services.clock import utcnow
+from ui.cards import account_name
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE, attempt
 from ui.i18n import t
@@ -18,7 +19,7 @@ for person in users.list_users(db, user):
     with st.container(border=True):
         st.page_link(
             PROFILE_PAGE,
-            label=md(f"{person['display_name']} (@{person['username']})"),
+            label=md(account_name(person["display_name"], person["username"])),
             query_params={"id": person["id"]},
         )
         blocked = bool(person["blocked_at"])

@@ -7,7 +7,7 @@ from services import verification
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import private
-from ui.cards import profile_link
+from ui.cards import account_name, profile_link
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE, action_error, attempt, callback_button
 from ui.i18n import listing, t, when
@@ -32,7 +32,7 @@ def show_photos(check: dict) -> None:
 
 def review(check: dict) -> None:
     with st.container(border=True):
-        profile_link(check["user_id"], f"{check['display_name']} (@{check['username']})", icon="🧰")
+        profile_link(check["user_id"], account_name(check["display_name"], check["username"]), icon="🧰")
         st.markdown(md(t("organizer.check_line", name=check["real_name"], last4=check["id_last4"])))
         st.caption(t("organizer.submitted", when=when(from_db(check["submitted_at"]))))
         if check["same_id_as"]:
@@ -64,7 +64,7 @@ def review(check: dict) -> None:
 def revoke_list() -> None:
     for person in verification.verified_workers(db, user):
         with st.expander(
-            md(f"🛡️ {person['display_name']} (@{person['username']})"),
+            md(f"🛡️ {account_name(person['display_name'], person['username'])}"),
             key=f"organizer_workers_verified_{person['user_id']}",
         ):
             st.page_link(PROFILE_PAGE, label=t("organizer.open_profile"), query_params={"id": person["user_id"]})

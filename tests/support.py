@@ -48,3 +48,14 @@ AS_TYPED = (
 )
 # The same with line breaks: a blank line then four spaces or a tab would start a code block.
 AS_TYPED_LINES = AS_TYPED + "\n\n    code block?\n\tand a tab -- here"
+# Markdown's block and inline syntax, a line each: a heading, two lists, a quote, a line that a rule
+# under it would make a heading, a table, a fenced code block, emphasis, LaTeX, a footnote, a link,
+# an image, character references, a directive and HTML. Shown as typed, none of it is structure.
+AS_TYPED_BLOCKS = (
+    "# not a heading\n- not a list\n1. not a list\n> not a quote\nnot a heading\n---\n| a | b |\n|---|---|\n"
+    "```js\nfenced?\n```\n**b** _i_ ~~s~~ $x^2$ [^1] [a](https://x.y) ![i](x.png) &amp; &#65; :red[x] <b>b</b>"
+)
+# Right-to-left letters (Hebrew, Arabic) and Arabic-Indic digits. A browser lays them out right to
+# left, and on a line of the board's own words they would take neighbouring digits and punctuation
+# with them ("name (@123)" drawn as "(123@) name"), unless the text is isolated from its neighbours.
+RIGHT_TO_LEFT = "שלום دال ١٢"

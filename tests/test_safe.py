@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.pages.conftest import unescape_markdown
-from tests.support import AS_TYPED, AS_TYPED_LINES, HOSTILE
-from ui.safe import md
+from tests.support import AS_TYPED, AS_TYPED_BLOCKS, AS_TYPED_LINES, HOSTILE, RIGHT_TO_LEFT
+from ui.safe import isolated, md
 
 BUNDLE = next((pathlib.Path(streamlit.__file__).parent / "static/static/js").glob("StreamlitMarkdown.*.js"))
 TEXT_NODE_PATTERNS = {
@@ -81,6 +81,7 @@ CASES = [
     HOSTILE,
     AS_TYPED,
     AS_TYPED_LINES,
+    AS_TYPED_BLOCKS,
     "邻居帮忙：修水龙头。",
 ]
 
@@ -129,3 +130,9 @@ def test_any_text_reads_back_as_typed_and_no_node_matches(text):
     markdown = md(text)
     assert unescape_markdown(markdown) == re.sub(r"\r\n|\r|\n", "  \n", text)
     assert [name for node in text_nodes(markdown) for name, p in PYTHON_PATTERNS.items() if p.search(node)] == []
+
+
+def test_only_text_that_could_reorder_its_neighbours_is_isolated():
+    assert [isolated(text) for text in ("王阿姨 Alice 12", HOSTILE, "", None)] == ["王阿姨 Alice 12", HOSTILE, "", ""]
+    for text in (RIGHT_TO_LEFT, "שלום", "مرحبا", "١٢", "a\u202eb"):  # letters, Arabic-Indic digits, an override
+        assert isolated(text) == "\u2068" + text + "\u2069"

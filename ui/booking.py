@@ -13,7 +13,7 @@ from services.rows import Job, Row, User
 from .cards import person_name, price_guide, profile_link, stars_text, status_text
 from .feedback import JOB_PAGE, action_error, attempt, callback_button
 from .i18n import money, t, timezone, when, yuan_field
-from .safe import md
+from .safe import isolated, md
 
 
 def quote_text(application: Row, job: Job | Row) -> str:
@@ -36,7 +36,7 @@ def _details(application: Row, job: Job | Row) -> None:
     parts.append(application_status(application))
     st.caption(md(" · ".join(parts)))
     if application["message"]:
-        st.markdown(md(f"“{application['message']}”"))
+        st.markdown(md(f"“{isolated(application['message'])}”"))
 
 
 def _answer_buttons(db: Database, application: Row, user: User, *, accept_label: str) -> None:

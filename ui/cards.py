@@ -10,7 +10,7 @@ from services.rows import Job, Row, User
 
 from .feedback import JOB_PAGE, PROFILE_PAGE, action_error, callback_button
 from .i18n import category_label, money, number, t, when
-from .safe import md
+from .safe import isolated, md
 
 STATUS_ICONS = {
     "open": "🟢",
@@ -72,7 +72,12 @@ def rate_text(rate_fen: int | None) -> str:
 
 def person_name(name: str, verified) -> str:
     """A person's display name, with the verified badge when their identity check passed."""
-    return f"{name} {t('badge.verified')}" if verified else name
+    return f"{isolated(name)} {t('badge.verified')}" if verified else isolated(name)
+
+
+def account_name(name: str, username: str) -> str:
+    """A person as the organizer's lists name them: display name, then (@username)."""
+    return f"{isolated(name)} (@{username})"
 
 
 def profile_link(user_id: int, label: str, *, icon: str | None = None) -> None:

@@ -13,7 +13,7 @@ from services.transitions import RESOLUTIONS, TRANSITIONS, Reason, request
 from .feedback import attempt
 from .forms import Filling
 from .i18n import money, t, when
-from .safe import md
+from .safe import isolated, md
 
 
 def dispute_section(db: Database, job: Job, user: User | None, allowed: frozenset[Capability]) -> None:
@@ -28,7 +28,7 @@ def dispute_section(db: Database, job: Job, user: User | None, allowed: frozense
     st.subheader(t("dispute.title"))
     for statement in said:
         with st.container(border=True):
-            st.caption(md(f"{statement['author_name']} · {when(from_db(statement['created_at']))}"))
+            st.caption(md(f"{isolated(statement['author_name'])} · {when(from_db(statement['created_at']))}"))
             st.markdown(md(statement["body"]))
     if "add_statement" in allowed:
         statement_form(db, job, user)

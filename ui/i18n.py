@@ -19,6 +19,8 @@ from services import settings
 from services.errors import LinbangError
 from services.validate import LANGUAGES
 
+from .safe import isolated
+
 LOCALES = pathlib.Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -44,9 +46,12 @@ def set_language(lang: str) -> None:
 
 
 def t(key: str, **params) -> str:
-    """The text for `key` in the reader's language, with {placeholders} filled in."""
+    """The text for `key` in the reader's language, with {placeholders} filled in; a text value is
+    isolated (ui.safe.isolated), so a right-to-left name cannot reorder the sentence around it."""
     text = catalog(language()).get(key) or catalog("en").get(key) or key
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{name: isolated(value) if isinstance(value, str) else value for name, value in params.items()})
 
 
 def error_text(error: LinbangError) -> str:
@@ -86,8 +91,9 @@ def _number(value, locale: str) -> str:
 
 
 def listing(items: list[str]) -> str:
-    """Items as a list in the reader's language: "A、B和C" or "A, B, and C"."""
-    return lists.format_list(items, locale=language()) if items else ""
+    """Items as a list in the reader's language: "A、B和C" or "A, B, and C"; each item isolated
+    (ui.safe.isolated), so one cannot reorder the others."""
+    return lists.format_list([isolated(item) for item in items], locale=language()) if items else ""
 
 
 def timezone() -> ZoneInfo:

@@ -17,7 +17,7 @@ from . import private
 from .feedback import action_error, callback_button
 from .forms import Filling
 from .i18n import money, number, t
-from .safe import md
+from .safe import isolated, md
 
 
 def money_section(db: Database, job: Job, user: User, allowed: frozenset[Capability]) -> None:
@@ -81,7 +81,8 @@ def materials_section(db: Database, job: Job, user: User, allowed: frozenset[Cap
 
 
 def material_line(db: Database, line: MaterialLine, user: User, allowed: frozenset[Capability]) -> None:
-    st.markdown(f"{md(line['what'])} · **{md(money(line['amount_fen']))}** · {t('materials.' + line['status'])}")
+    what = md(isolated(line["what"]))
+    st.markdown(f"{what} · **{md(money(line['amount_fen']))}** · {t('materials.' + line['status'])}")
     if line["receipt"]:
         with st.expander(t("materials.receipt"), icon="🧾", key=f"job_money_receipt_{line['id']}"):
             try:

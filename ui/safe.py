@@ -26,15 +26,41 @@ static/static/js/StreamlitMarkdown.*.js). What that renderer does to plain text,
   turns into an empty <span>: no character, no space, nothing in the visible text.
 Maps take user text as JSON data and set it with textContent (ui/maps.py); no user text is ever
 passed with unsafe_allow_html.
+
+Direction: a browser lays out Hebrew and Arabic letters (and Arabic-Indic digits) right to left, and
+the Unicode bidirectional algorithm lets such a run take the digits and punctuation next to it
+along, the board's own included: a Hebrew name followed by " (@123)" is drawn with "(123@)" before
+it, and one followed by " · 2026/12/2 10:07" with the date before it (measured in Chromium by
+tests/browser/test_text_as_typed.py). isolated() wraps user text that holds such characters in a
+first-strong isolate (U+2068 … U+2069, invisible), which the browser lays out on its own and treats
+as one neutral character among its neighbours. Every user value placed among the board's words
+goes through it: t() isolates its parameters (ui/i18n.py), and the lines built without t() call it.
 """
 
 import re
+import unicodedata
 
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _STARTS_A_TEXT_NODE = frozenset(".:@")
 _TYPOGRAPHY_MARKS = frozenset("-<>=~")
 _TEXT_NODE_BREAK = ":small[]"
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
+
+
+# Bidirectional classes that can reorder neighbouring text: right-to-left letters and Arabic numbers,
+# and the explicit embeddings, overrides and isolates (refused on input by services.validate; a row
+# stored before that may still hold one).
+_REORDERING = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+_FIRST_STRONG_ISOLATE, _POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(text) -> str:
+    """User text to be placed among other words: wrapped in an isolate when it could reorder them
+    (see the module's note on direction), else as it is."""
+    text = str(text if text is not None else "")
+    if any(unicodedata.bidirectional(char) in _REORDERING for char in text):
+        return _FIRST_STRONG_ISOLATE + text + _POP_DIRECTIONAL_ISOLATE
+    return text
 
 
 def md(text) -> str:
