@@ -215,8 +215,7 @@ FORMS = {
         {"organizer_cash_payout/person": lambda names: names["payer"], "organizer_cash_payout/amount": "5"},
         lambda db, person: {"payer": person("poster")["id"]},
     ),
-    "money_settings": Form("app_pages/organizer_cash.py", "organizer", "worker.save", {"organizer_cash_cap": "50"}),
-    "keep_days": Form("app_pages/organizer_workers.py", "organizer", "worker.save"),
+    "money_settings": Form("app_pages/organizer_cash.py", "organizer", "worker.save", {"organizer_cash_cap": "30"}),
     "reject_check": Form(
         "app_pages/organizer_workers.py",
         "organizer",
@@ -502,3 +501,19 @@ def test_a_bad_value_is_explained_under_its_own_field_and_nothing_is_stored(form
     shown = element_after(at, after, case.up)
     assert isinstance(shown, Error) and shown.value == message, f"after {after!r}: {shown!r}"
     assert stored(db, app_env) == before
+
+
+@pytest.mark.parametrize("name", list(FORMS))
+def test_the_same_form_filled_in_well_shows_no_error_and_is_stored(form_page, app_env, name):
+    """The other half: the values the cases above start from pass, so each case's one bad value is
+    what the message is about."""
+    form = FORMS[name]
+    at, db, names = form_page(form)
+    fill(at, form.valid, names)
+    before = stored(db, app_env)
+
+    button(at, text(LANG, form.submit)).click().run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == []
+    assert stored(db, app_env) != before
