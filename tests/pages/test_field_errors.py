@@ -20,9 +20,9 @@ from streamlit.testing.v1.element_tree import Error, Widget
 
 from demo import samples
 from services import db as database
-from services import jobs, settings, uploads, verification, workers
+from services import jobs, ledger, settings, uploads, verification, workers
 from services.clock import utcnow
-from services.transitions import Reason
+from services.transitions import request
 from tests.pages.conftest import CENTER, JOB_PAGE, PASSWORD, PROFILE_PAGE, button, form_field, job_fields, text
 
 FAR = (CENTER[0] + 0.05, CENTER[1])  # 5.6 km north: outside the community's 3 km
@@ -52,11 +52,17 @@ def booking_job(db, person) -> int:
     return jobs.post(db, person("poster"), **fields)
 
 
-def job_in(db, person, *steps: str) -> int:
-    job_id = jobs.post(db, person("poster"), **job_fields(utcnow(), title="Fix a shelf"))
-    for action in steps:
-        jobs.act(db, job_id, action, person("worker"), now=utcnow())
-    return job_id
+def a_job(*steps: tuple) -> object:
+    """An arrange: a job of the poster's taken through `steps`, each (action, username) or (action,
+    username, what they typed); the page opens on it."""
+
+    def arrange(db, person) -> dict:
+        job_id = jobs.post(db, person("poster"), **job_fields(utcnow(), title="Fix a shelf"))
+        for action, who, *typed in steps:
+            jobs.act(db, job_id, action, person(who), request(action, **(typed[0] if typed else {})), now=utcnow())
+        return {"job": job_id, "id": job_id}
+
+    return arrange
 
 
 def arrange_booking(db, person) -> dict:
@@ -78,26 +84,7 @@ def arrange_pending_check(db, person) -> dict:
     return {"check": verification.queue(db, person("organizer"))[0]["id"]}
 
 
-def arrange_rating(db, person) -> dict:
-    job_id = job_in(db, person, "claim", "start", "finish")
-    jobs.act(db, job_id, "confirm", person("poster"), now=utcnow())
-    return {"job": job_id, "id": job_id}
-
-
-def arrange_in_progress(db, person) -> dict:
-    job_id = job_in(db, person, "claim", "start")
-    return {"job": job_id, "id": job_id}
-
-
-def arrange_done(db, person) -> dict:
-    job_id = job_in(db, person, "claim", "start", "finish")
-    return {"job": job_id, "id": job_id}
-
-
-def arrange_disputed(db, person) -> dict:
-    job_id = job_in(db, person, "claim", "start", "finish")
-    jobs.act(db, job_id, "dispute", person("poster"), Reason("It still wobbles"), now=utcnow())
-    return {"job": job_id, "id": job_id}
+WORKED = (("claim", "worker"), ("start", "worker"), ("finish", "worker"))
 
 
 @dataclass(frozen=True)
@@ -235,30 +222,30 @@ FORMS = {
         "worker",
         "rating.submit",
         {"job_rate_stars_{job}": 3, "job_rate_comment_{job}": "Friendly."},
-        arrange_rating,
+        a_job(*WORKED, ("confirm", "poster")),
     ),
     "material": Form(
         JOB_PAGE,
         "worker",
         "materials.add",
         {"job_money_material_{job}/what": "Washer", "job_money_material_{job}/amount": "6"},
-        arrange_in_progress,
+        a_job(("claim", "worker"), ("start", "worker")),
     ),
-    "tip": Form(JOB_PAGE, "poster", "action.confirm", {"job_tip_{job}": "5"}, arrange_done),
-    "dispute": Form(JOB_PAGE, "poster", "dispute.open", {"disputes_reason_{job}": "The shelf wobbles"}, arrange_done),
+    "tip": Form(JOB_PAGE, "poster", "action.confirm", {"job_tip_{job}": "5"}, a_job(*WORKED)),
+    "dispute": Form(JOB_PAGE, "poster", "dispute.open", {"disputes_reason_{job}": "The shelf wobbles"}, a_job(*WORKED)),
     "statement": Form(
         JOB_PAGE,
         "worker",
         "dispute.add_statement",
         {"disputes_statement_{job}/body": "It was level when I left."},
-        arrange_disputed,
+        a_job(*WORKED, ("dispute", "poster", {"detail": "It still wobbles"})),
     ),
     "resolution": Form(
         JOB_PAGE,
         "organizer",
         "dispute.resolve",
         {"disputes_outcome_{job}": "resolve_split", "disputes_share_{job}": "40", "disputes_note_{job}": "Half each"},
-        arrange_disputed,
+        a_job(*WORKED, ("dispute", "poster", {"detail": "It still wobbles"})),
     ),
     "application": Form(
         JOB_PAGE,
@@ -517,3 +504,22 @@ def test_the_same_form_filled_in_well_shows_no_error_and_is_stored(form_page, ap
     assert not at.exception, [e.value for e in at.exception]
     assert [e.value for e in at.error] == []
     assert stored(db, app_env) != before
+
+
+def test_an_error_about_no_field_is_shown_under_the_whole_form_as_before(form_page, app_env):
+    """A payout beyond the wallet's balance is no one box's fault: it follows the form."""
+    form = FORMS["payout"]
+    at, db, names = form_page(form)
+    fill(at, {**form.valid, "organizer_cash_payout/amount": "100000"}, names)
+    before = stored(db, app_env)
+
+    button(at, text(LANG, form.submit)).click().run()
+
+    missing = 100_000_00 - ledger.balance_of(db, "wallet", user_id=names["payer"])
+    message = text(LANG, "error.insufficient_funds", missing_fen=f"¥{missing / 100:,.2f}")
+    assert [e.value for e in at.error] == [message]
+    path = path_to(at.main, widget_key(at, "organizer_cash_payout/amount", names))
+    block, index = next((block, index) for block, index in path if block.children[index].type == "form")
+    shown = block.children.get(index + 1)
+    assert isinstance(shown, Error) and shown.value == message
+    assert stored(db, app_env) == before
