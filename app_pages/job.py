@@ -11,7 +11,7 @@ from ui.booking import booking_section
 from ui.cards import person_name, price_text, profile_link, rating_line, status_text, window_text
 from ui.db import get_db
 from ui.disputes import dispute_section
-from ui.feedback import attempt
+from ui.feedback import FieldErrors, attempt
 from ui.i18n import category_label, money, t, when
 from ui.job_money import money_section
 from ui.query import query_id
@@ -85,20 +85,24 @@ if "rate" in allowed:
         st.success(t("rating.thanks", stars="★" * mine["stars"]), icon="🙏")
     else:
         other = job["worker_name"] if reviews.author_role(job, user) == "poster" else job["poster_name"]
+        errors = FieldErrors()
         with st.form(f"job_rate_form_{job['id']}"):
             st.markdown(md(t("rating.prompt", name=other)))
-            stars = st.feedback("stars", key=f"job_rate_stars_{job['id']}")
-            comment = st.text_area(t("rating.comment"), max_chars=500, key=f"job_rate_comment_{job['id']}")
+            stars = errors.at("stars", st.feedback("stars", key=f"job_rate_stars_{job['id']}"))
+            comment = errors.at(
+                "comment", st.text_area(t("rating.comment"), max_chars=500, key=f"job_rate_comment_{job['id']}")
+            )
             if st.form_submit_button(
                 t("rating.submit"), type="primary", use_container_width=True, key=f"job_rate_send_{job['id']}"
             ):
                 if stars is None:
-                    st.error(t("error.stars"), icon="⚠️")
+                    errors.show("stars", t("error.stars"))
                 else:
                     attempt(
                         lambda: reviews.rate(db, user, job["id"], stars=stars + 1, comment=comment, now=utcnow()),
                         success=t("rating.saved"),
                         rerun=True,
+                        errors=errors,
                     )
 
 events = jobs.history(db, job, user)

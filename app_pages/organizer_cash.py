@@ -7,7 +7,7 @@ from services import fees, ledger, settings, users
 from services.clock import utcnow
 from ui.cards import account_name
 from ui.db import get_db
-from ui.feedback import attempt
+from ui.feedback import FieldErrors, attempt
 from ui.forms import Filling
 from ui.i18n import calendar_day, money, t, timezone, yuan_field
 from ui.safe import md
@@ -25,18 +25,23 @@ def money_form(form: str, record, success: str) -> None:
     (ui.forms); an identical amount for the same person moments ago is asked about first."""
     filling = Filling(f"organizer_cash_{form}")
     filling.confirmation()
+    errors = FieldErrors()
     with st.form(filling.form):
-        person = st.selectbox(
-            t(f"cash.{form}_person"),
-            list(people),
-            index=None,
-            format_func=lambda i: account_name(people[i]["display_name"], people[i]["username"]),
-            placeholder=t("cash.pick_person"),
-            key=filling.field("person"),
+        person = errors.at(
+            "person",
+            st.selectbox(
+                t(f"cash.{form}_person"),
+                list(people),
+                index=None,
+                format_func=lambda i: account_name(people[i]["display_name"], people[i]["username"]),
+                placeholder=t("cash.pick_person"),
+                key=filling.field("person"),
+            ),
         )
-        amount = st.text_input(t("cash.amount"), key=filling.field("amount"))
-        note = st.text_input(
-            t("cash.note"), max_chars=200, placeholder=t("cash.note_example"), key=filling.field("note")
+        amount = errors.at("amount", st.text_input(t("cash.amount"), key=filling.field("amount")))
+        note = errors.at(
+            "note",
+            st.text_input(t("cash.note"), max_chars=200, placeholder=t("cash.note_example"), key=filling.field("note")),
         )
         question = filling.question()
         if question:
@@ -49,11 +54,12 @@ def money_form(form: str, record, success: str) -> None:
         return
     filling.submitted()
     if person is None:
-        st.error(t("cash.pick_person"), icon="⚠️")
+        errors.show("person", t("cash.pick_person"))
     elif filling.send(
         lambda: record(
             db, user, person, amount, note=note, key=filling.key(person, amount, note), again=again, now=utcnow()
-        )
+        ),
+        errors,
     ):
         balance = money(ledger.wallet_fen(db, person, user))
         filling.recorded(md(t("cash.recorded", what=success, name=people[person]["display_name"], balance=balance)))
@@ -61,29 +67,42 @@ def money_form(form: str, record, success: str) -> None:
 
 def settings_form() -> None:
     """Commission and the late-cancellation fee: they apply to money moved from now on."""
+    errors = FieldErrors()
     with st.form("organizer_cash_settings"):
-        commission = st.number_input(
-            t("cash.commission_pct"),
-            *fees.LIMITS["commission_pct"],
-            value=settings.whole(db, "commission_pct"),
-            key="organizer_cash_commission",
+        commission = errors.at(
+            "commission_pct",
+            st.number_input(
+                t("cash.commission_pct"),
+                *fees.LIMITS["commission_pct"],
+                value=settings.whole(db, "commission_pct"),
+                key="organizer_cash_commission",
+            ),
         )
-        fee = st.number_input(
-            t("cash.cancel_fee_pct"),
-            *fees.LIMITS["cancel_fee_pct"],
-            value=settings.whole(db, "cancel_fee_pct"),
-            key="organizer_cash_fee",
+        fee = errors.at(
+            "cancel_fee_pct",
+            st.number_input(
+                t("cash.cancel_fee_pct"),
+                *fees.LIMITS["cancel_fee_pct"],
+                value=settings.whole(db, "cancel_fee_pct"),
+                key="organizer_cash_fee",
+            ),
         )
-        cap = st.text_input(
-            t("cash.cancel_fee_cap"),
-            value=yuan_field(settings.whole(db, "cancel_fee_cap_fen")),
-            key="organizer_cash_cap",
+        cap = errors.at(
+            "cancel_fee_cap",
+            st.text_input(
+                t("cash.cancel_fee_cap"),
+                value=yuan_field(settings.whole(db, "cancel_fee_cap_fen")),
+                key="organizer_cash_cap",
+            ),
         )
-        hours = st.number_input(
-            t("cash.cancel_window_hours"),
-            *fees.LIMITS["cancel_window_hours"],
-            value=settings.whole(db, "cancel_window_hours"),
-            key="organizer_cash_hours",
+        hours = errors.at(
+            "cancel_window_hours",
+            st.number_input(
+                t("cash.cancel_window_hours"),
+                *fees.LIMITS["cancel_window_hours"],
+                value=settings.whole(db, "cancel_window_hours"),
+                key="organizer_cash_hours",
+            ),
         )
         st.caption(t("cash.settings_help"))
         if st.form_submit_button(
@@ -96,7 +115,8 @@ def settings_form() -> None:
                 cancel_fee_pct=fee,
                 cancel_fee_cap_yuan=cap,
                 cancel_window_hours=hours,
-            )
+            ),
+            errors=errors,
         ):
             st.success(t("cash.settings_saved"), icon="✅")
 

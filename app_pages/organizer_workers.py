@@ -9,7 +9,7 @@ from services.errors import NotFound
 from ui import private
 from ui.cards import account_name, profile_link
 from ui.db import get_db
-from ui.feedback import PROFILE_PAGE, action_error, attempt, callback_button
+from ui.feedback import PROFILE_PAGE, FieldErrors, action_error, attempt, callback_button
 from ui.i18n import listing, t, when
 from ui.safe import md
 
@@ -38,7 +38,7 @@ def review(check: dict) -> None:
         if check["same_id_as"]:
             st.warning(md(t("organizer.same_id", names=listing(check["same_id_as"]))), icon="⚠️")
         show_photos(check)
-        action_error(("check", check["id"]))
+        errors = action_error(("check", check["id"]))
         callback_button(
             t("organizer.approve"),
             f"organizer_workers_approve_{check['id']}",
@@ -48,7 +48,7 @@ def review(check: dict) -> None:
             primary=True,
         )
         reason_key = f"organizer_workers_reject_reason_{check['id']}"
-        st.text_input(t("organizer.reason"), max_chars=300, key=reason_key)
+        errors.at("reason", st.text_input(t("organizer.reason"), max_chars=300, key=reason_key))
         callback_button(
             t("organizer.reject"),
             f"organizer_workers_reject_{check['id']}",
@@ -78,9 +78,9 @@ def revoke_list() -> None:
                         )
                     )
                 )
-            action_error(("revoke", person["user_id"]))
+            errors = action_error(("revoke", person["user_id"]))
             reason_key = f"organizer_workers_revoke_reason_{person['user_id']}"
-            st.text_input(t("organizer.reason"), max_chars=300, key=reason_key)
+            errors.at("reason", st.text_input(t("organizer.reason"), max_chars=300, key=reason_key))
             callback_button(
                 t("organizer.revoke"),
                 f"organizer_workers_revoke_{person['user_id']}",
@@ -104,16 +104,22 @@ with queue_tab:
 with verified_tab:
     revoke_list()
 with settings_tab:
+    errors = FieldErrors()
     with st.form("organizer_workers_keep_days_form"):
-        days = st.number_input(
-            t("organizer.keep_days"),
-            min_value=0,
-            max_value=verification.MAX_KEEP_DAYS,
-            value=verification.keep_days(db),
-            help=t("organizer.keep_days_help"),
-            key="organizer_workers_keep_days",
+        days = errors.at(
+            "keep_days",
+            st.number_input(
+                t("organizer.keep_days"),
+                min_value=0,
+                max_value=verification.MAX_KEEP_DAYS,
+                value=verification.keep_days(db),
+                help=t("organizer.keep_days_help"),
+                key="organizer_workers_keep_days",
+            ),
         )
         if st.form_submit_button(t("worker.save"), use_container_width=True, key="organizer_workers_keep_days_save"):
             attempt(
-                lambda: verification.set_keep_days(db, user, days, utcnow()), success=t("organizer.keep_days_saved")
+                lambda: verification.set_keep_days(db, user, days, utcnow()),
+                success=t("organizer.keep_days_saved"),
+                errors=errors,
             )

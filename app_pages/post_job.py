@@ -9,7 +9,7 @@ from services.clock import utcnow
 from ui import maps
 from ui.cards import price_guide
 from ui.db import get_db
-from ui.feedback import flash, go
+from ui.feedback import FieldErrors, flash, go
 from ui.forms import Filling
 from ui.i18n import category_label, money, t, timezone
 
@@ -21,50 +21,74 @@ kinds = categories.by_slug(db)
 st.title(t("post.title"))
 st.subheader(t("post.where"))
 st.caption(t("post.where_help", km=place["radius_km"]))
-point = maps.point_picker("post_job_location", (place["lat"], place["lon"]), community=place)
+errors = FieldErrors()  # each error under its own input
+point = errors.at("location", maps.point_picker("post_job_location", (place["lat"], place["lon"]), community=place))
 
 PRICE_KINDS = ("fixed", "hourly", "free")
 # Default window: from the next full hour, for four hours.
 soon = datetime.now(timezone()).replace(minute=0, second=0, microsecond=0, tzinfo=None) + timedelta(hours=1)
 later = soon + timedelta(hours=4)
 # Outside the form: the price guide below follows what is picked here as it changes.
-category = st.selectbox(
-    t("post.category"),
-    list(kinds),
-    index=None,
-    placeholder=t("post.category_pick"),
-    format_func=lambda slug: category_label(kinds[slug]),
-    key="post_job_category",
+category = errors.at(
+    "category",
+    st.selectbox(
+        t("post.category"),
+        list(kinds),
+        index=None,
+        placeholder=t("post.category_pick"),
+        format_func=lambda slug: category_label(kinds[slug]),
+        key="post_job_category",
+    ),
 )
-price_kind = st.radio(
-    t("post.price_kind"),
-    PRICE_KINDS,
-    format_func=lambda k: t(f"post.price_{k}"),
-    horizontal=True,
-    key="post_job_price_kind",
+price_kind = errors.at(
+    "price_type",
+    st.radio(
+        t("post.price_kind"),
+        PRICE_KINDS,
+        format_func=lambda k: t(f"post.price_{k}"),
+        horizontal=True,
+        key="post_job_price_kind",
+    ),
 )
 if category and price_kind != "free":
     price_guide(db, category, "hourly" if price_kind == "hourly" else "fixed")
-mode = st.radio(
-    t("post.mode"),
-    jobs.MODES,
-    format_func=lambda m: t(f"post.mode_{m}"),
-    horizontal=True,
-    key="post_job_mode",
+mode = errors.at(
+    "mode",
+    st.radio(
+        t("post.mode"),
+        jobs.MODES,
+        format_func=lambda m: t(f"post.mode_{m}"),
+        horizontal=True,
+        key="post_job_mode",
+    ),
 )
 st.caption(t(f"post.mode_{mode}_help"))
 filling = Filling("post_job")  # a double click posts one job (ui.forms)
 with st.form(filling.form):
-    title = st.text_input(
-        t("post.job_title"), max_chars=60, placeholder=t("post.job_title_example"), key=filling.field("title")
+    title = errors.at(
+        "title",
+        st.text_input(
+            t("post.job_title"), max_chars=60, placeholder=t("post.job_title_example"), key=filling.field("title")
+        ),
     )
-    description = st.text_area(
-        t("post.description"), max_chars=2000, help=t("post.description_help"), key=filling.field("description")
+    description = errors.at(
+        "description",
+        st.text_area(
+            t("post.description"), max_chars=2000, help=t("post.description_help"), key=filling.field("description")
+        ),
     )
     left, right = st.columns(2)
-    price = left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key=filling.field("price"))
-    hours = right.number_input(
-        t("post.est_hours"), min_value=0.5, max_value=24.0, value=2.0, step=0.5, key=filling.field("hours")
+    price = errors.at(
+        "price",
+        left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key=filling.field("price")),
+        left,
+    )
+    hours = errors.at(
+        "est_hours",
+        right.number_input(
+            t("post.est_hours"), min_value=0.5, max_value=24.0, value=2.0, step=0.5, key=filling.field("hours")
+        ),
+        right,
     )
     st.caption(t("post.when"))
     start_day, start_time, end_day, end_time = st.columns(4)
@@ -77,11 +101,16 @@ with st.form(filling.form):
     day_to = end_day.date_input(
         t("post.end_day"), value=later.date(), min_value=soon.date(), key=filling.field("end_day")
     )
-    time_to = end_time.time_input(
-        t("post.end"), value=later.time(), step=timedelta(minutes=15), key=filling.field("end")
+    time_to = errors.at(  # the window's one place: under the last of its four inputs
+        "window",
+        end_time.time_input(t("post.end"), value=later.time(), step=timedelta(minutes=15), key=filling.field("end")),
+        end_time,
     )
-    address_note = st.text_input(
-        t("post.address_note"), max_chars=200, help=t("post.address_note_help"), key=filling.field("address_note")
+    address_note = errors.at(
+        "address_note",
+        st.text_input(
+            t("post.address_note"), max_chars=200, help=t("post.address_note_help"), key=filling.field("address_note")
+        ),
     )
     st.caption(t("post.privacy"))
     st.caption(t("post.hold_note", balance=money(ledger.wallet_fen(db, user["id"], user))))
@@ -92,7 +121,7 @@ with st.form(filling.form):
 if submitted:
     filling.submitted()
     if point is None:
-        st.error(t("error.location_missing"), icon="⚠️")
+        errors.show("location", t("error.location_missing"))
     else:
         tz = timezone()
         fields = dict(
@@ -109,7 +138,9 @@ if submitted:
             address_note=address_note,
             mode=mode,
         )
-        job_id = filling.send(lambda: jobs.post(db, user, **fields, key=filling.key(*fields.values()), now=utcnow()))
+        job_id = filling.send(
+            lambda: jobs.post(db, user, **fields, key=filling.key(*fields.values()), now=utcnow()), errors
+        )
         if job_id:
             maps.forget_point("post_job_location")
             flash(t("post.done"))

@@ -9,7 +9,7 @@ from services.errors import NotFound
 from ui import maps
 from ui.cards import person_name, photo_grid, rate_text, stars_text
 from ui.db import get_db
-from ui.feedback import JOB_PAGE, attempt
+from ui.feedback import JOB_PAGE, FieldErrors, attempt
 from ui.i18n import category_label, day, listing, number, t
 from ui.query import query_id
 from ui.safe import md
@@ -74,6 +74,7 @@ def invite_form() -> None:
     if not mine:
         st.caption(t("invite.no_jobs"))
         return
+    errors = FieldErrors()
     with st.form(f"profile_invite_form_{person['id']}"):
         job_id = st.selectbox(
             t("invite.job"),
@@ -81,13 +82,17 @@ def invite_form() -> None:
             format_func=lambda i: next(j["title"] for j in mine if j["id"] == i),
             key=f"profile_invite_job_{person['id']}",
         )
-        message = st.text_input(t("invite.message"), max_chars=300, key=f"profile_invite_message_{person['id']}")
+        message = errors.at(
+            "message",
+            st.text_input(t("invite.message"), max_chars=300, key=f"profile_invite_message_{person['id']}"),
+        )
         if st.form_submit_button(
             t("invite.send"), type="primary", use_container_width=True, key=f"profile_invite_send_{person['id']}"
         ):
             if attempt(
                 lambda: booking.invite(db, viewer, job_id, person["id"], message=message, now=utcnow()),
                 success=t("invite.sent"),
+                errors=errors,
             ):
                 st.switch_page(JOB_PAGE, query_params={"id": job_id})
 

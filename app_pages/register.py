@@ -6,22 +6,32 @@ from services import users
 from services.clock import utcnow
 from ui import auth
 from ui.db import get_db
-from ui.feedback import attempt, go
+from ui.feedback import FieldErrors, attempt, go
 from ui.i18n import language, t
 
 db = get_db()
 st.title(t("register.title"))
+errors = FieldErrors()
 with st.form("register_form"):
-    username = st.text_input(t("account.username"), help=t("account.username_help"), key="register_username")
-    display_name = st.text_input(
-        t("account.display_name"), help=t("account.display_name_help"), key="register_display_name"
+    username = errors.at(
+        "username", st.text_input(t("account.username"), help=t("account.username_help"), key="register_username")
     )
-    password = st.text_input(
-        t("account.password"), type="password", help=t("account.password_help"), key="register_password"
+    display_name = errors.at(
+        "display_name",
+        st.text_input(t("account.display_name"), help=t("account.display_name_help"), key="register_display_name"),
     )
-    password_again = st.text_input(t("account.password_again"), type="password", key="register_password_again")
-    email = st.text_input(t("account.email_optional"), key="register_email")
-    phone = st.text_input(t("account.phone_optional"), help=t("account.phone_help"), key="register_phone")
+    password = errors.at(
+        "password",
+        st.text_input(t("account.password"), type="password", help=t("account.password_help"), key="register_password"),
+    )
+    password_again = errors.at(
+        "password_again",
+        st.text_input(t("account.password_again"), type="password", key="register_password_again"),
+    )
+    email = errors.at("email", st.text_input(t("account.email_optional"), key="register_email"))
+    phone = errors.at(
+        "phone", st.text_input(t("account.phone_optional"), help=t("account.phone_help"), key="register_phone")
+    )
     wants_work = st.checkbox(t("register.wants_work"), key="register_wants_work")
     submitted = st.form_submit_button(
         t("register.submit"), type="primary", use_container_width=True, key="register_submit"
@@ -40,6 +50,7 @@ if submitted:
             now=utcnow(),
         ),
         success=t("register.done"),
+        errors=errors,
     )
     if created and attempt(lambda: auth.log_in(db, username, password)):
         go("app_pages/worker.py" if wants_work else "app_pages/browse.py")

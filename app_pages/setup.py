@@ -6,7 +6,7 @@ from services import community
 from services.clock import utcnow
 from ui import auth, maps
 from ui.db import get_db
-from ui.feedback import attempt, go
+from ui.feedback import FieldErrors, attempt, go
 from ui.i18n import LANGUAGE_NAMES, set_language, t
 
 DEFAULT_CENTER = (31.2304, 121.4737)
@@ -16,29 +16,41 @@ if "setup_language" in st.session_state:
     set_language(st.session_state["setup_language"])
 st.title(t("setup.title"))
 st.write(t("setup.intro"))
-language = st.radio(
-    t("setup.language"), list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get, horizontal=True, key="setup_language"
+errors = FieldErrors()
+language = errors.at(
+    "language",
+    st.radio(
+        t("setup.language"), list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get, horizontal=True, key="setup_language"
+    ),
 )
 st.subheader(t("setup.centre"))
 st.caption(t("setup.centre_help"))
-centre = maps.point_picker("setup_centre", DEFAULT_CENTER, zoom=12)
+centre = errors.at("center", maps.point_picker("setup_centre", DEFAULT_CENTER, zoom=12))
 
 with st.form("setup_form"):
-    name = st.text_input(t("setup.community_name"), max_chars=60, key="setup_name")
-    radius = st.number_input(t("setup.radius"), min_value=0.5, max_value=50.0, value=5.0, step=0.5, key="setup_radius")
-    st.subheader(t("setup.organizer"))
-    username = st.text_input(t("account.username"), help=t("account.username_help"), key="setup_username")
-    display_name = st.text_input(t("account.display_name"), key="setup_display_name")
-    password = st.text_input(
-        t("account.password"), type="password", help=t("account.password_help"), key="setup_password"
+    name = errors.at("community_name", st.text_input(t("setup.community_name"), max_chars=60, key="setup_name"))
+    radius = errors.at(
+        "radius_km",
+        st.number_input(t("setup.radius"), min_value=0.5, max_value=50.0, value=5.0, step=0.5, key="setup_radius"),
     )
-    password_again = st.text_input(t("account.password_again"), type="password", key="setup_password_again")
-    email = st.text_input(t("account.email_optional"), key="setup_email")
+    st.subheader(t("setup.organizer"))
+    username = errors.at(
+        "username", st.text_input(t("account.username"), help=t("account.username_help"), key="setup_username")
+    )
+    display_name = errors.at("display_name", st.text_input(t("account.display_name"), key="setup_display_name"))
+    password = errors.at(
+        "password",
+        st.text_input(t("account.password"), type="password", help=t("account.password_help"), key="setup_password"),
+    )
+    password_again = errors.at(
+        "password_again", st.text_input(t("account.password_again"), type="password", key="setup_password_again")
+    )
+    email = errors.at("email", st.text_input(t("account.email_optional"), key="setup_email"))
     submitted = st.form_submit_button(t("setup.submit"), type="primary", use_container_width=True, key="setup_submit")
 
 if submitted:
     if centre is None:
-        st.error(t("error.location_missing"), icon="⚠️")
+        errors.show("center", t("error.location_missing"))
     else:
         organizer = {
             "username": username,
@@ -59,6 +71,7 @@ if submitted:
                 now=utcnow(),
             ),
             success=t("setup.done"),
+            errors=errors,
         )
         if done:
             attempt(lambda: auth.log_in(db, username, password))

@@ -7,7 +7,7 @@ from services.clock import from_db, utcnow
 from ui import maps
 from ui.cards import photo_grid
 from ui.db import get_db
-from ui.feedback import PROFILE_PAGE, attempt
+from ui.feedback import PROFILE_PAGE, FieldErrors, attempt
 from ui.forms import Filling
 from ui.i18n import category_label, day, t, yuan_field
 from ui.safe import md
@@ -33,60 +33,87 @@ def verification_status() -> None:
 
 
 def switch_form() -> None:
+    errors = FieldErrors()
     with st.form("worker_form"):
         taking = st.toggle(t("worker.taking_jobs"), value=bool(profile and profile["taking_jobs"]), key="worker_taking")
-        chosen = st.multiselect(
-            t("worker.categories"),
-            list(kinds),
-            default=profile["categories"] if profile else [],
-            key="worker_categories",
-            format_func=lambda slug: category_label(kinds[slug]),
-            placeholder=t("post.category_pick"),
+        chosen = errors.at(
+            "categories",
+            st.multiselect(
+                t("worker.categories"),
+                list(kinds),
+                default=profile["categories"] if profile else [],
+                key="worker_categories",
+                format_func=lambda slug: category_label(kinds[slug]),
+                placeholder=t("post.category_pick"),
+            ),
         )
         if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True, key="worker_save"):
             attempt(
                 lambda: workers.set_taking_jobs(db, user, taking_jobs=taking, categories=chosen, now=utcnow()),
                 success=t("worker.saved"),
                 rerun=True,
+                errors=errors,
             )
 
 
 def profile_form() -> None:
     st.caption(t("worker.area_help"))
     stored_area = (profile["area_lat"], profile["area_lon"]) if profile["area_lat"] is not None else None
-    picked = maps.point_picker("worker_area", stored_area or (place["lat"], place["lon"]), community=place)
+    errors = FieldErrors()
+    picked = errors.at(
+        "area", maps.point_picker("worker_area", stored_area or (place["lat"], place["lon"]), community=place)
+    )
     with st.form("worker_profile_form"):
-        bio = st.text_area(
-            t("worker.bio"), value=profile["bio"], max_chars=500, placeholder=t("worker.bio_example"), key="worker_bio"
+        bio = errors.at(
+            "bio",
+            st.text_area(
+                t("worker.bio"),
+                value=profile["bio"],
+                max_chars=500,
+                placeholder=t("worker.bio_example"),
+                key="worker_bio",
+            ),
         )
-        area_label = st.text_input(
-            t("worker.area_label"),
-            value=profile["area_label"],
-            max_chars=40,
-            placeholder=t("worker.area_label_example"),
-            key="worker_area_label",
+        area_label = errors.at(
+            "area_label",
+            st.text_input(
+                t("worker.area_label"),
+                value=profile["area_label"],
+                max_chars=40,
+                placeholder=t("worker.area_label_example"),
+                key="worker_area_label",
+            ),
         )
-        radius = st.slider(
-            t("worker.radius"),
-            *workers.RADIUS_KM,
-            value=float(profile["service_radius_km"]),
-            step=0.5,
-            key="worker_radius",
+        radius = errors.at(
+            "service_radius_km",
+            st.slider(
+                t("worker.radius"),
+                *workers.RADIUS_KM,
+                value=float(profile["service_radius_km"]),
+                step=0.5,
+                key="worker_radius",
+            ),
         )
         quote = st.toggle(t("worker.quote_per_job"), value=profile["rate_fen"] is None, key="worker_quote")
-        rate = st.text_input(
-            t("worker.rate"),
-            value=yuan_field(profile["rate_fen"]),
-            help=t("worker.rate_help"),
-            key="worker_rate",
+        rate = errors.at(
+            "rate",
+            st.text_input(
+                t("worker.rate"),
+                value=yuan_field(profile["rate_fen"]),
+                help=t("worker.rate_help"),
+                key="worker_rate",
+            ),
         )
-        slots = st.pills(
-            t("worker.availability"),
-            workers.AVAILABILITY,
-            selection_mode="multi",
-            default=profile["availability"],
-            format_func=lambda slot: t(f"slot.{slot}"),
-            key="worker_slots",
+        slots = errors.at(
+            "availability",
+            st.pills(
+                t("worker.availability"),
+                workers.AVAILABILITY,
+                selection_mode="multi",
+                default=profile["availability"],
+                format_func=lambda slot: t(f"slot.{slot}"),
+                key="worker_slots",
+            ),
         )
         if st.form_submit_button(
             t("worker.save_profile"), type="primary", use_container_width=True, key="worker_profile_save"
@@ -104,6 +131,7 @@ def profile_form() -> None:
                     now=utcnow(),
                 ),
                 success=t("worker.profile_saved"),
+                errors=errors,
             ):
                 maps.forget_point("worker_area")
                 st.rerun()
@@ -118,18 +146,21 @@ def photos_section() -> None:
         return
     filling = Filling("worker_photo")  # a double click adds one photo (ui.forms)
     filling.confirmation()
+    errors = FieldErrors()
     with st.form(filling.form):
-        upload = st.file_uploader(t("worker.photo"), type=uploads.EXTENSIONS, key=filling.field("file"))
-        caption = st.text_input(t("worker.caption"), max_chars=80, key=filling.field("caption"))
+        upload = errors.at(
+            "photo", st.file_uploader(t("worker.photo"), type=uploads.EXTENSIONS, key=filling.field("file"))
+        )
+        caption = errors.at("caption", st.text_input(t("worker.caption"), max_chars=80, key=filling.field("caption")))
         submitted = st.form_submit_button(t("worker.add_photo"), use_container_width=True, key=filling.field("send"))
     if not submitted:
         return
     filling.submitted()
     picture = upload.getvalue() if upload else None
     if picture is None:
-        st.error(t("error.upload_empty"), icon="⚠️")
+        errors.show("photo", t("error.upload_empty"))
     elif filling.send(
-        lambda: workers.add_photo(db, user, picture, caption, utcnow(), key=filling.key(picture, caption))
+        lambda: workers.add_photo(db, user, picture, caption, utcnow(), key=filling.key(picture, caption)), errors
     ):
         filling.recorded(t("worker.photo_added"))
 
@@ -151,12 +182,18 @@ def identity_section() -> None:
     if status in ("verified", "pending"):
         return
     st.info(t("worker.id_privacy", days=verification.MAX_KEEP_DAYS), icon="🔒")
+    errors = FieldErrors()
     with st.form("worker_id_form"):
-        real_name = st.text_input(t("worker.real_name"), max_chars=30, key="worker_real_name")
-        id_number = st.text_input(t("worker.id_number"), max_chars=24, type="password", key="worker_id_number")
-        front = st.file_uploader(t("worker.id_front"), type=uploads.EXTENSIONS, key="worker_id_front")
-        back = st.file_uploader(t("worker.id_back"), type=uploads.EXTENSIONS, key="worker_id_back")
-        selfie = st.file_uploader(t("worker.id_selfie"), type=uploads.EXTENSIONS, key="worker_id_selfie")
+        real_name = errors.at("real_name", st.text_input(t("worker.real_name"), max_chars=30, key="worker_real_name"))
+        id_number = errors.at(
+            "id_number", st.text_input(t("worker.id_number"), max_chars=24, type="password", key="worker_id_number")
+        )
+        front, back, selfie = (
+            errors.at(
+                which, st.file_uploader(t(f"worker.id_{which}"), type=uploads.EXTENSIONS, key=f"worker_id_{which}")
+            )
+            for which in verification.PHOTOS
+        )
         if st.form_submit_button(t("worker.submit_id"), type="primary", use_container_width=True, key="worker_id_send"):
             attempt(
                 lambda: verification.submit(
@@ -171,6 +208,7 @@ def identity_section() -> None:
                 ),
                 success=t("worker.id_submitted"),
                 rerun=True,
+                errors=errors,
             )
 
 

@@ -12,21 +12,25 @@ from services.db import Database
 from services.rows import Job, User
 from services.transitions import TRANSITIONS, Action
 
-from .feedback import action_error, perform
+from .feedback import FieldErrors, action_error, perform
 from .i18n import error_text, t
 
 
-def _action_input(job: Job, action: Action, key: str) -> dict[str, Callable[[], str]]:
+def _action_input(job: Job, action: Action, key: str, errors: FieldErrors) -> dict[str, Callable[[], str]]:
     """What a person types with a button: the actual hours when finishing an hourly job (the estimate
-    filled in), an optional tip when confirming. Returns readers of what was typed, from the
-    widgets' session state when the button's callback runs: the request's fields, by name."""
+    filled in), an optional tip when confirming, each with the place for its error (`errors`).
+    Returns readers of what was typed, from the widgets' session state when the button's callback
+    runs: the request's fields, by name."""
     if action == "finish" and job["price_type"] == "hourly":
         field = f"{key}_hours_{job['id']}"
-        st.number_input(t("hours.actual"), 0.25, 24.0, pricing.estimated_minutes(job) / 60, 0.25, key=field)
+        errors.at(
+            "hours",
+            st.number_input(t("hours.actual"), 0.25, 24.0, pricing.estimated_minutes(job) / 60, 0.25, key=field),
+        )
         return {"hours": lambda: str(st.session_state[field])}
     if action == "confirm":
         field = f"{key}_tip_{job['id']}"
-        st.text_input(t("tip.label"), key=field, placeholder="0", help=t("tip.help"))
+        errors.at("tip", st.text_input(t("tip.label"), key=field, placeholder="0", help=t("tip.help")))
         return {"tip_yuan": lambda: st.session_state[field]}
     return {}
 
@@ -34,14 +38,14 @@ def _action_input(job: Job, action: Action, key: str) -> dict[str, Callable[[], 
 def job_actions(db: Database, job: Job, user: User | None, allowed: frozenset[Capability], *, key: str) -> None:
     """Buttons for exactly the transitions in `allowed` (the job's capabilities for `user`) that are
     pressed rather than filled in (a row's `form`) and not answers to one application (booking's)."""
-    action_error(job["id"])
+    errors = action_error(job["id"])
     for action, rule in TRANSITIONS.items():
         if action in allowed and not rule.form and rule.worker != "assignee":
-            _action_button(db, job, action, key)
+            _action_button(db, job, action, key, errors)
     _waiting_for_answers(db, job, user, allowed)
 
 
-def _action_button(db: Database, job: Job, action: Action, key: str) -> None:
+def _action_button(db: Database, job: Job, action: Action, key: str, errors: FieldErrors) -> None:
     rule = TRANSITIONS[action]
     armed_key = f"{key}_{action}_{job['id']}_armed"
     if rule.confirm and not st.session_state.get(armed_key):
@@ -55,7 +59,7 @@ def _action_button(db: Database, job: Job, action: Action, key: str) -> None:
         return
     if rule.confirm:
         st.warning(t(f"action.{action}_confirm"), icon="❓")
-    typed = _action_input(job, action, key)
+    typed = _action_input(job, action, key, errors)
     st.button(
         t(f"action.{action}_sure") if rule.confirm else t(f"action.{action}"),
         key=f"{key}_{action}_{job['id']}",

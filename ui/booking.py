@@ -11,7 +11,7 @@ from services.db import Database
 from services.rows import Job, Row, User
 
 from .cards import person_name, price_guide, profile_link, stars_text, status_text
-from .feedback import JOB_PAGE, action_error, attempt, callback_button
+from .feedback import JOB_PAGE, FieldErrors, action_error, attempt, callback_button
 from .i18n import money, t, timezone, when, yuan_field
 from .safe import isolated, md
 
@@ -105,11 +105,16 @@ def _apply_form(db: Database, job: Job, user: User) -> None:
     price_guide(db, job["category"], job["price_type"])
     start, end = from_db(job["window_start"]), from_db(job["window_end"])
     local_start = max(start, utcnow()).astimezone(timezone())
+    errors = FieldErrors()
     with st.form(f"booking_apply_form_{job['id']}"):
         label = t("booking.your_rate") if job["price_type"] == "hourly" else t("booking.your_price")
-        quote = st.text_input(label, value=yuan_field(job["price_fen"]), key=f"booking_apply_quote_{job['id']}")
+        quote = errors.at(
+            "quote", st.text_input(label, value=yuan_field(job["price_fen"]), key=f"booking_apply_quote_{job['id']}")
+        )
         st.caption(t("booking.commission_note", pct=settings.whole(db, "commission_pct")))
-        message = st.text_area(t("booking.message"), max_chars=300, key=f"booking_apply_message_{job['id']}")
+        message = errors.at(
+            "message", st.text_area(t("booking.message"), max_chars=300, key=f"booking_apply_message_{job['id']}")
+        )
         propose = st.toggle(t("booking.propose_time"), key=f"booking_apply_propose_{job['id']}")
         day_column, time_column = st.columns(2)
         day = day_column.date_input(
@@ -119,8 +124,15 @@ def _apply_form(db: Database, job: Job, user: User) -> None:
             max_value=end.astimezone(timezone()).date(),
             key=f"booking_apply_day_{job['id']}",
         )
-        at = time_column.time_input(
-            t("post.start"), value=local_start.time(), step=timedelta(minutes=15), key=f"booking_apply_time_{job['id']}"
+        at = errors.at(  # the proposed time's one place: under the last of its two inputs
+            "proposed_time",
+            time_column.time_input(
+                t("post.start"),
+                value=local_start.time(),
+                step=timedelta(minutes=15),
+                key=f"booking_apply_time_{job['id']}",
+            ),
+            time_column,
         )
         if st.form_submit_button(
             t("booking.apply"), type="primary", use_container_width=True, key=f"booking_apply_send_{job['id']}"
@@ -132,6 +144,7 @@ def _apply_form(db: Database, job: Job, user: User) -> None:
                 ),
                 success=t("booking.applied"),
                 rerun=True,
+                errors=errors,
             )
 
 

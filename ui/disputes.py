@@ -10,7 +10,7 @@ from services.db import Database
 from services.rows import Job, User
 from services.transitions import RESOLUTIONS, TRANSITIONS, Reason, request
 
-from .feedback import attempt
+from .feedback import FieldErrors, attempt
 from .forms import Filling
 from .i18n import money, t, when
 from .safe import isolated, md
@@ -44,8 +44,11 @@ def dispute_section(db: Database, job: Job, user: User | None, allowed: frozense
 def open_dispute_form(db: Database, job: Job, user: User) -> None:
     with st.expander(t("dispute.open_title"), icon="⚖️", key=f"disputes_open_{job['id']}"):
         st.caption(t("dispute.open_help"))
+        errors = FieldErrors()
         with st.form(f"disputes_open_form_{job['id']}"):
-            reason = st.text_area(t("dispute.reason"), max_chars=500, key=f"disputes_reason_{job['id']}")
+            reason = errors.at(
+                "detail", st.text_area(t("dispute.reason"), max_chars=500, key=f"disputes_reason_{job['id']}")
+            )
             submitted = st.form_submit_button(
                 t("dispute.open"), use_container_width=True, key=f"disputes_open_send_{job['id']}"
             )
@@ -54,6 +57,7 @@ def open_dispute_form(db: Database, job: Job, user: User) -> None:
                 lambda: jobs.act(db, job["id"], "dispute", user, Reason(reason), now=utcnow()),
                 success=t("dispute.opened"),
                 rerun=True,
+                errors=errors,
             )
 
 
@@ -61,15 +65,18 @@ def statement_form(db: Database, job: Job, user: User) -> None:
     """One statement per filling-in, however often it is sent (ui.forms)."""
     filling = Filling(f"disputes_statement_{job['id']}")
     filling.confirmation()
+    errors = FieldErrors()
     with st.form(filling.form):
-        body = st.text_area(t("dispute.statement"), max_chars=1000, key=filling.field("body"))
+        body = errors.at("statement", st.text_area(t("dispute.statement"), max_chars=1000, key=filling.field("body")))
         submitted = st.form_submit_button(
             t("dispute.add_statement"), use_container_width=True, key=filling.field("send")
         )
     if not submitted:
         return
     filling.submitted()
-    if filling.send(lambda: disputes.add_statement(db, user, job["id"], body, key=filling.key(body), now=utcnow())):
+    if filling.send(
+        lambda: disputes.add_statement(db, user, job["id"], body, key=filling.key(body), now=utcnow()), errors
+    ):
         filling.recorded(t("dispute.statement_added"))
 
 
@@ -89,33 +96,41 @@ def resolution_form(db: Database, job: Job, user: User, allowed: frozenset[Capab
     )
     # nothing held: nothing to split
     outcomes = [o for o in RESOLUTIONS if o in allowed and (held or TRANSITIONS[o].money != "split")]
+    errors = FieldErrors()
     with st.form(f"disputes_resolve_form_{job['id']}"):
-        outcome = st.radio(
-            t("dispute.outcome"),
-            outcomes,
-            index=None,
-            format_func=lambda o: t(f"dispute.{o}"),
-            key=f"disputes_outcome_{job['id']}",
+        outcome = errors.at(
+            "outcome",
+            st.radio(
+                t("dispute.outcome"),
+                outcomes,
+                index=None,
+                format_func=lambda o: t(f"dispute.{o}"),
+                key=f"disputes_outcome_{job['id']}",
+            ),
         )
         share = (
-            st.text_input(t("dispute.split_amount", held=money(held)), key=f"disputes_share_{job['id']}")
+            errors.at(
+                "split",
+                st.text_input(t("dispute.split_amount", held=money(held)), key=f"disputes_share_{job['id']}"),
+            )
             if held
             else ""
         )
-        note = st.text_input(t("dispute.note"), max_chars=500, key=f"disputes_note_{job['id']}")
+        note = errors.at("detail", st.text_input(t("dispute.note"), max_chars=500, key=f"disputes_note_{job['id']}"))
         submitted = st.form_submit_button(
             t("dispute.resolve"), type="primary", use_container_width=True, key=f"disputes_resolve_send_{job['id']}"
         )
     if not submitted:
         return
     if outcome is None:  # money moves for good: the organizer picks, nothing is preselected
-        st.error(t("dispute.pick_outcome"), icon="⚠️")
+        errors.show("outcome", t("dispute.pick_outcome"))
     elif share.strip() and outcome != "resolve_split":
-        st.error(t("dispute.share_needs_split"), icon="⚠️")
+        errors.show("split", t("dispute.share_needs_split"))
     else:
         typed = {"detail": note, "split_yuan": share} if outcome == "resolve_split" else {"detail": note}
         attempt(
             lambda: jobs.act(db, job["id"], outcome, user, request(outcome, **typed), now=utcnow()),
             success=t("dispute.resolved"),
             rerun=True,
+            errors=errors,
         )

@@ -1,9 +1,13 @@
 """Navigation and feedback: opening pages, toasts for the next run, service calls that show their
-error, and buttons whose service call runs in their callback."""
+error (under the field at fault: FieldErrors), and buttons whose service call runs in their callback."""
+
+from collections.abc import Hashable
+from typing import TypeVar
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from services.errors import LinbangError, NeedsConfirmation
+from services.errors import LinbangError, NeedsConfirmation, ValidationError
 
 from .i18n import error_text, t
 
@@ -11,6 +15,7 @@ JOB_PAGE = "app_pages/job.py"
 PROFILE_PAGE = "app_pages/profile.py"
 ACTION_ERROR = "_job_action_error"
 PAGE_VISIT = "_page_visit"  # how many times pages were opened in this session (count_visit)
+Value = TypeVar("Value")
 
 
 def flash(message: str) -> None:
@@ -51,13 +56,66 @@ def show_flash() -> None:
         st.toast(message, icon="✅")
 
 
-def attempt(action, *, success: str | None = None, rerun: bool = False):
+def field_of(error: LinbangError) -> str | None:
+    """The form field a service's error is about (ValidationError.field), or None."""
+    return error.field if isinstance(error, ValidationError) else None
+
+
+class FieldErrors:
+    """A place right under each input of one form for that input's own error, so that a neighbour
+    filling in a long form sees which box is wrong (#13).
+
+    Streamlit has no error of a widget's own: `at` puts an empty placeholder (st.empty) right after
+    the widget just drawn, in the widget's container, and `show` fills it later in the same run (a
+    placeholder inside st.form can be filled after the form is drawn). Fields are named as the
+    services name them in ValidationError.field ("title", "price", "window"), not by widget key. An
+    error of a field this form has no place for, or of no field, is shown where `show` is called, as
+    every error was before. The places last for one run: the next run draws them anew, empty.
+    """
+
+    def __init__(self) -> None:
+        self._places: dict[str, DeltaGenerator] = {}
+        self._left_behind: tuple[str, str, DeltaGenerator] | None = None
+
+    def at(self, field: str, value: Value, column: DeltaGenerator | None = None) -> Value:
+        """Give the widget just drawn, whose value is `value`, the place for the errors of the
+        service's `field`; `column`: the widget's column, when it is in one. Returns `value`.
+        A value drawn from several widgets (a time window) has its place under the last of them."""
+        place = column.empty() if column is not None else st.empty()
+        self._places[field] = place
+        if self._left_behind and self._left_behind[0] == field:
+            message, shown = self._left_behind[1:]
+            shown.empty()  # it moves here, under its own input
+            place.error(message, icon="⚠️")
+            self._left_behind = None
+        return value
+
+    def show(self, field: str | None, message: str) -> None:
+        """Show `message` under `field`'s input, or here when this form has no place for it."""
+        place = self._places.get(field) if field else None
+        (place.error if place else st.error)(message, icon="⚠️")
+
+    def refused(self, error: LinbangError) -> None:
+        """Show a service's refusal in the reader's language, under the field it names if any."""
+        self.show(field_of(error), error_text(error))
+
+    def left_behind(self, field: str | None, message: str) -> None:
+        """Show an error a button's callback left for this run (action_error) here, now; it moves
+        under its field's input when `at` draws that later in this run."""
+        shown = st.empty()
+        shown.error(message, icon="⚠️")
+        if field:
+            self._left_behind = (field, message, shown)
+
+
+def attempt(action, *, success: str | None = None, rerun: bool = False, errors: FieldErrors | None = None):
     """Run a service call under a spinner.
 
     Returns the call's result (True when it returns nothing), or None after showing a domain
-    error in the reader's language. On success a toast is queued for the next run, and with
-    `rerun` the page runs again at once (to show what the call changed). A service's
-    question (NeedsConfirmation) is raised on, for the form that asks it (ui.forms.Filling.send).
+    error in the reader's language: under the field it names when `errors` has a place for it,
+    else here. On success a toast is queued for the next run, and with `rerun` the page runs
+    again at once (to show what the call changed). A service's question (NeedsConfirmation) is
+    raised on, for the form that asks it (ui.forms.Filling.send).
     """
     try:
         with st.spinner(t("common.working")):
@@ -65,7 +123,7 @@ def attempt(action, *, success: str | None = None, rerun: bool = False):
     except NeedsConfirmation:
         raise
     except LinbangError as error:
-        st.error(error_text(error), icon="⚠️")
+        (errors or FieldErrors()).refused(error)
         return None
     if success:
         flash(success)
@@ -82,16 +140,20 @@ def perform(call, done: str, error_key, armed_key: str | None = None) -> None:
     try:
         call()
     except LinbangError as error:
-        st.session_state[ACTION_ERROR] = (error_key, error_text(error))
+        st.session_state[ACTION_ERROR] = (error_key, field_of(error), error_text(error))
         return
     flash(done)
 
 
-def action_error(error_key) -> None:
-    """Show the error a callback button (`callback_button`) with this `error_key` left behind."""
+def action_error(error_key: Hashable) -> FieldErrors:
+    """Show the error a callback button (`callback_button`) with this `error_key` left behind.
+    Returns the FieldErrors for the inputs those buttons send: draw them with its `at`, and an
+    error of one of them is shown under it instead."""
+    errors = FieldErrors()
     failed = st.session_state.get(ACTION_ERROR)
     if failed and failed[0] == error_key:
-        st.error(st.session_state.pop(ACTION_ERROR)[1], icon="⚠️")
+        errors.left_behind(*st.session_state.pop(ACTION_ERROR)[1:])
+    return errors
 
 
 def callback_button(label: str, key: str, call, *, done: str, error_key, primary: bool = False) -> None:

@@ -20,7 +20,7 @@ import streamlit as st
 
 from services.errors import NeedsConfirmation
 
-from .feedback import PAGE_VISIT, attempt
+from .feedback import PAGE_VISIT, FieldErrors, attempt
 from .i18n import error_text
 
 
@@ -58,12 +58,13 @@ class Filling:
         """Call when the form was sent: the confirmation of the previous record is no longer news."""
         st.session_state.pop(self._done_key, None)
 
-    def send(self, action):
+    def send(self, action, errors: FieldErrors | None = None):
         """Run the service call that records this filling-in, as ui.feedback.attempt does (its
-        result, or None after showing the error). A service that first wants a yes
-        (NeedsConfirmation) has its question asked in the form on the next run: question()."""
+        result, or None after showing the error, under its field when `errors` has a place for it).
+        A service that first wants a yes (NeedsConfirmation) has its question asked in the form on
+        the next run: question()."""
         try:
-            return attempt(action)
+            return attempt(action, errors=errors)
         except NeedsConfirmation as question:
             st.session_state[self._question_key] = (self.token, error_text(question))
             st.rerun()

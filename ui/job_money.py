@@ -14,7 +14,7 @@ from services.errors import NotFound
 from services.rows import Job, MaterialLine, User
 
 from . import private
-from .feedback import action_error, callback_button
+from .feedback import FieldErrors, action_error, callback_button
 from .forms import Filling
 from .i18n import money, number, t
 from .safe import isolated, md
@@ -118,12 +118,19 @@ def add_material_form(db: Database, job: Job, user: User) -> None:
     """The helper adds what they bought: one line per filling-in, however often it is sent (ui.forms)."""
     filling = Filling(f"job_money_material_{job['id']}")
     filling.confirmation()
+    errors = FieldErrors()
     with st.form(filling.form):
-        what = st.text_input(
-            t("materials.what"), max_chars=60, placeholder=t("materials.what_example"), key=filling.field("what")
+        what = errors.at(
+            "what",
+            st.text_input(
+                t("materials.what"), max_chars=60, placeholder=t("materials.what_example"), key=filling.field("what")
+            ),
         )
-        amount = st.text_input(t("materials.amount"), key=filling.field("amount"))
-        receipt = st.file_uploader(t("materials.receipt_upload"), type=uploads.EXTENSIONS, key=filling.field("receipt"))
+        amount = errors.at("amount", st.text_input(t("materials.amount"), key=filling.field("amount")))
+        receipt = errors.at(
+            "receipt",
+            st.file_uploader(t("materials.receipt_upload"), type=uploads.EXTENSIONS, key=filling.field("receipt")),
+        )
         submitted = st.form_submit_button(t("materials.add"), use_container_width=True, key=filling.field("send"))
     if not submitted:
         return
@@ -139,6 +146,7 @@ def add_material_form(db: Database, job: Job, user: User) -> None:
             receipt=picture,
             key=filling.key(what, amount, picture),
             now=utcnow(),
-        )
+        ),
+        errors,
     ):
         filling.recorded(t("materials.added"))

@@ -21,10 +21,11 @@ from streamlit_driver import (
 )
 
 from demo import samples
+from services import categories, jobs, ledger, users
 from services import db as database
-from services import jobs, ledger, users
 from services.clock import utcnow
 from tests.services.conftest import valid_job_fields
+from ui.i18n import catalog
 
 
 @pytest.fixture
@@ -185,3 +186,57 @@ def test_two_photos_in_a_row_and_a_double_clicked_third_are_each_added_once(seed
         expect_text(page, "Photo added")
     captions = [r["caption"] for r in db.query("SELECT caption FROM worker_photos WHERE user_id = ?", [worker_b["id"]])]
     assert captions[before:] == ["Shelf number 0", "Shelf number 1", "Shelf number 2"]
+
+
+FIELD = '[data-testid="stElementContainer"]'  # what Streamlit wraps each element (widget, alert) in
+
+
+def expect_error_under(page, label: str, message: str) -> None:
+    """`message` is the one error on the page, and the next element after the box labelled `label`
+    in the box's own container (its column): below the box, within its width, above what follows."""
+    box = page.locator(FIELD).filter(has=page.get_by_label(label, exact=True))
+    shown = box.locator("xpath=following-sibling::*[1]")
+    expect(shown.get_by_test_id("stAlertContentError").locator("p")).to_have_text(message)  # after its icon
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(1)
+    above, error = box.bounding_box(), shown.bounding_box()
+    assert error["y"] >= above["y"] + above["height"] - 1, (label, above, error)
+    assert above["x"] - 1 <= error["x"] and error["x"] + error["width"] <= above["x"] + above["width"] + 1
+    follows = shown.locator("xpath=following-sibling::*")
+    for n in range(follows.count()):
+        after = follows.nth(n).bounding_box()  # None for an empty place (display: none)
+        if after:
+            assert after["y"] >= error["y"] + error["height"] - 1, (label, error, after)
+            break
+
+
+@pytest.mark.parametrize(
+    ("username", "viewport", "lang"),
+    [("worker_a", PHONE, "zh_CN"), ("worker_b", DESKTOP, "en")],
+    ids=["phone_zh", "desktop_en"],
+)
+def test_a_bad_title_and_a_bad_price_are_each_explained_under_their_own_box(
+    seeded, browser, db, username, viewport, lang
+):
+    """Two sendings of the post form with one bad box each: each message sits under its own box (#13)."""
+    words = catalog(lang)
+    moving = categories.by_slug(db)["moving"]
+    name = f"{moving['icon']} {moving['name_zh' if lang == 'zh_CN' else 'name_en']}"
+    size = "phone" if viewport is PHONE else "desktop"
+    page = open_page(browser, viewport=viewport, locale="zh-CN" if lang == "zh_CN" else "en-GB")
+    log_in(page, seeded.url, username, "worker-pass")
+    visit(page, seeded.url + "/post_job")
+    click_map_centre(page)
+    choose(page, words["post.category"], name)
+    fill(page, words["post.description"], "Carry two boxes to the car")
+
+    fill(page, words["post.job_title"], "x")
+    click(page, words["post.submit"])
+    expect_error_under(page, words["post.job_title"], words["error.too_short"].format(min=2))
+    shot(page, f"post_form_bad_title_{size}_{lang}")
+
+    fill(page, words["post.job_title"], "Carry two boxes")
+    fill(page, words["post.price_yuan"], "12.345")
+    click(page, words["post.submit"])
+    expect_error_under(page, words["post.price_yuan"], words["error.price_cents"])
+    shot(page, f"post_form_bad_price_{size}_{lang}")
+    assert db["jobs"].count_where("title = ?", ["Carry two boxes"]) == 0
