@@ -374,10 +374,18 @@ def test_sidebar_shows_the_community_name_and_the_signed_in_name_as_typed(reader
         assert_only_text(caption)
 
 
+def drawn_heading(page):
+    """The page's title, once its text is drawn (the browser may show the heading a moment before
+    its text); compared exactly by the caller, with no whitespace folded."""
+    heading = page.locator(f"{MAIN} h1 [data-heading-text]").first
+    expect(heading).not_to_have_text("", timeout=TIMEOUT)
+    return heading
+
+
 @pytest.mark.parametrize("n", range(len(TITLES)))
 def test_job_page_shows_title_and_description_as_typed(board, reader, n):
     visit(reader, f"{board.server.url}/job?id={board.job_ids[n]}")
-    heading = reader.locator('[data-testid="stMain"] h1 [data-heading-text]').first
+    heading = drawn_heading(reader)
     assert heading.inner_text() == TITLES[n]
     assert_only_text(heading)
     assert_shown_as_typed(reader, [LONG_TEXT])
@@ -473,7 +481,7 @@ PLACE_SCRIPT = """(el, title) => {
 @pytest.mark.parametrize("n", range(len(NAMES)))
 def test_profile_shows_name_area_and_bio_as_typed(board, reader, n):
     visit(reader, f"{board.server.url}/profile?id={board.helper_ids[n]}")
-    heading = reader.locator('[data-testid="stMain"] h1 [data-heading-text]').first
+    heading = drawn_heading(reader)
     assert heading.inner_text() == f"{NAMES[n]} {ZH['badge.verified']}"
     assert_only_text(heading)
     assert_shown_as_typed(reader, [AS_TYPED_LINES, ZH["profile.area"].format(label=NAMES[n])])
@@ -518,7 +526,7 @@ def test_disputed_job_shows_reason_statement_materials_and_address_as_typed(boar
     """The helper (who bought the materials and answered), the poster (who disputed) and the organizer."""
     page = readers[who]
     visit(page, f"{board.server.url}/job?id={board.disputed}")
-    assert page.locator(f"{MAIN} h1 [data-heading-text]").first.inner_text() == DISPUTED_TITLE
+    assert drawn_heading(page).inner_text() == DISPUTED_TITLE
     people = [ZH["job.posted_by"].format(name=POSTER[1]), ZH["job.worker"].format(name=helper2_verified())]
     address = f"{ZH['job.address_note']} {ADDRESS_NOTE}"
     shown_blocks = assert_shown_as_typed(page, [LONG_TEXT, address, *people, *material_lines()])
