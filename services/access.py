@@ -4,7 +4,7 @@
 `require()` (or loads the job and checks in one step with `load()`), and a page draws exactly the
 buttons and sections the set names. Each capability is one rule below: first who the person must
 be (NotAllowed), then what state the job must be in (InvalidTransition, a kind of NotAllowed).
-Conversations (`message`) and reports (`report`) join this table when they are built.
+Reports (`report`) join this table when they are built.
 """
 
 from collections.abc import Callable
@@ -30,8 +30,17 @@ Capability = Literal[
     "apply",  # a verified worker offers to do a booking job
     "withdraw",  # the applicant takes their waiting application back
     "invite",  # the poster asks a helper to do their booking job (or takes the invitation back)
+    "see_messages",  # read the job's conversations the person is in (services.messages says which)
+    "message",  # write in them
+    "ask",  # a helper asks a public question on an open job
+    "answer_question",  # the poster answers one
+    "share_contact",  # switch "share my phone for this job" on or off
+    "see_contact",  # see the phone the other side shared for this job
 ]
 OPEN_FOR_MATERIALS: tuple[Status, ...] = ("in_progress", "done")  # bought once the work started
+TALKING: tuple[Status, ...] = ("open", "assigned", "in_progress", "done", "disputed")  # not yet ended
+SHARING: tuple[Status, ...] = ("assigned", "in_progress")  # a phone is switched on while the work is ahead
+SHARED: tuple[Status, ...] = (*SHARING, "done", "disputed")  # ... and shown until the job ends
 
 
 class Standing:
@@ -73,6 +82,20 @@ class Standing:
     def invited(self) -> bool:
         """An invitation to them waits for their answer."""
         return "invite" in self._waiting
+
+    @cached_property
+    def ever_applied(self) -> bool:
+        """They applied to the job or were invited to it, whatever became of it: they have a
+        conversation with the poster (services.messages)."""
+        sql = "SELECT 1 AS x FROM applications WHERE job_id = ? AND worker_id = ? LIMIT 1"
+        return one(self._db, sql, [self._job["id"], self.user["id"]]) is not None
+
+    @cached_property
+    def has_counterpart(self) -> bool:
+        """Someone is on the other side of the poster's conversations: the job's worker, or a
+        booking application or invitation still waiting."""
+        sql = "SELECT 1 AS x FROM applications WHERE job_id = ? AND status = 'pending' LIMIT 1"
+        return self._job["worker_id"] is not None or one(self._db, sql, [self._job["id"]]) is not None
 
     @cached_property
     def money_unanswered(self) -> bool:
@@ -141,6 +164,16 @@ def _extra_waiting(job: Job) -> bool:
     return job["status"] == "done" and bool(pricing.extra_fen(job)) and job["extra_decision"] is None
 
 
+def _disputed(job: Job) -> bool:
+    """An organizer who is neither side talks in the job's conversation while its dispute is open."""
+    return job["status"] == "disputed"
+
+
+def _disputed_once(job: Job) -> bool:
+    """... and reads it while the dispute is open or once it is resolved."""
+    return job["status"] in ("disputed", "resolved")
+
+
 FURTHER: dict[Action, Rule] = {  # what else a transition needs, once the job is in one of its sources
     "accept_invitation": lambda job, s: _waiting(s.invited),
     "confirm": lambda job, s: InvalidTransition("error.answer_money_first") if s.money_unanswered else None,
@@ -183,6 +216,15 @@ RULES: dict[Capability, Rule] = {
     ),
     "withdraw": lambda job, s: _mode(job, "booking") or _waiting(s.applied),
     "invite": lambda job, s: _mode(job, "booking") or _as(s.poster) or _in(job, ("open",), "error.job_not_open"),
+    "see_messages": lambda job, s: _as(s.party or s.ever_applied or (s.organizer and _disputed_once(job))),
+    "message": lambda job, s: (
+        _as(s.worker or (s.poster and s.has_counterpart) or s.applied or s.invited or (s.organizer and _disputed(job)))
+        or _in(job, TALKING, "error.conversation_closed")
+    ),
+    "ask": lambda job, s: _taker(job, s) or _in(job, ("open",), "error.job_not_open"),
+    "answer_question": lambda job, s: _as(s.poster) or _in(job, ("open",), "error.job_not_open"),
+    "share_contact": lambda job, s: _as(s.party) or _in(job, SHARING, "error.contact_closed"),
+    "see_contact": lambda job, s: _as(s.party) or _in(job, SHARED, "error.contact_closed"),
 }
 CAPABILITIES: tuple[Capability, ...] = tuple(RULES)
 

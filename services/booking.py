@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TypeVar, cast
 
-from . import access, jobs, users, workers
+from . import access, jobs, notifications, users, workers
 from .access import Capability
 from .clock import from_db, to_db
 from .db import Database, insert, one, write
@@ -67,7 +67,9 @@ def apply(
             "proposed_time": _proposed_time(proposed_time, job),
             "created_at": to_db(now),
         }
-        return insert(db, "applications", row)
+        application_id = insert(db, "applications", row)
+        _tell(db, job, "job.applied", application_id, actor["id"], actor["id"], now, quote_fen=quote_fen)
+        return application_id
 
 
 def invite(db: Database, actor: User, job_id: int, worker_id: int, *, message: Typed = "", now: datetime) -> int:
@@ -85,7 +87,25 @@ def invite(db: Database, actor: User, job_id: int, worker_id: int, *, message: T
         if one(db, waiting, [job_id, worker_id]):
             raise AlreadyDone("error.already_applied")
         row = {"job_id": job_id, "worker_id": worker_id, "kind": "invite", "message": message, "created_at": to_db(now)}
-        return insert(db, "applications", row)
+        application_id = insert(db, "applications", row)
+        _tell(db, job, "job.invited", application_id, actor["id"], worker_id, now)
+        return application_id
+
+
+def _tell(
+    db: Database,
+    job: Job,
+    kind: str,
+    application_id: int,
+    actor_id: int,
+    worker_id: int,
+    now: datetime,
+    quote_fen: int | None = None,
+) -> None:
+    """The other side of an application hears of a step on it: the poster of an application or
+    a helper's answer, the helper of an invitation or the poster's answer."""
+    source = f"application:{application_id}:{kind}"
+    notifications.job_step(db, job, kind, source, actor_id, now, worker_id=worker_id, quote_fen=quote_fen)
 
 
 def _application(
@@ -149,9 +169,11 @@ def _answer(
 ) -> None:
     """Close a waiting application as `status`, for an actor with `capabilities[kind]` on its job."""
     with write(db):
-        _, job, actor, needed = _application(db, actor, application_id, capabilities)
+        application, job, actor, needed = _application(db, actor, application_id, capabilities)
         access.require(db, job, actor, needed)
         _close(db, application_id, status, status, now)
+        kind = f"job.{application['kind']}_{status}"  # e.g. job.apply_declined, job.invite_withdrawn
+        _tell(db, job, kind, application_id, actor["id"], application["worker_id"], now)
 
 
 APPLICANT_SELECT = """SELECT a.*, u.display_name AS worker_name FROM applications a

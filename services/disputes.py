@@ -4,7 +4,7 @@ the first statement), both sides add statements, and an organizer who is neither
 
 from datetime import datetime
 
-from . import access, jobs, users
+from . import access, jobs, notifications, users
 from .clock import to_db
 from .db import Database, insert, one, write
 from .rows import Job, Row, User
@@ -26,8 +26,20 @@ def add_statement(db: Database, actor: User, job_id: int, body: Typed, *, key: s
     the form (sending it again returns the first statement). Returns the statement's id."""
     body = text(body, "statement", min_len=1, max_len=1000)
     with write(db):
-        _, actor = access.load(db, job_id, actor, "add_statement")
-        return record(db, job_id, actor, body, f"statement:{actor['id']}:{key}", now)
+        job, actor = access.load(db, job_id, actor, "add_statement")
+        statement_id = record(db, job_id, actor, body, f"statement:{actor['id']}:{key}", now)
+        settlers = notifications.organizers_apart_from(db, job)
+        notifications.job_step(
+            db,
+            job,
+            "job.statement",
+            f"statement:{statement_id}",
+            actor["id"],
+            now,
+            worker_id=job["worker_id"],
+            also=settlers,
+        )
+        return statement_id
 
 
 def statements(db: Database, job: Job, viewer: User | None) -> list[Row]:

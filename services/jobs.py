@@ -8,7 +8,7 @@ that same transaction. Who may do what is services.access.
 from datetime import datetime, timedelta
 from typing import Literal, cast
 
-from . import access, community, disputes, escrow, geo, materials, pricing, users
+from . import access, alerts, community, disputes, escrow, geo, materials, notifications, pricing, users
 from .clock import from_db, to_db
 from .db import Database, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -123,9 +123,10 @@ def post(
             },
         )
         event_id = _record(db, job_id, actor, "post", None, "open", now)
+        job = access.stored_job(db, job_id)
         if mode == "grab":  # booking mode holds the agreed price when the poster accepts someone
-            job = access.stored_job(db, job_id)
             escrow.hold_estimate(db, job, _money_key(job_id, event_id), now)
+        alerts.new_job(db, job, now)
     return job_id
 
 
@@ -351,7 +352,37 @@ def act(
         _move_money(db, action, cast(Job, {**job, **changes}), job["status"], event_id, terms, now)
         if rule.target == "disputed":  # the reason opens the statements (a dispute is the poster's, never the clock's)
             disputes.record(db, job_id, cast(User, actor), request.detail, f"dispute:{event_id}", now)
+        _tell(db, job, action, actor["id"], event_id, worker_id, terms, now)
     return get(db, job_id, _person(actor))
+
+
+def _tell(
+    db: Database,
+    job: Job,
+    action: Action,
+    actor_id: int | None,
+    event_id: int,
+    worker_id: int | None,
+    terms: Terms,
+    now: datetime,
+) -> None:
+    """Both sides of the job hear of the step (organizers too, of a new dispute: they settle it), and
+    the worker of a tip."""
+    settlers = notifications.organizers_apart_from(db, job) if TRANSITIONS[action].target == "disputed" else []
+    source = f"event:{event_id}"
+    notifications.job_step(db, job, f"job.{action}", source, actor_id, now, worker_id=worker_id, also=settlers)
+    if terms.get("tip_fen"):
+        notifications.tell(
+            db,
+            [worker_id],
+            "job.tip",
+            f"{source}:tip",
+            now,
+            job_id=job["id"],
+            title=job["title"],
+            name=notifications.name_of(db, actor_id),
+            tip_fen=terms["tip_fen"],
+        )
 
 
 def _applications_follow(db: Database, job: Job, action: Action, changes: Row, now: datetime) -> None:
@@ -364,9 +395,22 @@ def _applications_follow(db: Database, job: Job, action: Action, changes: Row, n
             [action, to_db(now), job["id"], job["worker_id"]],
         )
     if job["status"] == "open":
+        waiting = "WHERE job_id = ? AND status = 'pending' AND worker_id IS NOT ?"  # all but the new worker's
+        for declined in db.query(
+            f"SELECT id, worker_id FROM applications {waiting}", [job["id"], changes.get("worker_id")]
+        ):
+            notifications.tell(
+                db,
+                [declined["worker_id"]],
+                "job.declined",
+                f"application:{declined['id']}:declined",
+                now,
+                job_id=job["id"],
+                title=job["title"],
+                outcome=action,
+            )
         db.execute(
-            """UPDATE applications SET status = 'declined', outcome = ?, decided_at = ?
-               WHERE job_id = ? AND status = 'pending' AND worker_id IS NOT ?""",
+            f"UPDATE applications SET status = 'declined', outcome = ?, decided_at = ? {waiting}",
             [action, to_db(now), job["id"], changes.get("worker_id")],
         )
 
@@ -435,6 +479,9 @@ def answer_extra_hours(db: Database, actor: User, job_id: int, *, approve: bool,
         db.execute("UPDATE jobs SET extra_decision = ?, updated_at = ? WHERE id = ?", [answer, to_db(now), job_id])
         action = "extra_approved" if approve else "extra_declined"
         event_id = _record(db, job_id, actor, action, "done", "done", now, worker_id=job["worker_id"])
+        notifications.job_step(
+            db, job, f"job.{action}", f"event:{event_id}", actor["id"], now, worker_id=job["worker_id"]
+        )
         if approve:
             escrow.hold_extra(db, job, _money_key(job_id, event_id), now)
 

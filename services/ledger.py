@@ -19,7 +19,7 @@ works it out, services.escrow moves it through here.
 
 from datetime import date, datetime, timedelta, tzinfo
 
-from . import users
+from . import notifications, users
 from .clock import from_db, to_db
 from .db import Database, insert, one, the_one, write
 from .errors import InsufficientFunds, PossibleRepeat, ValidationError
@@ -217,7 +217,7 @@ def _cash_move(
         users.get(db, user_id)
         if not again and not _key_used(db, key):
             _no_recent_twin(db, kind, wallet(db, user_id), into_wallet, now)
-        return transfer(
+        transfer_id = transfer(
             db,
             key=key,
             kind=kind,
@@ -226,6 +226,8 @@ def _cash_move(
             note=note,
             now=now,
         )
+        notifications.tell(db, [user_id], f"account.{kind}", f"transfer:{transfer_id}", now, amount_fen=fen)
+        return transfer_id
 
 
 def _key_used(db: Database, key: str) -> bool:

@@ -10,7 +10,7 @@ a dispute's resolution) end rejected.
 from datetime import datetime
 from typing import cast
 
-from . import access, ledger, uploads
+from . import access, ledger, notifications, uploads
 from .clock import to_db
 from .db import Database, insert, one, the_one, write
 from .errors import InvalidTransition, NotFound, ValidationError
@@ -54,7 +54,19 @@ def add(
             "request_key": key,
             "created_at": to_db(now),
         }
-        return insert(db, "job_materials", row)
+        line_id = insert(db, "job_materials", row)
+        notifications.job_step(
+            db,
+            job,
+            "job.material_added",
+            f"material:{line_id}",
+            actor["id"],
+            now,
+            worker_id=actor["id"],
+            what=what,
+            amount_fen=amount_fen,
+        )
+        return line_id
 
 
 def decide(db: Database, actor: User, material_id: int, *, approve: bool, now: datetime) -> None:
@@ -77,6 +89,17 @@ def decide(db: Database, actor: User, material_id: int, *, approve: bool, now: d
             key = f"material:{material_id}:approved"
             fen = line["amount_fen"]
             ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
+        notifications.job_step(
+            db,
+            job,
+            f"job.material_{answer}",
+            f"material:{material_id}:{answer}",
+            actor["id"],
+            now,
+            worker_id=line["worker_id"],
+            what=line["what"],
+            amount_fen=line["amount_fen"],
+        )
 
 
 def for_job(db: Database, job: Job, viewer: User | None) -> list[MaterialLine]:

@@ -316,3 +316,96 @@ def m005_request_keys(db: sqlite_utils.Database) -> None:
         CREATE UNIQUE INDEX worker_photos_request_key ON worker_photos (request_key) WHERE request_key IS NOT NULL;
         """,
     )
+
+
+@migrations()
+def m006_talk(db: sqlite_utils.Database) -> None:
+    """Conversations, public questions, shared phones, notifications, nearby-job alerts and the
+    e-mail outbox (issue #14)."""
+    execute_script(
+        db,
+        """
+        -- one per person per cause (source: 'event:12', 'message:40', ...): a double click tells once
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL,  -- a catalog key under notice.
+            job_id INTEGER REFERENCES jobs(id),
+            params TEXT NOT NULL DEFAULT '{}',  -- JSON: what the sentence names (a title, a name, an amount)
+            source TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            read_at TEXT,
+            UNIQUE (user_id, source)
+        );
+        CREATE INDEX notifications_user ON notifications (user_id, id);
+        -- the badge counts only unread rows: its cost follows a person's unread count, not the table
+        CREATE INDEX notifications_unread ON notifications (user_id, job_id) WHERE read_at IS NULL;
+        -- one conversation per job and pair: the poster and one worker (assigned, applicant or invitee)
+        CREATE TABLE threads (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            worker_id INTEGER NOT NULL REFERENCES users(id),
+            organizer_id INTEGER REFERENCES users(id),  -- the organizer who joined when a dispute opened
+            created_at TEXT NOT NULL,
+            UNIQUE (job_id, worker_id)
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            author_id INTEGER REFERENCES users(id),  -- NULL: the board's own line ("the organizer joined")
+            kind TEXT NOT NULL DEFAULT 'text' CHECK (kind IN ('text', 'photo', 'joined')),
+            body TEXT NOT NULL DEFAULT '',
+            photo TEXT,  -- a private upload's file name
+            flagged INTEGER NOT NULL DEFAULT 0,  -- asks for a deposit, a transfer off the board, ... (services.fraud)
+            request_key TEXT UNIQUE,  -- one sending: a double click posts one message
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX messages_thread ON messages (thread_id, id);
+        CREATE INDEX messages_flagged ON messages (flagged) WHERE flagged = 1;
+        -- read receipts: the newest message each member has seen
+        CREATE TABLE thread_reads (
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            last_read_id INTEGER NOT NULL,
+            PRIMARY KEY (thread_id, user_id)
+        );
+        -- public questions on open jobs, and the poster's answers
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            author_id INTEGER NOT NULL REFERENCES users(id),
+            body TEXT NOT NULL,
+            answer TEXT,
+            answered_at TEXT,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX questions_job ON questions (job_id, id);
+        -- "share my phone for this job": one side's phone, shown to the other side of this pair only
+        CREATE TABLE contact_shares (
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            worker_id INTEGER NOT NULL REFERENCES users(id),  -- the pair it was shared in
+            shared_at TEXT NOT NULL,
+            PRIMARY KEY (job_id, user_id, worker_id)
+        );
+        ALTER TABLE jobs ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;
+        -- nearby-job alerts (on unless switched off) and which kinds of notice also go by e-mail
+        ALTER TABLE users ADD COLUMN job_alerts INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE users ADD COLUMN email_kinds TEXT NOT NULL DEFAULT '[]';
+        -- e-mail waiting to leave the machine: written with its notification, sent afterwards
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            notification_id INTEGER NOT NULL UNIQUE REFERENCES notifications(id),
+            to_address TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT NOT NULL DEFAULT '',
+            sent_at TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+        """,
+    )

@@ -3,7 +3,7 @@ worker each rate the other once."""
 
 from datetime import datetime
 
-from . import access
+from . import access, notifications
 from .clock import to_db
 from .db import Database, insert, one, the_one, write
 from .errors import AlreadyDone, ValidationError
@@ -32,7 +32,7 @@ def rate(db: Database, actor: User, job_id: int, *, stars: Typed, comment: Typed
         comment = text(comment, "comment", max_len=500)
         if one(db, "SELECT 1 AS x FROM reviews WHERE job_id = ? AND author_id = ?", [job["id"], actor["id"]]):
             raise AlreadyDone("error.already_rated")
-        return insert(
+        review_id = insert(
             db,
             "reviews",
             {
@@ -45,6 +45,18 @@ def rate(db: Database, actor: User, job_id: int, *, stars: Typed, comment: Typed
                 "created_at": to_db(now),
             },
         )
+        notifications.tell(
+            db,
+            [subject],
+            "account.review",
+            f"review:{review_id}",
+            now,
+            job_id=job["id"],
+            title=job["title"],
+            name=actor["display_name"],
+            stars=stars,
+        )
+        return review_id
 
 
 def summary(db: Database, user_id: int) -> Row:

@@ -37,6 +37,8 @@ SETTINGS: dict[str, Setting] = {
     # identity checks (services.verification)
     "id_photo_keep_days": Setting(int, 0),  # days ID photos are kept after the decision
     "id_hash_salt": Setting(str, None),  # hex; made on first use, never changed (it would orphan every hash)
+    # nearby-job alerts (services.alerts)
+    "alerts_daily_cap": Setting(int, 5),  # new-job alerts one helper gets in a day, at most
 }
 DEFAULTS: dict[str, Value] = {name: s.default for name, s in SETTINGS.items() if s.default is not None}
 

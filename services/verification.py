@@ -13,7 +13,7 @@ import secrets
 import unicodedata
 from datetime import datetime, timedelta
 
-from . import settings, uploads, users
+from . import notifications, settings, uploads, users
 from .clock import to_db
 from .db import Database, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -198,6 +198,8 @@ def decide(db: Database, actor: User, check_id: int, *, approve: bool, reason: T
         if not changed:
             raise InvalidTransition("error.already_decided")
         _set_profile(db, check["user_id"], "verified" if approve else "rejected", reason, now)
+        kind = "account.verified" if approve else "account.rejected"
+        notifications.tell(db, [check["user_id"]], kind, f"id_check:{check_id}", now, reason=reason)
     purge_photos(db, now)
 
 
@@ -218,6 +220,7 @@ def revoke(db: Database, actor: User, user_id: int, *, reason: Typed, now: datet
             [actor["id"], to_db(now), reason, user_id],
         )
         _set_profile(db, user_id, "rejected", reason, now)
+        notifications.tell(db, [user_id], "account.revoked", f"revoked:{user_id}:{to_db(now)}", now, reason=reason)
 
 
 def purge_photos(db: Database, now: datetime) -> int:

@@ -28,12 +28,14 @@ import services
 from demo import samples
 from services import (
     access,
+    alerts,
     booking,
     disputes,
     fees,
     jobs,
     ledger,
     materials,
+    notifications,
     reviews,
     uploads,
     users,
@@ -66,6 +68,11 @@ def by(caller: str, function: Callable, call: Callable, *, writes: bool = False)
 
 def org(function: Callable, call: Callable, *, writes: bool = False) -> Case:
     return Case(function, "organizer", call, writes, organizer_only=True)
+
+
+def _first_unread(db, person: dict) -> int:
+    sql = "SELECT MIN(id) FROM notifications WHERE user_id = ? AND read_at IS NULL"
+    return db.execute(sql, [person["id"]]).fetchone()[0]
 
 
 def material(db, board) -> dict:
@@ -136,6 +143,20 @@ CASES = {
         "poster", jobs.history, lambda db, b, who: jobs.history(db, jobs.get(db, b.disputed, None), who)
     ),
     "disputes.unresolved": org(disputes.unresolved, lambda db, b, who: disputes.unresolved(db, who)),
+    # notifications (the poster was told of the booking job's application)
+    "notifications.inbox": by("poster", notifications.inbox, lambda db, b, who: notifications.inbox(db, who)),
+    "notifications.mark_read": by(
+        "poster",
+        notifications.mark_read,
+        lambda db, b, who: notifications.mark_read(db, who, _first_unread(db, b.people["poster"]), NOW),
+        writes=True,
+    ),
+    "notifications.mark_all_read": by(
+        "poster", notifications.mark_all_read, lambda db, b, who: notifications.mark_all_read(db, who, NOW), writes=True
+    ),
+    "alerts.set_alerts": by(
+        "verified_worker", alerts.set_alerts, lambda db, b, who: alerts.set_alerts(db, who, False), writes=True
+    ),
     # booking
     "booking.apply": by(
         "verified_worker",
