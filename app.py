@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from services import community, jobs, users, verification
+from services import community, jobs, notifications, users, verification
 from services.clock import utcnow
-from ui import auth, maps
+from ui import auth, maps, notices
 from ui.db import get_db
 from ui.feedback import count_visit, follow_goto, show_flash
 from ui.i18n import LANGUAGE_NAMES, set_language, t
@@ -68,6 +68,7 @@ else:
         page("app_pages/post_job.py", "nav.post", "➕"),
         page("app_pages/find_helpers.py", "nav.helpers", "🧑‍🔧", url_path="helpers"),  # the address bookmarks know
         page("app_pages/my_jobs.py", "nav.my_jobs", "📋"),
+        page(notices.INBOX_PAGE, "nav.inbox", "🔔"),
         page("app_pages/wallet.py", "nav.wallet", "👛"),
         page("app_pages/worker.py", "nav.worker", "🧰"),
         page("app_pages/account.py", "nav.account", "⚙️"),
@@ -84,8 +85,9 @@ count_visit(current)
 with st.sidebar:
     st.markdown(f"### 🏘️ {t('app.name')}")
     st.caption(md(place["name"]))
+    unread = notifications.unread_count(db, user["id"]) if user else 0
     for item in menu:
-        st.page_link(item)
+        st.page_link(item, label=notices.badge_label(unread) if item is PAGES[notices.INBOX_PAGE] else None)
     if user:
         st.caption(t("nav.signed_in_as", name=md(user["display_name"])))
     st.session_state["nav_language"] = st.session_state["lang"]  # follow a language set elsewhere
@@ -100,4 +102,8 @@ with st.sidebar:
     )
 
 show_flash()
+top = st.container()  # the live badge goes first on the page, drawn after it (the page may read news)
 current.run()
+if user:
+    with top:
+        notices.live_badge(db, user)

@@ -8,6 +8,7 @@ from ui.cards import job_card, price_text
 from ui.db import get_db
 from ui.feedback import JOB_PAGE
 from ui.i18n import all_or, category_label, category_name, t
+from ui.notices import waiting_for_you
 
 # Five cards fill the height of the map beside them; each card drawn cost the map about 20 ms more
 # to show on a cold load (bench/browse_map.py). "More" adds five at a time.
@@ -31,6 +32,9 @@ place = community.get(db)
 kinds = categories.by_slug(db)
 
 st.title(t("browse.title"))
+user = st.session_state.get("user")
+if user:
+    waiting_for_you(db, user)
 # The filter widgets are drawn only while their panel is open: drawn on every visit, the five of them
 # kept the map from showing for about a third of a second more (bench/browse_map.py). Their values are
 # put back into session state on every run, so they outlive the closed panel (a widget not drawn in a

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import access, categories, escrow, jobs, pricing, reviews, settings
+from services import access, categories, escrow, jobs, notifications, pricing, reviews, settings
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -25,6 +25,8 @@ except NotFound:
     st.error(t("error.not_found"), icon="🔍")
     st.page_link("app_pages/browse.py", label=t("nav.browse"), icon="🗺️")
     st.stop()
+if user:  # what they were told about this job is read now
+    notifications.mark_all_read(db, user, utcnow(), job_id=job["id"])
 kind = categories.by_slug(db)[job["category"]]
 allowed = access.capabilities(db, job, user)  # every button and section below is drawn from it
 

@@ -9,6 +9,7 @@ from ui.booking import my_applications
 from ui.cards import job_card
 from ui.db import get_db
 from ui.i18n import t
+from ui.notices import waiting_for_you
 
 db = get_db()
 user = st.session_state["user"]
@@ -16,6 +17,7 @@ kinds = categories.by_slug(db)
 lists = jobs.mine(db, user)
 
 st.title(t("my_jobs.title"))
+waiting_for_you(db, user)
 KINDS = ("posted", "working")
 *tabs, applications_tab = st.tabs(
     [f"{t(f'my_jobs.{key}')} ({len(lists[key])})" for key in KINDS] + [t("my_jobs.applications")]

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from services import categories, community, uploads, verification, workers
+from services import alerts, categories, community, settings, uploads, verification, workers
 from services.clock import from_db, utcnow
 from ui import maps
 from ui.cards import photo_grid
 from ui.db import get_db
-from ui.feedback import PROFILE_PAGE, FieldErrors, attempt
+from ui.feedback import PROFILE_PAGE, FieldErrors, action_error, attempt, perform
 from ui.forms import Filling
 from ui.i18n import category_label, day, t, yuan_field
 from ui.safe import md
@@ -212,9 +212,24 @@ def identity_section() -> None:
             )
 
 
+def alerts_switch() -> None:
+    """Nearby-job alerts: on unless switched off, saved as soon as it is tapped."""
+    st.toggle(
+        t("worker.alerts"),
+        value=alerts.alerts_on(db, user["id"]),
+        key="worker_alerts",
+        help=t("worker.alerts_help", cap=settings.whole(db, "alerts_daily_cap")),
+        on_change=lambda: perform(
+            lambda: alerts.set_alerts(db, user, st.session_state["worker_alerts"]), t("worker.saved"), "worker_alerts"
+        ),
+    )
+    action_error("worker_alerts")
+
+
 verification_status()
 switch_form()
 if profile and profile["taking_jobs"]:
+    alerts_switch()
     profile_tab, photos_tab, identity_tab = st.tabs(
         [t("worker.tab_profile"), t("worker.tab_photos"), t("worker.tab_id")]
     )

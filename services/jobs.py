@@ -396,19 +396,11 @@ def _applications_follow(db: Database, job: Job, action: Action, changes: Row, n
         )
     if job["status"] == "open":
         waiting = "WHERE job_id = ? AND status = 'pending' AND worker_id IS NOT ?"  # all but the new worker's
-        for declined in db.query(
-            f"SELECT id, worker_id FROM applications {waiting}", [job["id"], changes.get("worker_id")]
-        ):
-            notifications.tell(
-                db,
-                [declined["worker_id"]],
-                "job.declined",
-                f"application:{declined['id']}:declined",
-                now,
-                job_id=job["id"],
-                title=job["title"],
-                outcome=action,
-            )
+        kind = "job.declined" if changes.get("worker_id") else "job.closed"  # someone else got it, or it ended
+        query = f"SELECT id, worker_id FROM applications {waiting}"
+        for declined in db.query(query, [job["id"], changes.get("worker_id")]):
+            source = f"application:{declined['id']}:declined"
+            notifications.tell(db, [declined["worker_id"]], kind, source, now, job_id=job["id"], title=job["title"])
         db.execute(
             f"UPDATE applications SET status = 'declined', outcome = ?, decided_at = ? {waiting}",
             [action, to_db(now), job["id"], changes.get("worker_id")],

@@ -18,16 +18,39 @@ from . import users
 from .clock import to_db
 from .db import Database, one, the_one, write
 from .rows import Job, Row, User
+from .transitions import TRANSITIONS
 
 Group = Literal["job", "message", "nearby", "account"]
 GROUPS: tuple[Group, ...] = ("job", "message", "nearby", "account")
+# Every kind there is (each has its sentence, notice.<kind>, in every catalog).
+KINDS: tuple[str, ...] = (
+    *(f"job.{action}" for action in TRANSITIONS),  # a step of the job state machine
+    "job.tip",
+    "job.declined",  # a waiting application or invitation closed because someone else got the job
+    "job.closed",  # ... because the job was cancelled or expired
+    "job.extra_approved",
+    "job.extra_declined",
+    "job.applied",
+    "job.invited",
+    *(f"job.{kind}_{answer}" for kind in ("apply", "invite") for answer in ("declined", "withdrawn")),
+    *(f"job.material_{answer}" for answer in ("added", "approved", "rejected")),
+    "job.statement",
+    "account.review",
+    "account.verified",
+    "account.rejected",
+    "account.revoked",
+    "account.topup",
+    "account.payout",
+    "nearby.job",
+)
 INBOX_SIZE = 50  # the newest shown; older ones stay until read
 
 
 def group_of(kind: str) -> Group:
+    """The group of a kind: the part of its name before the first dot."""
     group = kind.split(".", 1)[0]
-    if group not in GROUPS:
-        raise ValueError(f"notification kind {kind!r} names no group")
+    if kind not in KINDS or group not in GROUPS:
+        raise ValueError(f"unknown notification kind {kind!r}")
     return group
 
 

@@ -10,7 +10,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs, ledger, transitions, verification, workers
+from services import jobs, ledger, needs, notifications, transitions, verification, workers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = sorted((ROOT / "services").glob("*.py"))
@@ -205,6 +205,8 @@ DYNAMIC_KEYS = {
     "hours.extra_{}": ("approved", "declined"),  # jobs.extra_decision
     "materials.{}": ("pending", "approved", "rejected"),  # job_materials.status
     "dispute.{}": transitions.RESOLUTIONS,
+    "notice.{}": notifications.KINDS,
+    "needs.{}": tuple(needs.QUERIES),
 }
 
 

@@ -1,0 +1,85 @@
+"""Notifications as a person reads them: the sentence in the reader's language, the page to act on,
+the live badge on every page, and "what needs you now"."""
+
+import streamlit as st
+
+from services import needs, notifications
+from services.clock import from_db, utcnow
+from services.db import Database
+from services.rows import Row, User
+
+from .feedback import JOB_PAGE, PROFILE_PAGE, go
+from .i18n import money, t, when
+from .safe import md
+
+INBOX_PAGE = "app_pages/inbox.py"
+MY_JOBS_PAGE = "app_pages/my_jobs.py"
+# The badge asks the database once per interval while a page is open (bench/inbox.py measures it).
+BADGE_SECONDS = 15
+# Where a notification without a job sends its reader, by kind.
+PAGES = {
+    "account.topup": "app_pages/wallet.py",
+    "account.payout": "app_pages/wallet.py",
+    "account.verified": "app_pages/worker.py",
+    "account.rejected": "app_pages/worker.py",
+    "account.revoked": "app_pages/worker.py",
+}
+
+
+def sentence(row: Row) -> str:
+    """What happened, in the reader's language (an amount `*_fen` as money), as Markdown-safe text."""
+    params = {
+        name: money(value) if name.endswith("_fen") and value is not None else value
+        for name, value in row["params"].items()
+    }
+    return md(t(f"notice.{row['kind']}", **params))
+
+
+def link(row: Row, user: User) -> tuple[str, dict[str, str]]:
+    """The page (and its query) where the reader acts on a notification."""
+    if row["kind"] == "account.review":
+        return PROFILE_PAGE, {"id": str(user["id"])}
+    if row["job_id"] is not None:
+        return JOB_PAGE, {"id": str(row["job_id"])}
+    return PAGES.get(row["kind"], INBOX_PAGE), {}
+
+
+# Where each kind of waiting thing is answered when it is about more than one job.
+NEEDS_PAGES = {
+    "disputes": "app_pages/organizer_disputes.py",
+    "id_checks": "app_pages/organizer_workers.py",
+}
+
+
+def badge_label(unread: int) -> str:
+    return t("inbox.badge", count=unread) if unread else t("nav.inbox")
+
+
+@st.fragment(run_every=BADGE_SECONDS)
+def live_badge(db: Database, user: User) -> None:
+    """The inbox link with the unread count, at the top of every page for a signed-in person; it asks
+    again every BADGE_SECONDS without rerunning the page (one indexed COUNT)."""
+    unread = notifications.unread_count(db, user["id"])
+    st.page_link(INBOX_PAGE, label=badge_label(unread), icon="🔔" if unread else "🔕")
+
+
+def waiting_for_you(db: Database, user: User) -> None:
+    """What needs the person now ("1 job waiting for your confirmation"), each line a link to the
+    place to act: the job itself when there is one, else the list it is in."""
+    for item in needs.waiting_on(db, user):
+        page, query = (
+            (JOB_PAGE, {"id": str(item.job_id)}) if item.job_id else (NEEDS_PAGES.get(item.kind, MY_JOBS_PAGE), {})
+        )
+        st.page_link(page, label=t(f"needs.{item.kind}", count=item.number), query_params=query, icon="👉")
+
+
+def inbox_line(db: Database, row: Row, user: User) -> None:
+    """One notification: what happened, when, and a button to where to act (opening it marks it read)."""
+    unread = row["read_at"] is None
+    with st.container(border=True):
+        st.markdown(("**🔵 " if unread else "") + sentence(row) + ("**" if unread else ""))
+        st.caption(when(from_db(row["created_at"])))
+        page, query = link(row, user)
+        if st.button(t("inbox.open"), key=f"notices_open_{row['id']}", use_container_width=True):
+            notifications.mark_read(db, user, row["id"], utcnow())
+            go(page, **query)
