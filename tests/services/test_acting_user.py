@@ -35,6 +35,7 @@ from services import (
     jobs,
     ledger,
     materials,
+    needs,
     notifications,
     reviews,
     uploads,
@@ -154,6 +155,7 @@ CASES = {
     "notifications.mark_all_read": by(
         "poster", notifications.mark_all_read, lambda db, b, who: notifications.mark_all_read(db, who, NOW), writes=True
     ),
+    "needs.waiting_on": by("poster", needs.waiting_on, lambda db, b, who: needs.waiting_on(db, who)),
     "alerts.set_alerts": by(
         "verified_worker", alerts.set_alerts, lambda db, b, who: alerts.set_alerts(db, who, False), writes=True
     ),
