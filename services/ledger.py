@@ -215,7 +215,8 @@ def _cash_move(
         fen, note = _amount(amount_yuan), text(note, "note", max_len=200, single_line=True)
         into_wallet = fen if kind == "topup" else -fen
         users.get(db, user_id)
-        if not again and not _key_used(db, key):
+        first = not _key_used(db, key)  # not this filling-in sent again (which returns the first transfer)
+        if not again and first:
             _no_recent_twin(db, kind, wallet(db, user_id), into_wallet, now)
         transfer_id = transfer(
             db,
@@ -226,7 +227,8 @@ def _cash_move(
             note=note,
             now=now,
         )
-        notifications.tell(db, [user_id], f"account.{kind}", f"transfer:{transfer_id}", now, amount_fen=fen)
+        if first:
+            notifications.tell(db, [user_id], f"account.{kind}", f"transfer:{transfer_id}", now, amount_fen=fen)
         return transfer_id
 
 

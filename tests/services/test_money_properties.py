@@ -26,7 +26,10 @@ Checked after every step (the @invariant methods):
   model paid a commission > 0 on (confirmed, auto-confirmed, resolved by pay or split) and none for
   any other (cancelled, expired, refunded, free); the commission account holds the model's total;
 - no idempotency key twice in `transfers`;
-- conservation: wallets + escrows + commission = minus the cash account (what the organizer holds).
+- conservation: wallets + escrows + commission = minus the cash account (what the organizer holds);
+- notifications (#14): a refused step or a repeat writes none; every job step told exactly the job's
+  sides but whoever took it (and organizers of a new dispute), once; nothing about a job reached anyone
+  with no part in it (but nearby-job alerts, which are about a job nobody has yet).
 """
 
 import pathlib
@@ -216,16 +219,21 @@ class MoneyMachine(RuleBasedStateMachine):
         ).fetchall()
         return self.db["transfers"].count, tuple(rows)
 
+    def told(self) -> int:
+        """How many notifications were written: a refused step or a repeat writes none."""
+        return self.db["notifications"].count
+
     def attempt(self, expected, label: str, call):
         """Run one service call. It must raise exactly `expected` (None: go through); a refusal must
         leave the ledger untouched. Returns the call's result, or REFUSED."""
-        before = self.ledger_state()
+        before, told = self.ledger_state(), self.told()
         try:
             result = call()
         except LinbangError as error:
             event(f"{label}: {type(error).__name__}")
             assert type(error) is expected, f"{label}: expected {getattr(expected, '__name__', 'success')}, {error!r}"
             assert self.ledger_state() == before, f"{label} was refused ({error!r}) but changed the ledger"
+            assert self.told() == told, f"{label} was refused ({error!r}) but told someone"
             return REFUSED
         event(f"{label}: ok")
         assert expected is None, f"{label}: expected {expected.__name__}, but it went through"
@@ -233,9 +241,10 @@ class MoneyMachine(RuleBasedStateMachine):
 
     def unchanged(self, label: str, call, expected=None):
         """A double click or a retry: must raise `expected` (None: go through) and move nothing."""
-        before = self.ledger_state()
+        before, told = self.ledger_state(), self.told()
         result = self.attempt(expected, label, call)
         assert self.ledger_state() == before, f"{label} repeated moved money"
+        assert self.told() == told, f"{label} repeated told someone again"
         return result
 
     def overdraws(self, moves: Counter) -> bool:
@@ -947,6 +956,30 @@ class MoneyMachine(RuleBasedStateMachine):
             "SELECT idempotency_key, COUNT(*) FROM transfers GROUP BY idempotency_key HAVING COUNT(*) > 1"
         ).fetchall()
         assert repeated == []
+
+    @invariant()
+    def each_step_tells_its_other_side_once_and_nobody_else(self):
+        """Every step of a job told exactly the job's sides but whoever took it (organizers too, of a
+        new dispute), once; and nothing about a job reached anyone with no part in it."""
+        told: dict[str, set[int]] = {}
+        for source, user_id in self.db.execute("SELECT source, user_id FROM notifications"):
+            told.setdefault(source, set()).add(user_id)
+        organizers = {row[0] for row in self.db.execute("SELECT id FROM users WHERE role = 'organizer'")}
+        steps = self.db.execute(
+            """SELECT e.id, e.action, e.actor_id, e.worker_id, j.poster_id FROM job_events e
+               JOIN jobs j ON j.id = e.job_id WHERE e.action != 'post'"""
+        ).fetchall()
+        for event_id, action, actor_id, worker_id, poster_id in steps:
+            expected = {poster_id, worker_id} | (organizers - {poster_id, worker_id} if action == "dispute" else set())
+            assert told.get(f"event:{event_id}", set()) == expected - {actor_id, None}, (action, event_id)
+        outsiders = self.db.execute(
+            """SELECT n.kind, n.user_id FROM notifications n JOIN jobs j ON j.id = n.job_id
+               WHERE n.kind != 'nearby.job' AND n.user_id != j.poster_id
+                 AND n.user_id NOT IN (SELECT worker_id FROM job_events WHERE job_id = j.id AND worker_id IS NOT NULL)
+                 AND n.user_id NOT IN (SELECT worker_id FROM applications WHERE job_id = j.id)
+                 AND n.user_id NOT IN (SELECT id FROM users WHERE role = 'organizer')"""
+        ).fetchall()
+        assert outsiders == []
 
     @invariant()
     def jobs_and_materials_are_where_the_model_says(self):

@@ -314,3 +314,11 @@ def test_slots_touched_by_a_window_in_local_time():
     start = NOW  # Wednesday 14:00 in Shanghai
     assert alerts.slots_touched(start, start + timedelta(hours=5), tz) == {"weekdays_afternoon", "weekdays_evening"}
     assert len(alerts.slots_touched(start, start + timedelta(days=30), tz)) == 6
+
+
+def test_a_cashier_form_sent_again_for_another_person_tells_nobody(db, organizer, stranger, poster, now):
+    """The same filling-in sent again returns the first transfer: the second person got no money and
+    is told nothing (found by the money state machine)."""
+    first = ledger.top_up(db, organizer, stranger["id"], "50", key="once", now=now)
+    assert ledger.top_up(db, organizer, poster["id"], "70", key="once", now=now) == first
+    assert told(db, f"transfer:{first}") == {"stranger": "account.topup"}
