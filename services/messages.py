@@ -188,28 +188,28 @@ UNREAD = """(SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.auth
 
 
 def threads(db: Database, job: Job, viewer: User | None) -> list[Row]:
-    """The job's threads `viewer` may read (see_messages; [] for anyone else): the poster's all, a
-    worker's their own, an organizer's (neither side) the job's worker's. The job's worker's first,
-    then the newest. Each with `other_name` (the other person: for the poster, the worker; for the
-    worker, the poster; for an organizer, the worker), `unread` (for the viewer), `open` (may still be
-    written in: is_open) and the last line (`last_body`, `last_kind`, `last_at`; None when empty)."""
-    viewer = users.active_or_none(db, viewer)
-    if access.refusal(db, job, viewer, "see_messages"):
-        return []
+    """The job's threads `viewer` may read: the poster's all, a worker's their own, an organizer's
+    (neither side, once disputed) the job's worker's. The job's worker's first, then the newest. Each
+    with `other_name` (the other person: for the poster, the worker; for the worker, the poster; for
+    an organizer, the worker), `unread` (for the viewer), `open` (may still be written in: is_open)
+    and the last line (`last_body`, `last_kind`, `last_at`; None when empty). Raises NotAllowed
+    (not see_messages on the job)."""
+    viewer = users.active(db, viewer)
+    access.require(db, job, viewer, "see_messages")
     rows = db.query(
         f"""SELECT t.id, t.worker_id, w.display_name AS worker_name, {UNREAD} AS unread,
                    m.body AS last_body, m.kind AS last_kind, m.created_at AS last_at, m.id AS last_id
             FROM threads t JOIN users w ON w.id = t.worker_id
             LEFT JOIN messages m ON m.id = (SELECT MAX(id) FROM messages WHERE thread_id = t.id)
             WHERE t.job_id = :job ORDER BY t.worker_id IS NOT :worker, m.id IS NULL, m.id DESC, t.id DESC""",
-        {"me": cast(User, viewer)["id"], "job": job["id"], "worker": job["worker_id"]},
+        {"me": viewer["id"], "job": job["id"], "worker": job["worker_id"]},
     )
     poster_name = notifications.name_of(db, job["poster_id"])
     shown = []
     for row in rows:
-        if not _reads(job, cast(User, viewer), row["worker_id"]):
+        if not _reads(job, viewer, row["worker_id"]):
             continue
-        mine = row["worker_id"] == cast(User, viewer)["id"]
+        mine = row["worker_id"] == viewer["id"]
         shown.append(
             {
                 **row,

@@ -32,7 +32,8 @@ AVATARS = {"poster": "🏠", "worker": "🧰", "organizer": "⚖️"}
 def conversation_section(db: Database, job: Job, user: User | None, allowed: frozenset[Capability]) -> None:
     """The threads of `job` that `user` may read, drawn only with see_messages in `allowed` (the job's
     capabilities for `user`): one thread open below, or, for the poster of several (a booking job's
-    applicants), one expander each with its unread count, drawn when opened. Reading marks read."""
+    applicants), one expander each with its unread count, drawn when opened; the first (the job's
+    worker's, else the latest) starts open. Reading marks read."""
     if "see_messages" not in allowed or user is None:
         return
     st.subheader(t("chat.title"))
@@ -43,11 +44,13 @@ def conversation_section(db: Database, job: Job, user: User | None, allowed: fro
     elif len(threads) == 1:
         thread_view(db, job, user, allowed, threads[0])
     else:
-        for thread in threads:
+        for index, thread in enumerate(threads):
             label = t("chat.with", name=thread["other_name"])
             if thread["unread"]:
                 label = t("chat.with_unread", name=thread["other_name"], count=thread["unread"])
-            box = st.expander(md(label), icon="💬", key=f"conversation_open_{thread['id']}", on_change="rerun")
+            box = st.expander(
+                md(label), index == 0, icon="💬", key=f"conversation_open_{thread['id']}", on_change="rerun"
+            )
             if box.open:  # only an opened thread is read (and marked read)
                 with box:
                     thread_view(db, job, user, allowed, thread)
