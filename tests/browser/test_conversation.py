@@ -94,9 +94,16 @@ def test_poster_and_worker_talk_with_a_photo_and_see_the_warning_without_reloadi
     expect(photo_line).to_be_visible(timeout=REFRESHED_WITHIN)
     expect(photo_line.locator("img")).to_have_attribute("src", re.compile("^data:image/jpeg;base64,"))
     # the poster has seen the worker's line: the worker's page says so by itself
-    expect(worker.locator('[data-testid="stChatMessage"]').last.get_by_text("Read")).to_be_visible(
+    expect(worker.locator('[data-testid="stChatMessage"]').last).to_contain_text("· Read", timeout=REFRESHED_WITHIN)
+
+    # a line arriving while the worker types redraws the page and keeps what they typed
+    box = worker.get_by_label("Your message to 王阿姨", exact=True)
+    box.fill("Half-typed")
+    send(poster, "给Li Ming的消息", "还有一件事", "发送")
+    expect(worker.locator('[data-testid="stChatMessage"]').filter(has_text="还有一件事")).to_be_visible(
         timeout=REFRESHED_WITHIN
     )
+    expect(box).to_have_value("Half-typed")
     no_error(poster)
     no_error(worker)
     shot(poster, "conversation-poster-zh-390")
