@@ -106,7 +106,7 @@ def _readable(db: Database, viewer: object, thread_id: int) -> tuple[Row, Job, U
     return thread, job, viewer
 
 
-def is_open(db: Database, job: Job, worker_id: int) -> bool:
+def _is_open(db: Database, job: Job, worker_id: int) -> bool:
     """Whether the thread of `worker_id` can still be written in: they are the job's worker, or their
     application or invitation still waits (a declined applicant's thread is read-only)."""
     if worker_id == job["worker_id"]:
@@ -151,7 +151,7 @@ def send(
         access.require(db, job, actor, "message")
         if not _reads(job, actor, worker_id):
             raise NotAllowed()
-        if not is_open(db, job, worker_id):
+        if not _is_open(db, job, worker_id):
             raise InvalidTransition("error.thread_closed")
         thread_id = open_thread(db, job_id, worker_id, now)
         kind, picture = ("photo", save(cleaned)) if cleaned is not None else ("text", None)
@@ -191,7 +191,7 @@ def threads(db: Database, job: Job, viewer: User | None) -> list[Row]:
     """The job's threads `viewer` may read: the poster's all, a worker's their own, an organizer's
     (neither side, once disputed) the job's worker's. The job's worker's first, then the newest. Each
     with `other_name` (the other person: for the poster, the worker; for the worker, the poster; for
-    an organizer, the worker), `unread` (for the viewer), `open` (may still be written in: is_open)
+    an organizer, the worker), `unread` (for the viewer), `open` (may still be written in: _is_open)
     and the last line (`last_body`, `last_kind`, `last_at`; None when empty). Raises NotAllowed
     (not see_messages on the job)."""
     viewer = users.active(db, viewer)
@@ -214,7 +214,7 @@ def threads(db: Database, job: Job, viewer: User | None) -> list[Row]:
             {
                 **row,
                 "other_name": poster_name if mine else row["worker_name"],
-                "open": is_open(db, job, row["worker_id"]),
+                "open": _is_open(db, job, row["worker_id"]),
             }
         )
     return shown
