@@ -9,6 +9,7 @@ from ui import maps
 from ui.action_bar import job_actions
 from ui.booking import booking_section
 from ui.cards import person_name, price_text, profile_link, rating_line, status_text, window_text
+from ui.conversation import conversation_section, fraud_warning
 from ui.db import get_db
 from ui.disputes import dispute_section
 from ui.feedback import FieldErrors, attempt
@@ -42,6 +43,8 @@ if kind["hazardous"]:
 info, place_column = st.columns([3, 2], gap="medium")
 with info:
     st.markdown(md(job["description"]))
+    if job["flagged"]:  # asks for money up front or off the board (services.fraud): warned, not hidden
+        fraud_warning()
     poster = person_name(job["poster_name"], job["poster_verified"])
     profile_link(job["poster_id"], t("job.posted_by", name=poster))
     st.caption(rating_line(db, job["poster_id"]))
@@ -63,6 +66,7 @@ with info:
     job_actions(db, job, user, allowed, key="job")
     if job["mode"] == "booking":
         booking_section(db, job, user, allowed)
+    conversation_section(db, job, user, allowed)
     dispute_section(db, job, user, allowed)
 
 with place_column:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TypeVar, cast
 
-from . import access, jobs, notifications, users, workers
+from . import access, jobs, messages, notifications, users, workers
 from .access import Capability
 from .clock import from_db, to_db
 from .db import Database, insert, one, write
@@ -48,7 +48,8 @@ def apply(
     proposed_time: Typed = None,
     now: datetime,
 ) -> int:
-    """A verified worker offers to do an open booking-mode job. Returns the application id.
+    """A verified worker offers to do an open booking-mode job. Returns the application id. The
+    message (with the quote) opens the worker's conversation with the poster (services.messages).
 
     The quote is in the job's price type: a total for a fixed-price job, a rate for an hourly one.
     Raises NotFound, NotAllowed (not verified, own job, not booking mode), InvalidTransition (job
@@ -68,12 +69,14 @@ def apply(
             "created_at": to_db(now),
         }
         application_id = insert(db, "applications", row)
+        messages.opened_by_application(db, job_id, actor["id"], actor["id"], "apply", message, quote_fen, now)
         _tell(db, job, "job.applied", application_id, actor["id"], actor["id"], now, quote_fen=quote_fen)
         return application_id
 
 
 def invite(db: Database, actor: User, job_id: int, worker_id: int, *, message: Typed = "", now: datetime) -> int:
-    """The poster asks one helper to do an open booking-mode job at its posted price ("请他来做").
+    """The poster asks one helper to do an open booking-mode job at its posted price ("请他来做"). The
+    message opens their conversation (services.messages).
 
     Raises NotFound, NotAllowed (not the poster, helper not verified), InvalidTransition.
     """
@@ -88,6 +91,7 @@ def invite(db: Database, actor: User, job_id: int, worker_id: int, *, message: T
             raise AlreadyDone("error.already_applied")
         row = {"job_id": job_id, "worker_id": worker_id, "kind": "invite", "message": message, "created_at": to_db(now)}
         application_id = insert(db, "applications", row)
+        messages.opened_by_application(db, job_id, worker_id, actor["id"], "invite", message, None, now)
         _tell(db, job, "job.invited", application_id, actor["id"], worker_id, now)
         return application_id
 

@@ -8,7 +8,20 @@ that same transaction. Who may do what is services.access.
 from datetime import datetime, timedelta
 from typing import Literal, cast
 
-from . import access, alerts, community, disputes, escrow, geo, materials, notifications, pricing, users
+from . import (
+    access,
+    alerts,
+    community,
+    disputes,
+    escrow,
+    fraud,
+    geo,
+    materials,
+    messages,
+    notifications,
+    pricing,
+    users,
+)
 from .clock import from_db, to_db
 from .db import Database, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -118,6 +131,7 @@ def post(
                 "public_lat": public_lat,
                 "public_lon": public_lon,
                 "address_note": address_note,
+                "flagged": int(bool(fraud.flags(title, description))),  # warned about, never refused (services.fraud)
                 "created_at": to_db(now),
                 "updated_at": to_db(now),
             },
@@ -345,6 +359,8 @@ def act(
         if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as the CAS guard
             raise InvalidTransition(action=action, status=job["status"])
         _applications_follow(db, job, action, changes, now)
+        if changes.get("worker_id"):  # the new pair has a conversation (a booking's opened at its application)
+            messages.open_thread(db, job_id, changes["worker_id"], now)
         worker_id = changes.get("worker_id") or job["worker_id"]
         event_id = _record(
             db, job_id, actor, action, job["status"], rule.target, now, request.detail, worker_id, comparable
@@ -352,6 +368,7 @@ def act(
         _move_money(db, action, cast(Job, {**job, **changes}), job["status"], event_id, terms, now)
         if rule.target == "disputed":  # the reason opens the statements (a dispute is the poster's, never the clock's)
             disputes.record(db, job_id, cast(User, actor), request.detail, f"dispute:{event_id}", now)
+            messages.organizer_joined(db, job, f"dispute:{event_id}", now)  # visibly, in the pair's conversation
         _tell(db, job, action, actor["id"], event_id, worker_id, terms, now)
     return get(db, job_id, _person(actor))
 

@@ -345,7 +345,6 @@ def m006_talk(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             job_id INTEGER NOT NULL REFERENCES jobs(id),
             worker_id INTEGER NOT NULL REFERENCES users(id),
-            organizer_id INTEGER REFERENCES users(id),  -- the organizer who joined when a dispute opened
             created_at TEXT NOT NULL,
             UNIQUE (job_id, worker_id)
         );
@@ -353,9 +352,11 @@ def m006_talk(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             thread_id INTEGER NOT NULL REFERENCES threads(id),
             author_id INTEGER REFERENCES users(id),  -- NULL: the board's own line ("the organizer joined")
-            kind TEXT NOT NULL DEFAULT 'text' CHECK (kind IN ('text', 'photo', 'joined')),
+            -- 'applied' / 'invited': the application or invitation that opened the thread, its message as body
+            kind TEXT NOT NULL DEFAULT 'text' CHECK (kind IN ('text', 'photo', 'joined', 'applied', 'invited')),
             body TEXT NOT NULL DEFAULT '',
             photo TEXT,  -- a private upload's file name
+            quote_fen INTEGER,  -- an application's quote ('applied'), in the job's price type
             flagged INTEGER NOT NULL DEFAULT 0,  -- asks for a deposit, a transfer off the board, ... (services.fraud)
             request_key TEXT UNIQUE,  -- one sending: a double click posts one message
             created_at TEXT NOT NULL
@@ -391,6 +392,7 @@ def m006_talk(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (job_id, user_id, worker_id)
         );
         ALTER TABLE jobs ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX jobs_flagged ON jobs (flagged) WHERE flagged = 1;
         -- nearby-job alerts (on unless switched off) and which kinds of notice also go by e-mail
         ALTER TABLE users ADD COLUMN job_alerts INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE users ADD COLUMN email_kinds TEXT NOT NULL DEFAULT '[]';

@@ -42,6 +42,7 @@ KINDS: tuple[str, ...] = (
     "account.topup",
     "account.payout",
     "nearby.job",
+    "message.new",
 )
 INBOX_SIZE = 50  # the newest shown; older ones stay until read
 

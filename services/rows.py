@@ -70,6 +70,7 @@ class Job(TypedDict):
     created_at: str
     updated_at: str
     finished_at: NotRequired[str | None]
+    flagged: NotRequired[int]  # its title or description looks like a scam's request (services.fraud)
     # joined or worked out by services.jobs
     poster_name: NotRequired[str]
     worker_name: NotRequired[str | None]

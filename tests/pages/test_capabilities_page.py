@@ -62,6 +62,8 @@ def controls(board, job_id: int) -> dict:
         "see_private": _shows("Building 7, unit 2"),
         "see_history": _shows(text("en", "job.history")),
         "see_applicants": _shows(" jobs done"),  # each applicant's standing: rating and jobs done
+        "see_messages": _shows(text("en", "chat.help")),
+        "message": _button(rf"conversation_send_{job_id}_\d+_send_\w+"),  # the first thread is open
     }
 
 

@@ -32,9 +32,11 @@ from services import (
     booking,
     disputes,
     fees,
+    fraud,
     jobs,
     ledger,
     materials,
+    messages,
     needs,
     notifications,
     reviews,
@@ -209,6 +211,29 @@ CASES = {
     "materials.receipt_bytes": by(
         "poster", materials.receipt_bytes, lambda db, b, who: materials.receipt_bytes(db, material(db, b), who)
     ),
+    # conversations (the poster wrote to the in-progress job's worker, with a photo) and fraud warnings
+    "messages.send": by(
+        "poster",
+        messages.send,
+        lambda db, b, who: messages.send(
+            db, who, b.in_progress, b.people["verified_worker"]["id"], "Any news?", None, key="again", now=NOW
+        ),
+        writes=True,
+    ),
+    "messages.threads": by(
+        "poster", messages.threads, lambda db, b, who: messages.threads(db, jobs.get(db, b.in_progress, None), who)
+    ),
+    "messages.read": by(
+        "verified_worker", messages.read, lambda db, b, who: messages.read(db, who, b.thread), writes=True
+    ),
+    "messages.version": by("poster", messages.version, lambda db, b, who: messages.version(db, who, b.thread)),
+    "messages.unread_total": by(
+        "verified_worker", messages.unread_total, lambda db, b, who: messages.unread_total(db, who)
+    ),
+    "messages.photo_bytes": by(
+        "poster", messages.photo_bytes, lambda db, b, who: messages.photo_bytes(db, who, b.message)
+    ),
+    "fraud.attention": org(fraud.attention, lambda db, b, who: fraud.attention(db, who)),
     # reviews
     "reviews.rate": by(
         "poster", reviews.rate, lambda db, b, who: reviews.rate(db, who, b.completed, stars=5, now=NOW), writes=True
@@ -383,6 +408,17 @@ def board_template(community_template, tmp_path_factory):
         key="first",
         now=NOW,
     )
+    ids["message"] = messages.send(
+        db,
+        people["poster"],
+        ids["in_progress"],
+        people["verified_worker"]["id"],
+        "Is the washer the right size?",
+        samples.picture("Washer"),
+        key="first",
+        now=NOW,
+    )
+    ids["thread"] = db.execute("SELECT thread_id FROM messages WHERE id = ?", [ids["message"]]).fetchone()[0]
     ids["photo"] = workers.add_photo(db, people["verified_worker"], samples.picture("Shelf"), "A shelf", NOW)
     workers.save_profile(
         db,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from demo import samples
-from services import access, booking, disputes, jobs, materials, reviews
+from services import access, booking, disputes, jobs, materials, messages, reviews
 from services import db as database
 from services.errors import NotAllowed
 from services.transitions import TRANSITIONS, Assign, request
@@ -82,6 +82,24 @@ def _invite(board, job, who):
     booking.invite(board.db, who, job["id"], board.people["other"]["id"], now=board.now)
 
 
+def _thread_worker(board, job, who) -> int:
+    """The worker of the thread `who` would write in: their own (a helper), else (the poster, an
+    organizer) the job's worker's, or a waiting applicant's; 0 for none."""
+    if who and who["role"] != "organizer" and who["id"] != job["poster_id"]:
+        return who["id"]
+    waiting = "SELECT worker_id FROM applications WHERE job_id = ? AND status = 'pending' ORDER BY id LIMIT 1"
+    row = next(board.db.query(waiting, [job["id"]]), None)
+    return job["worker_id"] or (row["worker_id"] if row else 0)
+
+
+def _may_read_threads(board, job, who) -> bool:
+    try:
+        messages.threads(board.db, job, who)
+    except NotAllowed:
+        return False
+    return True
+
+
 PROBES = {  # capability -> (board, stored job, acting user) -> None, raising NotAllowed when refused
     **{action: _act(action) for action, rule in TRANSITIONS.items() if rule.actor != "clock"},
     "add_material": lambda b, job, who: materials.add(
@@ -94,6 +112,9 @@ PROBES = {  # capability -> (board, stored job, acting user) -> None, raising No
     "apply": lambda b, job, who: booking.apply(b.db, who, job["id"], quote_yuan="70", now=b.now),
     "withdraw": _withdraw,
     "invite": lambda b, job, who: (_invite if job["status"] == "open" else _take_back_invitation)(b, job, who),
+    "message": lambda b, job, who: messages.send(
+        b.db, who, job["id"], _thread_worker(b, job, who), "Hello", samples.picture("Stairs"), key="m", now=b.now
+    ),
 }
 PREPARES = {"answer_material"}  # probes that change the board before the call they test
 READS = {  # capability -> (board, stored job, viewer) -> whether the service shows it
@@ -102,6 +123,7 @@ READS = {  # capability -> (board, stored job, viewer) -> whether the service sh
     "see_applicants": lambda b, job, who: any(
         a["worker_id"] != (who or {}).get("id") for a in booking.for_job(b.db, job, who)
     ),
+    "see_messages": _may_read_threads,
 }
 CASES = [
     (poster, mode, variant, role)
