@@ -162,4 +162,3 @@ def test_a_question_carries_nothing_private_of_the_job_or_the_asker(db, open_job
 def test_another_jobs_questions_are_not_listed(db, open_job, asked, post_job, poster):
     other = db["jobs"].get(post_job(title="Walk a dog"))
     assert questions.for_job(db, other, poster) == []
-
