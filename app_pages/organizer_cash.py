@@ -1,5 +1,5 @@
-"""Organizer as cashier: record money a resident paid in (top-up) and money paid out to someone, and
-see the cash box day by day."""
+"""Organizer as cashier: record money a resident paid in (top-up) and money paid out to someone, see
+the cash box day by day, and set the rates and the line that tells everyone how to reach the organizer."""
 
 import streamlit as st
 
@@ -137,7 +137,7 @@ def contact_form() -> None:
             ),
         )
         if st.form_submit_button(
-            t("worker.save"), use_container_width=True, key="organizer_cash_contact_save"
+            t("cash.contact_save"), use_container_width=True, key="organizer_cash_contact_save"
         ) and attempt(lambda: community.set_organizer_contact(db, user, line), errors=errors):
             st.success(t("cash.contact_saved"), icon="✅")
 
