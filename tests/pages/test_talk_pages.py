@@ -18,6 +18,8 @@ from tests.pages.conftest import (
     unescape_markdown,
 )
 from tests.pages.test_pages import ORGANIZER_CASH, record_cash
+from ui.feedback import ASK_THE_ORGANIZER
+from ui.i18n import catalog
 
 WORKER_PHONE = "+86 137 2468 1357"
 LINE = "Office in building 3, 9:00-17:00"
@@ -191,3 +193,9 @@ def test_a_person_changes_their_phone_on_the_account_page(open_page, person, db)
     at.button(key="account_phone_save").click().run()
     assert [e.value for e in at.error] == [text("en", "error.phone")]
     assert users.get(db, person("worker")["id"])["phone"] == "021-6666-7777"
+
+
+def test_every_error_that_sends_people_to_the_organizer_is_followed_by_the_contact_line():
+    """ui.feedback's list is the catalog's: each error message that mentions the organizer."""
+    mentioning = {key for key, words in catalog("en").items() if key.startswith("error.") and "organizer" in words}
+    assert mentioning == ASK_THE_ORGANIZER
