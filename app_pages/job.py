@@ -9,6 +9,7 @@ from ui import maps
 from ui.action_bar import job_actions
 from ui.booking import booking_section
 from ui.cards import person_name, price_text, profile_link, rating_line, status_text, window_text
+from ui.contact import contact_section
 from ui.conversation import conversation_section, fraud_warning
 from ui.db import get_db
 from ui.disputes import dispute_section
@@ -16,6 +17,7 @@ from ui.feedback import FieldErrors, attempt
 from ui.i18n import category_label, money, t, when
 from ui.job_money import money_section
 from ui.query import query_id
+from ui.questions import questions_section
 from ui.safe import isolated, md
 
 db = get_db()
@@ -64,6 +66,8 @@ with info:
     if user is None and job["status"] == "open":
         st.info(t("job.login_to_claim"), icon="🔑")
     job_actions(db, job, user, allowed, key="job")
+    contact_section(db, job, user, allowed)
+    questions_section(db, job, user, allowed)
     if job["mode"] == "booking":
         booking_section(db, job, user, allowed)
     conversation_section(db, job, user, allowed)

@@ -1,9 +1,9 @@
-"""Organizer as cashier: record money a resident paid in (top-up) and money paid out to someone, and
-see the cash box day by day."""
+"""Organizer as cashier: record money a resident paid in (top-up) and money paid out to someone, see
+the cash box day by day, and set the rates and the line that tells everyone how to reach the organizer."""
 
 import streamlit as st
 
-from services import fees, ledger, settings, users
+from services import community, fees, ledger, settings, users
 from services.clock import utcnow
 from ui.cards import account_name
 from ui.db import get_db
@@ -121,11 +121,33 @@ def settings_form() -> None:
             st.success(t("cash.settings_saved"), icon="✅")
 
 
+def contact_form() -> None:
+    """The organizers' contact line, shown on every job page and under errors that send people here."""
+    errors = FieldErrors()
+    with st.form("organizer_cash_contact"):
+        line = errors.at(
+            "contact",
+            st.text_input(
+                t("cash.contact"),
+                value=community.organizer_contact(db),
+                max_chars=community.MAX_CONTACT,
+                placeholder=t("cash.contact_example"),
+                help=t("cash.contact_help"),
+                key="organizer_cash_contact_line",
+            ),
+        )
+        if st.form_submit_button(
+            t("cash.contact_save"), use_container_width=True, key="organizer_cash_contact_save"
+        ) and attempt(lambda: community.set_organizer_contact(db, user, line), errors=errors):
+            st.success(t("cash.contact_saved"), icon="✅")
+
+
 top_up_tab, payout_tab, report_tab, settings_tab = st.tabs(
     [t("cash.topup"), t("cash.payout"), t("cash.report"), t("cash.settings")]
 )
 with settings_tab:
     settings_form()
+    contact_form()
 with top_up_tab:
     money_form("topup", ledger.top_up, t("cash.topup_done"))
 with payout_tab:

@@ -7,10 +7,11 @@ from . import settings, users
 from .db import Database, write
 from .errors import SetupDone, ValidationError
 from .geo import check_lat_lon
-from .rows import Community
+from .rows import Community, User
 from .validate import LANGUAGES, Typed, text
 
 FIELDS = ("name", "lat", "lon", "radius_km", "language", "timezone")
+MAX_CONTACT = 120
 
 
 def get(db: Database) -> Community | None:
@@ -61,3 +62,18 @@ def set_up(
             },
         )
     return user_id
+
+
+def organizer_contact(db: Database) -> str:
+    """How to reach the organizers, as they wrote it ("" until they do)."""
+    return str(settings.read(db, ["organizer_contact"])["organizer_contact"])
+
+
+def set_organizer_contact(db: Database, actor: User, line: Typed) -> None:
+    """An organizer sets the line that tells everyone how to reach them (a phone, an office and its
+    hours): shown on every job page and under errors that send people to them; "" removes it. It is
+    public: whatever they write here anyone may read. Raises NotAllowed, ValidationError("contact")."""
+    line = text(line, "contact", max_len=MAX_CONTACT, single_line=True)
+    with write(db):
+        users.organizer(db, actor)
+        settings.save(db, {"organizer_contact": line})

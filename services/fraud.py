@@ -59,9 +59,9 @@ def flags(*texts: str) -> list[str]:
 
 
 def attention(db: Database, actor: object) -> list[Row]:
-    """Flagged messages and jobs, newest first, for an organizer to look at: each with its `kind`
-    ('message' or 'job'), the job's id and title, who wrote it (author_id, author_name), when
-    (created_at) and the flagged `text`. Organizers only: raises NotAllowed."""
+    """Flagged messages, jobs and public questions, newest first, for an organizer to look at: each
+    with its `kind` ('message', 'job' or 'question'), the job's id and title, who wrote it (author_id,
+    author_name), when (created_at) and the flagged `text`. Organizers only: raises NotAllowed."""
     users.organizer(db, actor)
     rows = db.query(
         """SELECT * FROM (
@@ -75,6 +75,11 @@ def attention(db: Database, actor: object) -> list[Row]:
                       u.display_name AS author_name, j.created_at, j.description AS text
                FROM jobs j JOIN users u ON u.id = j.poster_id
                WHERE j.flagged = 1 ORDER BY j.id DESC LIMIT :size)
+           UNION ALL SELECT * FROM (
+               SELECT 'question' AS kind, q.id, j.id AS job_id, j.title, q.author_id, u.display_name AS author_name,
+                      q.created_at, q.body || CASE WHEN q.answer IS NULL THEN '' ELSE char(10) || q.answer END AS text
+               FROM questions q JOIN jobs j ON j.id = q.job_id JOIN users u ON u.id = q.author_id
+               WHERE q.flagged = 1 ORDER BY q.id DESC LIMIT :size)
            ORDER BY created_at DESC, kind, id DESC""",
         {"size": ATTENTION_SIZE},
     )

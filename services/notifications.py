@@ -43,6 +43,9 @@ KINDS: tuple[str, ...] = (
     "account.payout",
     "nearby.job",
     "message.new",
+    "message.question",
+    "message.answer",
+    "job.contact_shared",
 )
 INBOX_SIZE = 50  # the newest shown; older ones stay until read
 

@@ -110,6 +110,21 @@ class MaterialLine(TypedDict):
     decided_at: str | None
 
 
+class Question(TypedDict):
+    """A public question on a job, as services.questions.for_job shows it: the asker's display name
+    joined, nothing else of theirs."""
+
+    id: int
+    job_id: int
+    author_id: int
+    author_name: str
+    body: str
+    answer: str | None
+    answered_at: str | None
+    flagged: int  # asks for a deposit, a transfer off the board, ... (services.fraud): warned about
+    created_at: str
+
+
 class Community(TypedDict):
     """The community's settings (services.community), stored at first-run setup."""
 

@@ -34,6 +34,8 @@ SETTINGS: dict[str, Setting] = {
     "cancel_fee_pct": Setting(int, 20),  # of the held price, to the worker when the poster cancels late
     "cancel_fee_cap_fen": Setting(int, 5000),  # ... but never more than this
     "cancel_window_hours": Setting(int, 24),  # "late": less than this before the job's window starts
+    # how to reach the organizers, shown on every job page and under errors that send people to them
+    "organizer_contact": Setting(str, ""),
     # identity checks (services.verification)
     "id_photo_keep_days": Setting(int, 0),  # days ID photos are kept after the decision
     "id_hash_salt": Setting(str, None),  # hex; made on first use, never changed (it would orphan every hash)

@@ -94,9 +94,7 @@ def register(
     email = text(email, "email", max_len=120, single_line=True)
     if email and not EMAIL_RE.match(email):
         raise ValidationError("email", "error.email")
-    phone = text(phone, "phone", max_len=20, single_line=True)
-    if phone and not PHONE_RE.match(phone):
-        raise ValidationError("phone", "error.phone")
+    phone = _phone(phone)
     if language not in LANGUAGES:
         raise ValidationError("language", "error.invalid")
     if role not in ("resident", "organizer"):
@@ -119,6 +117,14 @@ def register(
                 "created_at": to_db(now),
             },
         )
+
+
+def _phone(value: Typed) -> str:
+    """A phone number as typed ("" for none). Raises ValidationError("phone")."""
+    phone = text(value, "phone", max_len=20, single_line=True)
+    if phone and not PHONE_RE.match(phone):
+        raise ValidationError("phone", "error.phone")
+    return phone
 
 
 def _failures(db: Database, now: datetime, *, reset_by_success: bool, **match: str) -> tuple[int, datetime | None]:
@@ -268,6 +274,16 @@ def set_language(db: Database, user_id: int, language: str) -> None:
         raise ValidationError("language", "error.invalid")
     with write(db):
         db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
+
+
+def set_phone(db: Database, actor: User, phone: Typed) -> None:
+    """The person changes their own phone number ("" removes it). It is never shown on a page but where
+    they share it with the other side of one of their jobs (services.contact). Raises ValidationError
+    ("phone"), NotAllowed."""
+    phone = _phone(phone)
+    with write(db):
+        actor = active(db, actor)
+        db.execute("UPDATE users SET phone = ? WHERE id = ?", [phone, actor["id"]])
 
 
 def set_blocked(db: Database, actor: User, user_id: int, blocked: bool, now: datetime) -> None:

@@ -1,17 +1,19 @@
 """A board with one job in every status (and a done job waiting on extra hours) in both modes, posted
 by a resident and again by an organizer, and a person for every role a job's capabilities tell
-apart: made through the real services, for the capability table tests."""
+apart: made through the real services, for the capability table tests. Every job has a question a
+helper asked while it was open, and both sides of every job that was taken shared their phones then."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from demo import samples
-from services import booking, jobs, ledger, materials, users, workers
+from services import booking, contact, jobs, ledger, materials, questions, users, workers
 from services import db as database
 from services.transitions import Finish, Reason
 from tests.support import sunny_garden
 
 PASSWORD = "correct horse 7"
+PHONES = {"org_zh": "+86 139 0000 0001", "poster": "+86 139 0000 0002", "worker": "+86 139 0000 0003"}
 CENTER = (31.2304, 121.4737)
 # role -> username; "signed_out" has none. On the organizer's own jobs the organizer is the poster.
 ROLES = {
@@ -72,6 +74,9 @@ def build(path, now: datetime) -> Board:
         workers.set_taking_jobs(db, people[username], taking_jobs=True, categories=["moving"], now=now)
     for username in ("worker", "applicant", "invitee", "other"):
         samples.verify(db, people["org_zh"], people[username], now)
+    for username, phone in PHONES.items():
+        users.set_phone(db, people[username], phone)
+        people[username] = users.get(db, people[username]["id"])
     for username in POSTERS:
         ledger.top_up(db, people["org_zh"], people[username]["id"], "10000", key=f"start-{username}", now=now)
     board = Board(db, now + timedelta(hours=1), people, {}, {})
@@ -104,6 +109,7 @@ def _job(board: Board, poster: str, mode: str, variant: str, now: datetime) -> i
         mode=mode,
         now=now,
     )
+    questions.ask(db, people["other"], job_id, "Is there a lift?", key=f"lift-{job_id}", now=now)
     if mode == "booking":
         for username in ("applicant", "worker") if variant != "open" else ("applicant",):
             application = booking.apply(db, people[username], job_id, quote_yuan="80", now=now)
@@ -117,6 +123,8 @@ def _job(board: Board, poster: str, mode: str, variant: str, now: datetime) -> i
         jobs.act(db, job_id, "claim", worker, now=now)
     else:
         booking.accept(db, people[poster], board.applications[job_id, "worker"], now=now)
+    for side in (poster, "worker"):
+        contact.share(db, people[side], job_id, True, now)
     steps = {
         "assigned": [],
         "cancelled": [("cancel", poster, None)],

@@ -207,6 +207,7 @@ DYNAMIC_KEYS = {
     "dispute.{}": transitions.RESOLUTIONS,
     "notice.{}": notifications.KINDS,
     "needs.{}": tuple(needs.QUERIES),
+    "attention.{}": ("message", "job", "question"),  # fraud.attention's kinds
 }
 
 

@@ -162,5 +162,5 @@ def attention_section(db: Database, user: User) -> None:
         with st.container(border=True):
             st.page_link(JOB_PAGE, label=md(row["title"]), query_params={"id": str(row["job_id"])}, icon="📌")
             said = {"name": row["author_name"], "when": when(from_db(row["created_at"]))}
-            st.caption(md(t("attention.message", **said) if row["kind"] == "message" else t("attention.job", **said)))
+            st.caption(md(t(f"attention.{row['kind']}", **said)))
             st.markdown(md(isolated(row["text"])))

@@ -7,12 +7,18 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from services import community
 from services.errors import LinbangError, NeedsConfirmation, ValidationError
 
+from .db import get_db
 from .i18n import error_text, t
+from .safe import md
 
 JOB_PAGE = "app_pages/job.py"
 PROFILE_PAGE = "app_pages/profile.py"
+ACCOUNT_PAGE = "app_pages/account.py"
+# Errors whose message sends the person to the organizer: the organizers' contact line follows them.
+ASK_THE_ORGANIZER = frozenset({"error.not_verified", "error.verification_pending", "error.insufficient_funds"})
 ACTION_ERROR = "_job_action_error"
 PAGE_VISIT = "_page_visit"  # how many times pages were opened in this session (count_visit)
 Value = TypeVar("Value")
@@ -56,6 +62,19 @@ def show_flash() -> None:
         st.toast(message, icon="✅")
 
 
+def organizer_note() -> str:
+    """ "Questions or trouble? The organizer: …" as Markdown, or "" when the organizers wrote no line."""
+    line = community.organizer_contact(get_db())
+    return md(t("contact.organizer", line=line)) if line else ""
+
+
+def error_message(error: LinbangError) -> str:
+    """A service's refusal in the reader's language; one that sends them to the organizer ends with
+    how to reach them (the one place every error shown on a page is worded)."""
+    note = organizer_note() if error.key in ASK_THE_ORGANIZER else ""
+    return error_text(error) + (f"  \n{note}" if note else "")
+
+
 def field_of(error: LinbangError) -> str | None:
     """The form field a service's error is about (ValidationError.field), or None."""
     return error.field if isinstance(error, ValidationError) else None
@@ -97,7 +116,7 @@ class FieldErrors:
 
     def refused(self, error: LinbangError) -> None:
         """Show a service's refusal in the reader's language, under the field it names if any."""
-        self.show(field_of(error), error_text(error))
+        self.show(field_of(error), error_message(error))
 
     def left_behind(self, field: str | None, message: str) -> None:
         """Show an error a button's callback left for this run (action_error) here, now; it moves
@@ -140,7 +159,7 @@ def perform(call, done: str, error_key, armed_key: str | None = None) -> None:
     try:
         call()
     except LinbangError as error:
-        st.session_state[ACTION_ERROR] = (error_key, field_of(error), error_text(error))
+        st.session_state[ACTION_ERROR] = (error_key, field_of(error), error_message(error))
         return
     flash(done)
 

@@ -16,7 +16,7 @@ from services import db as database
 from services.clock import utcnow
 from services.transitions import RESOLUTIONS
 from tests import capability_board
-from tests.capability_board import MODES, POSTERS, ROLES, VARIANTS
+from tests.capability_board import MODES, PHONES, POSTERS, ROLES, VARIANTS
 from tests.pages.conftest import JOB_PAGE, shown_texts, text, unescape_markdown
 from tests.support import copy_database
 
@@ -64,14 +64,19 @@ def controls(board, job_id: int) -> dict:
         "see_applicants": _shows(" jobs done"),  # each applicant's standing: rating and jobs done
         "see_messages": _shows(text("en", "chat.help")),
         "message": _button(rf"conversation_send_{job_id}_\d+_send_\w+"),  # the first thread is open
+        "ask": _button(rf"questions_ask_{job_id}_send_\w+"),
+        "answer_question": _button(r"questions_answer_send_\d+"),
+        "share_contact": _button(rf"contact_share_{job_id}_\d+"),  # the switch
+        "see_contact": lambda page: any(phone in shown for phone in PHONES.values() for shown in page.texts),
     }
 
 
 class Page:
-    """What one run of the job page shows: every widget key, every text, the resolution choices."""
+    """What one run of the job page shows: every widget key (buttons, switches, inputs), every text,
+    the resolution choices."""
 
     def __init__(self, at):
-        widgets = [*at.button, *at.radio, *at.text_input, *at.text_area]
+        widgets = [*at.button, *at.radio, *at.text_input, *at.text_area, *at.toggle]
         self.keys = {w.key for w in widgets if w.key}
         self.texts = [unescape_markdown(shown) for shown in shown_texts(at)]
         self.outcomes = [option for radio in at.radio for option in radio.options]

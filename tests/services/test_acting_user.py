@@ -30,6 +30,8 @@ from services import (
     access,
     alerts,
     booking,
+    community,
+    contact,
     disputes,
     fees,
     fraud,
@@ -39,6 +41,7 @@ from services import (
     messages,
     needs,
     notifications,
+    questions,
     reviews,
     uploads,
     users,
@@ -160,6 +163,44 @@ CASES = {
     "needs.waiting_on": by("poster", needs.waiting_on, lambda db, b, who: needs.waiting_on(db, who)),
     "alerts.set_alerts": by(
         "verified_worker", alerts.set_alerts, lambda db, b, who: alerts.set_alerts(db, who, False), writes=True
+    ),
+    # public questions, shared phones, the organizers' contact line
+    "questions.ask": by(
+        "verified_worker",
+        questions.ask,
+        lambda db, b, who: questions.ask(db, who, b.open_job, "Is there a lift?", key="new", now=NOW),
+        writes=True,
+    ),
+    "questions.answer": by(
+        "poster",
+        questions.answer,
+        lambda db, b, who: questions.answer(db, who, b.question, "No, third floor", now=NOW),
+        writes=True,
+    ),
+    "questions.for_job": by(
+        "poster", questions.for_job, lambda db, b, who: questions.for_job(db, jobs.get(db, b.open_job, None), who)
+    ),
+    "contact.share": by(
+        "verified_worker",
+        contact.share,
+        lambda db, b, who: contact.share(db, who, b.in_progress, True, NOW),
+        writes=True,
+    ),
+    "contact.sharing": by(
+        "poster", contact.sharing, lambda db, b, who: contact.sharing(db, jobs.get(db, b.in_progress, None), who)
+    ),
+    "contact.shared_phone": by(
+        "verified_worker",
+        contact.shared_phone,
+        lambda db, b, who: contact.shared_phone(db, jobs.get(db, b.in_progress, None), who),
+    ),
+    "users.set_phone": by(
+        "poster", users.set_phone, lambda db, b, who: users.set_phone(db, who, "021-6666-7777"), writes=True
+    ),
+    "community.set_organizer_contact": org(
+        community.set_organizer_contact,
+        lambda db, b, who: community.set_organizer_contact(db, who, "Office in building 3"),
+        writes=True,
     ),
     # booking
     "booking.apply": by(
@@ -380,7 +421,8 @@ def board_template(community_template, tmp_path_factory):
     """The set-up community with something for every row of CASES, made through the real services:
     a second organizer (the deputy, who blocks the first), a newcomer taking jobs who has sent no ID,
     jobs in the states the rows need, a booking job with an application, a material line with its
-    receipt, a portfolio photo and a stored area. Returns its path and the ids the rows use."""
+    receipt, a question on the open job, the poster's phone shared on the job in progress, a portfolio
+    photo and a stored area. Returns its path and the ids the rows use."""
     path = tmp_path_factory.mktemp("board") / "linbang.db"
     copy_database(community_template, path, with_uploads=True)
     db = database.connect(path)
@@ -419,6 +461,8 @@ def board_template(community_template, tmp_path_factory):
         now=NOW,
     )
     ids["thread"] = db.execute("SELECT thread_id FROM messages WHERE id = ?", [ids["message"]]).fetchone()[0]
+    ids["question"] = questions.ask(db, people["second_worker"], ids["open_job"], "Parking?", key="q", now=NOW)
+    contact.share(db, people["poster"], ids["in_progress"], True, NOW)
     ids["photo"] = workers.add_photo(db, people["verified_worker"], samples.picture("Shelf"), "A shelf", NOW)
     workers.save_profile(
         db,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from demo import samples
-from services import access, booking, disputes, jobs, materials, messages, reviews
+from services import access, booking, contact, disputes, jobs, materials, messages, questions, reviews
 from services import db as database
 from services.errors import NotAllowed
 from services.transitions import TRANSITIONS, Assign, request
@@ -78,6 +78,12 @@ def _take_back_invitation(board, job, who):
     booking.withdraw(board.db, who, application, now=board.now)
 
 
+def _answer_question(board, job, who):
+    """The question a helper asked while the job was open (capability_board), answered by `who`."""
+    question = board.db.execute("SELECT id FROM questions WHERE job_id = ?", [job["id"]]).fetchone()[0]
+    questions.answer(board.db, who, question, "No lift, third floor", now=board.now)
+
+
 def _invite(board, job, who):
     booking.invite(board.db, who, job["id"], board.people["other"]["id"], now=board.now)
 
@@ -115,6 +121,9 @@ PROBES = {  # capability -> (board, stored job, acting user) -> None, raising No
     "message": lambda b, job, who: messages.send(
         b.db, who, job["id"], _thread_worker(b, job, who), "Hello", samples.picture("Stairs"), key="m", now=b.now
     ),
+    "ask": lambda b, job, who: questions.ask(b.db, who, job["id"], "Do I bring tools?", key="k", now=b.now),
+    "answer_question": _answer_question,
+    "share_contact": lambda b, job, who: contact.share(b.db, who, job["id"], False, b.now),
 }
 PREPARES = {"answer_material"}  # probes that change the board before the call they test
 READS = {  # capability -> (board, stored job, viewer) -> whether the service shows it
@@ -124,6 +133,7 @@ READS = {  # capability -> (board, stored job, viewer) -> whether the service sh
         a["worker_id"] != (who or {}).get("id") for a in booking.for_job(b.db, job, who)
     ),
     "see_messages": _may_read_threads,
+    "see_contact": lambda b, job, who: contact.shared_phone(b.db, job, who) is not None,
 }
 CASES = [
     (poster, mode, variant, role)
