@@ -1,11 +1,12 @@
-"""My account: language, public profile link, sign out."""
+"""My account: language, public profile link, which notifications also come by e-mail, sign out."""
 
 import streamlit as st
 
+from services import mail, notifications
 from ui import auth
 from ui.cards import rating_line
 from ui.db import get_db
-from ui.feedback import PROFILE_PAGE, flash, go
+from ui.feedback import PROFILE_PAGE, attempt, flash, go
 from ui.i18n import t
 from ui.safe import isolated, md
 
@@ -16,6 +17,32 @@ st.markdown(f"**{md(isolated(user['display_name']))}** (@{md(user['username'])})
 st.caption(rating_line(db, user["id"]))
 st.page_link(PROFILE_PAGE, label=t("account.public_profile"), query_params={"id": user["id"]}, icon="👤")
 st.caption(t("account.language_hint"))
+
+
+def email_choices() -> None:
+    """Which groups of notifications also go to the person's e-mail address; offered only when the
+    organizer set up a mail server and the account has an address (else a line says why not)."""
+    st.subheader(t("mail.account_heading"))
+    choice = mail.email_choice(db, user)
+    if not choice.offered:
+        st.caption(t("mail.not_offered"))
+        return
+    if not choice.address:
+        st.caption(t("mail.no_address"))
+        return
+    with st.form("account_email"):
+        st.write(t("mail.account_help", address=md(choice.address)))
+        ticks = {
+            group: st.checkbox(t(f"mail.group_{group}"), value=group in choice.groups, key=f"account_email_{group}")
+            for group in notifications.GROUPS
+        }
+        saved = st.form_submit_button(t("mail.save_choices"), use_container_width=True, key="account_email_save")
+    if saved:
+        attempt(lambda: mail.set_email_kinds(db, user, [group for group, on in ticks.items() if on]), success=t("mail.choices_saved"), rerun=True)
+
+
+st.divider()
+email_choices()
 st.divider()
 st.write(t("account.logout_help"))
 if st.button(t("account.logout"), key="account_logout", use_container_width=True):
