@@ -38,7 +38,8 @@ def email_choices() -> None:
         }
         saved = st.form_submit_button(t("mail.save_choices"), use_container_width=True, key="account_email_save")
     if saved:
-        attempt(lambda: mail.set_email_kinds(db, user, [group for group, on in ticks.items() if on]), success=t("mail.choices_saved"), rerun=True)
+        chosen = [group for group, ticked in ticks.items() if ticked]
+        attempt(lambda: mail.set_email_kinds(db, user, chosen), success=t("mail.choices_saved"), rerun=True)
 
 
 st.divider()
