@@ -89,7 +89,7 @@ with st.sidebar:
     st.caption(md(place["name"]))
     unread = notifications.unread_count(db, user["id"]) if user else 0
     for item in menu:
-        st.page_link(item, label=notices.badge_label(unread) if item is PAGES[notices.INBOX_PAGE] else None)
+        st.page_link(item, label=notices.badge_label(unread) if item is PAGES.get(notices.INBOX_PAGE) else None)
     if user:
         st.caption(t("nav.signed_in_as", name=md(user["display_name"])))
     st.session_state["nav_language"] = st.session_state["lang"]  # follow a language set elsewhere
