@@ -374,7 +374,8 @@ def board_template(community_template, tmp_path_factory):
     """The set-up community with something for every row of CASES, made through the real services:
     a second organizer (the deputy, who blocks the first), a newcomer taking jobs who has sent no ID,
     a mail server (that nothing answers), jobs in the states the rows need, a booking job with an
-    application, a material line with its receipt, a portfolio photo and a stored area. Returns its path and the ids the rows use."""
+    application, a material line with its receipt, a portfolio photo and a stored area. Returns its
+    path and the ids the rows use."""
     path = tmp_path_factory.mktemp("board") / "linbang.db"
     copy_database(community_template, path, with_uploads=True)
     db = database.connect(path)
