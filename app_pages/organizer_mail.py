@@ -26,7 +26,7 @@ def settings_form() -> None:
     errors = FieldErrors()
     saves = st.session_state.setdefault(SAVES, 0)
     with st.form("organizer_mail_settings"):
-        st.subheader(t("mail.settings"))
+        st.subheader(t("mail.settings"), anchor=False)
         host = errors.at(
             "smtp_host",
             st.text_input(t("mail.host"), value=saved.host, help=t("mail.host_help"), key="organizer_mail_host"),
@@ -99,7 +99,7 @@ def test_form() -> None:
     """Send a test e-mail now and say how it went (the server's own answer when it refused)."""
     errors = FieldErrors()
     with st.form("organizer_mail_test"):
-        st.subheader(t("mail.test_heading"))
+        st.subheader(t("mail.test_heading"), anchor=False)
         to_address = errors.at(
             "to_address",
             st.text_input(t("mail.test_to"), value=user["email"] or "", key="organizer_mail_test_to"),
@@ -116,7 +116,7 @@ def test_form() -> None:
 
 def delivery() -> None:
     """Counts of what waits, went and failed, and the newest problems: to whom, when, what went wrong."""
-    st.subheader(t("mail.delivery"))
+    st.subheader(t("mail.delivery"), anchor=False)
     counts, problems = mail.delivery_report(db, user)
     pending, sent, failed = st.columns(3)
     pending.metric(t("mail.pending"), counts["pending"])
@@ -125,20 +125,20 @@ def delivery() -> None:
     if not problems:
         st.caption(t("mail.no_problems"))
         return
-    st.dataframe(
-        [
-            {
-                t("mail.problem_to"): f"{account_name(row['display_name'], row['username'])} <{row['to_address']}>",
-                t("mail.problem_when"): when(row["last_attempt_at"]),
-                t("mail.problem_tries"): row["attempts"],
-                t("mail.problem_status"): t(f"mail.status_{row['status']}"),
-                t("mail.problem_error"): row["last_error"],
-            }
-            for row in problems
-        ],
-        hide_index=True,
-        use_container_width=True,
-    )
+    for row in problems:  # one box each, not a table: an error reads whole on a phone
+        with st.container(border=True):
+            st.markdown(md(f"{account_name(row['display_name'], row['username'])} <{row['to_address']}>"))
+            status = t(f"mail.status_{row['status']}")
+            st.caption(
+                t(
+                    "mail.problem",
+                    tries=row["attempts"],
+                    most=mail.MAX_ATTEMPTS,
+                    when=when(row["last_attempt_at"]),
+                    status=status,
+                )
+            )
+            st.caption(md(row["last_error"]))
 
 
 settings_form()
