@@ -4,7 +4,7 @@ import streamlit as st
 
 from services import community, jobs, notifications, users, verification
 from services.clock import utcnow
-from ui import auth, maps, notices
+from ui import auth, mailer, maps, notices
 from ui.db import get_db
 from ui.feedback import count_visit, follow_goto, show_flash
 from ui.i18n import LANGUAGE_NAMES, set_language, t
@@ -38,6 +38,7 @@ if place is None:
     st.navigation([page("app_pages/setup.py", "nav.setup", "🛠️", default=True)], position="hidden").run()
     st.stop()
 
+mailer.start_sender()
 st.session_state["timezone"] = place["timezone"]
 jobs.run_clock(db, utcnow())
 verification.purge_photos(db, utcnow())  # ID photos whose keeping time is up
@@ -78,6 +79,7 @@ else:
         menu.append(page("app_pages/organizer_users.py", "nav.organizer_users", "👥"))
         menu.append(page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴"))
         menu.append(page("app_pages/organizer_disputes.py", "nav.organizer_disputes", "⚖️"))
+        menu.append(page("app_pages/organizer_mail.py", "nav.organizer_mail", "📧"))
 current = st.navigation([*menu, job_page, profile_page], position="hidden")
 follow_goto(current, PAGES)
 count_visit(current)
@@ -87,7 +89,7 @@ with st.sidebar:
     st.caption(md(place["name"]))
     unread = notifications.unread_count(db, user["id"]) if user else 0
     for item in menu:
-        st.page_link(item, label=notices.badge_label(unread) if item is PAGES[notices.INBOX_PAGE] else None)
+        st.page_link(item, label=notices.badge_label(unread) if item is PAGES.get(notices.INBOX_PAGE) else None)
     if user:
         st.caption(t("nav.signed_in_as", name=md(user["display_name"])))
     st.session_state["nav_language"] = st.session_state["lang"]  # follow a language set elsewhere

@@ -1,8 +1,8 @@
-"""My account: language, phone number, public profile link, sign out."""
+"""My account: language, phone number, public profile link, which notifications also come by e-mail, sign out."""
 
 import streamlit as st
 
-from services import users
+from services import mail, notifications, users
 from ui import auth
 from ui.cards import rating_line
 from ui.db import get_db
@@ -25,6 +25,33 @@ with st.form("account_phone_form"):
     )
     if st.form_submit_button(t("account.phone_save"), use_container_width=True, key="account_phone_save"):
         attempt(lambda: users.set_phone(db, user, phone), success=t("account.phone_saved"), rerun=True, errors=errors)
+
+
+def email_choices() -> None:
+    """Which groups of notifications also go to the person's e-mail address; offered only when the
+    organizer set up a mail server and the account has an address (else a line says why not)."""
+    st.subheader(t("mail.account_heading"))
+    choice = mail.email_choice(db, user)
+    if not choice.offered:
+        st.caption(t("mail.not_offered"))
+        return
+    if not choice.address:
+        st.caption(t("mail.no_address"))
+        return
+    with st.form("account_email"):
+        st.write(t("mail.account_help", address=md(choice.address)))
+        ticks = {
+            group: st.checkbox(t(f"mail.group_{group}"), value=group in choice.groups, key=f"account_email_{group}")
+            for group in notifications.GROUPS
+        }
+        saved = st.form_submit_button(t("mail.save_choices"), use_container_width=True, key="account_email_save")
+    if saved:
+        chosen = [group for group, ticked in ticks.items() if ticked]
+        attempt(lambda: mail.set_email_kinds(db, user, chosen), success=t("mail.choices_saved"), rerun=True)
+
+
+st.divider()
+email_choices()
 st.divider()
 st.write(t("account.logout_help"))
 if st.button(t("account.logout"), key="account_logout", use_container_width=True):

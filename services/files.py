@@ -10,9 +10,15 @@ looser modes, is closed again.
 import contextlib
 import os
 import pathlib
+import sqlite3
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
+
+
+def database_file(conn: sqlite3.Connection) -> pathlib.Path:
+    """The file of the database open on `conn`: what the board's other files are kept beside."""
+    return pathlib.Path(conn.execute("PRAGMA database_list").fetchone()[2])
 
 
 def private_folder(path: pathlib.Path) -> pathlib.Path:

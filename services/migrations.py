@@ -405,6 +405,7 @@ def m006_talk(db: sqlite_utils.Database) -> None:
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at TEXT NOT NULL,
             last_error TEXT NOT NULL DEFAULT '',
+            last_attempt_at TEXT,  -- when the server was last tried: what the organizer reads beside an error
             sent_at TEXT,
             created_at TEXT NOT NULL
         );

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal, cast
 
-from . import users
+from . import outbox, users
 from .clock import to_db
 from .db import Database, one, the_one, write
 from .rows import Job, Row, User
@@ -71,6 +71,7 @@ def tell(
     """Inside the caller's write transaction: one notification of `kind` for each person in `people`
     (None and repeats skipped) about `source`, its cause (the same cause tells nobody twice).
     `params` are the values its sentence names (a title, a name, an amount in fen: `*_fen`).
+    Each row a person wants by e-mail is queued in the outbox in the same transaction (services.outbox).
     Returns the ids of the rows written."""
     group_of(kind)
     written = []
@@ -82,6 +83,7 @@ def tell(
         )
         if cursor.rowcount:
             written.append(cast(int, cursor.lastrowid))
+    outbox.queue(db, written, now)
     return written
 
 
@@ -127,6 +129,26 @@ def job_step(
         name=name_of(db, actor_id),
         **params,
     )
+
+
+# Where a notification without a job sends its reader, by kind (a page's address: /wallet).
+PLACES = {
+    "account.topup": "wallet",
+    "account.payout": "wallet",
+    "account.verified": "worker",
+    "account.rejected": "worker",
+    "account.revoked": "worker",
+}
+
+
+def place(row: Row) -> tuple[str, dict[str, str]]:
+    """Where the reader acts on a notification (its `kind`, `job_id` and `user_id`): a page's address
+    and its query, the same in the inbox (ui.notices) and in an e-mail's link (services.mail)."""
+    if row["kind"] == "account.review":
+        return "profile", {"id": str(row["user_id"])}
+    if row["job_id"] is not None:
+        return "job", {"id": str(row["job_id"])}
+    return PLACES.get(row["kind"], "inbox"), {}
 
 
 # --- reading --------------------------------------------------------------------------------------

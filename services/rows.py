@@ -24,6 +24,7 @@ class User(TypedDict):
     created_at: str
     blocked_at: str | None
     sessions_valid_after: float
+    email_kinds: str  # JSON: the notification groups the person wants by e-mail (services.mail)
 
 
 class Candidate(TypedDict):

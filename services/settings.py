@@ -41,6 +41,13 @@ SETTINGS: dict[str, Setting] = {
     "id_hash_salt": Setting(str, None),  # hex; made on first use, never changed (it would orphan every hash)
     # nearby-job alerts (services.alerts)
     "alerts_daily_cap": Setting(int, 5),  # new-job alerts one helper gets in a day, at most
+    # e-mail (services.mail): no host, no e-mail. The password is never here (mail.password_file).
+    "smtp_host": Setting(str, ""),
+    "smtp_port": Setting(int, 587),
+    "smtp_security": Setting(str, "starttls"),  # starttls | ssl | none
+    "smtp_user": Setting(str, ""),  # "": the server takes mail without signing in
+    "smtp_from": Setting(str, ""),
+    "public_url": Setting(str, ""),  # the board's address, for the links in e-mails
 }
 DEFAULTS: dict[str, Value] = {name: s.default for name, s in SETTINGS.items() if s.default is not None}
 

@@ -47,7 +47,7 @@ def folder(db: "Database", kind: str) -> pathlib.Path:
     """The upload folder of `kind` beside the database file (created on first use)."""
     if kind not in FOLDERS:
         raise ValueError(kind)
-    root = files.private_folder(root_for(pathlib.Path(db.conn.execute("PRAGMA database_list").fetchone()[2])))
+    root = files.private_folder(root_for(files.database_file(db.conn)))
     return files.private_folder(root / kind)
 
 

@@ -10,7 +10,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs, ledger, needs, notifications, transitions, verification, workers
+from services import jobs, ledger, mail, needs, notifications, transitions, verification, workers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = sorted((ROOT / "services").glob("*.py"))
@@ -208,6 +208,9 @@ DYNAMIC_KEYS = {
     "notice.{}": notifications.KINDS,
     "needs.{}": tuple(needs.QUERIES),
     "attention.{}": ("message", "job", "question"),  # fraud.attention's kinds
+    "mail.security_{}": mail.SECURITY,  # organizer_mail.py
+    "mail.status_{}": ("pending", "failed"),  # outbox.status of a row that has an error to show
+    "mail.group_{}": notifications.GROUPS,  # account.py's e-mail choices
 }
 
 

@@ -5,35 +5,23 @@ and dates are formatted by Babel in the reader's language and the community's ti
 """
 
 import functools
-import pathlib
 from datetime import date, datetime
 from decimal import Decimal
-from typing import cast
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 from babel import dates, lists, numbers
-from babel.messages.pofile import read_po
 
 from services import settings
+from services.catalogs import catalog as catalog  # the pages' tests read the catalogs through here
+from services.catalogs import money_in, readable, text_in
 from services.errors import LinbangError
 from services.validate import LANGUAGES
 
 from .safe import isolated
 
-LOCALES = pathlib.Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
-
-
-@functools.cache
-def catalog(language: str) -> dict[str, str]:
-    with open(LOCALES / f"{language}.po", "rb") as po:
-        return {
-            m.id: m.string
-            for m in read_po(po)  # singular messages: the catalogs have no plural forms
-            if isinstance(m.id, str) and isinstance(m.string, str) and m.id and m.string
-        }
 
 
 def language() -> str:
@@ -48,24 +36,17 @@ def set_language(lang: str) -> None:
 def t(key: str, **params) -> str:
     """The text for `key` in the reader's language, with {placeholders} filled in; a text value is
     isolated (ui.safe.isolated), so a right-to-left name cannot reorder the sentence around it."""
-    text = catalog(language()).get(key) or catalog("en").get(key) or key
-    if not params:
-        return text
-    return text.format(**{name: isolated(value) if isinstance(value, str) else value for name, value in params.items()})
+    return text_in(language(), key, **{name: isolated(v) if isinstance(v, str) else v for name, v in params.items()})
 
 
 def error_text(error: LinbangError) -> str:
     """The error's message; parameters named *_fen are amounts of money and read as such."""
-    params = {name: money(cast(int, value)) if name.endswith("_fen") else value for name, value in error.params.items()}
-    return t(error.key, **params)
+    return t(error.key, **readable(error.params, language()))
 
 
 def money(fen: int) -> str:
-    """Integer fen -> '¥12.50', digits grouped per the reader's locale (Decimal: no float rounding).
-
-    The sign is always ¥: Babel's English name for it, CN¥, reads oddly to a community that only
-    ever uses yuan."""
-    return _money(fen, language())
+    """Integer fen -> '¥12.50' in the reader's language (services.catalogs.money_in)."""
+    return money_in(fen, language())
 
 
 def yuan_field(fen: int | None) -> str:
@@ -76,13 +57,6 @@ def yuan_field(fen: int | None) -> str:
 
 def number(value, digits: int = 1) -> str:
     return _number(round(value, digits), language())
-
-
-# Babel takes ~0.1 ms a call; the browse map labels thousands of jobs whose prices repeat.
-@functools.lru_cache(maxsize=8192)
-def _money(fen: int, locale: str) -> str:
-    sign = "-" if fen < 0 else ""  # -¥50.50, not ¥-50.50
-    return sign + "¥" + numbers.format_decimal(Decimal(abs(fen)) / 100, "#,##0.00", locale=locale)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -4,44 +4,30 @@ the live badge on every page, and "what needs you now"."""
 import streamlit as st
 
 from services import needs, notifications
+from services.catalogs import readable
 from services.clock import from_db, utcnow
 from services.db import Database
 from services.rows import Row, User
 
-from .feedback import JOB_PAGE, PROFILE_PAGE, go
-from .i18n import money, t, when
+from .feedback import JOB_PAGE, go
+from .i18n import language, t, when
 from .safe import md
 
 INBOX_PAGE = "app_pages/inbox.py"
 MY_JOBS_PAGE = "app_pages/my_jobs.py"
 # The badge asks the database once per interval while a page is open (bench/inbox.py measures it).
 BADGE_SECONDS = 15
-# Where a notification without a job sends its reader, by kind.
-PAGES = {
-    "account.topup": "app_pages/wallet.py",
-    "account.payout": "app_pages/wallet.py",
-    "account.verified": "app_pages/worker.py",
-    "account.rejected": "app_pages/worker.py",
-    "account.revoked": "app_pages/worker.py",
-}
 
 
 def sentence(row: Row) -> str:
     """What happened, in the reader's language (an amount `*_fen` as money), as Markdown-safe text."""
-    params = {
-        name: money(value) if name.endswith("_fen") and value is not None else value
-        for name, value in row["params"].items()
-    }
-    return md(t(f"notice.{row['kind']}", **params))
+    return md(t(f"notice.{row['kind']}", **readable(row["params"], language())))
 
 
-def link(row: Row, user: User) -> tuple[str, dict[str, str]]:
-    """The page (and its query) where the reader acts on a notification."""
-    if row["kind"] == "account.review":
-        return PROFILE_PAGE, {"id": str(user["id"])}
-    if row["job_id"] is not None:
-        return JOB_PAGE, {"id": str(row["job_id"])}
-    return PAGES.get(row["kind"], INBOX_PAGE), {}
+def link(row: Row) -> tuple[str, dict[str, str]]:
+    """The page script (and its query) where the reader acts on a notification (notifications.place)."""
+    page, query = notifications.place(row)
+    return f"app_pages/{page}.py", query
 
 
 # Where each kind of waiting thing is answered when it is about more than one job.
@@ -79,7 +65,7 @@ def inbox_line(db: Database, row: Row, user: User) -> None:
     with st.container(border=True):
         st.markdown(("**🔵 " if unread else "") + sentence(row) + ("**" if unread else ""))
         st.caption(when(from_db(row["created_at"])))
-        page, query = link(row, user)
+        page, query = link(row)
         if st.button(t("inbox.open"), key=f"notices_open_{row['id']}", use_container_width=True):
             notifications.mark_read(db, user, row["id"], utcnow())
             go(page, **query)

@@ -37,6 +37,7 @@ ORGANIZER_WORKERS = "app_pages/organizer_workers.py"
 ORGANIZER_USERS = "app_pages/organizer_users.py"
 ORGANIZER_CASH = "app_pages/organizer_cash.py"
 ORGANIZER_DISPUTES = "app_pages/organizer_disputes.py"
+ORGANIZER_MAIL = "app_pages/organizer_mail.py"
 SIGNED_IN_MENU = [
     "app_pages/post_job.py",
     "app_pages/find_helpers.py",
@@ -49,7 +50,15 @@ MENUS = {  # role -> the pages of its sidebar menu, in order (job and profile pa
     "anonymous": [BROWSE, LOGIN, REGISTER],
     "resident": [BROWSE, *SIGNED_IN_MENU],
     "verified_worker": [BROWSE, *SIGNED_IN_MENU],
-    "organizer": [BROWSE, *SIGNED_IN_MENU, ORGANIZER_WORKERS, ORGANIZER_USERS, ORGANIZER_CASH, ORGANIZER_DISPUTES],
+    "organizer": [
+        BROWSE,
+        *SIGNED_IN_MENU,
+        ORGANIZER_WORKERS,
+        ORGANIZER_USERS,
+        ORGANIZER_CASH,
+        ORGANIZER_DISPUTES,
+        ORGANIZER_MAIL,
+    ],
 }
 NAV_KEYS = {
     BROWSE: "nav.browse",
@@ -65,6 +74,7 @@ NAV_KEYS = {
     ORGANIZER_USERS: "nav.organizer_users",
     ORGANIZER_CASH: "nav.organizer_cash",
     ORGANIZER_DISPUTES: "nav.organizer_disputes",
+    ORGANIZER_MAIL: "nav.organizer_mail",
 }
 UNESCAPED_TAG = re.compile(r"(?<!\\)<img")
 

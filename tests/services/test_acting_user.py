@@ -37,6 +37,7 @@ from services import (
     fraud,
     jobs,
     ledger,
+    mail,
     materials,
     messages,
     needs,
@@ -57,6 +58,16 @@ from tests.support import copy_database
 ACTING = {"actor", "viewer", "user", "worker"}  # the parameter names of an acting user
 OUTSIDER = "stranger"  # a resident with no part in anything on the board
 HOURLY = {"price_type": "hourly", "price_yuan": "40", "est_hours": "2"}
+# The board's mail server: nothing listens on port 1, so a test e-mail is answered at once with why not.
+MAIL_SERVER = {
+    "host": "127.0.0.1",
+    "port": "1",
+    "security": "none",
+    "user": "",
+    "password": "",
+    "from_address": "board@example.org",
+    "public_url": "https://linbang.example.org",
+}
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,16 @@ CASES = {
         "poster", notifications.mark_all_read, lambda db, b, who: notifications.mark_all_read(db, who, NOW), writes=True
     ),
     "needs.waiting_on": by("poster", needs.waiting_on, lambda db, b, who: needs.waiting_on(db, who)),
+    # e-mail
+    "mail.configure": org(
+        mail.configure, lambda db, b, who: mail.configure(db, who, **{**MAIL_SERVER, "port": "2525"}), writes=True
+    ),
+    "mail.send_test": org(mail.send_test, lambda db, b, who: mail.send_test(db, who, "chen@example.org", NOW)),
+    "mail.delivery_report": org(mail.delivery_report, lambda db, b, who: mail.delivery_report(db, who)),
+    "mail.email_choice": by("poster", mail.email_choice, lambda db, b, who: mail.email_choice(db, who)),
+    "mail.set_email_kinds": by(
+        "poster", mail.set_email_kinds, lambda db, b, who: mail.set_email_kinds(db, who, ["job"]), writes=True
+    ),
     "alerts.set_alerts": by(
         "verified_worker", alerts.set_alerts, lambda db, b, who: alerts.set_alerts(db, who, False), writes=True
     ),
@@ -420,14 +441,16 @@ def _job_in(db, people: dict, path: str, **fields) -> int:
 def board_template(community_template, tmp_path_factory):
     """The set-up community with something for every row of CASES, made through the real services:
     a second organizer (the deputy, who blocks the first), a newcomer taking jobs who has sent no ID,
-    jobs in the states the rows need, a booking job with an application, a material line with its
-    receipt, a question on the open job, the poster's phone shared on the job in progress, a portfolio
-    photo and a stored area. Returns its path and the ids the rows use."""
+    a mail server (that nothing answers), jobs in the states the rows need, a booking job with an
+    application, a material line with its receipt, a question on the open job, the poster's phone
+    shared on the job in progress, a portfolio photo and a stored area. Returns its path and the ids
+    the rows use."""
     path = tmp_path_factory.mktemp("board") / "linbang.db"
     copy_database(community_template, path, with_uploads=True)
     db = database.connect(path)
     people = {name: person(db, name) for name in ("organizer", "poster", "verified_worker", "second_worker")}
     _register(db, "deputy", role="organizer")
+    mail.configure(db, people["organizer"], **MAIL_SERVER)
     workers.set_taking_jobs(db, _register(db, "newcomer"), taking_jobs=True, categories=["moving"], now=NOW)
     ids = {
         "open_job": _job_in(db, people, "open"),
