@@ -10,7 +10,7 @@ import time
 import pytest
 
 from demo import samples
-from services import community, jobs, ledger, reviews, settings, users, verification, workers
+from services import community, jobs, ledger, notifications, reviews, settings, users, verification, workers
 from services import db as database
 from services.clock import utcnow
 from tests.pages.conftest import (
@@ -38,10 +38,12 @@ ORGANIZER_USERS = "app_pages/organizer_users.py"
 ORGANIZER_CASH = "app_pages/organizer_cash.py"
 ORGANIZER_DISPUTES = "app_pages/organizer_disputes.py"
 ORGANIZER_MAIL = "app_pages/organizer_mail.py"
+INBOX = "app_pages/inbox.py"
 SIGNED_IN_MENU = [
     "app_pages/post_job.py",
     "app_pages/find_helpers.py",
     "app_pages/my_jobs.py",
+    INBOX,
     "app_pages/wallet.py",
     "app_pages/worker.py",
     "app_pages/account.py",
@@ -67,6 +69,7 @@ NAV_KEYS = {
     "app_pages/post_job.py": "nav.post",
     "app_pages/find_helpers.py": "nav.helpers",
     "app_pages/my_jobs.py": "nav.my_jobs",
+    INBOX: "nav.inbox",
     "app_pages/wallet.py": "nav.wallet",
     "app_pages/worker.py": "nav.worker",
     "app_pages/account.py": "nav.account",
@@ -281,11 +284,13 @@ def test_rating_form_without_stars_shows_the_error_and_stores_nothing(open_page,
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("role", list(MENUS))
-def test_sidebar_menu_lists_exactly_the_pages_of_the_role(open_page, role_user, role, lang):
+def test_sidebar_menu_lists_exactly_the_pages_of_the_role(open_page, role_user, db, role, lang):
     user = role_user(role)
     at = open_page(BROWSE, lang=lang, user=user)
     links = [link.label for link in at.sidebar.get("page_link")]
-    assert links == [text(lang, NAV_KEYS[page]) for page in MENUS[role]]
+    unread = notifications.unread_count(db, user["id"]) if user else 0
+    inbox = text(lang, "inbox.badge", count=unread) if unread else text(lang, "nav.inbox")  # the count, once any
+    assert links == [inbox if page == INBOX else text(lang, NAV_KEYS[page]) for page in MENUS[role]]
 
 
 @pytest.mark.parametrize("role", ["anonymous", "resident", "verified_worker"])
@@ -557,7 +562,8 @@ def test_browse_lists_the_nearest_jobs_a_page_at_a_time(open_page, person, db):
     nearest = [job["title"] for job in jobs.list_open(db, near=(place["lat"], place["lon"]), sort="nearest")]
 
     at = open_page(BROWSE, lang="en", user=poster)
-    listed = lambda: [unescape_markdown(link.label) for link in at.main.get("page_link")]  # noqa: E731
+    cards = lambda: [link for link in at.main.get("page_link") if link.proto.icon == "📌"]  # noqa: E731 (job cards)
+    listed = lambda: [unescape_markdown(link.label) for link in cards()]  # noqa: E731
     page = len(listed())
     assert 0 < page < len(nearest)
     assert listed() == nearest[:page]
