@@ -46,7 +46,7 @@ def live_badge(db: Database, user: User) -> None:
     """The inbox link with the unread count, at the top of every page for a signed-in person; it asks
     again every BADGE_SECONDS without rerunning the page (one indexed COUNT)."""
     unread = notifications.unread_count(db, user["id"])
-    st.page_link(INBOX_PAGE, label=badge_label(unread), icon="🔔" if unread else "🔕")
+    st.page_link(INBOX_PAGE, label=badge_label(unread), icon="🔔")
 
 
 def waiting_for_you(db: Database, user: User) -> None:
