@@ -130,3 +130,15 @@ def one(db: sqlite_utils.Database, sql: str, params: Params = ()) -> Row | None:
 def insert(db: sqlite_utils.Database, table: str, row: Row) -> int:
     """Insert one row into `table` and return its id (every table written this way has an integer one)."""
     return cast(int, db.table(table).insert(row).last_pk)
+
+
+def filled_in(db: sqlite_utils.Database, table: str, person_id: int, key: str | None) -> tuple[str | None, int | None]:
+    """One person's filling-in of a form (ui.forms.Filling): its request key, the person's id and the
+    form's `key` (so another person's key never finds their row), and the id of the row of `table`
+    it already recorded (sent again: a double click), or None. No key (a caller with no form): None
+    for both. Inside the write transaction."""
+    if key is None:
+        return None, None
+    request_key = f"{person_id}:{key}"
+    row = one(db, f"SELECT id FROM {table} WHERE request_key = ?", [request_key])
+    return request_key, row["id"] if row else None

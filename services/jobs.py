@@ -23,7 +23,7 @@ from . import (
     users,
 )
 from .clock import from_db, to_db
-from .db import Database, insert, one, write
+from .db import Database, filled_in, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from .rows import Clock, Job, Row, User
 from .transitions import SETTLED, TRANSITIONS, Action, Assign, Request, Terms
@@ -106,10 +106,9 @@ def post(
     public_lat, public_lon = geo.fuzz(lat, lon)
     with write(db):
         actor = users.active(db, actor)
-        request_key = f"{actor['id']}:{key}" if key else None  # one person's filling-in
-        again = request_key and one(db, "SELECT id FROM jobs WHERE request_key = ?", [request_key])
+        request_key, again = filled_in(db, "jobs", actor["id"], key)
         if again:
-            return again["id"]
+            return again
         job_id = insert(
             db,
             "jobs",

@@ -12,7 +12,7 @@ from typing import cast
 
 from . import access, ledger, notifications, uploads
 from .clock import to_db
-from .db import Database, insert, one, the_one, write
+from .db import Database, filled_in, insert, one, the_one, write
 from .errors import InvalidTransition, NotFound, ValidationError
 from .rows import Job, MaterialLine, User
 from .validate import Typed, text, yuan_to_fen
@@ -40,10 +40,9 @@ def add(
     cleaned = uploads.reencoded(receipt, "receipt") if receipt else None
     with uploads.saving(db, "private") as save, write(db):
         job, actor = access.load(db, job_id, actor)
-        key = f"{actor['id']}:{key}"  # one person's filling-in: another's key never finds this line
-        again = one(db, "SELECT id FROM job_materials WHERE request_key = ?", [key])
+        request_key, again = filled_in(db, "job_materials", actor["id"], key)
         if again:
-            return again["id"]
+            return again
         access.require(db, job, actor, "add_material")
         row = {
             "job_id": job_id,
@@ -51,7 +50,7 @@ def add(
             "what": what,
             "amount_fen": amount_fen,
             "receipt": save(cleaned) if cleaned else None,
-            "request_key": key,
+            "request_key": request_key,
             "created_at": to_db(now),
         }
         line_id = insert(db, "job_materials", row)

@@ -20,7 +20,7 @@ from typing import cast
 
 from . import access, fraud, notifications, uploads, users
 from .clock import to_db
-from .db import Database, insert, one, the_one, write
+from .db import Database, filled_in, insert, one, the_one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from .rows import Job, Row, User
 from .validate import Typed, text
@@ -144,10 +144,9 @@ def send(
         raise ValidationError("body", "error.required")
     with uploads.saving(db, "private") as save, write(db):
         job, actor = access.load(db, job_id, actor)
-        key = f"{actor['id']}:{key}"  # one person's filling-in: another's key never finds this message
-        again = one(db, "SELECT id FROM messages WHERE request_key = ?", [key])
+        request_key, again = filled_in(db, "messages", actor["id"], key)
         if again:
-            return again["id"]
+            return again
         access.require(db, job, actor, "message")
         if not _reads(job, actor, worker_id):
             raise NotAllowed()
@@ -155,7 +154,7 @@ def send(
             raise InvalidTransition("error.thread_closed")
         thread_id = open_thread(db, job_id, worker_id, now)
         kind, picture = ("photo", save(cleaned)) if cleaned is not None else ("text", None)
-        message_id = _line(db, thread_id, actor["id"], kind, now, body=body, photo=picture, request_key=key)
+        message_id = _line(db, thread_id, actor["id"], kind, now, body=body, photo=picture, request_key=request_key)
         _tell(db, job, worker_id, actor, message_id, body, now)
         return message_id
 

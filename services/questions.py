@@ -15,7 +15,7 @@ from typing import cast
 
 from . import access, fraud, notifications, users
 from .clock import to_db
-from .db import Database, insert, one, write
+from .db import Database, filled_in, insert, one, write
 from .errors import NotFound
 from .rows import Job, Question, User
 from .validate import Typed, text
@@ -32,17 +32,16 @@ def ask(db: Database, actor: User, job_id: int, body: Typed, *, key: str, now: d
     body = text(body, "question", min_len=1, max_len=MAX_QUESTION)
     with write(db):
         job, actor = access.load(db, job_id, actor)
-        key = f"{actor['id']}:{key}"  # one person's filling-in: another's key never finds this question
-        again = one(db, "SELECT id FROM questions WHERE request_key = ?", [key])
+        request_key, again = filled_in(db, "questions", actor["id"], key)
         if again:
-            return again["id"]
+            return again
         access.require(db, job, actor, "ask")
         row = {
             "job_id": job_id,
             "author_id": actor["id"],
             "body": body,
             "flagged": int(bool(fraud.flags(body))),  # warned about, never refused
-            "request_key": key,
+            "request_key": request_key,
             "created_at": to_db(now),
         }
         question_id = insert(db, "questions", row)

@@ -10,7 +10,7 @@ from typing import cast, overload
 from . import categories as categories_module
 from . import community, geo, uploads, users
 from .clock import to_db
-from .db import Database, insert, one, the_one, write
+from .db import Database, filled_in, insert, one, the_one, write
 from .errors import NotAllowed, NotFound, ValidationError
 from .rows import Row, User
 from .transitions import ASSIGNING
@@ -169,10 +169,9 @@ def add_photo(db: Database, actor: User, data: bytes, caption: Typed, now: datet
     cleaned = uploads.reencoded(data, "photo")
     with uploads.saving(db, "public") as save, write(db):
         actor = users.active(db, actor)
-        request_key = f"{actor['id']}:{key}" if key else None  # one person's filling-in
-        again = request_key and one(db, "SELECT id FROM worker_photos WHERE request_key = ?", [request_key])
+        request_key, again = filled_in(db, "worker_photos", actor["id"], key)
         if again:
-            return again["id"]
+            return again
         if the_one(db, "SELECT COUNT(*) AS n FROM worker_photos WHERE user_id = ?", [actor["id"]])["n"] >= MAX_PHOTOS:
             raise ValidationError("photo", "error.too_many_photos", max=MAX_PHOTOS)
         row = {
