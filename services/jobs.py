@@ -387,17 +387,9 @@ def _tell(
     settlers = notifications.organizers_apart_from(db, job) if TRANSITIONS[action].target == "disputed" else []
     source = f"event:{event_id}"
     notifications.job_step(db, job, f"job.{action}", source, actor_id, now, worker_id=worker_id, also=settlers)
-    if terms.get("tip_fen"):
-        notifications.tell(
-            db,
-            [worker_id],
-            "job.tip",
-            f"{source}:tip",
-            now,
-            job_id=job["id"],
-            title=job["title"],
-            name=notifications.name_of(db, actor_id),
-            tip_fen=terms["tip_fen"],
+    if terms.get("tip_fen"):  # the poster gave it: the worker hears
+        notifications.job_step(
+            db, job, "job.tip", f"{source}:tip", actor_id, now, worker_id=worker_id, tip_fen=terms["tip_fen"]
         )
 
 

@@ -45,16 +45,9 @@ def rate(db: Database, actor: User, job_id: int, *, stars: Typed, comment: Typed
                 "created_at": to_db(now),
             },
         )
-        notifications.tell(
-            db,
-            [subject],
-            "account.review",
-            f"review:{review_id}",
-            now,
-            job_id=job["id"],
-            title=job["title"],
-            name=actor["display_name"],
-            stars=stars,
+        # the job's other side, who was rated, hears
+        notifications.job_step(
+            db, job, "account.review", f"review:{review_id}", actor["id"], now, worker_id=job["worker_id"], stars=stars
         )
         return review_id
 
