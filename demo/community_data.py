@@ -700,6 +700,15 @@ FINISH_NOTES = {
     "en": ("All done, have a look!",),
 }
 CONFIRM_NOTES = {"zh_CN": ("谢谢师傅！", "辛苦了", "很满意"), "en": ("Thanks a lot!",)}
+# A few words in the job's conversation once it is taken: the poster asks, the helper answers.
+POSTER_ASKS = {
+    "zh_CN": ("师傅您好，大概几点能到？", "到了在楼下打我电话就行", "门禁密码到了再告诉您"),
+    "en": ("Hi! Roughly what time will you come?", "Ring the bell when you get here"),
+}
+HELPER_ANSWERS = {
+    "zh_CN": ("好的，按约好的时间到", "收到，出发前跟您说一声", "没问题"),
+    "en": ("Sure, I'll be there on time", "Got it, I'll message before I leave"),
+}
 DISPUTE_NOTES = {
     "zh_CN": ("说好的活没干完就走了", "东西磕坏了一个角，希望组织者看看"),
     "en": ("Half of the job was left undone.",),

@@ -50,6 +50,7 @@ from services import (
     jobs,
     ledger,
     materials,
+    messages,
     reviews,
     transitions,
     uploads,
@@ -457,6 +458,10 @@ class _Seeder:
         else:
             wait = min(_hours(self.rng.uniform(0.1, 8)), gap * 0.6)
             job.add(job.post + wait, self.act("claim", job.worker, data.CLAIM_NOTES, 0.35))
+            if self.rng.random() < 0.6:  # most talk in the job's conversation once it is taken
+                asked = job.post + wait + (gap - wait) * self.rng.uniform(0.1, 0.3)
+                job.add(asked, self.say(job.poster, data.POSTER_ASKS))
+                job.add(asked + (gap - wait) * self.rng.uniform(0.05, 0.2), self.say(job.worker, data.HELPER_ANSWERS))
 
     def given_back(self, job: _Job, before: datetime) -> None:
         """A first helper claims the job and gives it back, before `before`."""
@@ -621,6 +626,24 @@ class _Seeder:
                 self.db, worker, job.id, what=what, amount_yuan=amount, receipt=None, key=key, now=when
             )
             materials.decide(self.db, self.user(job.poster), line, approve=True, now=when)
+
+        return run
+
+    def say(self, who: str, lines: dict[str, tuple[str, ...]]) -> Step:
+        """`who` writes one of `lines` in the conversation of the job's poster and helper."""
+
+        def run(when, job):
+            key = f"demo-message-{job.id}-{who}"
+            messages.send(
+                self.db,
+                self.user(who),
+                job.id,
+                self.user(job.worker)["id"],
+                self.note(who, lines, 1.0),
+                None,
+                key=key,
+                now=when,
+            )
 
         return run
 
