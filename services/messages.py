@@ -162,20 +162,12 @@ def send(
 def _tell(db: Database, job: Job, worker_id: int, actor: User, message_id: int, body: str, now: datetime) -> None:
     """The thread's other people hear of a new message: the poster, its worker, and, while the job is
     disputed in this thread, the organizers who settle it."""
-    people = [job["poster_id"], worker_id]
-    if job["status"] == "disputed" and worker_id == job["worker_id"]:
-        people += notifications.organizers_apart_from(db, job)
+    disputed_here = job["status"] == "disputed" and worker_id == job["worker_id"]
+    settlers = notifications.organizers_apart_from(db, job) if disputed_here else []
     excerpt = body if len(body) <= EXCERPT else body[:EXCERPT].rstrip() + "…"
-    notifications.tell(
-        db,
-        [p for p in people if p != actor["id"]],
-        "message.new",
-        f"message:{message_id}",
-        now,
-        job_id=job["id"],
-        title=job["title"],
-        name=actor["display_name"],
-        excerpt=excerpt or "📷",
+    source = f"message:{message_id}"
+    notifications.job_step(
+        db, job, "message.new", source, actor["id"], now, worker_id=worker_id, also=settlers, excerpt=excerpt or "📷"
     )
 
 
