@@ -31,6 +31,7 @@ PAGES = [
     "post_job",
     "helpers",
     "my_jobs",
+    "inbox",
     "wallet",
     "worker",
     "account",
