@@ -147,12 +147,13 @@ def test_two_neighbours_are_told_talk_share_phones_and_an_outsider_sees_nothing(
     send(
         worker,
         EN["chat.message"].format(name="王阿姨"),
-        "No deposit, please. Here is the door",
+        "Here is the door, I ring at nine",
         EN["chat.send"],
         photo=samples.picture("Door"),
     )
     line = poster.locator(LINES).filter(has_text="Here is the door")
     expect(line.locator("img")).to_have_attribute("src", re.compile("^data:image/jpeg;base64,"), timeout=TOLD_WITHIN)
+    expect(line.get_by_text(ZH["fraud.warning"])).to_have_count(0)  # the warning is beside the line that asks
 
     # both share their phones; each sees the other's number on the job page
     for page, language in ((worker, EN), (poster, ZH)):
