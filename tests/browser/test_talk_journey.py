@@ -181,6 +181,9 @@ def test_two_neighbours_are_told_talk_share_phones_and_an_outsider_sees_nothing(
         private for private in (*PHONES.values(), PLACE, "押金", "the door", ZH["chat.title"]) if private in shown
     ] == []
     shot(outsider, "talk-job-outsider-zh-390")
+    visit(outsider, server.url + "/inbox")  # told of the job nearby, of none of its steps
+    expect_text(outsider, ZH["notice.nearby.job"].format(title=TITLE))
+    assert "Li Ming" not in text_of(outsider)
 
     # "what needs you" leads the poster to confirm; then neither side sees a phone any more
     visit(poster, server.url + "/my_jobs")
