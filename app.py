@@ -16,8 +16,8 @@ st.markdown(  # constant CSS only: bigger tap targets and no sideways scrolling 
     """<style>
     .stButton button, .stFormSubmitButton button, [data-testid="stPageLink"] a { min-height: 44px; }
     [data-testid="stMainBlockContainer"] { overflow-x: hidden; }
-    @media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding: 1rem 0.75rem 3rem; } }
-    </style>""",
+    @media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding: 3.5rem 0.75rem 3rem; } }
+    </style>""",  # 3.5rem on top: the live badge, first on every page, clear of Streamlit's header bar
     unsafe_allow_html=True,
 )
 
