@@ -49,6 +49,7 @@ PAGE_TITLES = {
     "app_pages/post_job.py": "post.title",
     "app_pages/find_helpers.py": "helpers.title",
     "app_pages/my_jobs.py": "my_jobs.title",
+    "app_pages/inbox.py": "inbox.title",
     "app_pages/worker.py": "worker.title",
     "app_pages/account.py": "account.title",
     "app_pages/organizer_workers.py": "organizer.workers_title",
