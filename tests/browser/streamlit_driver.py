@@ -296,11 +296,28 @@ def stop_group(process: subprocess.Popen) -> None:
         process.wait()
 
 
+# Resolves once the app's content has kept its height for three frames in a row and every transition
+# under way has ended (the sidebar folding away at a phone's width): a fixed half second before, most
+# of it idle, about 50 s over a full run's hundred pictures. Endless animations (spinners) are not waited for.
+SETTLED = """() => new Promise(laidOut => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    let last = -1, same = 0;
+    const frame = () => {
+        same = main.scrollHeight === last ? same + 1 : 0;
+        last = main.scrollHeight;
+        same >= 2 ? laidOut() : requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+}).then(() => Promise.all(document.getAnimations()
+    .filter(animation => animation.effect?.getComputedTiming().iterations !== Infinity)
+    .map(animation => animation.finished.catch(() => null))))"""
+
+
 def shot(page: Page, name: str) -> pathlib.Path:
     """Keep a screenshot of the whole page as a test artifact.
 
     Streamlit scrolls inside its own container, so the viewport is stretched to the content's
-    height for the picture and put back afterwards.
+    height for the picture, once the page is laid out at that size (SETTLED), and put back afterwards.
     """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -309,7 +326,7 @@ def shot(page: Page, name: str) -> pathlib.Path:
         "Math.max(...[...document.querySelectorAll('[data-testid=stMain], section, div')].map(e => e.scrollHeight))"
     )
     page.set_viewport_size({"width": viewport["width"], "height": min(max(height, viewport["height"]), 6000)})
-    page.wait_for_timeout(500)
+    page.evaluate(SETTLED)
     page.screenshot(path=str(path))
     page.set_viewport_size(viewport)
     return path
