@@ -52,7 +52,7 @@ def double_click(button, gap_ms: int) -> None:
 
 def organizer_page(browser, seeded, viewport=DESKTOP):
     page = open_page(browser, viewport=viewport, locale="zh-CN")
-    log_in(page, seeded.url, "org_zh")
+    log_in(page, seeded.url, "org_zh", again=True)
     visit(page, seeded.url + "/organizer_cash")
     return page
 
@@ -120,7 +120,7 @@ def material_job(db) -> int:
 def test_three_materials_in_a_row_and_a_double_clicked_fourth_are_each_added_once(seeded, browser, db):
     job_id = material_job(db)
     page = open_page(browser, viewport=PHONE, locale="zh-CN")
-    log_in(page, seeded.url, "worker_a", "worker-pass")
+    log_in(page, seeded.url, "worker_a", "worker-pass", again=True)
     visit(page, f"{seeded.url}/job?id={job_id}")
     for what, amount in (("合页 A", "3"), ("螺丝 B", "4"), ("胶水 C", "5"), ("砂纸 D", "6")):
         fill(page, "买了什么", what)
@@ -137,7 +137,7 @@ def test_three_materials_in_a_row_and_a_double_clicked_fourth_are_each_added_onc
 
 def test_two_statements_and_a_double_clicked_third_are_each_kept_once(seeded, browser, db):
     page = open_page(browser, viewport=DESKTOP, locale="en-GB")
-    log_in(page, seeded.url, "worker_b", "worker-pass")  # the helper of job 2, in dispute; reads English
+    log_in(page, seeded.url, "worker_b", "worker-pass", again=True)  # the helper of job 2, in dispute; reads English
     visit(page, seeded.url + "/job?id=2")
     before = db["dispute_statements"].count_where("job_id = 2")
     for statement in ("First: the tap was old", "Second: I have photos", "Third: ask the neighbour"):
@@ -158,7 +158,7 @@ def test_two_statements_and_a_double_clicked_third_are_each_kept_once(seeded, br
 @pytest.mark.parametrize("gap_ms", [0, 150, 400])  # Playwright's double click, a quick and a slow hand
 def test_a_double_click_on_post_posts_one_job(seeded, browser, db, gap_ms):
     page = open_page(browser, viewport=PHONE, locale="zh-CN")
-    log_in(page, seeded.url, "worker_a", "worker-pass")
+    log_in(page, seeded.url, "worker_a", "worker-pass", again=True)
     visit(page, seeded.url + "/post_job")
     click_map_centre(page)
     title = f"帮忙取个快递 {gap_ms}"
@@ -175,7 +175,7 @@ def test_two_photos_in_a_row_and_a_double_clicked_third_are_each_added_once(seed
     worker_b = users.by_username(db, "worker_b")
     before = db["worker_photos"].count_where("user_id = ?", [worker_b["id"]])
     page = open_page(browser, viewport=PHONE, locale="en-GB")
-    log_in(page, seeded.url, "worker_b", "worker-pass")
+    log_in(page, seeded.url, "worker_b", "worker-pass", again=True)
     visit(page, seeded.url + "/worker")
     page.get_by_role("tab", name="Photos").click()
     for n, gap_ms in enumerate((None, None, 150)):
@@ -224,7 +224,7 @@ def test_a_bad_title_and_a_bad_price_are_each_explained_under_their_own_box(
     name = f"{moving['icon']} {moving['name_zh' if lang == 'zh_CN' else 'name_en']}"
     size = "phone" if viewport is PHONE else "desktop"
     page = open_page(browser, viewport=viewport, locale="zh-CN" if lang == "zh_CN" else "en-GB")
-    log_in(page, seeded.url, username, "worker-pass")
+    log_in(page, seeded.url, username, "worker-pass", again=True)
     visit(page, seeded.url + "/post_job")
     click_map_centre(page)
     choose(page, words["post.category"], name)
