@@ -38,3 +38,14 @@ def pytest_collection_modifyitems(items):
             # starts the file's servers for itself.
             spread = getattr(item.module, "SPREAD", False)
             item.add_marker(pytest.mark.xdist_group(item.nodeid if spread else item.path.stem))
+    # The `slow` tests first, the long single ones before the many short cases of a parametrized one
+    # (a stable sort: the rest keep their order). xdist hands out the browser files' groups first, then
+    # single tests in this order as workers free up: a minute-long test handed out near the end (the
+    # money state machine, a crash test) would keep one worker busy while the others wait for it.
+    items.sort(key=_slow_first)
+
+
+def _slow_first(item) -> int:
+    if item.get_closest_marker("slow") is None:
+        return 2
+    return 1 if hasattr(item, "callspec") else 0

@@ -296,11 +296,28 @@ def stop_group(process: subprocess.Popen) -> None:
         process.wait()
 
 
+# Resolves once the app's content has kept its height for three frames in a row and every transition
+# under way has ended (the sidebar folding away at a phone's width): a fixed half second before, most
+# of it idle, about 50 s over a full run's hundred pictures. Endless animations (spinners) are not waited for.
+SETTLED = """() => new Promise(laidOut => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    let last = -1, same = 0;
+    const frame = () => {
+        same = main.scrollHeight === last ? same + 1 : 0;
+        last = main.scrollHeight;
+        same >= 2 ? laidOut() : requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+}).then(() => Promise.all(document.getAnimations()
+    .filter(animation => animation.effect?.getComputedTiming().iterations !== Infinity)
+    .map(animation => animation.finished.catch(() => null))))"""
+
+
 def shot(page: Page, name: str) -> pathlib.Path:
     """Keep a screenshot of the whole page as a test artifact.
 
     Streamlit scrolls inside its own container, so the viewport is stretched to the content's
-    height for the picture and put back afterwards.
+    height for the picture, once the page is laid out at that size (SETTLED), and put back afterwards.
     """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -309,19 +326,38 @@ def shot(page: Page, name: str) -> pathlib.Path:
         "Math.max(...[...document.querySelectorAll('[data-testid=stMain], section, div')].map(e => e.scrollHeight))"
     )
     page.set_viewport_size({"width": viewport["width"], "height": min(max(height, viewport["height"]), 6000)})
-    page.wait_for_timeout(500)
+    page.evaluate(SETTLED)
     page.screenshot(path=str(path))
     page.set_viewport_size(viewport)
     return path
 
 
-def log_in(page: Page, base_url: str, username: str, password: str = "organizer-pass") -> None:
+# (server URL, username) -> the re-login cookie a sign-in through the form left there
+SIGNED_IN: dict[tuple[str, str], dict] = {}
+# The menu's link to the login page (href relative, as Streamlit draws it): only for someone not signed in.
+LOGIN_LINK = '[data-testid="stSidebar"] a[href="login"]'
+
+
+def log_in(page: Page, base_url: str, username: str, password: str = "organizer-pass", *, again: bool = False) -> None:
+    """Sign in through the login form; the page then shows the home page.
+
+    `again`: if this person signed in on this server before, come back as a returning neighbour does,
+    with the re-login cookie that sign-in left, straight to the home page (a fresh load of the login
+    page, two boxes and the sign-in run less). The form is used when the cookie no longer signs in
+    (a logout since). For tests about what a page shows, not about signing in."""
+    cookie = SIGNED_IN.get((base_url, username)) if again else None
+    if cookie:
+        page.context.add_cookies([cookie])
+        goto(page, base_url)
+        if page.locator(LOGIN_LINK).count() == 0:
+            return
+        page.context.clear_cookies()
     goto(page, base_url + "/login")  # anonymous pages speak the community's language, Chinese here
     fill(page, "用户名", username)
     fill(page, "密码", password)
     click(page, "登录")
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(re.compile("附近的活|Jobs nearby"))
-    auth_cookie(page.context)
+    SIGNED_IN[base_url, username] = auth_cookie(page.context)
 
 
 AUTH_COOKIE = "linbang_auth"

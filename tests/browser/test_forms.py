@@ -37,7 +37,8 @@ def db(seeded):
 
 def double_click(button, gap_ms: int) -> None:
     """Two clicks on the spot where `button` is, `gap_ms` apart (0: Playwright's double click, both
-    within milliseconds). Like a hand: the second lands on whatever the page shows there by then."""
+    within milliseconds). Like a hand: the second lands on whatever the page shows there by then, on a
+    busy machine less of the run the first caused; the record must be made once either way."""
     button.scroll_into_view_if_needed()
     box = button.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -51,7 +52,7 @@ def double_click(button, gap_ms: int) -> None:
 
 def organizer_page(browser, seeded, viewport=DESKTOP):
     page = open_page(browser, viewport=viewport, locale="zh-CN")
-    log_in(page, seeded.url, "org_zh")
+    log_in(page, seeded.url, "org_zh", again=True)
     visit(page, seeded.url + "/organizer_cash")
     return page
 
@@ -75,7 +76,6 @@ def test_four_different_top_ups_in_a_row_in_one_tab_are_all_recorded(seeded, bro
     assert ledger.check_books(db) == []
 
 
-@pytest.mark.serial  # a timed gap between two clicks: with the CPU shared, the page has drawn less by the second
 def test_a_double_click_on_a_top_up_records_it_once_and_says_so(seeded, browser, db):
     page = organizer_page(browser, seeded, PHONE)
     # the issue saw half of such double clicks record nothing
@@ -120,7 +120,7 @@ def material_job(db) -> int:
 def test_three_materials_in_a_row_and_a_double_clicked_fourth_are_each_added_once(seeded, browser, db):
     job_id = material_job(db)
     page = open_page(browser, viewport=PHONE, locale="zh-CN")
-    log_in(page, seeded.url, "worker_a", "worker-pass")
+    log_in(page, seeded.url, "worker_a", "worker-pass", again=True)
     visit(page, f"{seeded.url}/job?id={job_id}")
     for what, amount in (("合页 A", "3"), ("螺丝 B", "4"), ("胶水 C", "5"), ("砂纸 D", "6")):
         fill(page, "买了什么", what)
@@ -137,7 +137,7 @@ def test_three_materials_in_a_row_and_a_double_clicked_fourth_are_each_added_onc
 
 def test_two_statements_and_a_double_clicked_third_are_each_kept_once(seeded, browser, db):
     page = open_page(browser, viewport=DESKTOP, locale="en-GB")
-    log_in(page, seeded.url, "worker_b", "worker-pass")  # the helper of job 2, in dispute; reads English
+    log_in(page, seeded.url, "worker_b", "worker-pass", again=True)  # the helper of job 2, in dispute; reads English
     visit(page, seeded.url + "/job?id=2")
     before = db["dispute_statements"].count_where("job_id = 2")
     for statement in ("First: the tap was old", "Second: I have photos", "Third: ask the neighbour"):
@@ -152,11 +152,13 @@ def test_two_statements_and_a_double_clicked_third_are_each_kept_once(seeded, br
     shot(page, "job_statements_in_a_row_desktop_en")
 
 
-@pytest.mark.serial  # a timed gap between two clicks: with the CPU shared, the page has drawn less by the second
+# Serial: on a shared CPU a second click can arrive after the job page's run has begun, and reruns the
+# post form (the job posted once, the person left on the form: seen once in four runs under load).
+@pytest.mark.serial
 @pytest.mark.parametrize("gap_ms", [0, 150, 400])  # Playwright's double click, a quick and a slow hand
 def test_a_double_click_on_post_posts_one_job(seeded, browser, db, gap_ms):
     page = open_page(browser, viewport=PHONE, locale="zh-CN")
-    log_in(page, seeded.url, "worker_a", "worker-pass")
+    log_in(page, seeded.url, "worker_a", "worker-pass", again=True)
     visit(page, seeded.url + "/post_job")
     click_map_centre(page)
     title = f"帮忙取个快递 {gap_ms}"
@@ -169,12 +171,11 @@ def test_a_double_click_on_post_posts_one_job(seeded, browser, db, gap_ms):
     assert db["jobs"].count_where("title = ?", [title]) == 1
 
 
-@pytest.mark.serial  # a timed gap between two clicks: with the CPU shared, the page has drawn less by the second
 def test_two_photos_in_a_row_and_a_double_clicked_third_are_each_added_once(seeded, browser, db):
     worker_b = users.by_username(db, "worker_b")
     before = db["worker_photos"].count_where("user_id = ?", [worker_b["id"]])
     page = open_page(browser, viewport=PHONE, locale="en-GB")
-    log_in(page, seeded.url, "worker_b", "worker-pass")
+    log_in(page, seeded.url, "worker_b", "worker-pass", again=True)
     visit(page, seeded.url + "/worker")
     page.get_by_role("tab", name="Photos").click()
     for n, gap_ms in enumerate((None, None, 150)):
@@ -223,7 +224,7 @@ def test_a_bad_title_and_a_bad_price_are_each_explained_under_their_own_box(
     name = f"{moving['icon']} {moving['name_zh' if lang == 'zh_CN' else 'name_en']}"
     size = "phone" if viewport is PHONE else "desktop"
     page = open_page(browser, viewport=viewport, locale="zh-CN" if lang == "zh_CN" else "en-GB")
-    log_in(page, seeded.url, username, "worker-pass")
+    log_in(page, seeded.url, username, "worker-pass", again=True)
     visit(page, seeded.url + "/post_job")
     click_map_centre(page)
     choose(page, words["post.category"], name)

@@ -68,7 +68,7 @@ def reads_well(page, base_url: str, paths: list[str], width: str, language: str,
 @pytest.mark.parametrize("username, language", [("org_zh", "zh"), ("org_en", "en")])
 def test_every_page_reads_well(seeded, browser, username, language, width):
     page = open_page(browser, viewport=WIDTHS[width])
-    log_in(page, seeded.url, username)
+    log_in(page, seeded.url, username, again=True)
     reads_well(page, seeded.url, PAGES, width, language)
     page.context.close()
 
@@ -77,7 +77,7 @@ def test_every_page_reads_well(seeded, browser, username, language, width):
 @pytest.mark.parametrize("username, language", [("worker_a", "zh"), ("worker_b", "en")])
 def test_a_verified_workers_own_pages_read_well(seeded, browser, username, language, width):
     page = open_page(browser, viewport=WIDTHS[width])
-    log_in(page, seeded.url, username, "worker-pass")
+    log_in(page, seeded.url, username, "worker-pass", again=True)
     reads_well(page, seeded.url, ["worker", "my_jobs"], width, language, who="_verified")
     page.context.close()
 
@@ -116,7 +116,7 @@ def test_a_helper_on_the_map_opens_their_profile_from_the_closest_zoom(seeded, b
     """The helpers map stops at zoom 16 (approximate places); its popups are bound on the cluster and
     made for the clicked circle, and that popup's text is what tells the page whose profile to open."""
     page = open_page(browser, viewport=DESKTOP)
-    log_in(page, seeded.url, "org_en")
+    log_in(page, seeded.url, "org_en", again=True)
     visit(page, seeded.url + "/helpers")
     frame = map_frame(page)
     helpers = frame.locator("path.linbang-place")

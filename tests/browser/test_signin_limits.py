@@ -80,7 +80,6 @@ def clients_recorded(server: Server) -> set[tuple[str, int]]:
         db.conn.close()
 
 
-@pytest.mark.serial  # tries against waits of 2, 4, 8 ... seconds: with the CPU shared, tries come slower
 def test_the_owner_signs_in_while_an_attacker_keeps_failing_and_a_new_user_agent_gains_it_nothing(proxied, browser):
     attacker = client(browser, "198.51.100.7", "Attacker/1")
     outcomes = fail_until_told_to_wait(lambda: attacker, proxied.url)
@@ -97,7 +96,6 @@ def test_the_owner_signs_in_while_an_attacker_keeps_failing_and_a_new_user_agent
         page.context.close()
 
 
-@pytest.mark.serial  # tries against waits of 2, 4, 8 ... seconds: with the CPU shared, tries come slower
 def test_without_a_named_proxy_a_made_up_forwarded_address_gains_an_attacker_nothing(direct, browser):
     pages = []
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from streamlit_driver import DESKTOP, PHONE, TIMEOUT, Server, click, log_in, map_frame, no_error, open_page, shot, visit
 
@@ -445,10 +446,12 @@ def point_at(page, frame, container, title: str) -> None:
         point, box = drawn_at(page, container, title), container.bounding_box()
         page.mouse.move(0, 0)
         page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
-        page.wait_for_timeout(500)
-        if tooltip.count():
-            expect(frame.locator(".leaflet-tooltip")).to_have_text(title)  # the whole text, as typed
-            return
+        try:
+            tooltip.wait_for(state="attached", timeout=500)
+        except PlaywrightTimeoutError:
+            continue
+        expect(frame.locator(".leaflet-tooltip")).to_have_text(title)  # the whole text, as typed
+        return
     raise AssertionError(f"no tooltip showed for {title!r}")
 
 
