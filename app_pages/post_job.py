@@ -9,7 +9,7 @@ from services.clock import utcnow
 from ui import maps
 from ui.cards import price_guide
 from ui.db import get_db
-from ui.feedback import FieldErrors, flash, go
+from ui.feedback import FieldErrors, flash
 from ui.forms import Filling
 from ui.i18n import category_label, money, t, timezone
 
@@ -118,6 +118,7 @@ with st.form(filling.form):
         t("post.submit"), type="primary", use_container_width=True, key=filling.field("send")
     )
 
+filling.follow_on(submitted)
 if submitted:
     filling.submitted()
     if point is None:
@@ -144,5 +145,4 @@ if submitted:
         if job_id:
             maps.forget_point("post_job_location")
             flash(t("post.done"))
-            filling.renew()
-            go("app_pages/job.py", id=job_id)
+            filling.went_on("app_pages/job.py", id=str(job_id))

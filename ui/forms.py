@@ -20,7 +20,7 @@ import streamlit as st
 
 from services.errors import NeedsConfirmation
 
-from .feedback import PAGE_VISIT, FieldErrors, attempt
+from .feedback import PAGE_VISIT, FieldErrors, attempt, go
 from .i18n import error_text
 
 
@@ -32,6 +32,7 @@ class Filling:
         self._token_key = f"_filling_{name}"
         self._done_key = f"_filling_{name}_done"
         self._question_key = f"_filling_{name}_question"
+        self._went_key = f"_filling_{name}_went"
         if self._token_key not in st.session_state:
             st.session_state[self._token_key] = secrets.token_hex(8)
         self.token = st.session_state[self._token_key]
@@ -80,6 +81,28 @@ class Filling:
         st.session_state[self._done_key] = (confirmation, st.session_state.get(PAGE_VISIT))
         self.renew()
         st.rerun()
+
+    def went_on(self, page: str, **query: str) -> None:
+        """The record was made and the person is sent on to see it (ui.feedback.go). This filling-in
+        stays: a second click still on its way reruns this page with it, perhaps after the page it went
+        to has run, and follow_on() sends that click on to the same place (it used to find a fresh,
+        empty form and leave the person on it, #12). The next visit of the page starts a fresh one."""
+        st.session_state[self._went_key] = (st.session_state.get(PAGE_VISIT), page, query)
+        go(page, **query)
+
+    def follow_on(self, submitted: bool) -> None:
+        """Call once the form is drawn, with whether it was sent this run: a second click of a filling-in
+        that went on (went_on) goes the same way; a later visit that sends nothing starts afresh."""
+        went = st.session_state.get(self._went_key)
+        if went is None:
+            return
+        visit, page, query = went
+        if submitted:
+            go(page, **query)
+        if visit != st.session_state.get(PAGE_VISIT):
+            del st.session_state[self._went_key]
+            self.renew()
+            st.rerun()
 
     def renew(self) -> None:
         """Start a fresh filling-in: the next run draws this form anew, and a second click still on

@@ -394,6 +394,13 @@ def test_posting_a_job_through_the_form_stores_it_and_opens_its_page(open_page, 
     assert title(at) == md("Carry a sofa upstairs")
     assert at.query_params["id"] == str(job["id"])
 
+    at.switch_page("app_pages/post_job.py").run()  # back to post the same again: a second job of its own
+    assert at.text_input(key=form_field(at, "post_job", "title")).value == ""
+    fill_post_form(at)
+    button(at, text(LANG, "post.submit")).click().run()
+    assert not at.exception and not errors(at)
+    assert [j["title"] for j in jobs.mine(db, poster)["posted"][:2]] == ["Carry a sofa upstairs"] * 2
+
 
 @pytest.mark.parametrize(
     ("change", "error_key", "params"),
