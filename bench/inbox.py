@@ -26,12 +26,12 @@ is put through EXPLAIN QUERY PLAN on the large board.
 
 Prints, per N, then once:
     sessions=N cpu_s_per_session_minute=X raw_cpu_s_per_session_minute=R server_idle_cpu_s_per_minute=Y
-      fragment_runs_per_session_minute=F cpu_ms_per_fragment_run=C load1=L
+      fragment_runs_per_session_minute=F cpu_ms_per_fragment_run=C server_rss_mb=M load1=L
     notifications=100000 badge_query_ms=X baseline_notifications=1000 baseline_badge_query_ms=Y ratio=X/Y
       uses_index=notifications_unread|no plan="..."
 cpu_s_per_session_minute is net of the idle server (X = (server CPU - idle CPU) / (N x window minutes));
-raw is without subtracting. load1 is the machine's 1-minute load average after the window (2 cores,
-shared). Progress goes to stderr.
+raw is without subtracting; server_rss_mb is the server's memory after the window; load1 is the
+machine's 1-minute load average after the window (2 cores, shared). Progress goes to stderr.
 
     .venv/bin/python bench/inbox.py [--quick] [--sessions 1,25,100] [--window 60]
 """
@@ -105,6 +105,14 @@ def cpu_seconds(pid: int) -> float:
     fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5), counted after the name
     return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
+def resident_mb(pid: int) -> float:
+    """The memory process `pid` holds now (VmRSS), in MB."""
+    (line,) = [
+        line for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmRSS:")
+    ]
+    return int(line.split()[1]) / 1024
 
 
 def sign_in(browser, base_url: str) -> list[dict]:
@@ -189,7 +197,7 @@ def session_costs(tmp: pathlib.Path, counts: list[int], window_s: float) -> list
                         f"server_idle_cpu_s_per_minute={idle_cpu / minutes:.4f} "
                         f"fragment_runs_per_session_minute={runs / (count * minutes):.2f} "
                         f"cpu_ms_per_fragment_run={1000 * net / runs if runs else float('nan'):.1f} "
-                        f"load1={os.getloadavg()[0]:.2f}"
+                        f"server_rss_mb={resident_mb(server.process.pid):.0f} load1={os.getloadavg()[0]:.2f}"
                     )
                     print(lines[-1], flush=True)
             finally:
