@@ -75,6 +75,7 @@ RESIDENT = "resident"
 UNREAD = 3  # the resident's unread notifications: the badge shows "3 new"
 PAGE = "/inbox"
 BATCH = 10  # pages loading at once while sessions are added
+LOAD_TIMEOUT_MS = TIMEOUT * 6  # a page loading beside many open ones, on a machine others share
 SETTLE_S = 5  # after the last page settled, before the window: the pages' first fragment timers start
 PER_PERSON, UNREAD_PER_PERSON = 100, 10
 PEOPLE, BASELINE_PEOPLE = 1000, 10
@@ -140,14 +141,15 @@ def open_sessions(browser, url: str, cookies: list[dict], count: int) -> list:
         for _ in range(min(BATCH, count - start)):
             page = open_page(browser, viewport=PHONE)
             page.context.add_cookies(cookies)
-            page.goto(url, wait_until="commit")
+            page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
             batch.append(page)
         for page in batch:
             page.locator('[data-testid="stMain"] [data-testid="stPageLink"]', has_text=badge).first.wait_for(
-                timeout=TIMEOUT * 4
+                timeout=LOAD_TIMEOUT_MS
             )
             wait_idle(page)
         pages += batch
+        log(f"  {len(pages)} of {count} new pages shown")
     return pages
 
 
