@@ -13,8 +13,8 @@ phones), are opened on /inbox at 390 px in headless Chromium: the inbox page wit
 above them and little else. Once every page shows the badge and its script has settled, the server
 process's CPU time (user + system, /proc/<pid>/stat) is read over --window seconds. The same window
 with no page open, before the first one, is what the server costs by itself (its event loop, the mail
-sender's passes);
-it is subtracted. Sessions are added to the open ones for the next N (1, then 24 more, ...).
+sender's passes); it is subtracted. Sessions are added to the open ones for the next N (1, then 24
+more, ...).
 Fragment runs are counted from each page's websocket frames (Streamlit's script_finished messages).
 Playwright's Chromium keeps pages' timers unthrottled, so every page is a page in front of someone:
 the most an idle session costs (a real background tab's timers run less often).
