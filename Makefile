@@ -8,7 +8,7 @@ PYTEST := $(BIN)/python -m pytest
 # spends much of its time waiting on the browser and its server, so a core would otherwise sit idle.
 WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Every script in bench/ that measures something (the others are the pages and workers they start).
-BENCHMARKS := claim_race browse_map ledger_stress
+BENCHMARKS := claim_race browse_map ledger_stress inbox
 
 .PHONY: run demo lint typecheck test test-fast bench lock clean
 
