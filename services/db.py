@@ -51,8 +51,9 @@ def connect(path: str | pathlib.Path | None = None) -> "Database":
 
 
 def _make_private(path: pathlib.Path) -> None:
-    """The database file, its -wal and -shm and every upload beside it 0600, their folders 0700,
-    before SQLite opens the file (SQLite gives the -wal and -shm it creates the database file's mode).
+    """The database file, its -wal and -shm, the mail password and every upload beside it 0600, their
+    folders 0700, before SQLite opens the file (SQLite gives the -wal and -shm it creates the
+    database file's mode).
 
     Done on every connect, so a board made before this rule, or a copy restored with looser modes,
     is private again. The database's own folder is made 0700 when the board creates it; an existing
@@ -62,7 +63,8 @@ def _make_private(path: pathlib.Path) -> None:
         files.private_folder(path.parent)
     with contextlib.suppress(FileExistsError):
         os.close(files.create_private(path))
-    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    beside = (path.name + "-wal", path.name + "-shm", files.SMTP_PASSWORD_FILE)
+    for file in (path, *(path.with_name(name) for name in beside)):
         files.restrict(file)
     files.restrict_tree(uploads.root_for(path))
 

@@ -14,6 +14,7 @@ import sqlite3
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
+SMTP_PASSWORD_FILE = "smtp.key"  # beside the database: the mail server's password (services.mail)
 
 
 def database_file(conn: sqlite3.Connection) -> pathlib.Path:

@@ -38,7 +38,7 @@ from .validate import Typed, encodable, text
 
 SECURITY = ("starttls", "ssl", "none")  # how the connection to the server is protected
 PASSWORD_ENV = "LINBANG_SMTP_PASSWORD"
-PASSWORD_FILE = "smtp.key"
+PASSWORD_FILE = files.SMTP_PASSWORD_FILE
 MAX_PASSWORD = 200
 # A host name (letters, digits, hyphens between dots) or an IPv4 address.
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"

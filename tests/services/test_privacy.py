@@ -10,7 +10,7 @@ import stat
 import pytest
 
 from demo import samples
-from services import access, jobs, uploads, workers
+from services import access, files, jobs, mail, uploads, workers
 from services import db as database
 
 JPEG = samples.picture("Past work")
@@ -69,10 +69,12 @@ def mode(path) -> int:
 
 
 def board_files(db_path) -> dict[pathlib.Path, int]:
-    """Mode of the database, its -wal and -shm, the uploads folder and every folder and file in it."""
+    """Mode of the database, its -wal and -shm, the mail password (once saved), the uploads folder and
+    every folder and file in it."""
     root = uploads.root_for(db_path)
-    paths = [db_path.with_name(db_path.name + suffix) for suffix in ("", "-wal", "-shm")] + [root, *root.rglob("*")]
-    return {path: mode(path) for path in paths}
+    beside = [db_path.with_name(db_path.name + suffix) for suffix in ("", "-wal", "-shm")]
+    password = [key for key in [db_path.with_name(files.SMTP_PASSWORD_FILE)] if key.exists()]
+    return {path: mode(path) for path in [*beside, *password, root, *root.rglob("*")]}
 
 
 def private(found: dict[pathlib.Path, int]) -> dict[pathlib.Path, int]:
@@ -125,8 +127,22 @@ def test_uploads_are_written_private(db, db_path, verified_worker, now, loose_um
     assert found == private(found)
 
 
-def test_an_old_board_with_loose_modes_is_made_private_on_the_next_connect(db, db_path, verified_worker, now):
+def test_an_old_board_with_loose_modes_is_made_private_on_the_next_connect(
+    db, db_path, verified_worker, organizer, now
+):
     save_pictures(db, verified_worker, now)
+    mail.configure(
+        db,
+        organizer,
+        host="127.0.0.1",
+        port="2525",
+        security="none",
+        user="board",
+        password="the server's password",
+        from_address="board@example.org",
+        public_url="https://linbang.example.org",
+    )
+    assert db_path.with_name(files.SMTP_PASSWORD_FILE) in board_files(db_path)
     for path in board_files(db_path):  # as a board made before the rule left them
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     assert set(board_files(db_path).values()) == {0o755, 0o644}, "control: everything is readable by others"
