@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import categories, community, jobs
+from services import categories, community, jobs, needs
 from ui import maps
 from ui.cards import job_card, price_text
 from ui.db import get_db
@@ -34,7 +34,7 @@ kinds = categories.by_slug(db)
 st.title(t("browse.title"))
 user = st.session_state.get("user")
 if user:
-    waiting_for_you(db, user)
+    waiting_for_you(needs.waiting_on(db, user))
 # The filter widgets are drawn only while their panel is open: drawn on every visit, the five of them
 # kept the map from showing for about a third of a second more (bench/browse_map.py). Their values are
 # put back into session state on every run, so they outlive the closed panel (a widget not drawn in a

@@ -6,7 +6,7 @@ from services import access, categories, escrow, jobs, notifications, pricing, r
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
-from ui.action_bar import job_actions
+from ui.action_bar import job_actions, why_not_a_helper
 from ui.booking import booking_section
 from ui.cards import person_name, price_text, profile_link, rating_line, status_text, window_text
 from ui.contact import contact_section
@@ -66,6 +66,8 @@ with info:
     if user is None and job["status"] == "open":
         st.info(t("job.login_to_claim"), icon="🔑")
     job_actions(db, job, user, allowed, key="job")
+    if user and job["mode"] == "grab":  # (booking's section says it under its applications)
+        why_not_a_helper(db, job, user, "claim")
     contact_section(db, job, user, allowed)
     questions_section(db, job, user, allowed)
     if job["mode"] == "booking":

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from services import access, jobs, pricing, transitions
+from services import access, jobs, pricing, transitions, workers
 from services.access import Capability
 from services.clock import utcnow
 from services.db import Database
@@ -14,6 +14,8 @@ from services.transitions import TRANSITIONS, Action
 
 from .feedback import FieldErrors, action_error, perform
 from .i18n import error_text, t
+
+WORKER_PAGE = "app_pages/worker.py"
 
 
 def _action_input(job: Job, action: Action, key: str, errors: FieldErrors) -> dict[str, Callable[[], str]]:
@@ -43,6 +45,20 @@ def job_actions(db: Database, job: Job, user: User | None, allowed: frozenset[Ca
         if action in allowed and not rule.form and rule.worker != "assignee":
             _action_button(db, job, action, key, errors)
     _waiting_for_answers(db, job, user, allowed)
+
+
+def why_not_a_helper(db: Database, job: Job, user: User, capability: Capability) -> None:
+    """For a signed-in resident who may not take this open job (`capability`: claim or apply) because
+    they are no verified helper yet: why there is no button, and what to do about it (#15)."""
+    why = access.refusal(db, job, user, capability)
+    if job["status"] != "open" or why is None or why.key != "error.not_verified":
+        return
+    profile = workers.get_profile(db, user["id"])
+    if profile is not None and profile["verification"] == "pending":
+        st.info(t("job.helper_pending"), icon="⏳")
+        return
+    st.info(t("job.become_helper"), icon="🧰")
+    st.page_link(WORKER_PAGE, label=t("job.become_helper_link"), icon="👉")
 
 
 def _action_button(db: Database, job: Job, action: Action, key: str, errors: FieldErrors) -> None:

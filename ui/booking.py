@@ -4,12 +4,13 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from services import access, booking, settings
+from services import booking, settings
 from services.access import Capability
 from services.clock import from_db, utcnow
 from services.db import Database
 from services.rows import Job, Row, User
 
+from .action_bar import why_not_a_helper
 from .cards import person_name, price_guide, profile_link, stars_text, status_text
 from .feedback import JOB_PAGE, FieldErrors, action_error, attempt, callback_button
 from .i18n import money, t, timezone, when, yuan_field
@@ -162,9 +163,7 @@ def _as_worker(db: Database, job: Job, user: User, applications: list[Row], allo
     if "apply" in allowed:
         _apply_form(db, job, user)
         return
-    why = access.refusal(db, job, user, "apply")
-    if job["status"] == "open" and why is not None and why.key == "error.not_verified":  # say why there is no form
-        st.caption(t("booking.only_verified"))
+    why_not_a_helper(db, job, user, "apply")
 
 
 def booking_section(db: Database, job: Job, user: User | None, allowed: frozenset[Capability]) -> None:
@@ -183,9 +182,8 @@ def booking_section(db: Database, job: Job, user: User | None, allowed: frozense
         _as_worker(db, job, user, applications, allowed)
 
 
-def my_applications(db: Database, user: User) -> None:
-    """My jobs: every application and invitation of mine, with the answers still open to me."""
-    mine = booking.mine(db, user)
+def my_applications(db: Database, user: User, mine: list[Row]) -> None:
+    """My jobs: every application and invitation of mine (booking.mine), with the answers still open to me."""
     if not mine:
         st.info(t("my_jobs.none_applications"), icon="🌱")
     for application in mine:

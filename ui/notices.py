@@ -49,10 +49,10 @@ def live_badge(db: Database, user: User) -> None:
     st.page_link(INBOX_PAGE, label=badge_label(unread), icon="🔔")
 
 
-def waiting_for_you(db: Database, user: User) -> None:
-    """What needs the person now ("1 job waiting for your confirmation"), each line a link to the
-    place to act: the job itself when there is one, else the list it is in."""
-    for item in needs.waiting_on(db, user):
+def waiting_for_you(waiting: list[needs.Waiting]) -> None:
+    """What needs the person now (needs.waiting_on: "1 job waiting for your confirmation"), each line a
+    link to the place to act: the job itself when there is one, else the list it is in."""
+    for item in waiting:
         page, query = (
             (JOB_PAGE, {"id": str(item.job_id)}) if item.job_id else (NEEDS_PAGES.get(item.kind, MY_JOBS_PAGE), {})
         )
