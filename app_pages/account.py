@@ -50,6 +50,37 @@ def email_choices() -> None:
         attempt(lambda: mail.set_email_kinds(db, user, chosen), success=t("mail.choices_saved"), rerun=True)
 
 
+def password_form() -> None:
+    """A new password: the current one first; every other session and cookie ends (ui.auth)."""
+    st.subheader(t("account.password_heading"))
+    errors = FieldErrors()
+    with st.form("account_password_form"):
+        current = errors.at(
+            "current_password",
+            st.text_input(t("account.current_password"), type="password", key="account_current_password"),
+        )
+        new = errors.at(
+            "password",
+            st.text_input(
+                t("account.new_password"), type="password", help=t("account.password_help"), key="account_new_password"
+            ),
+        )
+        again = errors.at(
+            "password_again",
+            st.text_input(t("account.new_password_again"), type="password", key="account_new_password_again"),
+        )
+        st.caption(t("account.password_change_help"))
+        if st.form_submit_button(t("account.password_save"), use_container_width=True, key="account_password_save"):
+            attempt(
+                lambda: auth.change_password(db, user, current, new, again),
+                success=t("account.password_saved"),
+                rerun=True,
+                errors=errors,
+            )
+
+
+st.divider()
+password_form()
 st.divider()
 email_choices()
 st.divider()

@@ -83,14 +83,7 @@ def register(
     if not USERNAME_RE.match(username):
         raise ValidationError("username", "error.username_format")
     display_name = text(display_name, "display_name", min_len=1, max_len=40, single_line=True)
-    if not isinstance(password, str) or not encodable(password):
-        raise ValidationError("password", "error.unreadable_text")
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError("password", "error.password_short", min=MIN_PASSWORD)
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
-        raise ValidationError("password", "error.password_long", max=MAX_PASSWORD_BYTES)
-    if password_again is not None and password_again != password:
-        raise ValidationError("password_again", "error.password_mismatch")
+    password = _new_password(password, password_again)
     email = text(email, "email", max_len=120, single_line=True)
     if email and not EMAIL_RE.match(email):
         raise ValidationError("email", "error.email")
@@ -116,6 +109,43 @@ def register(
                 "language": language,
                 "created_at": to_db(now),
             },
+        )
+
+
+def _new_password(password: Typed, password_again: Typed) -> str:
+    """A new password as chosen (registration, a change): long enough, within bcrypt's 72 bytes, typed
+    the same twice (when asked twice). Raises ValidationError("password" or "password_again")."""
+    if not isinstance(password, str) or not encodable(password):
+        raise ValidationError("password", "error.unreadable_text")
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError("password", "error.password_short", min=MIN_PASSWORD)
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise ValidationError("password", "error.password_long", max=MAX_PASSWORD_BYTES)
+    if password_again is not None and password_again != password:
+        raise ValidationError("password_again", "error.password_mismatch")
+    return password
+
+
+def change_password(
+    db: Database, actor: User, *, current: Typed, password: Typed, password_again: Typed, client: str, now: datetime
+) -> None:
+    """The acting person chooses a new password (#15). The current one is checked as a sign-in is, so
+    wrong tries count and are slowed the same way (TooManyAttempts); a wrong one raises
+    ValidationError("current_password"). The new one follows registration's rules. Every session and
+    re-login cookie issued until `now` ends, as at logout (the page starts a new one for the person
+    changing it). Raises NotAllowed for a blocked or unknown actor; changes nothing on error."""
+    actor = active(db, actor)
+    password = _new_password(password, password_again)
+    try:
+        authenticate(db, actor["username"], current if isinstance(current, str) else "", client=client, now=now)
+    except AuthFailed:
+        raise ValidationError("current_password", "error.current_password") from None
+    password_hash = hash_password(password)  # slow: done before the write lock is taken
+    with write(db):
+        active(db, actor)
+        db.execute(
+            "UPDATE users SET password_hash = ?, sessions_valid_after = ? WHERE id = ?",
+            [password_hash, now.timestamp(), actor["id"]],
         )
 
 

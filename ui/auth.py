@@ -162,13 +162,27 @@ def _render_cookie_action(action: tuple) -> None:
 def log_in(db: Database, username: str, password: str) -> User:
     """Check the password (services raise AuthFailed/TooManyAttempts), start a session and have the
     re-login cookie written: the library's token format, {username, exp_date} signed HS256."""
-    now = utcnow()
-    user = users.authenticate(db, username, password, client=client_id(), now=now)
-    _start_session(user, now.timestamp())
+    user = users.authenticate(db, username, password, client=client_id(), now=utcnow())
+    _issue(user)
+    return user
+
+
+def _issue(user: User) -> None:
+    """Start this session for `user`, issued now, and have its re-login cookie written."""
+    _start_session(user, utcnow().timestamp())
     expires = datetime.now() + timedelta(days=COOKIE_EXPIRY_DAYS)  # naive local time, as the library's
     token = jwt.encode({"username": user["username"], "exp_date": expires.timestamp()}, cookie_key(), "HS256")
     st.session_state[COOKIE_ACTION] = ("set", token, expires)
-    return user
+
+
+def change_password(db: Database, user: User, current: str, password: str, password_again: str) -> None:
+    """Change the acting person's password: services.users.change_password ends every session and
+    re-login cookie issued until now (a copied cookie, another phone); this session starts anew with a
+    fresh cookie, so the person stays signed in here. Raises what the service raises."""
+    users.change_password(
+        db, user, current=current, password=password, password_again=password_again, client=client_id(), now=utcnow()
+    )
+    _issue(users.get(db, user["id"]))
 
 
 def log_out(db: Database, user: User) -> None:

@@ -4,9 +4,9 @@ is no button and what to do."""
 
 import pytest
 
-from services import booking, jobs
+from services import booking, jobs, users
 from services.clock import utcnow
-from tests.pages.conftest import JOB_PAGE, job_fields, shown_texts, text
+from tests.pages.conftest import JOB_PAGE, PASSWORD, job_fields, shown_texts, text
 
 MY_JOBS = "app_pages/my_jobs.py"
 
@@ -72,3 +72,36 @@ def test_a_verified_helper_sees_the_claim_button_and_no_explanation(open_page, p
     assert f"job_claim_{job_ids['open']}" in [b.key for b in at.button]
     shown = shown_texts(at)
     assert text("en", "job.become_helper") not in shown and text("en", "job.helper_pending") not in shown
+
+
+ACCOUNT = "app_pages/account.py"
+
+
+def fill_password_form(at, current: str, new: str, again: str):
+    at.text_input(key="account_current_password").input(current)
+    at.text_input(key="account_new_password").input(new)
+    at.text_input(key="account_new_password_again").input(again)
+    return at.button(key="account_password_save").click().run()
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(open_page, person, db):
+    poster = person("poster")
+    at = open_page(ACCOUNT, lang="en", user=poster)
+    at = fill_password_form(at, PASSWORD, "a new password 9", "a new password 9")
+    assert not at.exception and not at.error
+    assert users.authenticate(db, "poster", "a new password 9", client="198.51.100.9", now=utcnow())
+    valid_after = db["users"].get(poster["id"])["sessions_valid_after"]
+    assert at.session_state["issued_at"] > valid_after  # this session was issued anew
+    assert users.session_user(db, "poster", valid_after - 1) is None  # one issued before: ended
+    at.run()
+    assert at.session_state["user_id"] == poster["id"]  # still signed in here
+
+
+def test_a_wrong_current_password_is_explained_under_its_box(open_page, person, db):
+    poster = person("poster")
+    before = db["users"].get(poster["id"])["password_hash"]
+    at = fill_password_form(
+        open_page(ACCOUNT, lang="en", user=poster), "a guess 123", "a new password 9", "a new password 9"
+    )
+    assert [e.value for e in at.error] == [text("en", "error.current_password")]
+    assert db["users"].get(poster["id"])["password_hash"] == before

@@ -215,6 +215,14 @@ CASES = {
         contact.shared_phone,
         lambda db, b, who: contact.shared_phone(db, jobs.get(db, b.in_progress, None), who),
     ),
+    "users.change_password": by(
+        "poster",
+        users.change_password,
+        lambda db, b, who: users.change_password(
+            db, who, current=PASSWORD, password="a new one 8", password_again="a new one 8", client="c", now=NOW
+        ),
+        writes=True,
+    ),
     "users.set_phone": by(
         "poster", users.set_phone, lambda db, b, who: users.set_phone(db, who, "021-6666-7777"), writes=True
     ),

@@ -465,3 +465,65 @@ def test_invalid_first_run_setup_writes_nothing(tmp_path, now, overrides, field)
         assert fresh["users"].count == 0
     finally:
         fresh.conn.close()
+
+
+# --- changing a password (#15) ------------------------------------------------------------------
+
+NEW = "a new password 9"
+
+
+def change(db, who, now, *, current=PASSWORD, password=NEW, again=NEW, client="203.0.113.5"):
+    users.change_password(db, who, current=current, password=password, password_again=again, client=client, now=now)
+
+
+def test_a_changed_password_signs_in_and_the_old_one_no_longer_does(db, poster, now):
+    change(db, poster, now)
+    assert users.authenticate(db, "poster", NEW, client="198.51.100.1", now=now)["id"] == poster["id"]
+    with pytest.raises(AuthFailed):
+        users.authenticate(db, "poster", PASSWORD, client="198.51.100.2", now=now)
+
+
+def test_changing_a_password_ends_every_session_issued_before_it(db, poster, stranger, now):
+    earlier = (now - timedelta(minutes=5)).timestamp()
+    assert users.session_user(db, "poster", earlier) is not None  # control
+    change(db, poster, now)
+    assert users.session_user(db, "poster", earlier) is None
+    assert users.session_user(db, "poster", now.timestamp() + 1) is not None  # a session issued after it
+    assert users.session_user(db, "stranger", earlier) is not None  # nobody else's
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "key"),
+    [
+        ({"current": "not my password"}, "current_password", "error.current_password"),
+        ({"current": None}, "current_password", "error.current_password"),
+        ({"password": "short", "again": "short"}, "password", "error.password_short"),
+        ({"again": "a new password 8"}, "password_again", "error.password_mismatch"),
+        ({"password": "x" * 73, "again": "x" * 73}, "password", "error.password_long"),
+    ],
+    ids=["wrong_current", "no_current", "too_short", "typed_differently", "over_72_bytes"],
+)
+def test_a_bad_change_is_refused_under_its_field_and_changes_nothing(db, poster, now, typed, field, key):
+    before = db["users"].get(poster["id"])
+    with pytest.raises(ValidationError) as refused:
+        change(db, poster, now, **typed)
+    assert (refused.value.field, refused.value.key) == (field, key)
+    after = db["users"].get(poster["id"])
+    assert (after["password_hash"], after["sessions_valid_after"]) == (
+        before["password_hash"],
+        before["sessions_valid_after"],
+    )
+
+
+def test_guessing_the_current_password_is_slowed_like_signing_in(db, poster, now):
+    for _ in range(users.FREE_TRIES_PER_NAME_AND_CLIENT):
+        with pytest.raises(ValidationError):
+            change(db, poster, now, current="a guess 123")
+    with pytest.raises(TooManyAttempts):
+        change(db, poster, now, current=PASSWORD)  # even the right one waits its turn
+
+
+def test_a_blocked_person_cannot_change_their_password(db, organizer, stranger, now):
+    users.set_blocked(db, organizer, stranger["id"], True, now)
+    with pytest.raises(NotAllowed):
+        change(db, stranger, now)
