@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import auth
 from ui.db import get_db
-from ui.feedback import attempt, go
+from ui.feedback import attempt, flash, go
 from ui.i18n import t
 
 db = get_db()
@@ -16,7 +16,8 @@ with st.form("login_form"):
     )
     submitted = st.form_submit_button(t("login.submit"), type="primary", use_container_width=True, key="login_submit")
 if submitted:
-    user = attempt(lambda: auth.log_in(db, username, password), success=t("login.welcome"))
+    user = attempt(lambda: auth.log_in(db, username, password))
     if user:
+        flash(t("login.welcome"))  # in the person's own language, which signing in has just set
         go("app_pages/browse.py")
 st.page_link("app_pages/register.py", label=t("login.no_account"), icon="📝")

@@ -105,3 +105,15 @@ def test_a_wrong_current_password_is_explained_under_its_box(open_page, person, 
     )
     assert [e.value for e in at.error] == [text("en", "error.current_password")]
     assert db["users"].get(poster["id"])["password_hash"] == before
+
+
+def test_signing_in_greets_the_person_in_their_own_language(new_app, person, db):
+    """The board speaks Chinese; an English reader signing in is welcomed in English (it was Chinese)."""
+    users.set_language(db, person("worker")["id"], "en")
+    at = new_app()
+    at.switch_page("app_pages/login.py").run()
+    at.text_input(key="login_username").input("worker")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button(key="login_submit").click().run()
+    assert not at.exception
+    assert [toast.value for toast in at.toast] == [text("en", "login.welcome")]
