@@ -1,5 +1,5 @@
 """Find a helper: verified workers, filtered by category, place and availability, ranked by a
-Bayesian average of their ratings (the prior is stated on the page), then by jobs completed."""
+Bayesian average of their ratings (the page says the order in plain words), then by jobs completed."""
 
 import streamlit as st
 
@@ -8,7 +8,7 @@ from ui import maps
 from ui.cards import person_name, rate_text, stars_text
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE
-from ui.i18n import all_or, category_label, category_name, listing, number, t
+from ui.i18n import all_or, category_label, category_name, listing, t
 from ui.safe import isolated, md
 
 HELPER_COLOUR = "#2f9e44"
@@ -19,7 +19,7 @@ place = community.get(db)
 kinds = categories.by_slug(db)
 
 st.title(t("helpers.title"))
-st.caption(t("helpers.ranking", prior=number(workers.PRIOR_STARS), weight=workers.PRIOR_WEIGHT))
+st.caption(t("helpers.ranking"))
 left, right = st.columns(2)
 category = left.selectbox(
     t("post.category"),
@@ -73,7 +73,6 @@ with list_column:
                     [
                         stars_text(helper["rating_average"], helper["rating_count"]),
                         t("profile.completed", count=helper["completed"]),
-                        t("helpers.score", score=number(helper["score"], 2)),
                     ]
                 )
             )
