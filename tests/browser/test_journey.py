@@ -147,7 +147,7 @@ def test_booking_two_workers_apply_the_poster_chooses_one_the_other_is_declined(
     register(resident, server.url, username="erin", name="Erin 陈", password="erin-pass-12")
     visit(resident, server.url + "/helpers")
     expect_text(resident, "Carol 周 ✅已实名")
-    expect_text(resident, "贝叶斯平均")
+    expect_text(resident, "评价多又好的帮手排在前面")  # how the list is ordered, in plain words
     shot(resident, "helpers_phone_zh")
 
     top_up(organizer, server.url, "Erin 陈 (@erin)", "150")
