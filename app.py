@@ -1,12 +1,15 @@
 """Linbang (邻帮) entry point: page config, DB and sign-in restore, role-aware navigation."""
 
+import functools
+import pathlib
+
 import streamlit as st
 
 from services import community, jobs, notifications, users, verification
 from services.clock import utcnow
 from ui import auth, mailer, maps, notices
 from ui.db import get_db
-from ui.feedback import count_visit, follow_goto, show_flash
+from ui.feedback import count_visit, follow_goto, show_flash, sign_in_first
 from ui.i18n import LANGUAGE_NAMES, set_language, t
 from ui.safe import md
 
@@ -28,7 +31,14 @@ place = community.get(db)
 PAGES = {}  # script path -> this run's page, for follow_goto
 
 
-def page(path: str, key: str, icon: str, default: bool = False, url_path: str | None = None) -> st.Page:
+def page(
+    path: str, key: str, icon: str, default: bool = False, url_path: str | None = None, *, member: bool = False
+) -> st.Page:
+    """This run's page of `path`. A `member` page (for signed-in people) is, for a signed-out visitor, a
+    door at the same address: it asks them to sign in, then opens the page (ui.feedback.sign_in_first)."""
+    if member and user is None:
+        door = functools.partial(sign_in_first, path)
+        return st.Page(door, title=t(key), icon=icon, url_path=url_path or pathlib.Path(path).stem)
     PAGES[path] = st.Page(path, title=t(key), icon=icon, default=default, url_path=url_path)
     return PAGES[path]
 
@@ -61,26 +71,29 @@ def switch_language(language: str | None) -> None:
 browse = page("app_pages/browse.py", "nav.browse", "🗺️", default=True)
 job_page = page("app_pages/job.py", "nav.job", "📌")
 profile_page = page("app_pages/profile.py", "nav.profile", "👤")
+members = [
+    page("app_pages/post_job.py", "nav.post", "➕", member=True),
+    page("app_pages/find_helpers.py", "nav.helpers", "🧑‍🔧", url_path="helpers", member=True),  # bookmarks know it
+    page("app_pages/my_jobs.py", "nav.my_jobs", "📋", member=True),
+    page(notices.INBOX_PAGE, "nav.inbox", "🔔", member=True),
+    page("app_pages/wallet.py", "nav.wallet", "👛", member=True),
+    page("app_pages/worker.py", "nav.worker", "🧰", member=True),
+    page("app_pages/account.py", "nav.account", "⚙️", member=True),
+]
+organizers = [
+    page("app_pages/organizer_workers.py", "nav.organizer_workers", "🛡️", member=True),
+    page("app_pages/organizer_users.py", "nav.organizer_users", "👥", member=True),
+    page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴", member=True),
+    page("app_pages/organizer_disputes.py", "nav.organizer_disputes", "⚖️", member=True),
+    page("app_pages/organizer_mail.py", "nav.organizer_mail", "📧", member=True),
+]
 if user is None:
     menu = [browse, page("app_pages/login.py", "nav.login", "🔑"), page("app_pages/register.py", "nav.register", "📝")]
+    doors = members + organizers  # their addresses lead to sign-in, then to the page
 else:
-    menu = [
-        browse,
-        page("app_pages/post_job.py", "nav.post", "➕"),
-        page("app_pages/find_helpers.py", "nav.helpers", "🧑‍🔧", url_path="helpers"),  # the address bookmarks know
-        page("app_pages/my_jobs.py", "nav.my_jobs", "📋"),
-        page(notices.INBOX_PAGE, "nav.inbox", "🔔"),
-        page("app_pages/wallet.py", "nav.wallet", "👛"),
-        page("app_pages/worker.py", "nav.worker", "🧰"),
-        page("app_pages/account.py", "nav.account", "⚙️"),
-    ]
-    if user["role"] == "organizer":
-        menu.append(page("app_pages/organizer_workers.py", "nav.organizer_workers", "🛡️"))
-        menu.append(page("app_pages/organizer_users.py", "nav.organizer_users", "👥"))
-        menu.append(page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴"))
-        menu.append(page("app_pages/organizer_disputes.py", "nav.organizer_disputes", "⚖️"))
-        menu.append(page("app_pages/organizer_mail.py", "nav.organizer_mail", "📧"))
-current = st.navigation([*menu, job_page, profile_page], position="hidden")
+    menu = [browse, *members, *(organizers if user["role"] == "organizer" else [])]
+    doors = []
+current = st.navigation([*menu, job_page, profile_page, *doors], position="hidden")
 follow_goto(current, PAGES)
 count_visit(current)
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import auth
 from ui.db import get_db
-from ui.feedback import attempt, flash, go
+from ui.feedback import after_sign_in, attempt, flash, go
 from ui.i18n import t
 
 db = get_db()
@@ -19,5 +19,5 @@ if submitted:
     user = attempt(lambda: auth.log_in(db, username, password))
     if user:
         flash(t("login.welcome"))  # in the person's own language, which signing in has just set
-        go("app_pages/browse.py")
+        go(after_sign_in())
 st.page_link("app_pages/register.py", label=t("login.no_account"), icon="📝")

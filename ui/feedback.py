@@ -21,6 +21,8 @@ ACCOUNT_PAGE = "app_pages/account.py"
 ASK_THE_ORGANIZER = frozenset({"error.not_verified", "error.verification_pending", "error.insufficient_funds"})
 ACTION_ERROR = "_job_action_error"
 PAGE_VISIT = "_page_visit"  # how many times pages were opened in this session (count_visit)
+LOGIN_PAGE = "app_pages/login.py"
+AFTER_SIGN_IN = "_after_sign_in"  # the page a signed-out visitor came for (sign_in_first)
 Value = TypeVar("Value")
 
 
@@ -36,6 +38,18 @@ def go(page: str, **query_params) -> None:
     st.rerun()
 
 
+def sign_in_first(script: str) -> None:
+    """A signed-out visitor opened a page that needs signing in (app.py's doors): sign in, then that
+    page (after_sign_in)."""
+    st.session_state[AFTER_SIGN_IN] = script
+    st.switch_page(LOGIN_PAGE)
+
+
+def after_sign_in() -> str:
+    """The page to open once signed in: the one the visitor came for, else browse."""
+    return st.session_state.pop(AFTER_SIGN_IN, "app_pages/browse.py")
+
+
 def count_visit(current) -> None:
     """Called by app.py with the page this run shows: a run on another page than the last run's
     starts a new visit (session state PAGE_VISIT), so news of one visit does not greet a return."""
@@ -47,11 +61,13 @@ def count_visit(current) -> None:
 def follow_goto(current, pages: dict) -> None:
     """Called by app.py once navigation is built (`current`: the page this run shows; `pages`: this
     run's pages by script path). The target is kept until its page runs: a second click arriving
-    while the first one's switch is under way reruns the page it came from, which switches again."""
+    while the first one's switch is under way reruns the page it came from, which switches again. A
+    target that is no page of this person's (an organizer's page, for a resident just signed in) is
+    dropped."""
     target = st.session_state.get("_goto")
     if not target:
         return
-    if pages.get(target[0]) is current:
+    if pages.get(target[0]) in (current, None):
         del st.session_state["_goto"]
     else:
         st.switch_page(target[0], query_params=target[1])

@@ -5,7 +5,7 @@ import urllib.error
 import urllib.request
 
 from playwright.sync_api import expect
-from streamlit_driver import auth_cookie, click, expect_text, goto, log_in, open_page, visit, wait_idle
+from streamlit_driver import auth_cookie, click, expect_text, fill, goto, log_in, open_page, visit, wait_idle
 
 from services import uploads
 from ui.i18n import catalog
@@ -97,3 +97,16 @@ def test_no_url_serves_an_id_photo_or_a_receipt(seeded):
         ):
             status, body = fetch(seeded.url + path)
             assert content not in body and body[:3] != b"\xff\xd8\xff", f"{path} answered {status} with a picture"
+
+
+def test_a_page_that_needs_signing_in_asks_for_it_and_then_opens(seeded, browser):
+    """A signed-out neighbour follows a link to their wallet: they are asked to sign in, then land on
+    the wallet, not on the home page (#15)."""
+    page = open_page(browser)
+    goto(page, seeded.url + "/wallet")
+    expect(page.get_by_role("heading", name=text("zh_CN", "login.title"))).to_be_visible()
+    fill(page, text("zh_CN", "account.username"), "worker_a")
+    fill(page, text("zh_CN", "account.password"), "worker-pass")
+    click(page, text("zh_CN", "login.submit"))
+    expect(page.get_by_role("heading", name=text("zh_CN", "wallet.title"))).to_be_visible()
+    assert page.url.rstrip("/").endswith("/wallet")

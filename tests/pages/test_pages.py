@@ -358,7 +358,7 @@ def test_session_ends_on_the_next_run_after_logout_elsewhere_or_a_block(open_pag
 
     assert not at.exception, [e.value for e in at.exception]
     assert signed_in_id(at) is None
-    assert title(at) == text("en", "browse.title")  # my jobs is no longer a page of this session
+    assert title(at) == text("en", "login.title")  # my jobs now asks to sign in first
     assert [link.label for link in at.sidebar.get("page_link")] == [text("en", NAV_KEYS[p]) for p in MENUS["anonymous"]]
 
 
