@@ -10,6 +10,7 @@ pair's numbers. Organizers do not see it either: no profile, list or page shows 
 """
 
 from datetime import datetime
+from typing import NamedTuple
 
 from . import access, notifications, users
 from .clock import to_db
@@ -48,17 +49,23 @@ def sharing(db: Database, job: Job, viewer: User) -> bool:
     return one(db, sql, [job["id"], viewer["id"], job["worker_id"]]) is not None
 
 
-def shared_phone(db: Database, job: Job, viewer: User | None) -> str | None:
+class Shared(NamedTuple):
+    name: str  # whose phone: the other side's display name
+    phone: str
+
+
+def shared_phone(db: Database, job: Job, viewer: User | None) -> Shared | None:
     """The phone the other side of `job` shares with `viewer` for this pair (capability `see_contact`),
-    or None: not theirs to see, not shared, or no phone on file. Raises NotAllowed for a blocked viewer."""
+    with their name, or None: not theirs to see, not shared, or no phone on file. Raises NotAllowed for
+    a blocked viewer."""
     if access.refusal(db, job, viewer, "see_contact"):
         return None
     viewer = users.active(db, viewer)
     other = job["worker_id"] if viewer["id"] == job["poster_id"] else job["poster_id"]
     row = one(
         db,
-        """SELECT u.phone FROM contact_shares c JOIN users u ON u.id = c.user_id
+        """SELECT u.display_name, u.phone FROM contact_shares c JOIN users u ON u.id = c.user_id
            WHERE c.job_id = ? AND c.user_id = ? AND c.worker_id = ?""",
         [job["id"], other, job["worker_id"]],
     )
-    return row["phone"] or None if row else None
+    return Shared(row["display_name"], row["phone"]) if row and row["phone"] else None

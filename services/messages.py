@@ -212,9 +212,10 @@ def threads(db: Database, job: Job, viewer: User | None) -> list[Row]:
 
 
 def read(db: Database, viewer: User, thread_id: int) -> list[Row]:
-    """The thread's lines, oldest first, with `author_name` and, on each, `read`: whether the other
-    side has seen it (the worker for the poster's lines, the poster for the worker's, either for the
-    board's and an organizer's). Marks them read for the viewer. Raises NotFound, NotAllowed."""
+    """The thread's lines, oldest first, with `author_name`, `author_role` (poster, worker or organizer;
+    None for the board's own line), `mine` (the viewer wrote it) and `read`: whether the other side has
+    seen it (the worker for the poster's lines, the poster for the worker's, either for the board's and
+    an organizer's). Marks them read for the viewer. Raises NotFound, NotAllowed."""
     thread, job, viewer = _readable(db, viewer, thread_id)
     lines = list(
         db.query(
@@ -230,11 +231,14 @@ def read(db: Database, viewer: User, thread_id: int) -> list[Row]:
         for row in db.query("SELECT user_id, last_read_id FROM thread_reads WHERE thread_id = ?", [thread_id])
     }
     poster_seen, worker_seen = seen.get(job["poster_id"], 0), seen.get(thread["worker_id"], 0)
+    roles = {job["poster_id"]: "poster", thread["worker_id"]: "worker", None: None}
     for line in lines:
         other = {job["poster_id"]: worker_seen, thread["worker_id"]: poster_seen}.get(
             line["author_id"], max(poster_seen, worker_seen)
         )
         line["read"] = other >= line["id"]
+        line["author_role"] = roles.get(line["author_id"], "organizer")
+        line["mine"] = line["author_id"] == viewer["id"]
     if lines and seen.get(viewer["id"], 0) < lines[-1]["id"]:
         with write(db):
             _mark_read(db, thread_id, viewer["id"], lines[-1]["id"])

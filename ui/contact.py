@@ -32,11 +32,10 @@ def contact_section(db: Database, job: Job, user: User | None, allowed: frozense
 
 def other_phone(db: Database, job: Job, user: User | None) -> None:
     """The phone the other side shares for this job, as a link a phone dials; else that they do not."""
-    phone = contact.shared_phone(db, job, user)
-    if phone and PHONE_RE.match(phone):  # digits, spaces, dashes and a leading +: nothing else in the link
-        other = job["worker_name"] if user and user["id"] == job["poster_id"] else job["poster_name"]
-        label = md(t("contact.call", name=other, phone=phone))
-        st.link_button(label, f"tel:{re.sub('[ -]', '', phone)}", icon="📞", use_container_width=True)
+    shared = contact.shared_phone(db, job, user)
+    if shared and PHONE_RE.match(shared.phone):  # digits, spaces, dashes and a leading +: nothing else in the link
+        label = md(t("contact.call", name=shared.name, phone=shared.phone))
+        st.link_button(label, f"tel:{re.sub('[ -]', '', shared.phone)}", icon="📞", use_container_width=True)
     else:
         st.caption(t("contact.not_shared"))
 

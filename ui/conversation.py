@@ -62,7 +62,7 @@ def thread_view(db: Database, job: Job, user: User, allowed: frozenset[Capabilit
     if not lines:
         st.caption(t("chat.empty", name=thread["other_name"]))
     for line in lines:
-        _line(db, job, user, thread, line)
+        _line(db, job, user, line)
     _watch(db, user, thread["id"], messages.version(db, user, thread["id"]))
     if not thread["open"]:
         st.caption(t("chat.closed"))
@@ -81,20 +81,13 @@ def _watch(db: Database, user: User, thread_id: int, drawn: tuple[int, int]) -> 
         st.rerun()
 
 
-def _role(job: Job, thread: Row, author_id: int) -> str:
-    if author_id == job["poster_id"]:
-        return "poster"
-    return "worker" if author_id == thread["worker_id"] else "organizer"
-
-
-def _line(db: Database, job: Job, user: User, thread: Row, line: Row) -> None:
+def _line(db: Database, job: Job, user: User, line: Row) -> None:
     if line["kind"] == "joined":  # the board's own line
         st.info(t("chat.joined"), icon=AVATARS["organizer"])
         return
-    mine = line["author_id"] == user["id"]
-    with st.chat_message(line["author_name"], avatar=AVATARS[_role(job, thread, line["author_id"])]):
+    with st.chat_message(line["author_name"], avatar=AVATARS[line["author_role"]]):
         said = [isolated(line["author_name"]), when(from_db(line["created_at"]))]
-        if mine:
+        if line["mine"]:
             said.append(t("chat.read") if line["read"] else t("chat.not_read"))
         st.caption(md(" · ".join(said)))
         if line["kind"] == "applied":

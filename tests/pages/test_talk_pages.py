@@ -18,6 +18,7 @@ from tests.pages.conftest import (
     unescape_markdown,
 )
 from tests.pages.test_pages import ORGANIZER_CASH, record_cash
+from tests.services.test_contact import phone_seen
 from ui.feedback import ASK_THE_ORGANIZER
 from ui.i18n import catalog
 
@@ -136,7 +137,7 @@ def test_the_switch_shares_the_phone_and_tells_the_other_side(open_page, person,
     switch.set_value(True).run()
 
     assert not at.exception
-    assert contact.shared_phone(db, db["jobs"].get(job_id), person("worker")) == person("poster")["phone"]
+    assert phone_seen(db, db["jobs"].get(job_id), person("worker")) == person("poster")["phone"]
     told = db.execute("SELECT user_id FROM notifications WHERE kind = 'job.contact_shared'").fetchall()
     assert told == [(person("worker")["id"],)]
     assert at.toggle(key=f"contact_share_{job_id}_{person('worker')['id']}").value is True

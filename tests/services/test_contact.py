@@ -27,13 +27,19 @@ def taken(db, post_job, phones, now):
     return job_id
 
 
+def phone_seen(db, job, who) -> str | None:
+    """The phone `who` sees shared on `job` (contact.shared_phone), or None."""
+    shared = contact.shared_phone(db, job, who)
+    return shared.phone if shared else None
+
+
 def job(db, job_id: int) -> dict:
     return db["jobs"].get(job_id)
 
 
 def seen_by(db, job_id: int, people: dict) -> dict:
     """Who sees which phone on the job now."""
-    return {name: contact.shared_phone(db, job(db, job_id), who) for name, who in people.items()}
+    return {name: phone_seen(db, job(db, job_id), who) for name, who in people.items()}
 
 
 def notices(db) -> list[int]:
@@ -43,16 +49,18 @@ def notices(db) -> list[int]:
 def test_the_poster_shares_and_the_worker_sees_it_and_is_told(db, taken, phones, now):
     contact.share(db, phones["poster"], taken, True, now)
 
-    assert contact.shared_phone(db, job(db, taken), phones["verified_worker"]) == PHONES["poster"]
-    assert contact.shared_phone(db, job(db, taken), phones["poster"]) is None  # the worker shared nothing
+    assert phone_seen(db, job(db, taken), phones["verified_worker"]) == PHONES["poster"]
+    assert phone_seen(db, job(db, taken), phones["poster"]) is None  # the worker shared nothing
     assert notices(db) == [phones["verified_worker"]["id"]]
     assert contact.sharing(db, job(db, taken), phones["poster"])
+    shared = contact.shared_phone(db, job(db, taken), phones["verified_worker"])
+    assert shared.name == phones["poster"]["display_name"]  # whose phone the button calls
 
 
 def test_the_worker_shares_and_the_poster_sees_it(db, taken, phones, now):
     contact.share(db, phones["verified_worker"], taken, True, now)
 
-    assert contact.shared_phone(db, job(db, taken), phones["poster"]) == PHONES["verified_worker"]
+    assert phone_seen(db, job(db, taken), phones["poster"]) == PHONES["verified_worker"]
     assert notices(db) == [phones["poster"]["id"]]
 
 
@@ -68,7 +76,7 @@ def test_switching_off_hides_it_again(db, taken, phones, now):
     contact.share(db, phones["poster"], taken, True, now)
     contact.share(db, phones["poster"], taken, False, now)
 
-    assert contact.shared_phone(db, job(db, taken), phones["verified_worker"]) is None
+    assert phone_seen(db, job(db, taken), phones["verified_worker"]) is None
     assert not contact.sharing(db, job(db, taken), phones["poster"])
 
 
@@ -79,7 +87,7 @@ def test_nobody_but_the_other_side_sees_a_shared_phone(db, taken, phones, now, w
     contact.share(db, phones["poster"], taken, True, now)
     contact.share(db, phones["verified_worker"], taken, True, now)
 
-    assert contact.shared_phone(db, job(db, taken), phones[who] if who else None) is None
+    assert phone_seen(db, job(db, taken), phones[who] if who else None) is None
 
 
 def test_a_booking_applicant_never_sees_the_posters_phone(db, post_job, phones, now):
@@ -89,8 +97,8 @@ def test_a_booking_applicant_never_sees_the_posters_phone(db, post_job, phones, 
     booking.accept(db, phones["poster"], chosen, now=now)
     contact.share(db, phones["poster"], job_id, True, now)
 
-    assert contact.shared_phone(db, job(db, job_id), phones["verified_worker"]) == PHONES["poster"]
-    assert contact.shared_phone(db, job(db, job_id), phones["second_worker"]) is None
+    assert phone_seen(db, job(db, job_id), phones["verified_worker"]) == PHONES["poster"]
+    assert phone_seen(db, job(db, job_id), phones["second_worker"]) is None
 
 
 @pytest.mark.parametrize("steps", [["start"], ["start", "finish"], ["start", "finish", "dispute"]])
@@ -99,7 +107,7 @@ def test_the_phone_stays_while_the_job_has_not_ended(db, taken, phones, now, ste
     for action in steps:
         act_as_sent(db, taken, action, phones["poster" if action == "dispute" else "verified_worker"], now)
 
-    assert contact.shared_phone(db, job(db, taken), phones["verified_worker"]) == PHONES["poster"]
+    assert phone_seen(db, job(db, taken), phones["verified_worker"]) == PHONES["poster"]
 
 
 ENDINGS = {
@@ -134,8 +142,8 @@ def test_a_released_jobs_next_worker_never_sees_the_earlier_pairs_phones(db, tak
 
     assert seen_by(db, taken, phones) == dict.fromkeys(phones)  # the poster's share was for the first pair
     contact.share(db, phones["poster"], taken, True, now)  # shared again, with the new worker
-    assert contact.shared_phone(db, job(db, taken), phones["second_worker"]) == PHONES["poster"]
-    assert contact.shared_phone(db, job(db, taken), phones["verified_worker"]) is None
+    assert phone_seen(db, job(db, taken), phones["second_worker"]) == PHONES["poster"]
+    assert phone_seen(db, job(db, taken), phones["verified_worker"]) is None
 
 
 @pytest.mark.parametrize("who", ["second_worker", "stranger", "organizer"])
@@ -163,7 +171,7 @@ def test_a_phone_removed_after_sharing_is_no_longer_shown(db, taken, phones, now
     contact.share(db, phones["poster"], taken, True, now)
     users.set_phone(db, phones["poster"], "")
 
-    assert contact.shared_phone(db, job(db, taken), phones["verified_worker"]) is None
+    assert phone_seen(db, job(db, taken), phones["verified_worker"]) is None
 
 
 # --- a person's own phone -----------------------------------------------------------------------
