@@ -197,6 +197,44 @@ def events(db: Database, job_id: int) -> list[Row]:
 # What a listing of open jobs shows anyone: never the exact place or the address note.
 LISTING_SELECT = """SELECT id, poster_id, category, title, mode, status, price_fen, price_type, est_minutes,
     agreed_fen, window_start, window_end, public_lat, public_lon, created_at FROM jobs"""
+SEARCH_MAX = 100  # characters of a search that are read (the browse box takes no more): the rest is cut
+TRIGRAM = 3  # the search index (jobs_search, migration m008) finds runs of at least this many characters
+
+
+def _search_words(search: str) -> list[str]:
+    """The distinct words of a search, split at any whitespace (the ideographic space too), from its
+    first SEARCH_MAX characters. Raises ValidationError for characters no job's title or description
+    may hold (validate.text: control and direction characters, unreadable text)."""
+    words = text(search[:SEARCH_MAX], "search", max_len=SEARCH_MAX, single_line=True).split()
+    return list(dict.fromkeys(words))
+
+
+def _phrase(word: str) -> str:
+    """One word as an FTS5 phrase: in double quotes with its own double quotes doubled, so nothing a
+    person types (a stray quote, OR, NEAR, *, a colon) is read as query syntax."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _matching(words: list[str]) -> tuple[list[str], list[str]]:
+    """SQL conditions on jobs (and their parameters) that every word is in the job's title or its
+    description, upper or lower case alike.
+
+    Words of TRIGRAM characters or more are looked up in the index, all in one MATCH (phrases side by
+    side must all match). A shorter word (Chinese words are often two characters: 搬家, 快递) has no
+    trigram to look up, so it is found with instr() in the text of the jobs left by the other
+    conditions: the open ones, a few hundred on a board, read by the listing anyway. (The index's LIKE
+    would scan the same rows for such a word, and would need % and _ in it escaped.) Case: the index
+    folds the letters of every script, lower() only A-Z (a one- or two-letter word in other capitals,
+    Ä or Я, is found as typed)."""
+    long, short = [w for w in words if len(w) >= TRIGRAM], [w for w in words if len(w) < TRIGRAM]
+    where, params = list[str](), list[str]()
+    if long:
+        where.append("id IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?)")
+        params.append(" ".join(map(_phrase, long)))
+    for word in short:
+        where.append("(instr(lower(title), lower(?)) > 0 OR instr(lower(description), lower(?)) > 0)")
+        params += [word, word]
+    return where, params
 
 
 def list_open(
@@ -209,14 +247,21 @@ def list_open(
     near: tuple[float, float] | None = None,
     max_km: float | None = None,
     sort: str = "newest",
+    search: str = "",
 ) -> list[Row]:
     """Open jobs at their public (fuzzed) location, filtered and sorted; only the columns anyone
     may see (LISTING_SELECT).
 
     `near` is a (lat, lon) the person picked; each job gets `distance_km` from it (None without).
     sort: 'nearest' (needs near), 'newest', 'price_low', 'price_high'.
+    `search`: words a person typed; only jobs with every one of them in their title or description
+    (case aside) are listed. Characters no job's text may hold find no job.
     """
-    where, params = ["status = 'open'"], list[str]()
+    try:
+        searched, params = _matching(_search_words(search))
+    except ValidationError:
+        return []
+    where = ["status = 'open'", *searched]
     if category:
         where.append("category = ?")
         params.append(category)

@@ -412,3 +412,35 @@ def m006_talk(db: sqlite_utils.Database) -> None:
         CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
         """,
     )
+
+
+@migrations()
+def m008_search(db: sqlite_utils.Database) -> None:
+    """The browse page's search (issue #15): a full-text index of the jobs' titles and descriptions.
+
+    The trigram tokenizer indexes every run of three characters, so a word is found inside any text
+    whatever its script: Chinese has no spaces between words for a word tokenizer to split at. The
+    table holds only the index (external content: the text stays in jobs, read from there), kept in
+    step with jobs by the triggers below and built here for the jobs already posted."""
+    execute_script(
+        db,
+        """
+        CREATE VIRTUAL TABLE jobs_search USING fts5(
+            title, description, content='jobs', content_rowid='id', tokenize='trigram'
+        );
+        CREATE TRIGGER jobs_search_insert AFTER INSERT ON jobs BEGIN
+            INSERT INTO jobs_search (rowid, title, description) VALUES (new.id, new.title, new.description);
+        END;
+        -- an external-content index forgets a row by being told the text it indexed
+        CREATE TRIGGER jobs_search_delete AFTER DELETE ON jobs BEGIN
+            INSERT INTO jobs_search (jobs_search, rowid, title, description)
+                VALUES ('delete', old.id, old.title, old.description);
+        END;
+        CREATE TRIGGER jobs_search_update AFTER UPDATE OF title, description ON jobs BEGIN
+            INSERT INTO jobs_search (jobs_search, rowid, title, description)
+                VALUES ('delete', old.id, old.title, old.description);
+            INSERT INTO jobs_search (rowid, title, description) VALUES (new.id, new.title, new.description);
+        END;
+        INSERT INTO jobs_search (jobs_search) VALUES ('rebuild');
+        """,
+    )
