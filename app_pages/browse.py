@@ -1,4 +1,5 @@
-"""Open jobs on a map (at their approximate places) and in a list, with filters and sorting."""
+"""Open jobs on a map (at their approximate places) and in a list, with a search, filters and sorting;
+the way to post a job."""
 
 import streamlit as st
 
@@ -6,9 +7,10 @@ from services import categories, community, jobs, needs
 from ui import maps
 from ui.cards import job_card, price_text
 from ui.db import get_db
-from ui.feedback import JOB_PAGE
+from ui.feedback import JOB_PAGE, sign_in_first
 from ui.i18n import all_or, category_label, category_name, t
 from ui.notices import waiting_for_you
+from ui.safe import md
 
 # Five cards fill the height of the map beside them; each card drawn cost the map about 20 ms more
 # to show on a cold load (bench/browse_map.py). "More" adds five at a time.
@@ -23,8 +25,15 @@ FILTER_DEFAULTS = {
 }
 
 
+POST_PAGE = "app_pages/post_job.py"
+
+
 def price_key(job: dict) -> tuple:
     return job["price_fen"], job["price_type"], job["est_minutes"]
+
+
+def clear_search() -> None:
+    st.session_state["browse_search"] = ""
 
 
 db = get_db()
@@ -35,6 +44,24 @@ st.title(t("browse.title"))
 user = st.session_state.get("user")
 if user:
     waiting_for_you(needs.waiting_on(db, user))
+# Put back each run, like the filters below: a language switch relabels the box, and a relabelled
+# widget would otherwise start empty.
+st.session_state["browse_search"] = st.session_state.get("browse_search", "")
+search_column, post_column = st.columns([3, 1], vertical_alignment="bottom")
+search_column.text_input(
+    t("browse.search"),
+    key="browse_search",
+    max_chars=jobs.SEARCH_MAX,
+    placeholder=t("browse.search_placeholder"),
+    icon="🔍",
+)
+# For a signed-out visitor the post page is a door to sign-in (app.py), which st.switch_page cannot
+# open by its path: send them to sign in first, then on to the post page.
+if post_column.button(t("nav.post"), key="browse_post", icon="➕", type="primary", use_container_width=True):
+    if user:
+        st.switch_page(POST_PAGE)
+    else:
+        sign_in_first(POST_PAGE)
 # The filter widgets are drawn only while their panel is open: drawn on every visit, the five of them
 # kept the map from showing for about a third of a second more (bench/browse_map.py). Their values are
 # put back into session state on every run, so they outlive the closed panel (a widget not drawn in a
@@ -80,6 +107,7 @@ found = jobs.list_open(
     near=my_point,
     max_km=filters["browse_km"],
     sort=sort,
+    search=st.session_state["browse_search"],
 )
 
 map_column, list_column = st.columns([3, 2], gap="medium")
@@ -106,7 +134,10 @@ with map_column:
 
 with list_column:
     st.markdown(f"**{t('browse.count', count=len(found))}**")
-    if not found:
+    if not found and st.session_state["browse_search"].strip():
+        st.info(t("browse.search_none", words=md(st.session_state["browse_search"])), icon="🔍")
+        st.button(t("browse.search_clear"), key="browse_search_clear", on_click=clear_search)
+    elif not found:
         st.info(t("browse.none"), icon="🌱")
     shown = st.session_state.get("browse_shown", PAGE_SIZE)
     for job in found[:shown]:
