@@ -412,3 +412,19 @@ def m006_talk(db: sqlite_utils.Database) -> None:
         CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
         """,
     )
+
+
+@migrations()
+def m009_favourites(db: sqlite_utils.Database) -> None:
+    """A resident's favourite helpers, shown first (or alone) in their helper directory."""
+    execute_script(
+        db,
+        """
+        CREATE TABLE favourites (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            helper_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            UNIQUE (user_id, helper_id)  -- also the index a person's list is read by
+        );
+        """,
+    )
