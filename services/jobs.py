@@ -210,24 +210,25 @@ def edit(
     Raises NotFound, NotAllowed (not the poster), InvalidTransition (no longer open), ValidationError,
     InsufficientFunds (the wallet cannot cover the higher total; nothing changes).
     """
-    columns = _checked(
-        db,
-        title=title,
-        description=description,
-        category=category,
-        price_yuan=price_yuan,
-        price_type=price_type,
-        est_hours=est_hours,
-        window_start=window_start,
-        window_end=window_end,
-        lat=lat,
-        lon=lon,
-        address_note=address_note,
-        now=now,
-    )
     with write(db):
-        job, actor = access.load(db, job_id, actor, "edit_job")
-        changed = {column: value for column, value in columns.items() if job[column] != value}
+        job, actor = access.load(db, job_id, actor, "edit_job")  # who and when before what was typed
+        columns = _checked(
+            db,
+            title=title,
+            description=description,
+            category=category,
+            price_yuan=price_yuan,
+            price_type=price_type,
+            est_hours=est_hours,
+            window_start=window_start,
+            window_end=window_end,
+            lat=lat,
+            lon=lon,
+            address_note=address_note,
+            now=now,
+        )
+        stored = cast(Row, job)
+        changed = {column: value for column, value in columns.items() if stored[column] != value}
         if not changed:
             return get(db, job_id, actor)
         if "lat" in changed or "lon" in changed:  # a new place gets its own approximate point
@@ -281,8 +282,9 @@ def again_draft(db: Database, actor: User, job_id: int, *, same_helper: bool = F
     (the job is not completed).
     """
     job, actor = access.load(db, job_id, actor, "book_again" if same_helper else "post_again")
+    stored = cast(Row, job)
     return {
-        **{field: job[field] for field in AGAIN_FIELDS},
+        **{field: stored[field] for field in AGAIN_FIELDS},
         "helper_id": job["worker_id"] if same_helper else None,
     }
 

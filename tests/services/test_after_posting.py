@@ -8,7 +8,7 @@ import pytest
 
 from services import booking, favourites, jobs, ledger, questions, workers
 from services.errors import InsufficientFunds, InvalidTransition, NotAllowed, NotFound, ValidationError
-from tests.services.conftest import PATHS, make_verified_worker, STARTING_CREDIT, status_of_path, valid_job_fields
+from tests.services.conftest import PATHS, STARTING_CREDIT, make_verified_worker, status_of_path, valid_job_fields
 
 START = int(STARTING_CREDIT) * 100
 NOT_EDITED = ("mode", "now")  # a job keeps its mode; the edit's moment is passed on its own
