@@ -24,21 +24,21 @@ POST_PAGE = "app_pages/post_job.py"
 # The post page's query parameters: the job to change, the job to start again from, and whether its
 # helper is to be asked again.
 EDIT, AGAIN, HELPER = "edit", "again", "helper"
+AFTER_POSTING = ("edit_job", "post_again", "book_again")  # the capabilities drawn as buttons, in order
 
 
 def after_posting(job: Job, allowed: frozenset[Capability], *, key: str) -> None:
     """The buttons for what the poster may do with their job as a whole (the job's capabilities)."""
-    shown = (
-        ("edit_job", "after.edit", {EDIT: str(job["id"])}),
-        ("post_again", "after.again", {AGAIN: str(job["id"])}),
-        ("book_again", "after.book_again", {AGAIN: str(job["id"]), HELPER: "1"}),
-    )
-    for capability, label, query in shown:
-        name = job["worker_name"] or ""
+    queries = {
+        "edit_job": {EDIT: str(job["id"])},
+        "post_again": {AGAIN: str(job["id"])},
+        "book_again": {AGAIN: str(job["id"]), HELPER: "1"},
+    }
+    for capability in AFTER_POSTING:
         if capability in allowed and st.button(
-            t(label, name=name), key=f"{key}_{capability}_{job['id']}", use_container_width=True
+            t(f"after.{capability}"), key=f"{key}_{capability}_{job['id']}", use_container_width=True
         ):
-            st.switch_page(POST_PAGE, query_params=query)
+            st.switch_page(POST_PAGE, query_params=queries[capability])
 
 
 @dataclass(frozen=True)
