@@ -1,20 +1,23 @@
 """Find a helper: verified workers, filtered by category, place and availability, ranked by a
-Bayesian average of their ratings (the page says the order in plain words), then by jobs completed."""
+Bayesian average of their ratings (the page says the order in plain words), then by jobs completed;
+the resident's favourite helpers first, or alone, each card with its star."""
 
 import streamlit as st
 
-from services import categories, community, workers
+from services import categories, community, favourites, workers
 from ui import maps
 from ui.cards import person_name, rate_text, stars_text
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE
 from ui.i18n import all_or, category_label, category_name, listing, t
+from ui.job_after import favourite_star
 from ui.safe import isolated, md
 
 HELPER_COLOUR = "#2f9e44"
 HELPER_AREA_M = 600
 
 db = get_db()
+viewer = st.session_state["user"]  # a member page (app.py)
 place = community.get(db)
 kinds = categories.by_slug(db)
 
@@ -34,7 +37,9 @@ slot = right.selectbox(
     format_func=all_or(lambda s: t(f"slot.{s}")),
 )
 near = st.session_state.get("find_helpers_point")
-found = workers.directory(db, category=category, near=near, slot=slot)
+mine = favourites.helper_ids(db, viewer)
+only_mine = st.toggle(t("helpers.favourites_only"), key="find_helpers_favourites_only")
+found = favourites.first(workers.directory(db, category=category, near=near, slot=slot), mine, only=only_mine)
 
 
 map_column, list_column = st.columns([2, 3], gap="medium")
@@ -56,8 +61,10 @@ with map_column:
 
 with list_column:
     st.markdown(f"**{t('helpers.count', count=len(found))}**")
+    if mine and not only_mine:
+        st.caption(t("helpers.favourites_first"))
     if not found:
-        st.info(t("helpers.none"), icon="🌱")
+        st.info(t("helpers.no_favourites" if only_mine else "helpers.none"), icon="🌱")
     for helper in found:
         with st.container(border=True):
             st.page_link(
@@ -76,3 +83,5 @@ with list_column:
                     ]
                 )
             )
+            if helper["user_id"] != viewer["id"]:
+                favourite_star(db, viewer, helper["user_id"], mine, key="find_helpers")

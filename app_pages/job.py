@@ -15,6 +15,7 @@ from ui.db import get_db
 from ui.disputes import dispute_section
 from ui.feedback import FieldErrors, attempt
 from ui.i18n import category_label, money, t, when
+from ui.job_after import after_posting
 from ui.job_money import money_section
 from ui.query import query_id
 from ui.questions import questions_section
@@ -66,6 +67,7 @@ with info:
     if user is None and job["status"] == "open":
         st.info(t("job.login_to_claim"), icon="🔑")
     job_actions(db, job, user, allowed, key="job")
+    after_posting(job, allowed, key="job")  # change it, post it again, book the helper again
     if user and job["mode"] == "grab":  # (booking's section says it under its applications)
         why_not_a_helper(db, job, user, "claim")
     contact_section(db, job, user, allowed)

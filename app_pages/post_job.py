@@ -1,4 +1,5 @@
-"""Post a job: what, where (a click on the map), when, and for how much."""
+"""Post a job: what, where (a click on the map), when, and for how much. The same form changes an open
+job (?edit=) or starts from a completed one (?again=, ui.job_after)."""
 
 from datetime import datetime, timedelta
 
@@ -6,10 +7,11 @@ import streamlit as st
 
 from services import categories, community, jobs, ledger
 from services.clock import utcnow
-from ui import maps
+from services.errors import LinbangError
+from ui import job_after, maps
 from ui.cards import price_guide
 from ui.db import get_db
-from ui.feedback import FieldErrors, flash
+from ui.feedback import FieldErrors, error_message, flash
 from ui.forms import Filling
 from ui.i18n import category_label, money, t, timezone
 
@@ -17,8 +19,20 @@ db = get_db()
 user = st.session_state["user"]
 place = community.get(db)
 kinds = categories.by_slug(db)
+try:
+    draft = job_after.draft(db, user)
+except LinbangError as error:  # no such job, not theirs, or no longer open
+    st.error(error_message(error), icon="🔒")
+    st.stop()
+filling = Filling(draft.name)  # a double click posts one job (ui.forms)
+job_after.fill_in(
+    draft,
+    filling,
+    "post_job_location",
+    {"category": "post_job_category", "price_kind": "post_job_price_kind", "mode": "post_job_mode"},
+)
 
-st.title(t("post.title"))
+st.title(t("post.edit_title" if draft.editing else "post.title"))
 st.subheader(t("post.where"))
 st.caption(t("post.where_help", km=place["radius_km"]))
 errors = FieldErrors()  # each error under its own input
@@ -60,10 +74,10 @@ mode = errors.at(
         format_func=lambda m: t(f"post.mode_{m}"),
         horizontal=True,
         key="post_job_mode",
+        disabled=bool(draft.editing),  # a job keeps its mode
     ),
 )
 st.caption(t(f"post.mode_{mode}_help"))
-filling = Filling("post_job")  # a double click posts one job (ui.forms)
 with st.form(filling.form):
     title = errors.at(
         "title",
@@ -115,7 +129,10 @@ with st.form(filling.form):
     st.caption(t("post.privacy"))
     st.caption(t("post.hold_note", balance=money(ledger.wallet_fen(db, user["id"], user))))
     submitted = st.form_submit_button(
-        t("post.submit"), type="primary", use_container_width=True, key=filling.field("send")
+        t("post.edit_submit" if draft.editing else "post.submit"),
+        type="primary",
+        use_container_width=True,
+        key=filling.field("send"),
     )
 
 filling.follow_on(submitted)
@@ -140,9 +157,10 @@ if submitted:
             mode=mode,
         )
         job_id = filling.send(
-            lambda: jobs.post(db, user, **fields, key=filling.key(*fields.values()), now=utcnow()), errors
+            lambda: job_after.save(db, user, draft, fields, key=filling.key(*fields.values()), now=utcnow()), errors
         )
         if job_id:
             maps.forget_point("post_job_location")
-            flash(t("post.done"))
-            filling.went_on("app_pages/job.py", id=str(job_id))
+            flash(t("post.edit_done" if draft.editing else "post.done"))
+            page, query = job_after.next_page(draft, job_id)
+            filling.went_on(page, **query)

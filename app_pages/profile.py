@@ -1,9 +1,10 @@
 """A person's public profile: name and badge, what they do as a helper, photos, reliability and the
-ratings they received. No contact data, no ID data, no exact position. A poster can invite a helper."""
+ratings they received. No contact data, no ID data, no exact position. A poster can invite a helper
+(?job= picks the job, as after "book again"), and a resident can star them as a favourite."""
 
 import streamlit as st
 
-from services import booking, categories, jobs, reviews, users, workers
+from services import booking, categories, favourites, jobs, reviews, users, workers
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -11,6 +12,7 @@ from ui.cards import person_name, photo_grid, rate_text, stars_text
 from ui.db import get_db
 from ui.feedback import JOB_PAGE, FieldErrors, attempt
 from ui.i18n import category_label, day, listing, number, t
+from ui.job_after import favourite_star
 from ui.query import query_id
 from ui.safe import md
 
@@ -75,10 +77,13 @@ def invite_form() -> None:
         st.caption(t("invite.no_jobs"))
         return
     errors = FieldErrors()
+    ids = [j["id"] for j in mine]
+    picked = query_id("job")
     with st.form(f"profile_invite_form_{person['id']}"):
         job_id = st.selectbox(
             t("invite.job"),
-            [j["id"] for j in mine],
+            ids,
+            index=ids.index(picked) if picked in ids else 0,
             format_func=lambda i: next(j["title"] for j in mine if j["id"] == i),
             key=f"profile_invite_job_{person['id']}",
         )
@@ -107,6 +112,7 @@ if helper and helper["taking_jobs"]:
         st.subheader(t("profile.photos"))
         photo_grid(db, helper["photos"])
     if viewer and viewer["id"] != person["id"] and helper["verified"]:
+        favourite_star(db, viewer, person["id"], favourites.helper_ids(db, viewer), key="profile")
         invite_form()
 
 st.subheader(stars_text(summary["average"], summary["count"]))

@@ -36,6 +36,9 @@ Capability = Literal[
     "answer_question",  # the poster answers one
     "share_contact",  # switch "share my phone for this job" on or off
     "see_contact",  # see the phone the other side shared for this job
+    "edit_job",  # the poster changes the job's words, price, time or place while nobody has taken it
+    "post_again",  # the poster starts a new job like this completed one
+    "book_again",  # ... in booking mode, asking the same helper again
 ]
 OPEN_FOR_MATERIALS: tuple[Status, ...] = ("in_progress", "done")  # bought once the work started
 TALKING: tuple[Status, ...] = ("open", "assigned", "in_progress", "done", "disputed")  # not yet ended
@@ -225,6 +228,11 @@ RULES: dict[Capability, Rule] = {
     "answer_question": lambda job, s: _as(s.poster) or _in(job, ("open",), "error.job_not_open"),
     "share_contact": lambda job, s: _as(s.party) or _in(job, SHARING, "error.contact_closed"),
     "see_contact": lambda job, s: _as(s.party) or _in(job, SHARED, "error.contact_closed"),
+    "edit_job": lambda job, s: _as(s.poster) or _in(job, ("open",), "error.job_not_open"),
+    "post_again": lambda job, s: _as(s.poster) or _in(job, ("completed",), "error.not_completed"),
+    "book_again": lambda job, s: (
+        _mode(job, "booking") or _as(s.poster) or _in(job, ("completed",), "error.not_completed")
+    ),
 }
 CAPABILITIES: tuple[Capability, ...] = tuple(RULES)
 

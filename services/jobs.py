@@ -64,6 +64,53 @@ def _price(price_yuan: Typed, price_type: Typed, est_hours: Typed) -> tuple[int,
     return price_fen, minutes_of(est_hours, "est_hours", "error.hours", 30)
 
 
+def _checked(
+    db: Database,
+    *,
+    title: Typed,
+    description: Typed,
+    category: Typed,
+    price_yuan: Typed,
+    price_type: Typed,
+    est_hours: Typed,
+    window_start: Typed,
+    window_end: Typed,
+    lat: Typed,
+    lon: Typed,
+    address_note: Typed,
+    now: datetime,
+) -> Row:
+    """The columns of a job as its poster typed them (posting or editing), each field checked in form
+    order, and whether its words ask for money off the board (`flagged`). Raises
+    ValidationError(field, key) for the first bad field; NotAllowed before the board is set up."""
+    title = text(title, "title", min_len=2, max_len=60, single_line=True)
+    description = text(description, "description", min_len=1, max_len=2000)
+    if not one(db, "SELECT 1 AS x FROM categories WHERE slug = ?", [category or ""]):
+        raise ValidationError("category", "error.pick_category")
+    price_fen, est_minutes = _price(price_yuan, price_type, est_hours)
+    start, end = _window(window_start, window_end, now)
+    lat, lon = geo.check_lat_lon(lat, lon)
+    place = community.get(db)
+    if place is None:
+        raise NotAllowed()
+    if geo.distance_km(place["lat"], place["lon"], lat, lon) > place["radius_km"]:
+        raise ValidationError("location", "error.outside_radius", km=place["radius_km"])
+    return {
+        "category": category,
+        "title": title,
+        "description": description,
+        "price_fen": price_fen,
+        "price_type": price_type,
+        "est_minutes": est_minutes,
+        "window_start": to_db(start),
+        "window_end": to_db(end),
+        "lat": lat,
+        "lon": lon,
+        "address_note": text(address_note, "address_note", max_len=200, single_line=True),
+        "flagged": int(bool(fraud.flags(title, description))),  # warned about, never refused (services.fraud)
+    }
+
+
 def post(
     db: Database,
     actor: User,
@@ -86,24 +133,27 @@ def post(
     """Validate every field and store a new open job. Returns its id; stores nothing on error.
 
     `key` identifies one filling-in of the post form: sending it again returns the job it posted.
-    Raises ValidationError(field, key) for the first bad field, in form order.
+    Raises ValidationError(field, key) for the first bad field, in form order (the mode first: the
+    form asks it above the others).
     """
-    title = text(title, "title", min_len=2, max_len=60, single_line=True)
-    description = text(description, "description", min_len=1, max_len=2000)
-    if not one(db, "SELECT 1 AS x FROM categories WHERE slug = ?", [category or ""]):
-        raise ValidationError("category", "error.pick_category")
     if mode not in MODES:
         raise ValidationError("mode", "error.invalid")
-    price_fen, est_minutes = _price(price_yuan, price_type, est_hours)
-    start, end = _window(window_start, window_end, now)
-    lat, lon = geo.check_lat_lon(lat, lon)
-    place = community.get(db)
-    if place is None:
-        raise NotAllowed()
-    if geo.distance_km(place["lat"], place["lon"], lat, lon) > place["radius_km"]:
-        raise ValidationError("location", "error.outside_radius", km=place["radius_km"])
-    address_note = text(address_note, "address_note", max_len=200, single_line=True)
-    public_lat, public_lon = geo.fuzz(lat, lon)
+    columns = _checked(
+        db,
+        title=title,
+        description=description,
+        category=category,
+        price_yuan=price_yuan,
+        price_type=price_type,
+        est_hours=est_hours,
+        window_start=window_start,
+        window_end=window_end,
+        lat=lat,
+        lon=lon,
+        address_note=address_note,
+        now=now,
+    )
+    public_lat, public_lon = geo.fuzz(columns["lat"], columns["lon"])
     with write(db):
         actor = users.active(db, actor)
         request_key, again = filled_in(db, "jobs", actor["id"], key)
@@ -113,24 +163,13 @@ def post(
             db,
             "jobs",
             {
+                **columns,
                 "poster_id": actor["id"],
                 "request_key": request_key,
-                "category": category,
-                "title": title,
-                "description": description,
                 "mode": mode,
                 "status": "open",
-                "price_fen": price_fen,
-                "price_type": price_type,
-                "est_minutes": est_minutes,
-                "window_start": to_db(start),
-                "window_end": to_db(end),
-                "lat": lat,
-                "lon": lon,
                 "public_lat": public_lat,
                 "public_lon": public_lon,
-                "address_note": address_note,
-                "flagged": int(bool(fraud.flags(title, description))),  # warned about, never refused (services.fraud)
                 "created_at": to_db(now),
                 "updated_at": to_db(now),
             },
@@ -141,6 +180,113 @@ def post(
             escrow.hold_estimate(db, job, _money_key(job_id, event_id), now)
         alerts.new_job(db, job, now)
     return job_id
+
+
+def edit(
+    db: Database,
+    actor: User,
+    job_id: int,
+    *,
+    title: Typed,
+    description: Typed,
+    category: Typed,
+    price_yuan: Typed,
+    price_type: Typed = "fixed",
+    est_hours: Typed = None,
+    window_start: Typed,
+    window_end: Typed,
+    lat: Typed,
+    lon: Typed,
+    address_note: Typed = "",
+    now: datetime,
+) -> Job:
+    """The poster changes their job while it is open (nobody took it yet): every field checked as at
+    posting (fraud phrases too). In one transaction the job changes, an 'edit' event names the fields
+    that changed, a grab job's hold follows its new total (more held, or the difference back; a
+    booking job holds its price when someone is accepted), and the people waiting on the job (its
+    applicants and invitees, who asked a question) are told. Saving what is already there (a double
+    click) changes nothing. Returns the job as the poster sees it.
+
+    Raises NotFound, NotAllowed (not the poster), InvalidTransition (no longer open), ValidationError,
+    InsufficientFunds (the wallet cannot cover the higher total; nothing changes).
+    """
+    with write(db):
+        job, actor = access.load(db, job_id, actor, "edit_job")  # who and when before what was typed
+        columns = _checked(
+            db,
+            title=title,
+            description=description,
+            category=category,
+            price_yuan=price_yuan,
+            price_type=price_type,
+            est_hours=est_hours,
+            window_start=window_start,
+            window_end=window_end,
+            lat=lat,
+            lon=lon,
+            address_note=address_note,
+            now=now,
+        )
+        stored = cast(Row, job)
+        changed = {column: value for column, value in columns.items() if stored[column] != value}
+        if not changed:
+            return get(db, job_id, actor)
+        if "lat" in changed or "lon" in changed:  # a new place gets its own approximate point
+            changed["public_lat"], changed["public_lon"] = geo.fuzz(columns["lat"], columns["lon"])
+        changed["updated_at"] = to_db(now)
+        assignments = ", ".join(f"{column} = ?" for column in changed)
+        db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", [*changed.values(), job_id])
+        what = ", ".join(column for column in columns if column in changed and column != "flagged")
+        event_id = _record(db, job_id, actor, "edit", "open", "open", now, what)
+        job = access.stored_job(db, job_id)
+        if job["mode"] == "grab":  # as at posting
+            escrow.hold_estimate(db, job, _money_key(job_id, event_id), now)
+        notifications.tell(
+            db, _waiting_on(db, job), "job.edited", f"event:{event_id}", now, job_id=job_id, title=job["title"]
+        )
+    return get(db, job_id, actor)
+
+
+def _waiting_on(db: Database, job: Job) -> list[int]:
+    """Who waits on an open job besides its poster: the helpers whose application or invitation waits,
+    and those who asked it a question."""
+    rows = db.query(
+        """SELECT worker_id AS id FROM applications WHERE job_id = ? AND status = 'pending'
+           UNION SELECT author_id FROM questions WHERE job_id = ?""",
+        [job["id"], job["id"]],
+    )
+    return [row["id"] for row in rows if row["id"] != job["poster_id"]]
+
+
+# What a new job posted "again" starts from: everything but its time.
+AGAIN_FIELDS = (
+    "category",
+    "title",
+    "description",
+    "mode",
+    "price_fen",
+    "price_type",
+    "est_minutes",
+    "lat",
+    "lon",
+    "address_note",
+)
+
+
+def again_draft(db: Database, actor: User, job_id: int, *, same_helper: bool = False) -> Row:
+    """What a new job like this completed one starts from ("again", 再来一单): its category, words,
+    mode, price and place, never its time (the poster picks a new one). same_helper: in booking mode,
+    also the helper who did it (`helper_id`), to be asked again (book_again).
+
+    Raises NotFound, NotAllowed (not the poster; for same_helper, not booking mode), InvalidTransition
+    (the job is not completed).
+    """
+    job, actor = access.load(db, job_id, actor, "book_again" if same_helper else "post_again")
+    stored = cast(Row, job)
+    return {
+        **{field: stored[field] for field in AGAIN_FIELDS},
+        "helper_id": job["worker_id"] if same_helper else None,
+    }
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -444,3 +444,19 @@ def m008_search(db: sqlite_utils.Database) -> None:
         INSERT INTO jobs_search (jobs_search) VALUES ('rebuild');
         """,
     )
+
+
+@migrations()
+def m009_favourites(db: sqlite_utils.Database) -> None:
+    """A resident's favourite helpers, shown first (or alone) in their helper directory."""
+    execute_script(
+        db,
+        """
+        CREATE TABLE favourites (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            helper_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            UNIQUE (user_id, helper_id)  -- also the index a person's list is read by
+        );
+        """,
+    )

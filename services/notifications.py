@@ -46,6 +46,7 @@ KINDS: tuple[str, ...] = (
     "message.question",
     "message.answer",
     "job.contact_shared",
+    "job.edited",  # the poster changed an open job someone waits on (an application, a question)
 )
 INBOX_SIZE = 50  # the newest shown; older ones stay until read
 

@@ -211,6 +211,7 @@ DYNAMIC_KEYS = {
     "mail.security_{}": mail.SECURITY,  # organizer_mail.py
     "mail.status_{}": ("pending", "failed"),  # outbox.status of a row that has an error to show
     "mail.group_{}": notifications.GROUPS,  # account.py's e-mail choices
+    "after.{}": module_constant(ROOT / "ui" / "job_after.py", "AFTER_POSTING"),  # the job page's after-posting buttons
 }
 
 

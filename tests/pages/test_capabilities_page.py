@@ -67,6 +67,7 @@ def controls(board, job_id: int) -> dict:
         "ask": _button(rf"questions_ask_{job_id}_send_\w+"),
         "answer_question": _button(r"questions_answer_send_\d+"),
         "share_contact": _button(rf"contact_share_{job_id}_\d+"),  # the switch
+        **{c: _button(rf"job_{c}_{job_id}") for c in ("edit_job", "post_again", "book_again")},
         "see_contact": lambda page: any(phone in shown for phone in PHONES.values() for shown in page.texts),
     }
 

@@ -33,6 +33,7 @@ from services import (
     community,
     contact,
     disputes,
+    favourites,
     fees,
     fraud,
     jobs,
@@ -92,6 +93,13 @@ def _first_unread(db, person: dict) -> int:
     return db.execute(sql, [person["id"]]).fetchone()[0]
 
 
+def _fields(**overrides) -> dict:
+    """valid_job_fields as jobs.edit takes them (a job keeps its mode)."""
+    fields = valid_job_fields(NOW, **overrides)
+    del fields["mode"]
+    return fields
+
+
 def material(db, board) -> dict:
     return db["job_materials"].get(board.material)
 
@@ -112,6 +120,20 @@ CASES = {
     "users.list_users": org(users.list_users, lambda db, b, who: users.list_users(db, who)),
     # jobs
     "jobs.post": by("poster", jobs.post, lambda db, b, who: jobs.post(db, who, **valid_job_fields(NOW)), writes=True),
+    "jobs.edit": by(
+        "poster",
+        jobs.edit,
+        lambda db, b, who: jobs.edit(db, who, b.open_job, **_fields(title="Carry two sofas")),
+        writes=True,
+    ),
+    "jobs.again_draft": by("poster", jobs.again_draft, lambda db, b, who: jobs.again_draft(db, who, b.completed)),
+    "favourites.mark": by(
+        "poster",
+        favourites.mark,
+        lambda db, b, who: favourites.mark(db, who, b.people["verified_worker"]["id"], True, NOW),
+        writes=True,
+    ),
+    "favourites.helper_ids": by("poster", favourites.helper_ids, lambda db, b, who: favourites.helper_ids(db, who)),
     "jobs.get": by("poster", jobs.get, lambda db, b, who: jobs.get(db, b.open_job, who)),
     "jobs.mine": by("poster", jobs.mine, lambda db, b, who: jobs.mine(db, who)),
     # an organizer is offered the dispute's resolutions; anyone else nothing (not a refusal)

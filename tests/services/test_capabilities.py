@@ -14,6 +14,7 @@ import pytest
 from demo import samples
 from services import access, booking, contact, disputes, jobs, materials, messages, questions, reviews
 from services import db as database
+from services.clock import from_db
 from services.errors import NotAllowed
 from services.transitions import TRANSITIONS, Assign, request
 from tests import capability_board
@@ -106,6 +107,18 @@ def _may_read_threads(board, job, who) -> bool:
     return True
 
 
+def _edited(job) -> dict:
+    """The job's fields as the post form sends them, its price raised by a yuan."""
+    return {
+        **{field: job[field] for field in ("title", "description", "category", "price_type", "lat", "lon")},
+        "price_yuan": str(job["price_fen"] // 100 + 1),
+        "est_hours": str(job["est_minutes"] / 60) if job["est_minutes"] else None,
+        "window_start": from_db(job["window_start"]),
+        "window_end": from_db(job["window_end"]),
+        "address_note": job["address_note"],
+    }
+
+
 PROBES = {  # capability -> (board, stored job, acting user) -> None, raising NotAllowed when refused
     **{action: _act(action) for action, rule in TRANSITIONS.items() if rule.actor != "clock"},
     "add_material": lambda b, job, who: materials.add(
@@ -124,6 +137,9 @@ PROBES = {  # capability -> (board, stored job, acting user) -> None, raising No
     "ask": lambda b, job, who: questions.ask(b.db, who, job["id"], "Do I bring tools?", key="k", now=b.now),
     "answer_question": _answer_question,
     "share_contact": lambda b, job, who: contact.share(b.db, who, job["id"], False, b.now),
+    "edit_job": lambda b, job, who: jobs.edit(b.db, who, job["id"], **_edited(job), now=b.now),
+    "post_again": lambda b, job, who: jobs.again_draft(b.db, who, job["id"]),
+    "book_again": lambda b, job, who: jobs.again_draft(b.db, who, job["id"], same_helper=True),
 }
 PREPARES = {"answer_material"}  # probes that change the board before the call they test
 READS = {  # capability -> (board, stored job, viewer) -> whether the service shows it
