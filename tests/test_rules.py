@@ -4,7 +4,9 @@ Everything is read with ast and babel, never with regular expressions over code.
 """
 
 import ast
+import collections
 import pathlib
+import re
 import string
 
 import pytest
@@ -104,6 +106,13 @@ def placeholders(text: str) -> set[str]:
 
 def test_catalogs_have_the_same_keys():
     assert set(CATALOGS["zh_CN"]) ^ set(CATALOGS["en"]) == set()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_key_is_in_a_catalog_once(lang):
+    """A key written twice (two branches adding it) silently keeps one of its texts."""
+    keys = re.findall(r'^msgid "(.+)"$', (ROOT / "locales" / f"{lang}.po").read_text(), re.M)
+    assert [key for key, count in collections.Counter(keys).items() if count > 1] == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
