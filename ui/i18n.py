@@ -30,7 +30,30 @@ def language() -> str:
 
 
 def set_language(lang: str) -> None:
-    st.session_state["lang"] = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    """Read in `lang` from now on; each choice made in a neutral() widget is kept (written back as its
+    value, so Streamlit shows it in the new language's words)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    if lang != st.session_state.get("lang"):
+        for key in st.session_state.get(NEUTRAL_KEYS, ()):
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state["lang"] = lang
+
+
+NEUTRAL_KEYS = "i18n_neutral_keys"  # session state: the keys neutral() was given
+
+
+def neutral(key: str) -> str:
+    """`key`, for a choice widget (select box, radio, multiselect, pills, segmented control) whose
+    options are language-neutral values (a category's slug, a mode's name) shown by a format_func in
+    the reader's words.
+
+    Streamlit keeps such a choice as the words shown for it, which no option matches once the words are
+    another language's: the select box and radios fell back to nothing or their first option, the
+    multiselect kept the old words as a value of their own. set_language writes each such widget's value
+    back when the language changes, so it is drawn again in the new words."""
+    st.session_state.setdefault(NEUTRAL_KEYS, set()).add(key)
+    return key
 
 
 def t(key: str, **params) -> str:
