@@ -62,8 +62,10 @@ def profile_form() -> None:
     st.caption(t("worker.area_help"))
     stored_area = (profile["area_lat"], profile["area_lon"]) if profile["area_lat"] is not None else None
     errors = FieldErrors()
+    saved = (*stored_area, profile["service_radius_km"]) if stored_area else None
     picked = errors.at(
-        "area", maps.point_picker("worker_area", stored_area or (place["lat"], place["lon"]), community=place)
+        "area",
+        maps.point_picker("worker_area", stored_area or (place["lat"], place["lon"]), community=place, saved=saved),
     )
     with st.form("worker_profile_form"):
         bio = errors.at(
