@@ -61,3 +61,8 @@ def test_the_scale_is_in_metres_only():
 
     assert "L.control.scale({imperial: false})" in page
     assert page.count("L.control.scale") == 1
+
+
+def test_a_pick_map_zooms_out_until_the_whole_community_fits_a_phone():
+    assert maps.whole_circle_zoom((31.23, 121.47, 5.0)) == 12  # ten km across: about 32 m a pixel
+    assert maps.whole_circle_zoom((31.23, 121.47, 0.5)) == 15

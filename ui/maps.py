@@ -7,6 +7,7 @@ User text reaches the map only as JSON data, and the browser puts it in the page
 """
 
 import json
+import math
 import os
 import pathlib
 import re
@@ -344,6 +345,14 @@ def landmark(m: folium.Map, point: tuple[float, ...], label: str, colour: str) -
     ).add_to(m)
 
 
+def whole_circle_zoom(area: Area, width_px: int = 340) -> int:
+    """The closest zoom that shows the whole circle of `area` across `width_px` (a phone's map): with no
+    tiles, the circle is what there is to find one's way by. Web Mercator: 156,543 m a pixel at zoom 0
+    on the equator, halved with each zoom level, times cos(latitude)."""
+    metres_per_px_at_0 = 156_543 * math.cos(math.radians(area[0]))
+    return int(math.log2(metres_per_px_at_0 * width_px / (2 * area[2] * 1000)))
+
+
 def pick_map(
     center: tuple[float, float], zoom: int, *, community: Area | None = None, saved: Area | None = None
 ) -> folium.Map:
@@ -384,7 +393,7 @@ def point_picker(
         if picked and new_community_km
         else None
     )
-    m = pick_map(picked or center, zoom, community=area, saved=saved)
+    m = pick_map(picked or center, min(zoom, whole_circle_zoom(area)) if area else zoom, community=area, saved=saved)
     clicked = new_click(show(m, f"{key}_map", returns=["last_clicked"], marker=picked), key)
     if clicked:
         st.session_state[lat_key], st.session_state[lon_key] = round(clicked[0], 6), round(clicked[1], 6)

@@ -3,7 +3,21 @@ language's words (#15 item 10): the values are language-neutral keys (ui.i18n.ne
 
 import pytest
 from playwright.sync_api import expect
-from streamlit_driver import DESKTOP, PHONE, choose, click, fill, log_in, open_page, shot, visit, wait_idle
+from streamlit_driver import (
+    DESKTOP,
+    PHONE,
+    choose,
+    click,
+    click_map_centre,
+    fill,
+    goto,
+    log_in,
+    map_frame,
+    open_page,
+    shot,
+    visit,
+    wait_idle,
+)
 
 from services import categories, users, workers
 from services import db as database
@@ -24,12 +38,15 @@ def label(kind: dict, lang: str) -> str:
 
 
 def switch_to(page, name: str) -> None:
-    """Tap the language in the menu (at a phone's width the menu opens first)."""
+    """Tap the language in the menu (at a phone's width the menu opens first, and closes after)."""
     button = page.locator('[data-testid="stSidebar"]').get_by_text(name, exact=True)
-    if not button.is_visible():
+    opened = not button.is_visible()
+    if opened:
         page.locator('[data-testid="stExpandSidebarButton"]').first.click()
     button.click()
     wait_idle(page)
+    if opened:  # the menu stays open over the page on a phone
+        page.locator('[data-testid="stSidebarCollapseButton"] button').first.click()
 
 
 def chosen_radio(page, label: str):
@@ -81,3 +98,35 @@ def test_the_helpers_categories_are_kept_and_saved_as_categories_after_a_languag
     finally:
         db.conn.close()
     assert sorted(saved) == ["errands", "furniture", "moving"]
+
+
+def landmarks(page):
+    return map_frame(page).locator(".linbang-landmark")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+@pytest.mark.parametrize("language", ["中文", "English"])
+def test_a_helpers_area_map_names_the_community_centre_and_the_saved_area(browser, seeded, viewport, language):
+    words = ZH if language == "中文" else EN
+    page = open_page(browser, viewport=viewport, locale="zh-CN")
+    log_in(page, seeded.url, "worker_b", "worker-pass", again=True)
+    visit(page, seeded.url + "/worker")
+    switch_to(page, language)
+
+    expect(landmarks(page)).to_have_text([words["map.centre"], words["map.saved"]])
+    expect(map_frame(page).locator(".leaflet-control-scale-line")).to_have_count(1)  # metres only
+    shot(page, f"pick_map_worker_{language}_{viewport['width']}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+@pytest.mark.parametrize("language", ["中文", "English"])
+def test_the_setup_map_draws_the_community_around_the_picked_centre(browser, server, viewport, language):
+    words = ZH if language == "中文" else EN
+    page = open_page(browser, viewport=viewport, locale="zh-CN")
+    goto(page, server.url)
+    page.locator('[data-testid="stMain"]').get_by_text(language, exact=True).click()
+    wait_idle(page)
+    click_map_centre(page)
+
+    expect(landmarks(page)).to_have_text([words["map.centre"]])
+    shot(page, f"pick_map_setup_{language}_{viewport['width']}")
