@@ -329,11 +329,13 @@ def approximate_circle(m: folium.Map, lat: float, lon: float) -> None:
 
 
 SAVED_COLOUR = "#2b8a3e"
+KM_PER_DEGREE_OF_LATITUDE = 111.2
 
 
 def landmark(m: folium.Map, point: tuple[float, ...], label: str, colour: str) -> None:
     """A dot with its name written beside it: something to find one's way by on a map with no tiles
-    (on a machine offline, or before they load, the map is a grey square)."""
+        (on a machine offline, or before they load, the map is a grey square). `side`: where the name goes,
+    "right" or "left" (two landmarks close together name themselves on either side)."""
     folium.CircleMarker(
         point,
         radius=5,
@@ -341,7 +343,7 @@ def landmark(m: folium.Map, point: tuple[float, ...], label: str, colour: str) -
         fill=True,
         fill_opacity=1,
         interactive=False,
-        tooltip=folium.Tooltip(label, permanent=True, direction="right", class_name="linbang-landmark"),
+        tooltip=folium.Tooltip(label, sticky=False, permanent=True, direction="right", class_name="linbang-landmark"),
     ).add_to(m)
 
 
@@ -366,7 +368,10 @@ def pick_map(
         folium.Circle(
             saved[:2], radius=saved[2] * 1000, color=SAVED_COLOUR, weight=2, fill_opacity=0.1, interactive=False
         ).add_to(m)
-        landmark(m, saved[:2], t("map.saved"), SAVED_COLOUR)
+        # named at the top of its circle: a helper's area is often a few hundred metres from the centre,
+        # and two names side by side would cover each other (inside the map's frame Leaflet places a
+        # permanent tooltip before it knows its width, so "left" would not keep them apart)
+        landmark(m, (saved[0] + saved[2] / KM_PER_DEGREE_OF_LATITUDE, saved[1]), t("map.saved"), SAVED_COLOUR)
     return m
 
 
