@@ -8,7 +8,7 @@ from ui import maps
 from ui.cards import job_card, price_text
 from ui.db import get_db
 from ui.feedback import JOB_PAGE, sign_in_first
-from ui.i18n import all_or, category_label, category_name, t
+from ui.i18n import all_or, category_label, category_name, neutral, t
 from ui.notices import waiting_for_you
 from ui.safe import md
 
@@ -92,7 +92,11 @@ if active and not panel.open:
     st.caption(t("browse.filters_on", count=active))
 sort = (
     st.segmented_control(
-        t("browse.sort"), SORTS, format_func=lambda s: t(f"browse.sort_{s}"), default="nearest", key="browse_sort"
+        t("browse.sort"),
+        SORTS,
+        format_func=lambda s: t(f"browse.sort_{s}"),
+        default="nearest",
+        key=neutral("browse_sort"),
     )
     or "nearest"
 )

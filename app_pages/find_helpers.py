@@ -9,7 +9,7 @@ from ui import maps
 from ui.cards import person_name, rate_text, stars_text
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE
-from ui.i18n import all_or, category_label, category_name, listing, t
+from ui.i18n import all_or, category_label, category_name, listing, neutral, t
 from ui.job_after import favourite_star
 from ui.safe import isolated, md
 
@@ -27,13 +27,13 @@ left, right = st.columns(2)
 category = left.selectbox(
     t("post.category"),
     [None, *kinds],
-    key="find_helpers_category",
+    key=neutral("find_helpers_category"),
     format_func=all_or(lambda s: category_label(kinds[s])),
 )
 slot = right.selectbox(
     t("helpers.available"),
     [None, *workers.AVAILABILITY],
-    key="find_helpers_slot",
+    key=neutral("find_helpers_slot"),
     format_func=all_or(lambda s: t(f"slot.{s}")),
 )
 near = st.session_state.get("find_helpers_point")

@@ -8,7 +8,7 @@ from services.clock import utcnow
 from ui.cards import account_name
 from ui.db import get_db
 from ui.feedback import FieldErrors, attempt, flash
-from ui.i18n import t, when
+from ui.i18n import neutral, t, when
 from ui.safe import md
 
 db = get_db()
@@ -42,7 +42,7 @@ def settings_form() -> None:
                 mail.SECURITY,
                 index=mail.SECURITY.index(saved.security),
                 format_func=lambda way: t(f"mail.security_{way}"),
-                key="organizer_mail_security",
+                key=neutral("organizer_mail_security"),
             ),
         )
         sign_in = errors.at(

@@ -13,7 +13,7 @@ from ui.cards import price_guide
 from ui.db import get_db
 from ui.feedback import FieldErrors, error_message, flash
 from ui.forms import Filling
-from ui.i18n import category_label, money, t, timezone
+from ui.i18n import category_label, money, neutral, t, timezone
 
 db = get_db()
 user = st.session_state["user"]
@@ -51,7 +51,7 @@ category = errors.at(
         index=None,
         placeholder=t("post.category_pick"),
         format_func=lambda slug: category_label(kinds[slug]),
-        key="post_job_category",
+        key=neutral("post_job_category"),
     ),
 )
 price_kind = errors.at(
@@ -61,7 +61,7 @@ price_kind = errors.at(
         PRICE_KINDS,
         format_func=lambda k: t(f"post.price_{k}"),
         horizontal=True,
-        key="post_job_price_kind",
+        key=neutral("post_job_price_kind"),
     ),
 )
 if category and price_kind != "free":
@@ -73,7 +73,7 @@ mode = errors.at(
         jobs.MODES,
         format_func=lambda m: t(f"post.mode_{m}"),
         horizontal=True,
-        key="post_job_mode",
+        key=neutral("post_job_mode"),
         disabled=bool(draft.editing),  # a job keeps its mode
     ),
 )

@@ -10,6 +10,7 @@ from ui.feedback import FieldErrors, attempt, go
 from ui.i18n import LANGUAGE_NAMES, set_language, t
 
 DEFAULT_CENTER = (31.2304, 121.4737)
+RADIUS_KM = 5.0
 
 db = get_db()
 if "setup_language" in st.session_state:
@@ -25,13 +26,21 @@ language = errors.at(
 )
 st.subheader(t("setup.centre"))
 st.caption(t("setup.centre_help"))
-centre = errors.at("center", maps.point_picker("setup_centre", DEFAULT_CENTER, zoom=12))
+# The community's circle around the picked centre: the radius below as last sent, or its starting value.
+centre = errors.at(
+    "center",
+    maps.point_picker(
+        "setup_centre", DEFAULT_CENTER, new_community_km=st.session_state.get("setup_radius", RADIUS_KM), zoom=12
+    ),
+)
 
 with st.form("setup_form"):
     name = errors.at("community_name", st.text_input(t("setup.community_name"), max_chars=60, key="setup_name"))
     radius = errors.at(
         "radius_km",
-        st.number_input(t("setup.radius"), min_value=0.5, max_value=50.0, value=5.0, step=0.5, key="setup_radius"),
+        st.number_input(
+            t("setup.radius"), min_value=0.5, max_value=50.0, value=RADIUS_KM, step=0.5, key="setup_radius"
+        ),
     )
     st.subheader(t("setup.organizer"))
     username = errors.at(

@@ -9,7 +9,7 @@ from ui.cards import photo_grid
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE, FieldErrors, action_error, attempt, perform
 from ui.forms import Filling
-from ui.i18n import category_label, day, t, yuan_field
+from ui.i18n import category_label, day, neutral, t, yuan_field
 from ui.safe import md
 
 db = get_db()
@@ -33,35 +33,39 @@ def verification_status() -> None:
 
 
 def switch_form() -> None:
+    # Not an st.form: a choice waiting in a form lives only in the browser, in the words it was shown
+    # in, so a language switch could not keep it (ui.i18n.neutral).
     errors = FieldErrors()
-    with st.form("worker_form"):
-        taking = st.toggle(t("worker.taking_jobs"), value=bool(profile and profile["taking_jobs"]), key="worker_taking")
-        chosen = errors.at(
-            "categories",
-            st.multiselect(
-                t("worker.categories"),
-                list(kinds),
-                default=profile["categories"] if profile else [],
-                key="worker_categories",
-                format_func=lambda slug: category_label(kinds[slug]),
-                placeholder=t("post.category_pick"),
-            ),
+    taking = st.toggle(t("worker.taking_jobs"), value=bool(profile and profile["taking_jobs"]), key="worker_taking")
+    chosen = errors.at(
+        "categories",
+        st.multiselect(
+            t("worker.categories"),
+            list(kinds),
+            default=profile["categories"] if profile else [],
+            key=neutral("worker_categories"),
+            format_func=lambda slug: category_label(kinds[slug]),
+            placeholder=t("post.category_pick"),
+            select_all=False,  # Streamlit's "Select all" is English in every language
+        ),
+    )
+    if st.button(t("worker.save"), type="primary", use_container_width=True, key="worker_save"):
+        attempt(
+            lambda: workers.set_taking_jobs(db, user, taking_jobs=taking, categories=chosen, now=utcnow()),
+            success=t("worker.saved"),
+            rerun=True,
+            errors=errors,
         )
-        if st.form_submit_button(t("worker.save"), type="primary", use_container_width=True, key="worker_save"):
-            attempt(
-                lambda: workers.set_taking_jobs(db, user, taking_jobs=taking, categories=chosen, now=utcnow()),
-                success=t("worker.saved"),
-                rerun=True,
-                errors=errors,
-            )
 
 
 def profile_form() -> None:
     st.caption(t("worker.area_help"))
     stored_area = (profile["area_lat"], profile["area_lon"]) if profile["area_lat"] is not None else None
     errors = FieldErrors()
+    saved = (*stored_area, profile["service_radius_km"]) if stored_area else None
     picked = errors.at(
-        "area", maps.point_picker("worker_area", stored_area or (place["lat"], place["lon"]), community=place)
+        "area",
+        maps.point_picker("worker_area", stored_area or (place["lat"], place["lon"]), community=place, saved=saved),
     )
     with st.form("worker_profile_form"):
         bio = errors.at(
@@ -112,7 +116,7 @@ def profile_form() -> None:
                 selection_mode="multi",
                 default=profile["availability"],
                 format_func=lambda slot: t(f"slot.{slot}"),
-                key="worker_slots",
+                key=neutral("worker_slots"),
             ),
         )
         if st.form_submit_button(

@@ -92,8 +92,16 @@ def test_ui_imports_no_page_and_not_the_entry_point(path):
 
 
 def read_catalog(lang: str) -> dict[str, str]:
+    """key -> text; a plural message's forms joined by new lines ("" when any is missing), so each form
+    is checked like a message of its own."""
     with open(ROOT / "locales" / f"{lang}.po", "rb") as po:
-        return {message.id: message.string for message in read_po(po) if message.id}
+        return {
+            (message.id if isinstance(message.id, str) else message.id[0]): (
+                message.string if isinstance(message.string, str) else "\n".join(message.string) * all(message.string)
+            )
+            for message in read_po(po)
+            if message.id
+        }
 
 
 CATALOGS = {lang: read_catalog(lang) for lang in LANGS}

@@ -12,7 +12,7 @@ from services.transitions import RESOLUTIONS, TRANSITIONS, Reason, request
 
 from .feedback import FieldErrors, attempt
 from .forms import Filling
-from .i18n import money, t, when
+from .i18n import money, neutral, t, when
 from .safe import isolated, md
 
 
@@ -105,7 +105,7 @@ def resolution_form(db: Database, job: Job, user: User, allowed: frozenset[Capab
                 outcomes,
                 index=None,
                 format_func=lambda o: t(f"dispute.{o}"),
-                key=f"disputes_outcome_{job['id']}",
+                key=neutral(f"disputes_outcome_{job['id']}"),
             ),
         )
         share = (

@@ -10,11 +10,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import streamlit as st
-from babel import dates, lists, numbers
+from babel import lists, numbers
 
 from services import settings
 from services.catalogs import catalog as catalog  # the pages' tests read the catalogs through here
-from services.catalogs import money_in, readable, text_in
+from services.catalogs import day_in, moment_in, money_in, readable, text_in
+from services.clock import utcnow
 from services.errors import LinbangError
 from services.validate import LANGUAGES
 
@@ -30,7 +31,30 @@ def language() -> str:
 
 
 def set_language(lang: str) -> None:
-    st.session_state["lang"] = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    """Read in `lang` from now on; each choice made in a neutral() widget is kept (written back as its
+    value, so Streamlit shows it in the new language's words)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    if lang != st.session_state.get("lang"):
+        for key in st.session_state.get(NEUTRAL_KEYS, ()):
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state["lang"] = lang
+
+
+NEUTRAL_KEYS = "i18n_neutral_keys"  # session state: the keys neutral() was given
+
+
+def neutral(key: str) -> str:
+    """`key`, for a choice widget (select box, radio, multiselect, pills, segmented control) whose
+    options are language-neutral values (a category's slug, a mode's name) shown by a format_func in
+    the reader's words.
+
+    Streamlit keeps such a choice as the words shown for it, which no option matches once the words are
+    another language's: the select box and radios fell back to nothing or their first option, the
+    multiselect kept the old words as a value of their own. set_language writes each such widget's value
+    back when the language changes, so it is drawn again in the new words."""
+    st.session_state.setdefault(NEUTRAL_KEYS, set()).add(key)
+    return key
 
 
 def t(key: str, **params) -> str:
@@ -74,18 +98,20 @@ def timezone() -> ZoneInfo:
     return ZoneInfo(st.session_state.get("timezone") or settings.DEFAULT_TIMEZONE)
 
 
-def when(moment: datetime | None, fmt: str = "short") -> str:
-    if moment is None:
-        return ""
-    return dates.format_datetime(moment, fmt, tzinfo=timezone(), locale=language())
+def when(moment: datetime | None) -> str:
+    """A moment as the reader writes it, on the community's clock: "2 Dec, 15:00", "12月2日 15:00"
+    (the year too when it is not this year's); "" for none."""
+    return moment_in(moment, language(), timezone(), utcnow()) if moment else ""
 
 
 def calendar_day(value: date) -> str:
-    return dates.format_date(value, "medium", locale=language())
+    """A day as the reader writes it: "2 Dec", "12月2日" (the year too when it is not this year's)."""
+    return day_in(value, language(), utcnow().astimezone(timezone()).year)
 
 
 def day(moment: datetime | None) -> str:
-    return dates.format_date(moment.astimezone(timezone()), "medium", locale=language()) if moment else ""
+    """The day of a moment, on the community's clock, as calendar_day writes it; "" for none."""
+    return calendar_day(moment.astimezone(timezone()).date()) if moment else ""
 
 
 def category_name(category: dict) -> str:

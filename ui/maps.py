@@ -7,6 +7,7 @@ User text reaches the map only as JSON data, and the browser puts it in the page
 """
 
 import json
+import math
 import os
 import pathlib
 import re
@@ -18,7 +19,7 @@ import streamlit as st
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
-from branca.element import CssLink, Element, Figure, JavascriptLink
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.plugins import MarkerCluster
 from folium.template import Template
 from streamlit_folium import st_folium
@@ -49,6 +50,7 @@ MAX_ZOOM = 19
 # browser with 5,000 jobs).
 APPROXIMATE_MAX_ZOOM = 16
 JOB_COLOUR = "#d9480f"
+Area = tuple[float, float, float]  # a centre's latitude and longitude, and a radius in km
 
 
 @st.cache_resource
@@ -79,7 +81,8 @@ def vendor_url(path: str) -> str:
 
 
 def base_map(center: tuple[float, float], zoom: int = 14, max_zoom: int = MAX_ZOOM) -> folium.Map:
-    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None)
+    MetricScale().add_to(m)
     # No jQuery: only folium.Popup and keep_in_front use it, and Linbang's maps use neither (one script
     # load fewer before the map draws). It stays in VENDOR_FILES for bench/baseline_map_page.py.
     m.default_js = [("leaflet", vendor_url("leaflet/leaflet.js"))]
@@ -89,10 +92,26 @@ def base_map(center: tuple[float, float], zoom: int = 14, max_zoom: int = MAX_ZO
     return m
 
 
+class MetricScale(MacroElement):
+    """The map's scale in metres and kilometres only (folium's control_scale adds feet and miles too)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+
 def community_circle(m: folium.Map, community: Community) -> None:
+    community_ring(m, (community["lat"], community["lon"], community["radius_km"]))
+
+
+def community_ring(m: folium.Map, area: Area) -> None:
+    lat, lon, radius_km = area
     folium.Circle(
-        (community["lat"], community["lon"]),
-        radius=community["radius_km"] * 1000,
+        (lat, lon),
+        radius=radius_km * 1000,
         color="#1c7ed6",
         weight=2,
         fill=False,
@@ -309,18 +328,77 @@ def approximate_circle(m: folium.Map, lat: float, lon: float) -> None:
     folium.Circle((lat, lon), radius=PUBLIC_CIRCLE_M, color=JOB_COLOUR, weight=2, fill_opacity=0.25).add_to(m)
 
 
+SAVED_COLOUR = "#2b8a3e"
+KM_PER_DEGREE_OF_LATITUDE = 111.2
+
+
+def landmark(m: folium.Map, point: tuple[float, ...], label: str, colour: str) -> None:
+    """A dot with its name written beside it: something to find one's way by on a map with no tiles
+        (on a machine offline, or before they load, the map is a grey square). `side`: where the name goes,
+    "right" or "left" (two landmarks close together name themselves on either side)."""
+    folium.CircleMarker(
+        point,
+        radius=5,
+        color=colour,
+        fill=True,
+        fill_opacity=1,
+        interactive=False,
+        tooltip=folium.Tooltip(label, sticky=False, permanent=True, direction="right", class_name="linbang-landmark"),
+    ).add_to(m)
+
+
+def whole_circle_zoom(area: Area, width_px: int = 340) -> int:
+    """The closest zoom that shows the whole circle of `area` across `width_px` (a phone's map): with no
+    tiles, the circle is what there is to find one's way by. Web Mercator: 156,543 m a pixel at zoom 0
+    on the equator, halved with each zoom level, times cos(latitude)."""
+    metres_per_px_at_0 = 156_543 * math.cos(math.radians(area[0]))
+    return int(math.log2(metres_per_px_at_0 * width_px / (2 * area[2] * 1000)))
+
+
+def pick_map(
+    center: tuple[float, float], zoom: int, *, community: Area | None = None, saved: Area | None = None
+) -> folium.Map:
+    """The map of point_picker: the community's circle and its centre (named), and what is `saved` now
+    (a helper's area) as a circle and a named dot."""
+    m = base_map(center, zoom)
+    if community:
+        community_ring(m, community)
+        landmark(m, community[:2], t("map.centre"), "#1c7ed6")
+    if saved:
+        folium.Circle(
+            saved[:2], radius=saved[2] * 1000, color=SAVED_COLOUR, weight=2, fill_opacity=0.1, interactive=False
+        ).add_to(m)
+        # named at the top of its circle: a helper's area is often a few hundred metres from the centre,
+        # and two names side by side would cover each other (inside the map's frame Leaflet places a
+        # permanent tooltip before it knows its width, so "left" would not keep them apart)
+        landmark(m, (saved[0] + saved[2] / KM_PER_DEGREE_OF_LATITUDE, saved[1]), t("map.saved"), SAVED_COLOUR)
+    return m
+
+
 def point_picker(
-    key: str, center: tuple[float, float], *, community: Community | None = None, zoom: int = 14
+    key: str,
+    center: tuple[float, float],
+    *,
+    community: Community | None = None,
+    saved: Area | None = None,
+    new_community_km: float | None = None,
+    zoom: int = 14,
 ) -> tuple[float, float] | None:
-    """A map to click a point on, plus latitude/longitude inputs that follow the click (and can be
-    typed, for people who cannot use the map). Returns the chosen (lat, lon) or None."""
+    """A map to click a point on, showing the community (pick_map; at setup, a community of
+    `new_community_km` around the picked point) and `saved`, plus latitude/longitude inputs that follow
+    the click (and can be typed, for people who cannot use the map). Returns the chosen (lat, lon) or None."""
     lat_key, lon_key = f"{key}_lat", f"{key}_lon"
     stored = (st.session_state.get(lat_key), st.session_state.get(lon_key))
     # A point only when both inputs hold one: either can be emptied alone, and folium refuses half a point.
     picked = (stored[0], stored[1]) if stored[0] is not None and stored[1] is not None else None
-    m = base_map(picked or center, zoom)
-    if community:
-        community_circle(m, community)
+    area = (
+        (community["lat"], community["lon"], community["radius_km"])
+        if community
+        else (*picked, new_community_km)
+        if picked and new_community_km
+        else None
+    )
+    m = pick_map(picked or center, min(zoom, whole_circle_zoom(area)) if area else zoom, community=area, saved=saved)
     clicked = new_click(show(m, f"{key}_map", returns=["last_clicked"], marker=picked), key)
     if clicked:
         st.session_state[lat_key], st.session_state[lon_key] = round(clicked[0], 6), round(clicked[1], 6)

@@ -4,13 +4,11 @@ no error, no raw catalog key, no sideways scrolling; screenshots kept as artifac
 import re
 
 import pytest
-from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 from streamlit_driver import (
     DESKTOP,
     MAP_FRAME,
     PHONE,
-    ROOT,
     choose,
     expect_text,
     goto,
@@ -23,6 +21,8 @@ from streamlit_driver import (
     visit,
     wait_idle,
 )
+
+from services import catalogs
 
 # Each look at every page takes most of a minute and changes nothing: they may run on different workers.
 SPREAD = True
@@ -45,8 +45,7 @@ PAGES = [
     "profile?id=3",  # worker_a: a helper's profile with a photo
 ]
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
-with open(ROOT / "locales" / "en.po", "rb") as catalog:
-    KEYS = {message.id for message in read_po(catalog) if message.id}
+KEYS = set(catalogs.catalog("en"))
 
 
 def reads_well(page, base_url: str, paths: list[str], width: str, language: str, who: str = "") -> None:

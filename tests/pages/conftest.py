@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from demo import samples
 from services import community, jobs, ledger, materials, reviews, users, workers
 from services import db as database
+from services.catalogs import text_in
 from services.clock import utcnow
 from services.transitions import request
 from tests.support import copy_database
@@ -76,9 +77,10 @@ def form_field(at, form: str, field: str) -> str:
 
 
 def text(lang: str, key: str, **params) -> str:
-    """The catalog text for `key` in `lang`, as the reader sees it."""
-    value = catalog(lang)[key]
-    return value.format(**params) if params else value
+    """The catalog text for `key` in `lang`, as the reader sees it (a plural message in the form for
+    its `count`)."""
+    assert key in catalog(lang), key
+    return text_in(lang, key, **params)
 
 
 _MD_ESCAPE = re.compile(r"\\(.)|:small\[\]|&#(\d+);")
