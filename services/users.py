@@ -29,6 +29,7 @@ from .validate import LANGUAGES, Typed, encodable, is_invisible, text
 USERNAME_RE = re.compile(r"[\w.-]{2,32}")
 # What a reset code is written in: no 0/O, 1/I/L, so that a code read aloud or copied by hand is typed right.
 RESET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RESET_FAILED = "error.reset_failed"  # one message for every failed reset, as for sign-ins
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 -]{5,20}$")
 MIN_PASSWORD = 8
@@ -267,14 +268,16 @@ def authenticate(db: Database, username: str, password: str, *, client: str, now
     return _public_row(row)
 
 
-def _counted_try(db: Database, username: Typed, secret: Typed, client: str, now: datetime) -> tuple[str, int]:
+def _counted_try(
+    db: Database, username: Typed, secret: Typed, client: str, now: datetime, refusal: str = AuthFailed.key
+) -> tuple[str, int]:
     """Count a try at an account (a sign-in, a reset code) before it is judged: returns the name tried
     (stripped) and the id of its login_attempts row, a failure until the caller marks it ok. Raises
-    TooManyAttempts when the client must wait (_seconds_to_wait); AuthFailed, counting nothing, for a
-    name or secret that is no valid text (no account has one)."""
+    TooManyAttempts when the client must wait (_seconds_to_wait); AuthFailed(`refusal`), counting
+    nothing, for a name or secret that is no valid text (no account has one)."""
     username, secret = username or "", secret or ""
     if not all(isinstance(given, str) and encodable(given) for given in (username, secret)):
-        raise AuthFailed()  # no account has such a name or password (register refuses them)
+        raise AuthFailed(refusal)  # no account has such a name or password (register refuses them)
     # Counted under the name's key: every way of writing one name ("Li", "LI", "ｌｉ") counts as one.
     username = username.strip()[:64]
     key = username_key(username)
@@ -303,19 +306,19 @@ def reset_password(
 
     The new password follows registration's rules (ValidationError "password" / "password_again").
     Tries are counted and slowed with sign-ins (TooManyAttempts); an unknown name, a wrong, used,
-    replaced or expired code and a blocked account all raise the one AuthFailed, after the same work.
-    Changes nothing on error."""
+    replaced or expired code and a blocked account all raise the one AuthFailed(RESET_FAILED), after
+    the same work. Changes nothing on error."""
     password = _new_password(password, password_again)
-    username, attempt_id = _counted_try(db, username, code, client, now)
+    username, attempt_id = _counted_try(db, username, code, client, now, RESET_FAILED)
     password_hash = hash_password(password)  # slow: done before the write lock is taken, for every try
     with write(db):
         row = one(db, "SELECT * FROM users WHERE username_key = ?", [username_key(username)])
         reset = one(db, "SELECT * FROM password_resets WHERE user_id = ?", [row["id"] if row else None])
         given = reset_digest(cast(str, code or ""))  # text: _counted_try refused anything else
         if not (row and reset and not row["blocked_at"] and from_db(reset["expires_at"]) > now):
-            raise AuthFailed()
+            raise AuthFailed(RESET_FAILED)
         if not hmac.compare_digest(reset["secret_hash"], given):
-            raise AuthFailed()
+            raise AuthFailed(RESET_FAILED)
         db.execute(
             "UPDATE users SET password_hash = ?, sessions_valid_after = ? WHERE id = ?",
             [password_hash, now.timestamp(), row["id"]],

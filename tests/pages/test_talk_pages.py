@@ -187,11 +187,11 @@ def test_an_error_that_sends_people_to_the_organizer_ends_with_the_contact_line(
 def test_a_person_changes_their_phone_on_the_account_page(open_page, person, db):
     at = open_page("app_pages/account.py", lang="en", user=person("worker"))
     at.text_input(key="account_phone").set_value("021-6666-7777")
-    at.button(key="account_phone_save").click().run()
+    at.button(key="account_details_save").click().run()
     assert users.get(db, person("worker")["id"])["phone"] == "021-6666-7777"
 
     at.text_input(key="account_phone").set_value("call me")
-    at.button(key="account_phone_save").click().run()
+    at.button(key="account_details_save").click().run()
     assert [e.value for e in at.error] == [text("en", "error.phone")]
     assert users.get(db, person("worker")["id"])["phone"] == "021-6666-7777"
 
