@@ -442,12 +442,12 @@ def update_details(
     return get(db, actor["id"])
 
 
-def picture_bytes(db: Database, user: User) -> bytes | None:
+def picture_bytes(db: Database, person: User) -> bytes | None:
     """The person's picture of themselves (public: shown beside their name), or None for none."""
-    if not user["avatar"]:
+    if not person["avatar"]:
         return None
     try:
-        return uploads.read(db, "public", user["avatar"])
+        return uploads.read(db, "public", person["avatar"])
     except NotFound:
         return None  # a file lost outside the board: the name is shown without a picture
 
