@@ -1,5 +1,5 @@
 """Sign in; or, having forgotten the password, choose a new one with the organizer's reset code (or the
-e-mailed link, which opens this page with the form filled in: ?user=...&reset=...)."""
+e-mailed link, which opens this page with the form filled in: ?username=...&reset=...)."""
 
 import streamlit as st
 
@@ -33,7 +33,7 @@ def reset_form() -> None:
         with st.form("login_reset_form"):
             name = st.text_input(
                 t("account.username"),
-                value=query_text("user"),
+                value=query_text("username"),
                 key="login_reset_username",
                 autocomplete="username",
             )

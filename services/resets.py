@@ -86,7 +86,7 @@ def link_query(db: Database, notification: Row) -> dict[str, str]:
            WHERE r.user_id = ? AND r.salt IS NOT NULL""",
         [notification["user_id"]],
     )
-    return {"user": row["username"], "reset": _token(db, row["salt"])} if row else {}
+    return {"username": row["username"], "reset": _token(db, row["salt"])} if row else {}
 
 
 def _token(db: Database, salt: str) -> str:

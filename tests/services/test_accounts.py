@@ -190,7 +190,7 @@ def test_a_reset_link_goes_through_the_outbox_and_works_once(db, db_path, organi
     assert letter.recipients == [poster["email"]]
     [link] = [word for word in letter.body.split() if "/login?" in word]
     query = parse_qs(urlparse(link).query)
-    assert query["user"] == ["poster"]
+    assert query["username"] == ["poster"]
     [token] = query["reset"]
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert token.encode() not in db_path.read_bytes()  # neither the token nor the letter is kept
