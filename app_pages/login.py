@@ -32,7 +32,7 @@ def reset_form() -> None:
         errors = FieldErrors()
         with st.form("login_reset_form"):
             name = st.text_input(
-                t("account.username"),
+                t("login.reset_username"),  # not the sign-in form's label: each box is found by its own
                 value=query_text("username"),
                 key="login_reset_username",
                 autocomplete="username",
