@@ -9,7 +9,7 @@ from ui import auth
 from ui.cards import avatar, rating_line
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE, FieldErrors, attempt, flash, go
-from ui.i18n import LANGUAGE_NAMES, set_language, t
+from ui.i18n import LANGUAGE_NAMES, language, set_language, t
 from ui.safe import isolated, md
 
 db = get_db()
@@ -49,7 +49,7 @@ def details_form() -> None:
             st.selectbox(
                 t("account.language"),
                 list(LANGUAGE_NAMES),
-                index=list(LANGUAGE_NAMES).index(user["language"]),
+                index=list(LANGUAGE_NAMES).index(language()),  # the one being read (the menu's switch too)
                 format_func=LANGUAGE_NAMES.__getitem__,
                 key="account_language",
             ),
