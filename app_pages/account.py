@@ -1,30 +1,88 @@
-"""My account: language, phone number, public profile link, which notifications also come by e-mail, sign out."""
+"""My account: my details (name, phone, e-mail, language, picture), public profile link, password, which
+notifications also come by e-mail, sign out."""
 
 import streamlit as st
 
 from services import mail, notifications, users
+from services.uploads import EXTENSIONS
 from ui import auth
-from ui.cards import rating_line
+from ui.cards import avatar, rating_line
 from ui.db import get_db
 from ui.feedback import PROFILE_PAGE, FieldErrors, attempt, flash, go
-from ui.i18n import t
+from ui.i18n import LANGUAGE_NAMES, language, set_language, t
 from ui.safe import isolated, md
 
 db = get_db()
 user = st.session_state["user"]
 st.title(t("account.title"))
+avatar(db, user)
 st.markdown(f"**{md(isolated(user['display_name']))}** (@{md(user['username'])})")
 st.caption(rating_line(db, user["id"]))
 st.page_link(PROFILE_PAGE, label=t("account.public_profile"), query_params={"id": user["id"]}, icon="👤")
-st.caption(t("account.language_hint"))
-errors = FieldErrors()
-with st.form("account_phone_form"):
-    phone = errors.at(
-        "phone",
-        st.text_input(t("account.phone"), value=user["phone"] or "", help=t("account.phone_help"), key="account_phone"),
-    )
-    if st.form_submit_button(t("account.phone_save"), use_container_width=True, key="account_phone_save"):
-        attempt(lambda: users.set_phone(db, user, phone), success=t("account.phone_saved"), rerun=True, errors=errors)
+
+
+def details_form() -> None:
+    """Name, phone, e-mail, language and picture, saved together (nothing is saved if one is wrong)."""
+    st.subheader(t("account.details_heading"))
+    errors = FieldErrors()
+    with st.form("account_details_form"):
+        name = errors.at(
+            "display_name",
+            st.text_input(
+                t("account.display_name"),
+                value=user["display_name"],
+                help=t("account.display_name_help"),
+                key="account_display_name",
+            ),
+        )
+        phone = errors.at(
+            "phone",
+            st.text_input(
+                t("account.phone"), value=user["phone"] or "", help=t("account.phone_help"), key="account_phone"
+            ),
+        )
+        email = errors.at(
+            "email", st.text_input(t("account.email_optional"), value=user["email"] or "", key="account_email_address")
+        )
+        lang = errors.at(
+            "language",
+            st.selectbox(
+                t("account.language"),
+                list(LANGUAGE_NAMES),
+                index=list(LANGUAGE_NAMES).index(language()),  # the one being read (the menu's switch too)
+                format_func=LANGUAGE_NAMES.__getitem__,
+                key="account_language",
+            ),
+        )
+        picture = errors.at(
+            "picture",
+            st.file_uploader(
+                t("account.picture"), type=list(EXTENSIONS), help=t("account.picture_help"), key="account_picture"
+            ),
+        )
+        remove = bool(user["avatar"]) and st.checkbox(t("account.remove_picture"), key="account_remove_picture")
+        saved = st.form_submit_button(t("account.details_save"), use_container_width=True, key="account_details_save")
+    if saved:
+        changed = attempt(
+            lambda: users.update_details(
+                db,
+                user,
+                display_name=name,
+                phone=phone,
+                email=email,
+                language=lang,
+                picture=picture.getvalue() if picture else None,
+                remove_picture=remove,
+            ),
+            errors=errors,
+        )
+        if changed:
+            set_language(changed["language"])
+            flash(t("account.details_saved"))
+            st.rerun()
+
+
+details_form()
 
 
 def email_choices() -> None:

@@ -1,8 +1,9 @@
-"""Organizer: everyone with an account; block (and unblock) an account, which also ends its sessions."""
+"""Organizer: everyone with an account; block (and unblock) an account, which also ends its sessions; give
+a person who forgot their password a one-time reset code, or e-mail them a reset link."""
 
 import streamlit as st
 
-from services import users
+from services import outbox, resets, users
 from services.clock import utcnow
 from ui.cards import account_name
 from ui.db import get_db
@@ -12,6 +13,25 @@ from ui.safe import md
 
 db = get_db()
 user = st.session_state["user"]
+
+mail_on = outbox.configured(db)
+
+
+def reset_controls(person: dict) -> None:
+    """Reset the person's password: a code shown here once (this run only), or a link by e-mail."""
+    if st.button(t("organizer.reset_code"), key=f"organizer_users_reset_code_{person['id']}", use_container_width=True):
+        code = attempt(lambda: resets.issue_code(db, user, person["id"], utcnow()))
+        if code:
+            st.success(t("organizer.reset_code_shown", name=person["display_name"]), icon="🔑")
+            st.code(code, language=None)
+    if mail_on and person["email"]:
+        if st.button(
+            t("organizer.reset_link"), key=f"organizer_users_reset_link_{person['id']}", use_container_width=True
+        ):
+            sent_to = attempt(lambda: resets.send_link(db, user, person["id"], utcnow()))
+            if sent_to:
+                st.success(t("organizer.reset_link_sent", address=md(sent_to)), icon="✉️")
+
 
 st.title(t("organizer.users_title"))
 st.caption(t("organizer.users_help"))
@@ -34,3 +54,5 @@ for person in users.list_users(db, user):
                 success=t("organizer.unblocked" if blocked else "organizer.blocked"),
                 rerun=True,
             )
+        if person["id"] != user["id"] and not blocked:
+            reset_controls(person)

@@ -8,7 +8,7 @@ from services import booking, categories, favourites, jobs, reviews, users, work
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
-from ui.cards import person_name, photo_grid, rate_text, stars_text
+from ui.cards import avatar, person_name, photo_grid, rate_text, stars_text
 from ui.db import get_db
 from ui.feedback import JOB_PAGE, FieldErrors, attempt
 from ui.i18n import category_label, day, listing, number, t
@@ -30,6 +30,7 @@ except NotFound:
 summary = reviews.summary(db, person["id"])
 kinds = categories.by_slug(db)
 
+avatar(db, person)
 st.title(md(person_name(person["display_name"], helper and helper["verified"])))
 st.caption(t("profile.member_since", when=day(from_db(person["created_at"]))))
 if helper and helper["verified"]:

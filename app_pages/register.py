@@ -47,6 +47,7 @@ if submitted:
             email=email,
             phone=phone,
             language=language(),
+            takes_jobs=wants_work,
             now=utcnow(),
         ),
         success=t("register.done"),

@@ -27,7 +27,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 from typing import NamedTuple, cast
 from urllib.parse import urlencode
 
-from . import files, notifications, outbox, settings, users
+from . import files, notifications, outbox, resets, settings, users
 from .catalogs import readable, text_in
 from .clock import from_db, to_db
 from .db import Database, one, write
@@ -209,7 +209,7 @@ def send_due(db: Database, now: datetime) -> int:
     if not claimed:
         return 0
     config = server(db)
-    letters = [_notice_letter(config, row, now) for row in claimed]
+    letters = [_notice_letter(config, row, now, resets.link_query(db, row)) for row in claimed]
     outcomes = _deliver(config, password(db), letters)
     _record(db, claimed, outcomes, now)
     return outcomes.count(None)
@@ -307,12 +307,13 @@ def _address(config: Server, page: str, query: dict[str, str]) -> str:
     return f"{config.public_url}/{page}" + (f"?{urlencode(query)}" if query else "")
 
 
-def _notice_letter(config: Server, row: Row, now: datetime) -> EmailMessage:
+def _notice_letter(config: Server, row: Row, now: datetime, reset: dict[str, str]) -> EmailMessage:
     """A notification's e-mail in its reader's language: the sentence, the link to the place to act,
-    and how to stop these e-mails."""
+    and how to stop these e-mails. `reset`: a reset link's query (resets.link_query), whose link
+    opens the login page's reset form instead."""
     language = row["language"]
     sentence = text_in(language, f"notice.{row['kind']}", **readable(json.loads(row["params"]), language))
-    page, query = notifications.place(row)
+    page, query = ("login", reset) if reset else notifications.place(row)
     subject = text_in(language, "mail.subject", sentence=" ".join(sentence.split()))  # one line, as headers are
     link, account = _address(config, page, query), _address(config, "account", {})
     body = text_in(language, "mail.body", sentence=sentence, link=link, account=account)

@@ -415,6 +415,31 @@ def m006_talk(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m007_accounts(db: sqlite_utils.Database) -> None:
+    """Account care (#15): usernames in any script, a picture of oneself, password reset codes."""
+    execute_script(
+        db,
+        """
+        -- what must be unique about a username: its NFKC case-folded form (services.users.username_key).
+        -- COLLATE NOCASE folds ASCII only; every name so far is ASCII, for which lower() is that form.
+        ALTER TABLE users ADD COLUMN username_key TEXT;
+        UPDATE users SET username_key = lower(username);
+        CREATE UNIQUE INDEX users_username_key ON users (username_key);
+        ALTER TABLE users ADD COLUMN avatar TEXT;  -- a public upload's file name (services.uploads)
+        -- the one live reset code or e-mailed link of a person: a new one replaces it, using it deletes it
+        CREATE TABLE password_resets (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id),
+            secret_hash TEXT NOT NULL,  -- sha256 of the code or the link's token, never the secret itself
+            salt TEXT,  -- a link's only: its token is HMAC(reset.key beside the database, salt)
+            issued_by INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+@migrations()
 def m008_search(db: sqlite_utils.Database) -> None:
     """The browse page's search (issue #15): a full-text index of the jobs' titles and descriptions.
 

@@ -41,6 +41,8 @@ KINDS: tuple[str, ...] = (
     "account.revoked",
     "account.topup",
     "account.payout",
+    "account.reset_code",  # the organizer made a password reset code for the person
+    "account.reset_link",  # ... or e-mailed them a reset link
     "nearby.job",
     "message.new",
     "message.question",
@@ -139,6 +141,8 @@ PLACES = {
     "account.verified": "worker",
     "account.rejected": "worker",
     "account.revoked": "worker",
+    "account.reset_code": "account",
+    "account.reset_link": "account",  # the e-mail's link opens the login page's reset form (services.resets)
 }
 
 

@@ -17,6 +17,7 @@ class User(TypedDict):
     id: int
     role: str
     username: str
+    username_key: str  # what is unique about the name (services.users.username_key)
     display_name: str
     email: str | None
     phone: str | None
@@ -25,6 +26,7 @@ class User(TypedDict):
     blocked_at: str | None
     sessions_valid_after: float
     email_kinds: str  # JSON: the notification groups the person wants by e-mail (services.mail)
+    avatar: str | None  # a public upload: the person's picture of themselves
 
 
 class Candidate(TypedDict):

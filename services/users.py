@@ -1,25 +1,35 @@
-"""Accounts: registration, password checks slowed after failures, session validity, blocking, language.
+"""Accounts: registration, password checks slowed after failures, session validity, blocking, one's own
+details, a password reset with a code the organizer issued (services.resets).
 
 The streamlit-authenticator library only carries the re-login cookie; every decision about who may
 sign in is made here (DESIGN §5, "Known holes of this stack").
 """
 
+import hashlib
+import hmac
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import cast
 
 import bcrypt
 
+from . import uploads
 from .clock import from_db, to_db
 from .db import Database, insert, one, the_one, write
 from .errors import AuthFailed, NotAllowed, NotFound, TooManyAttempts, ValidationError
 from .rows import Row, User
-from .validate import LANGUAGES, Typed, encodable, text
+from .validate import LANGUAGES, Typed, encodable, is_invisible, text
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
+# Letters and digits of any script (小王, Lǐ, Ана), and _ . -; no spaces, nothing invisible. Two
+# characters are enough: many Chinese names are two.
+USERNAME_RE = re.compile(r"[\w.-]{2,32}")
+# What a reset code is written in: no 0/O, 1/I/L, so that a code read aloud or copied by hand is typed right.
+RESET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RESET_FAILED = "error.reset_failed"  # one message for every failed reset, as for sign-ins
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 -]{5,20}$")
 MIN_PASSWORD = 8
@@ -76,31 +86,31 @@ def register(
     phone: Typed = "",
     language: Typed,
     role: Typed = "resident",
+    takes_jobs: bool = False,
     now: datetime,
 ) -> int:
-    """Create an account and return its id. Raises ValidationError naming the field at fault."""
-    username = (username or "").strip()
-    if not USERNAME_RE.match(username):
-        raise ValidationError("username", "error.username_format")
-    display_name = text(display_name, "display_name", min_len=1, max_len=40, single_line=True)
+    """Create an account and return its id. With `takes_jobs` ("I take jobs too") the account is a
+    worker from the start: "I take jobs" is on, with the categories still to choose, and the identity
+    check still to send, as for anyone who switches it on later (services.workers). Raises
+    ValidationError naming the field at fault; writes nothing then."""
+    username = _username(username)
+    display_name = _display_name(display_name)
     password = _new_password(password, password_again)
-    email = text(email, "email", max_len=120, single_line=True)
-    if email and not EMAIL_RE.match(email):
-        raise ValidationError("email", "error.email")
+    email = _email(email)
     phone = _phone(phone)
-    if language not in LANGUAGES:
-        raise ValidationError("language", "error.invalid")
+    _language(language)
     if role not in ("resident", "organizer"):
         raise ValidationError("role", "error.invalid")
     password_hash = hash_password(password)  # slow: done before the write lock is taken
     with write(db):
-        if one(db, "SELECT 1 AS x FROM users WHERE username = ?", [username]):
+        if one(db, "SELECT 1 AS x FROM users WHERE username_key = ?", [username_key(username)]):
             raise ValidationError("username", "error.username_taken")
-        return insert(
+        user_id = insert(
             db,
             "users",
             {
                 "username": username,
+                "username_key": username_key(username),
                 "display_name": display_name,
                 "email": email,
                 "phone": phone,
@@ -110,6 +120,44 @@ def register(
                 "created_at": to_db(now),
             },
         )
+        if takes_jobs:
+            db.execute(
+                "INSERT INTO worker_profiles (user_id, taking_jobs, updated_at) VALUES (?, 1, ?)", [user_id, to_db(now)]
+            )
+        return user_id
+
+
+def username_key(username: str) -> str:
+    """What is unique about a username: NFKC then case-folded (and NFKC again, as case folding can
+    undo it), so "Li", "li" and a full-width "ＬＩ" are one name, in every script."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+
+
+def _username(value: Typed) -> str:
+    """A new username as stored: NFKC (a full-width "ｌｉ" typed on a Chinese keyboard is "li").
+    Raises ValidationError("username")."""
+    username = unicodedata.normalize("NFKC", value.strip()) if isinstance(value, str) and encodable(value) else ""
+    if not USERNAME_RE.fullmatch(username) or any(is_invisible(ch) for ch in username):
+        raise ValidationError("username", "error.username_format")
+    return username
+
+
+def _display_name(value: Typed) -> str:
+    return text(value, "display_name", min_len=1, max_len=40, single_line=True)
+
+
+def _email(value: Typed) -> str:
+    """An e-mail address as typed ("" for none). Raises ValidationError("email")."""
+    email = text(value, "email", max_len=120, single_line=True)
+    if email and not EMAIL_RE.match(email):
+        raise ValidationError("email", "error.email")
+    return email
+
+
+def _language(value: Typed) -> str:
+    if value not in LANGUAGES:
+        raise ValidationError("language", "error.invalid")
+    return cast(str, value)
 
 
 def _new_password(password: Typed, password_again: Typed) -> str:
@@ -210,23 +258,74 @@ def authenticate(db: Database, username: str, password: str, *, client: str, now
     blocked account. A name or password that is no valid text (a lone surrogate: register refuses it, so
     no account has one) fails at once, before anything is counted or stored.
     """
-    username, password = username or "", password or ""
-    if not all(isinstance(given, str) and encodable(given) for given in (username, password)):
-        raise AuthFailed()  # no account has such a name or password (register refuses them)
-    username = username.strip()[:64]  # the column is NOCASE: every case of a name counts as one
-    attempt = {"username": username, "client": client, "at": to_db(now), "ok": 0}
-    with write(db):  # checked and counted in one transaction: tries sent at the same moment all count
-        seconds = _seconds_to_wait(db, username, client, now)
-        if seconds:
-            raise TooManyAttempts(seconds=seconds)
-        attempt_id = insert(db, "login_attempts", attempt)  # a failure until bcrypt says otherwise
-    row = one(db, "SELECT * FROM users WHERE username = ?", [username])
-    password_ok = _check_password(password, row["password_hash"] if row else _DUMMY_HASH)
+    username, attempt_id = _counted_try(db, username, password, client, now)
+    row = one(db, "SELECT * FROM users WHERE username_key = ?", [username_key(username)])
+    password_ok = _check_password(password or "", row["password_hash"] if row else _DUMMY_HASH)
     if not (row and password_ok and not row["blocked_at"]):
         raise AuthFailed()
     with write(db):
         db.execute("UPDATE login_attempts SET ok = 1 WHERE id = ?", [attempt_id])
     return _public_row(row)
+
+
+def _counted_try(
+    db: Database, username: Typed, secret: Typed, client: str, now: datetime, refusal: str = AuthFailed.key
+) -> tuple[str, int]:
+    """Count a try at an account (a sign-in, a reset code) before it is judged: returns the name tried
+    (stripped) and the id of its login_attempts row, a failure until the caller marks it ok. Raises
+    TooManyAttempts when the client must wait (_seconds_to_wait); AuthFailed(`refusal`), counting
+    nothing, for a name or secret that is no valid text (no account has one)."""
+    username, secret = username or "", secret or ""
+    if not all(isinstance(given, str) and encodable(given) for given in (username, secret)):
+        raise AuthFailed(refusal)  # no account has such a name or password (register refuses them)
+    # Counted under the name's key: every way of writing one name ("Li", "LI", "ｌｉ") counts as one.
+    username = username.strip()[:64]
+    key = username_key(username)
+    attempt = {"username": key, "client": client, "at": to_db(now), "ok": 0}
+    with write(db):  # checked and counted in one transaction: tries sent at the same moment all count
+        seconds = _seconds_to_wait(db, key, client, now)
+        if seconds:
+            raise TooManyAttempts(seconds=seconds)
+        return username, insert(db, "login_attempts", attempt)
+
+
+def reset_digest(secret: str) -> str:
+    """What is stored of a reset code or link token: the sha256 of its letters as the alphabet writes
+    them. Typing is forgiven: full-width letters, lower case, spaces and dashes. (A code has ~59 random
+    bits and lives 24 hours: too many to try through the slowed sign-in, or against the digest alone.)"""
+    letters = unicodedata.normalize("NFKC", secret).upper()
+    return hashlib.sha256("".join(ch for ch in letters if ch in RESET_ALPHABET).encode()).hexdigest()
+
+
+def reset_password(
+    db: Database, *, username: Typed, code: Typed, password: Typed, password_again: Typed, client: str, now: datetime
+) -> User:
+    """A person who forgot their password chooses a new one with the code (or e-mailed link) the
+    organizer gave them (services.resets): the code is used up, and every session and re-login cookie
+    issued until `now` ends. Returns the account (without its hash).
+
+    The new password follows registration's rules (ValidationError "password" / "password_again").
+    Tries are counted and slowed with sign-ins (TooManyAttempts); an unknown name, a wrong, used,
+    replaced or expired code and a blocked account all raise the one AuthFailed(RESET_FAILED), after
+    the same work. Changes nothing on error."""
+    password = _new_password(password, password_again)
+    username, attempt_id = _counted_try(db, username, code, client, now, RESET_FAILED)
+    password_hash = hash_password(password)  # slow: done before the write lock is taken, for every try
+    with write(db):
+        row = one(db, "SELECT * FROM users WHERE username_key = ?", [username_key(username)])
+        reset = one(db, "SELECT * FROM password_resets WHERE user_id = ?", [row["id"] if row else None])
+        given = reset_digest(cast(str, code or ""))  # text: _counted_try refused anything else
+        if not (row and reset and not row["blocked_at"] and from_db(reset["expires_at"]) > now):
+            raise AuthFailed(RESET_FAILED)
+        if not hmac.compare_digest(reset["secret_hash"], given):
+            raise AuthFailed(RESET_FAILED)
+        db.execute(
+            "UPDATE users SET password_hash = ?, sessions_valid_after = ? WHERE id = ?",
+            [password_hash, now.timestamp(), row["id"]],
+        )
+        db.execute("DELETE FROM password_resets WHERE user_id = ?", [row["id"]])
+        db.execute("UPDATE login_attempts SET ok = 1 WHERE id = ?", [attempt_id])
+    return get(db, row["id"])
 
 
 def _public_row(row: Row) -> User:
@@ -277,7 +376,8 @@ def self_or_organizer(db: Database, actor: object, user_id: int) -> User:
 
 
 def by_username(db: Database, username: str) -> User | None:
-    row = one(db, "SELECT * FROM users WHERE username = ?", [username])
+    """The account of `username` written any way that is the same name (username_key), or None."""
+    row = one(db, "SELECT * FROM users WHERE username_key = ?", [username_key(username)])
     return _public_row(row) if row else None
 
 
@@ -300,20 +400,56 @@ def log_out_everywhere(db: Database, user_id: int, now: datetime) -> None:
 
 
 def set_language(db: Database, user_id: int, language: str) -> None:
-    if language not in LANGUAGES:
-        raise ValidationError("language", "error.invalid")
+    _language(language)
     with write(db):
         db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
 
 
-def set_phone(db: Database, actor: User, phone: Typed) -> None:
-    """The person changes their own phone number ("" removes it). It is never shown on a page but where
-    they share it with the other side of one of their jobs (services.contact). Raises ValidationError
-    ("phone"), NotAllowed."""
-    phone = _phone(phone)
-    with write(db):
+def update_details(
+    db: Database,
+    actor: User,
+    *,
+    display_name: Typed,
+    phone: Typed,
+    email: Typed,
+    language: Typed,
+    picture: bytes | None = None,
+    remove_picture: bool = False,
+) -> User:
+    """The acting person changes their own details: display name, phone ("" none: it is never shown
+    but where they share it for a job, services.contact), e-mail ("" none), language, and a picture of
+    themselves (`picture`: an upload, re-encoded by services.uploads; `remove_picture` takes the
+    stored one away). Returns the account as now stored.
+
+    Raises ValidationError naming the field (display_name, phone, email, language, picture), and
+    NotAllowed; on any error nothing is stored, no new picture file is left behind. A replaced
+    picture's file is deleted once the new details are stored."""
+    fields: dict[str, object] = {
+        "display_name": _display_name(display_name),
+        "phone": _phone(phone),
+        "email": _email(email),
+        "language": _language(language),
+    }
+    cleaned = uploads.reencoded(picture, "picture") if picture is not None else None
+    with uploads.saving(db, "public") as save, write(db):
         actor = active(db, actor)
-        db.execute("UPDATE users SET phone = ? WHERE id = ?", [phone, actor["id"]])
+        if cleaned is not None or remove_picture:
+            fields["avatar"] = save(cleaned) if cleaned is not None else None
+        assignments = ", ".join(f"{column} = ?" for column in fields)  # column names from this function
+        db.execute(f"UPDATE users SET {assignments} WHERE id = ?", [*fields.values(), actor["id"]])
+    if "avatar" in fields:
+        uploads.delete(db, "public", actor["avatar"])
+    return get(db, actor["id"])
+
+
+def picture_bytes(db: Database, person: User) -> bytes | None:
+    """The person's picture of themselves (public: shown beside their name), or None for none."""
+    if not person["avatar"]:
+        return None
+    try:
+        return uploads.read(db, "public", person["avatar"])
+    except NotFound:
+        return None  # a file lost outside the board: the name is shown without a picture
 
 
 def set_blocked(db: Database, actor: User, user_id: int, blocked: bool, now: datetime) -> None:

@@ -10,7 +10,7 @@ from demo import samples
 from services import booking, contact, jobs, ledger, materials, questions, users, workers
 from services import db as database
 from services.transitions import Finish, Reason
-from tests.support import sunny_garden
+from tests.support import set_phone, sunny_garden
 
 PASSWORD = "correct horse 7"
 PHONES = {"org_zh": "+86 139 0000 0001", "poster": "+86 139 0000 0002", "worker": "+86 139 0000 0003"}
@@ -75,7 +75,7 @@ def build(path, now: datetime) -> Board:
     for username in ("worker", "applicant", "invitee", "other"):
         samples.verify(db, people["org_zh"], people[username], now)
     for username, phone in PHONES.items():
-        users.set_phone(db, people[username], phone)
+        set_phone(db, people[username], phone)
         people[username] = users.get(db, people[username]["id"])
     for username in POSTERS:
         ledger.top_up(db, people["org_zh"], people[username]["id"], "10000", key=f"start-{username}", now=now)

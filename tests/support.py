@@ -4,7 +4,7 @@ import pathlib
 import shutil
 import sqlite3
 
-from services import community, uploads
+from services import community, uploads, users
 
 # Text that must show literally wherever a person's words appear: HTML, a JS template literal, a
 # backtick, a backslash, and Jinja tags (folium compiles each map element's script as a template).
@@ -59,3 +59,16 @@ AS_TYPED_BLOCKS = (
 # left, and on a line of the board's own words they would take neighbouring digits and punctuation
 # with them ("name (@123)" drawn as "(123@) name"), unless the text is isolated from its neighbours.
 RIGHT_TO_LEFT = "שלום دال ١٢"
+
+
+def set_phone(db, person: dict, phone) -> None:
+    """The person changes only their phone number on the account page (users.update_details with the
+    other details as they are)."""
+    users.update_details(
+        db,
+        person,
+        display_name=person["display_name"],
+        phone=phone,
+        email=person["email"] or "",
+        language=person["language"],
+    )

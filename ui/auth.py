@@ -185,6 +185,22 @@ def change_password(db: Database, user: User, current: str, password: str, passw
     _issue(users.get(db, user["id"]))
 
 
+def reset_password(db: Database, username: str, code: str, password: str, password_again: str) -> User:
+    """Choose a new password with a reset code (services.users.reset_password: every session and
+    re-login cookie of the account ends) and sign in here with it. Raises what the service raises."""
+    user = users.reset_password(
+        db,
+        username=username,
+        code=code,
+        password=password,
+        password_again=password_again,
+        client=client_id(),
+        now=utcnow(),
+    )
+    _issue(user)
+    return user
+
+
 def log_out(db: Database, user: User) -> None:
     """End this session and invalidate every cookie issued so far, wherever it was copied to."""
     users.log_out_everywhere(db, user["id"], utcnow())

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import pricing, reviews, workers
+from services import pricing, reviews, users, workers
 from services.clock import from_db, utcnow
 from services.db import Database
 from services.errors import NotFound
@@ -78,6 +78,24 @@ def person_name(name: str, verified) -> str:
 def account_name(name: str, username: str) -> str:
     """A person as the organizer's lists name them: display name, then (@username)."""
     return f"{isolated(name)} (@{username})"
+
+
+AVATAR_PX = 64
+
+
+def avatar(db: Database, person: User) -> None:
+    """The person's picture of themselves as a small round picture, its alt text their name; nothing
+    when they have none. (Public like portfolio photos: shown beside their name to anyone.)"""
+    picture = users.picture_bytes(db, person)
+    if picture is None:
+        return
+    st.markdown(  # constant CSS: a small circle however the picture was framed (cropped, not squeezed)
+        """<style>div[class*="st-key-cards_avatar_"] img {
+        width: 64px; height: 64px; border-radius: 50%; object-fit: cover; }</style>""",
+        unsafe_allow_html=True,
+    )
+    with st.container(key=f"cards_avatar_{person['id']}"):
+        st.image(picture, width=AVATAR_PX, alt=person["display_name"])
 
 
 def profile_link(user_id: int, label: str, *, icon: str | None = None) -> None:

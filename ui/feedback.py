@@ -18,7 +18,9 @@ JOB_PAGE = "app_pages/job.py"
 PROFILE_PAGE = "app_pages/profile.py"
 ACCOUNT_PAGE = "app_pages/account.py"
 # Errors whose message sends the person to the organizer: the organizers' contact line follows them.
-ASK_THE_ORGANIZER = frozenset({"error.not_verified", "error.verification_pending", "error.insufficient_funds"})
+ASK_THE_ORGANIZER = frozenset(
+    {"error.not_verified", "error.verification_pending", "error.insufficient_funds", "error.reset_failed"}
+)
 ACTION_ERROR = "_job_action_error"
 PAGE_VISIT = "_page_visit"  # how many times pages were opened in this session (count_visit)
 LOGIN_PAGE = "app_pages/login.py"

@@ -23,3 +23,10 @@ def id_from(values: list[str], *, missing: int | None = None) -> int | None:
     if len(values) > 1 or not _WHOLE_NUMBER.fullmatch(values[0]):
         return None
     return int(values[0])
+
+
+def query_text(name: str, *, max_len: int = 64) -> str:
+    """The text in ?name=: "" when the page was opened without it, or it is given twice or is longer
+    than `max_len` (no link of the board's carries such a value)."""
+    values = st.query_params.get_all(name)
+    return values[0] if len(values) == 1 and len(values[0]) <= max_len else ""

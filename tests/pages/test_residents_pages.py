@@ -4,7 +4,7 @@ is no button and what to do."""
 
 import pytest
 
-from services import booking, jobs, users
+from services import booking, jobs, resets, users, workers
 from services.clock import utcnow
 from tests.pages.conftest import JOB_PAGE, PASSWORD, job_fields, shown_texts, text
 
@@ -117,3 +117,114 @@ def test_signing_in_greets_the_person_in_their_own_language(new_app, person, db)
     at.button(key="login_submit").click().run()
     assert not at.exception
     assert [toast.value for toast in at.toast] == [text("en", "login.welcome")]
+
+
+# --- account care (#15 items 1, 2) ---------------------------------------------------------------
+
+LOGIN, ACCOUNT, PEOPLE_PAGE = "app_pages/login.py", "app_pages/account.py", "app_pages/organizer_users.py"
+NEW_PASSWORD = "a brand new password"
+
+
+def signed_in_id(at):
+    return at.session_state["user_id"] if "user_id" in at.session_state else None
+
+
+def test_the_organizer_makes_a_reset_code_that_is_shown_once(open_page, person, db):
+    poster = person("poster")
+    at = open_page(PEOPLE_PAGE, lang="en", user=person("organizer"))
+    at.button(key=f"organizer_users_reset_code_{poster['id']}").click().run()
+
+    assert not at.exception
+    [shown] = at.code
+    assert text("en", "organizer.reset_code_shown", name="Poster Wang") in shown_texts(at)
+    users.reset_password(
+        db,
+        username="poster",
+        code=shown.value,
+        password=NEW_PASSWORD,
+        password_again=NEW_PASSWORD,
+        client="192.0.2.1",
+        now=utcnow(),
+    )  # the code shown is the one that works
+    at.run()
+    assert list(at.code) == []  # gone on the next run: shown once
+
+
+def test_the_login_page_resets_a_forgotten_password_and_signs_in(open_page, person, db):
+    poster = person("poster")
+    code = resets.issue_code(db, person("organizer"), poster["id"], utcnow())
+    at = open_page(LOGIN, lang="en")
+    at.text_input(key="login_reset_username").input("Poster")
+    at.text_input(key="login_reset_code").input(code)
+    at.text_input(key="login_reset_password").input(NEW_PASSWORD)
+    at.text_input(key="login_reset_password_again").input(NEW_PASSWORD)
+    at.button(key="login_reset_submit").click().run()
+
+    assert not at.exception and not at.error
+    assert signed_in_id(at) == poster["id"]
+    assert users.authenticate(db, "poster", NEW_PASSWORD, client="192.0.2.2", now=utcnow())["id"] == poster["id"]
+    assert users.get(db, poster["id"])["sessions_valid_after"] > 0  # every earlier session ended
+
+
+def test_a_wrong_reset_code_shows_the_one_generic_message(open_page, person, db):
+    at = open_page(LOGIN, lang="en")
+    at.text_input(key="login_reset_username").input("poster")
+    at.text_input(key="login_reset_code").input("2222-3333-4444")
+    at.text_input(key="login_reset_password").input(NEW_PASSWORD)
+    at.text_input(key="login_reset_password_again").input(NEW_PASSWORD)
+    at.button(key="login_reset_submit").click().run()
+
+    assert [e.value for e in at.error] == [text("en", "error.reset_failed")]
+    assert signed_in_id(at) is None
+    assert users.authenticate(db, "poster", PASSWORD, client="192.0.2.3", now=utcnow())
+
+
+def test_an_e_mailed_link_opens_the_reset_form_filled_in(open_page):
+    at = open_page(LOGIN, lang="zh_CN", username="poster", reset="ABCDEFGHJKMNPQRSTUVWXYZ2")
+    assert at.expander[0].proto.expanded
+    assert at.text_input(key="login_reset_username").value == "poster"
+    assert at.text_input(key="login_reset_code").value == "ABCDEFGHJKMNPQRSTUVWXYZ2"
+
+
+def test_a_person_edits_their_details_on_the_account_page(open_page, person, db):
+    worker = person("worker")
+    at = open_page(ACCOUNT, lang="en", user=worker)
+    at.text_input(key="account_display_name").set_value("Li, building 7")
+    at.text_input(key="account_email_address").set_value("li@example.org")
+    at.selectbox(key="account_language").set_value("zh_CN")
+    at.button(key="account_details_save").click().run()
+
+    assert not at.exception and not at.error
+    stored = users.get(db, worker["id"])
+    assert (stored["display_name"], stored["email"]) == ("Li, building 7", "li@example.org")
+    assert stored["language"] == "zh_CN"
+    assert at.title[0].value == text("zh_CN", "account.title")  # the page follows the new language
+
+
+def test_a_bad_detail_is_shown_under_its_field_and_nothing_is_saved(open_page, person, db):
+    worker = person("worker")
+    at = open_page(ACCOUNT, lang="en", user=worker)
+    at.text_input(key="account_display_name").set_value("Changed name")
+    at.text_input(key="account_email_address").set_value("not an address")
+    at.button(key="account_details_save").click().run()
+
+    assert [e.value for e in at.error] == [text("en", "error.email")]
+    assert users.get(db, worker["id"]) == worker
+
+
+def test_i_take_jobs_too_at_registration_switches_taking_jobs_on(open_page, db):
+    at = open_page("app_pages/register.py", lang="en")
+    for key, value in {
+        "register_username": "小李",
+        "register_display_name": "Xiao Li",
+        "register_password": PASSWORD,
+        "register_password_again": PASSWORD,
+    }.items():
+        at.text_input(key=key).input(value)
+    at.checkbox(key="register_wants_work").check()
+    at.button(key="register_submit").click().run()
+
+    assert not at.exception and not at.error
+    created = users.by_username(db, "小李")
+    assert workers.get_profile(db, created["id"])["taking_jobs"] == 1
+    assert at.title[0].value == text("en", "worker.title")

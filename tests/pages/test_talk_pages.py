@@ -19,6 +19,7 @@ from tests.pages.conftest import (
 )
 from tests.pages.test_pages import ORGANIZER_CASH, record_cash
 from tests.services.test_contact import phone_seen
+from tests.support import set_phone
 from ui.feedback import ASK_THE_ORGANIZER
 from ui.i18n import catalog
 
@@ -115,7 +116,7 @@ def test_an_empty_question_is_refused_under_its_box(open_page, person, db, job_i
 @pytest.fixture
 def worker_shared(db, person, job_ids):
     """The helper of the assigned job shares a phone of their own."""
-    users.set_phone(db, person("worker"), WORKER_PHONE)
+    set_phone(db, person("worker"), WORKER_PHONE)
     contact.share(db, person("worker"), job_ids["assigned"], True, utcnow())
 
 
@@ -144,7 +145,7 @@ def test_the_switch_shares_the_phone_and_tells_the_other_side(open_page, person,
 
 
 def test_without_a_phone_the_switch_points_to_the_account_page(open_page, person, db, job_ids):
-    users.set_phone(db, person("worker"), "")
+    set_phone(db, person("worker"), "")
     at = open_page(JOB_PAGE, lang="en", user=person("worker"), id=job_ids["assigned"])
 
     assert not at.toggle
@@ -187,11 +188,11 @@ def test_an_error_that_sends_people_to_the_organizer_ends_with_the_contact_line(
 def test_a_person_changes_their_phone_on_the_account_page(open_page, person, db):
     at = open_page("app_pages/account.py", lang="en", user=person("worker"))
     at.text_input(key="account_phone").set_value("021-6666-7777")
-    at.button(key="account_phone_save").click().run()
+    at.button(key="account_details_save").click().run()
     assert users.get(db, person("worker")["id"])["phone"] == "021-6666-7777"
 
     at.text_input(key="account_phone").set_value("call me")
-    at.button(key="account_phone_save").click().run()
+    at.button(key="account_details_save").click().run()
     assert [e.value for e in at.error] == [text("en", "error.phone")]
     assert users.get(db, person("worker")["id"])["phone"] == "021-6666-7777"
 

@@ -44,6 +44,7 @@ from services import (
     needs,
     notifications,
     questions,
+    resets,
     reviews,
     uploads,
     users,
@@ -245,8 +246,21 @@ CASES = {
         ),
         writes=True,
     ),
-    "users.set_phone": by(
-        "poster", users.set_phone, lambda db, b, who: users.set_phone(db, who, "021-6666-7777"), writes=True
+    "users.update_details": by(
+        "poster",
+        users.update_details,
+        lambda db, b, who: users.update_details(
+            db, who, display_name="Mrs Poster", phone="021-6666-7777", email="", language="en"
+        ),
+        writes=True,
+    ),
+    "resets.issue_code": org(
+        resets.issue_code,
+        lambda db, b, who: resets.issue_code(db, who, b.people["second_worker"]["id"], NOW),
+        writes=True,
+    ),
+    "resets.send_link": org(
+        resets.send_link, lambda db, b, who: resets.send_link(db, who, b.people["poster"]["id"], NOW), writes=True
     ),
     "community.set_organizer_contact": org(
         community.set_organizer_contact,

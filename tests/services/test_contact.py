@@ -1,12 +1,13 @@
 """Contact without exposure (services.contact): a phone shared for one job is shown to that job's other
 side only, while the job has not ended; the organizers' contact line (services.community) is theirs to
-set; a person's own phone is theirs to change (services.users.set_phone)."""
+set; a person's own phone is theirs to change (services.users.update_details)."""
 
 import pytest
 
 from services import booking, community, contact, users
 from services.errors import InvalidTransition, NotAllowed, ValidationError
 from tests.services.conftest import act_as_sent
+from tests.support import set_phone
 
 PHONES = {"poster": "+86 139 1111 2222", "verified_worker": "138-3333-4444", "second_worker": "137 5555 6666"}
 
@@ -15,7 +16,7 @@ PHONES = {"poster": "+86 139 1111 2222", "verified_worker": "138-3333-4444", "se
 def phones(db, people):
     """The poster and both workers with phones of their own (the template gives everyone one number)."""
     for username, phone in PHONES.items():
-        users.set_phone(db, people[username], phone)
+        set_phone(db, people[username], phone)
     return {username: users.get(db, people[username]["id"]) for username in people if username != "clock"}
 
 
@@ -159,7 +160,7 @@ def test_nothing_is_shared_on_an_open_job(db, post_job, phones, now):
 
 
 def test_sharing_without_a_phone_on_file_says_so_and_stores_nothing(db, taken, phones, now):
-    users.set_phone(db, phones["poster"], "")
+    set_phone(db, phones["poster"], "")
 
     with pytest.raises(ValidationError) as refused:
         contact.share(db, phones["poster"], taken, True, now)
@@ -169,7 +170,7 @@ def test_sharing_without_a_phone_on_file_says_so_and_stores_nothing(db, taken, p
 
 def test_a_phone_removed_after_sharing_is_no_longer_shown(db, taken, phones, now):
     contact.share(db, phones["poster"], taken, True, now)
-    users.set_phone(db, phones["poster"], "")
+    set_phone(db, phones["poster"], "")
 
     assert phone_seen(db, job(db, taken), phones["verified_worker"]) is None
 
@@ -179,7 +180,7 @@ def test_a_phone_removed_after_sharing_is_no_longer_shown(db, taken, phones, now
 
 @pytest.mark.parametrize("phone", ["+86 139 1111 2222", "021-6666-7777", ""])
 def test_a_person_sets_their_own_phone(db, poster, phone):
-    users.set_phone(db, poster, f"  {phone} ")
+    set_phone(db, poster, f"  {phone} ")
     assert users.get(db, poster["id"])["phone"] == phone
 
 
@@ -187,7 +188,7 @@ def test_a_person_sets_their_own_phone(db, poster, phone):
 def test_a_phone_that_is_no_phone_number_is_refused(db, poster, phone):
     before = users.get(db, poster["id"])["phone"]
     with pytest.raises(ValidationError) as refused:
-        users.set_phone(db, poster, phone)
+        set_phone(db, poster, phone)
     assert refused.value.field == "phone"
     assert users.get(db, poster["id"])["phone"] == before
 

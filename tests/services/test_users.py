@@ -32,11 +32,13 @@ def registration(**overrides) -> dict:
 # --- registration -------------------------------------------------------------------------------
 
 INVALID_REGISTRATIONS = {
-    "username-too-short": ({"username": "ab"}, "username", "error.username_format"),
+    "username-too-short": ({"username": "a"}, "username", "error.username_format"),
+    "username-one-chinese-character": ({"username": "王"}, "username", "error.username_format"),
     "username-too-long": ({"username": "a" * 33}, "username", "error.username_format"),
     "username-with-space": ({"username": "new neighbour"}, "username", "error.username_format"),
     "username-with-symbol": ({"username": "neighbour!"}, "username", "error.username_format"),
-    "username-chinese": ({"username": "邻居小王"}, "username", "error.username_format"),
+    "username-invisible": ({"username": "小\u200b王"}, "username", "error.username_format"),
+    "username-chinese-space": ({"username": "小 王"}, "username", "error.username_format"),
     "username-markup": ({"username": "<script>"}, "username", "error.username_format"),
     "username-empty": ({"username": ""}, "username", "error.username_format"),
     "username-missing": ({"username": None}, "username", "error.username_format"),
@@ -77,7 +79,10 @@ def test_invalid_registration_names_the_field_and_writes_nothing(db, now, overri
 
 
 ACCEPTED_REGISTRATIONS = {
-    "username-shortest": {"username": "abc"},
+    "username-shortest": {"username": "ab"},
+    "username-chinese": {"username": "邻居小王"},
+    "username-two-chinese-characters": {"username": "小王"},
+    "username-other-script": {"username": "Ана_Ли"},
     "username-longest": {"username": "a" * 32},
     "username-with-dot-dash-underscore": {"username": "wang.wei-2_b"},
     "password-eight-chars": {"password": "eight888", "password_again": "eight888"},
