@@ -36,6 +36,7 @@ Capability = Literal[
     "answer_question",  # the poster answers one
     "share_contact",  # switch "share my phone for this job" on or off
     "see_contact",  # see the phone the other side shared for this job
+    "see_receipt",  # where a settled job's money went: held, paid, commission, tip, materials, refund
 ]
 OPEN_FOR_MATERIALS: tuple[Status, ...] = ("in_progress", "done")  # bought once the work started
 TALKING: tuple[Status, ...] = ("open", "assigned", "in_progress", "done", "disputed")  # not yet ended
@@ -225,6 +226,7 @@ RULES: dict[Capability, Rule] = {
     "answer_question": lambda job, s: _as(s.poster) or _in(job, ("open",), "error.job_not_open"),
     "share_contact": lambda job, s: _as(s.party) or _in(job, SHARING, "error.contact_closed"),
     "see_contact": lambda job, s: _as(s.party) or _in(job, SHARED, "error.contact_closed"),
+    "see_receipt": lambda job, s: _as(s.involved) or _in(job, SETTLED, "error.receipt_not_settled"),
 }
 CAPABILITIES: tuple[Capability, ...] = tuple(RULES)
 
