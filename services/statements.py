@@ -9,7 +9,6 @@ to (the poster's or the helper's), that names every line a wallet can have: NAME
 """
 
 from dataclasses import dataclass
-from typing import cast
 
 from . import access, ledger, materials
 from .db import Database

@@ -68,6 +68,7 @@ def controls(board, job_id: int) -> dict:
         "answer_question": _button(r"questions_answer_send_\d+"),
         "share_contact": _button(rf"contact_share_{job_id}_\d+"),  # the switch
         "see_contact": lambda page: any(phone in shown for phone in PHONES.values() for shown in page.texts),
+        "see_receipt": _shows(text("en", "receipt.help")),
     }
 
 

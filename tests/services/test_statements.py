@@ -6,7 +6,7 @@ import pytest
 
 from services import booking, jobs, ledger, materials, statements
 from services.errors import InvalidTransition, NotAllowed
-from services.transitions import Confirm, Finish, Split, request
+from services.transitions import Confirm, Finish, request
 from tests.services.conftest import act_as_sent
 
 HOURLY = {"price_type": "hourly", "price_yuan": "40", "est_hours": "2"}  # ¥40 × 2 h: 8000 held
@@ -128,9 +128,9 @@ def test_a_dispute_refund_reads_as_a_refund_and_never_as_pay(
 
 def test_a_late_cancellation_refunds_the_poster_and_pays_the_helper_a_fee(db, people, job_in):
     job_id = job_in("cancelled_after_assignment")
-    what, fee, _ = named(db, people["verified_worker"])[-1]
-    assert (what, named(db, people["poster"])[-1][0]) == ("cancel_fee", "cancel_refund")
-    assert named(db, people["poster"])[-1][1] == 8000 - fee
+    what, fee, paid_for = named(db, people["verified_worker"])[-1]
+    assert (what, paid_for, fee > 0) == ("cancel_fee", job_id, True)
+    assert named(db, people["poster"])[-1] == ("cancel_refund", 8000 - fee, job_id)
 
 
 def test_an_expired_job_says_nobody_took_it(db, people, job_in):
