@@ -12,7 +12,7 @@ from ui.db import get_db
 from ui.i18n import money, t, when
 from ui.query import query_id
 from ui.safe import md
-from ui.statements import wallet_line, what_text
+from ui.statements import wallet_lines, what_text
 
 PAGE = 20  # lines shown at first, and added by each "show earlier lines"
 
@@ -58,8 +58,7 @@ if not lines:
 else:
     shown_key = f"wallet_shown_{owner['id']}"  # how many lines this visit shows (plain state, not a widget's)
     shown = st.session_state.get(shown_key, PAGE)
-    for line in reversed(lines[-shown:]):  # the latest first
-        wallet_line(line)
+    wallet_lines(lines[-shown:][::-1])  # the latest first
     if len(lines) > shown and st.button(t("wallet.more"), key="wallet_more", use_container_width=True):
         st.session_state[shown_key] = shown + PAGE
         st.rerun()

@@ -62,8 +62,8 @@ def name_of(kind: str, side: str | None, cause: str | None) -> str:
 def wallet_lines(db: Database, user_id: int, viewer: User) -> list[Row]:
     """Every line of a user's wallet, oldest first, as services.ledger.history gives it (the balance
     after it in `running_fen`), and what it was in `what` (WHAT), its job's `title` (job_id None for
-    cash), the `material` an approved material line names, and the `commission_fen` taken in the
-    same transfer. The user themself or an organizer only (NotAllowed)."""
+    cash), the `material` an approved material line names, and on a helper's pay the `commission_fen`
+    the board kept of it. The user themself or an organizer only (NotAllowed)."""
     lines = ledger.history(db, user_id, viewer)
     causes = {
         row["transfer_id"]: row
@@ -86,7 +86,7 @@ def _named(line: Row, cause: Row | None, user_id: int) -> Row:
         "what": name_of(line["kind"], side, cause["cause"]),
         "title": cause["title"],
         "material": cause["material"],
-        "commission_fen": cause["commission_fen"],
+        "commission_fen": cause["commission_fen"] if side == "worker" else 0,  # taken from the helper's pay
     }
 
 

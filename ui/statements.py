@@ -25,8 +25,24 @@ def what_text(line: Row) -> str:
     return t(f"statement.{line['what']}")
 
 
+def wallet_lines(lines: list[Row]) -> None:
+    """Lines of a wallet (services.statements.wallet_lines) as cards, in the order given. A job's title
+    wraps in its link: Streamlit cuts a long link label off on one line ("…"), which on a phone hides
+    what the job was."""
+    with st.container(key="statement_lines"):
+        st.markdown(  # constant CSS only
+            """<style>
+            .st-key-statement_lines [data-testid="stPageLink"] span,
+            .st-key-statement_lines [data-testid="stPageLink"] p { white-space: normal; text-overflow: clip; }
+            </style>""",
+            unsafe_allow_html=True,
+        )
+        for line in lines:
+            wallet_line(line)
+
+
 def wallet_line(line: Row) -> None:
-    """One line of a wallet (services.statements.wallet_lines) as a card."""
+    """One line of a wallet as a card."""
     with st.container(border=True):
         st.markdown(f"**{signed(line['amount_fen'])}** · {what_text(line)}")
         if line["job_id"]:

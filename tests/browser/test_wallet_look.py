@@ -8,8 +8,8 @@ import pytest
 from streamlit_driver import DESKTOP, PHONE, Server, log_in, no_error, open_page, shot, visit
 
 from demo import samples
-from services import jobs, ledger, materials, users, workers
 from services import db as database
+from services import jobs, ledger, materials, users, workers
 from services.clock import utcnow
 from services.transitions import Confirm, Finish, Reason, Split
 from tests.support import sunny_garden
@@ -101,12 +101,12 @@ def test_the_wallet_and_the_receipt_fit_the_screen(board, browser, username, lan
     what = texts["statement.held_material" if username == "mei" else "statement.tip_received"]
     assert page.get_by_text(what).count() >= 1
     assert page.get_by_role("link", name=LONG_TITLE).count() >= 1  # the line names its job, as a link
-    assert page.evaluate(OVERFLOW) == [], f"the wallet does not fit at {width} width"
     shot(page, f"wallet_{username}_{width}_{language}")
+    assert page.evaluate(OVERFLOW) == [], f"the wallet does not fit at {width} width"
 
     visit(page, f"{srv.url}/job?id={done}")
     no_error(page)
     assert page.get_by_text(texts["receipt.help"]).count() == 1
-    assert page.evaluate(OVERFLOW) == [], f"the job page with its receipt does not fit at {width} width"
     shot(page, f"receipt_{username}_{width}_{language}")
+    assert page.evaluate(OVERFLOW) == [], f"the job page with its receipt does not fit at {width} width"
     page.context.close()
