@@ -74,7 +74,7 @@ def receipt_section(db: Database, job: Job, user: User) -> None:
         ]
         if receipt.tip_fen:
             rows.append((t("receipt.tip"), receipt.tip_fen))
-        st.markdown("\n".join(f"- {label}: **{money(fen)}**" for label, fen in rows))
+        st.markdown("\n".join(f"- {label} **{money(fen)}**" for label, fen in rows))  # the colon is the language's
         if receipt.materials:
             st.markdown(f"**{t('receipt.materials')}**")
             st.markdown(

@@ -85,7 +85,7 @@ def test_a_completed_jobs_page_shows_its_receipt_and_it_adds_up(open_page, perso
         ("receipt.back_unused_back", "¥0.00"),
         ("receipt.tip", "¥5.00"),
     ):
-        assert f"{text('en', label)}: **{amount}**" in receipt
+        assert f"{text('en', label)} **{amount}**" in receipt
     assert any(text("en", "receipt.poster_paid", amount="¥85.00") in shown for shown in texts)
 
 
