@@ -52,9 +52,9 @@ def wallet_line(line: Row) -> None:
             details.append(t("wallet.line_commission", commission=money(line["commission_fen"])))
         if line["material"]:
             details.append(t("wallet.line_material", what=line["material"]))
-        if line["note"]:
-            details.append(line["note"])
         st.caption(md(" · ".join(details)))
+        if line["note"]:  # what the cashier wrote, on a line of its own
+            st.caption(md(line["note"]))
 
 
 def receipt_section(db: Database, job: Job, user: User) -> None:
