@@ -20,6 +20,7 @@ from ui.job_money import money_section
 from ui.query import query_id
 from ui.questions import questions_section
 from ui.safe import isolated, md
+from ui.statements import receipt_section
 
 db = get_db()
 user = st.session_state.get("user")
@@ -58,6 +59,8 @@ with info:
             st.caption(t("job.agreed", price=money(job["agreed_fen"])))
     if "see_private" in allowed:  # the poster, the worker and organizers see the money
         money_section(db, job, user, allowed)
+    if "see_receipt" in allowed:
+        receipt_section(db, job, user)
     elif user and job["status"] == "open" and pricing.estimated_total_fen(job):
         worker_gets, _ = escrow.payment(db, job, pricing.estimated_total_fen(job))  # before a helper commits
         st.caption(t("job.helper_gets", worker_gets=money(worker_gets), pct=settings.whole(db, "commission_pct")))

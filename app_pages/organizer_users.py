@@ -11,6 +11,8 @@ from ui.feedback import PROFILE_PAGE, attempt
 from ui.i18n import t
 from ui.safe import md
 
+WALLET_PAGE = "app_pages/wallet.py"
+
 db = get_db()
 user = st.session_state["user"]
 
@@ -42,6 +44,7 @@ for person in users.list_users(db, user):
             label=md(account_name(person["display_name"], person["username"])),
             query_params={"id": person["id"]},
         )
+        st.page_link(WALLET_PAGE, label=t("nav.wallet"), query_params={"id": person["id"]}, icon="👛")
         blocked = bool(person["blocked_at"])
         st.caption(t(f"role.{person['role']}") + (" · " + t("organizer.is_blocked") if blocked else ""))
         if person["id"] != user["id"] and st.button(

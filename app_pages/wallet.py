@@ -1,9 +1,10 @@
-"""A wallet: balance, what is set aside for posted jobs, every movement with the balance after it,
-and a CSV export. Your own; an organizer can open anyone's with ?id=."""
+"""A wallet: balance, what is set aside for posted jobs, every movement like a bank statement (what
+it was, its job, in or out, the balance after it; the latest first, more on request), and a CSV
+export. Your own; an organizer can open anyone's with ?id=."""
 
 import streamlit as st
 
-from services import export, ledger, users
+from services import export, ledger, statements, users
 from services.clock import from_db
 from services.errors import NotAllowed, NotFound
 from ui import private
@@ -11,17 +12,21 @@ from ui.db import get_db
 from ui.i18n import money, t, when
 from ui.query import query_id
 from ui.safe import md
+from ui.statements import wallet_lines, what_text
+
+PAGE = 20  # lines shown at first, and added by each "show earlier lines"
 
 
-def history_rows(lines: list[dict], *, amount, headings: tuple[str, str]) -> list[dict[str, str]]:
-    """The wallet's lines as table rows, in the order given; `amount` writes fen (money on the page,
-    export.yuan in the CSV, where a spreadsheet should read a number) under `headings` (amount, after)."""
+def csv_rows(lines: list[dict]) -> list[dict[str, str]]:
+    """The wallet's lines for a spreadsheet, oldest first, as a statement reads; amounts as plain
+    numbers (export.yuan)."""
     return [
         {
             t("wallet.when"): when(from_db(line["created_at"])),
-            t("wallet.what"): t(f"ledger.kind_{line['kind']}"),
-            headings[0]: amount(line["amount_fen"]),
-            headings[1]: amount(line["running_fen"]),
+            t("wallet.what"): what_text(line),
+            t("wallet.csv_job"): line["title"] or "",
+            t("wallet.csv_amount"): export.yuan(line["amount_fen"]),
+            t("wallet.csv_after"): export.yuan(line["running_fen"]),
             t("wallet.note"): line["note"],
         }
         for line in lines
@@ -32,7 +37,7 @@ db = get_db()
 viewer = st.session_state["user"]
 try:  # each read checks who may see this wallet itself: the owner or an organizer
     owner = users.get(db, query_id(missing=viewer["id"]))
-    lines = ledger.history(db, owner["id"], viewer)
+    lines = statements.wallet_lines(db, owner["id"], viewer)
     balance_fen = ledger.wallet_fen(db, owner["id"], viewer)
     held_fen = ledger.on_hold_fen(db, owner["id"], viewer)
 except (NotFound, NotAllowed):
@@ -51,12 +56,15 @@ st.subheader(t("wallet.history"))
 if not lines:
     st.caption(t("wallet.empty"))
 else:
-    shown = history_rows(lines[::-1], amount=money, headings=(t("wallet.amount"), t("wallet.after")))
-    st.dataframe(shown, hide_index=True, use_container_width=True)  # newest first; cells are text, never Markdown
-    exported = history_rows(lines, amount=export.yuan, headings=(t("wallet.csv_amount"), t("wallet.csv_after")))
+    shown_key = f"wallet_shown_{owner['id']}"  # how many lines this visit shows (plain state, not a widget's)
+    shown = st.session_state.get(shown_key, PAGE)
+    wallet_lines(lines[-shown:][::-1])  # the latest first
+    if len(lines) > shown and st.button(t("wallet.more"), key="wallet_more", use_container_width=True):
+        st.session_state[shown_key] = shown + PAGE
+        st.rerun()
     private.download(
         t("wallet.csv"),
-        export.csv_bytes(exported),  # oldest first, as a statement reads
+        export.csv_bytes(csv_rows(lines)),
         file_name=f"linbang-wallet-{owner['username']}.csv",
         mime="text/csv",
     )

@@ -39,6 +39,7 @@ Capability = Literal[
     "edit_job",  # the poster changes the job's words, price, time or place while nobody has taken it
     "post_again",  # the poster starts a new job like this completed one
     "book_again",  # ... in booking mode, asking the same helper again
+    "see_receipt",  # where a settled job's money went: held, paid, commission, tip, materials, refund
 ]
 OPEN_FOR_MATERIALS: tuple[Status, ...] = ("in_progress", "done")  # bought once the work started
 TALKING: tuple[Status, ...] = ("open", "assigned", "in_progress", "done", "disputed")  # not yet ended
@@ -233,6 +234,7 @@ RULES: dict[Capability, Rule] = {
     "book_again": lambda job, s: (
         _mode(job, "booking") or _as(s.poster) or _in(job, ("completed",), "error.not_completed")
     ),
+    "see_receipt": lambda job, s: _as(s.involved) or _in(job, SETTLED, "error.receipt_not_settled"),
 }
 CAPABILITIES: tuple[Capability, ...] = tuple(RULES)
 

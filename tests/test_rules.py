@@ -12,7 +12,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs, ledger, mail, needs, notifications, transitions, verification, workers
+from services import jobs, mail, needs, notifications, statements, transitions, verification, workers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = sorted((ROOT / "services").glob("*.py"))
@@ -215,7 +215,8 @@ DYNAMIC_KEYS = {
     "post.mode_{}": jobs.MODES,
     "post.mode_{}_help": jobs.MODES,
     "worker.id_{}": verification.PHOTOS,
-    "ledger.kind_{}": ledger.TRANSFER_KINDS,
+    "statement.{}": statements.WHAT,  # ui.statements: what each wallet line was
+    "receipt.back_{}": ("unused_back", "dispute_refund"),  # services.statements.Receipt.back_what
     "cash.{}_submit": ("topup", "payout"),  # organizer_cash.py's two money forms
     "cash.{}_person": ("topup", "payout"),
     "cash.{}_again": ("topup", "payout"),

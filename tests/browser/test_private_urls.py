@@ -99,10 +99,12 @@ def test_id_photos_receipt_and_wallet_csv_leave_no_fetchable_url(seeded, browser
     csv_bytes = download_wallet_csv(page)
     assert csv_bytes.startswith("\ufeff".encode()), "a BOM, so spreadsheet programs read the Chinese"
     rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
-    assert rows[0] == [ZH[f"wallet.{column}"] for column in ("when", "what", "csv_amount", "csv_after", "note")]
+    assert rows[0] == [
+        ZH[f"wallet.{column}"] for column in ("when", "what", "csv_job", "csv_amount", "csv_after", "note")
+    ]
     assert [row[1:] for row in rows[1:]] == [  # the seeded top-up, then the hold for the sofa job posted
-        [ZH["ledger.kind_topup"], "200.00", "200.00", "微信转账 WeChat"],
-        [ZH["ledger.kind_hold"], "-80.00", "120.00", ""],
+        [ZH["statement.topup"], "", "200.00", "200.00", "微信转账 WeChat"],
+        [ZH["statement.held"], "帮忙把沙发搬到6楼 Carry a sofa", "-80.00", "120.00", ""],
     ]
 
     assert leaks(seeded.url, urls, private, csv_bytes) == {}

@@ -69,6 +69,7 @@ def controls(board, job_id: int) -> dict:
         "share_contact": _button(rf"contact_share_{job_id}_\d+"),  # the switch
         **{c: _button(rf"job_{c}_{job_id}") for c in ("edit_job", "post_again", "book_again")},
         "see_contact": lambda page: any(phone in shown for phone in PHONES.values() for shown in page.texts),
+        "see_receipt": _shows(text("en", "receipt.help")),
     }
 
 

@@ -794,11 +794,14 @@ def test_the_wallet_shows_balance_and_history_to_its_owner_only(open_page, perso
     at = open_page("app_pages/wallet.py", lang="en", user=poster)
     assert not at.exception
     assert at.metric[0].value == "¥25.00"
-    history = at.dataframe[0].value  # newest first
-    assert history.values.tolist() == [
-        [history.iloc[0, 0], "Payout", "-¥10.00", "¥25.00", ""],
-        [history.iloc[1, 0], "Top-up", "¥35.00", "¥35.00", "cash <b>in</b>"],
+    cards = [m.value for m in at.markdown if m.value.startswith("**")]  # newest first
+    assert cards == [
+        f"**-¥10.00** · {text('en', 'statement.payout')}",
+        f"**+¥35.00** · {text('en', 'statement.topup')}",
     ]
+    captions = [unescape_markdown(c.value) for c in at.caption]
+    assert any(text("en", "wallet.line_after", balance="¥35.00") in c for c in captions)
+    assert "cash <b>in</b>" in captions  # the cashier's note as typed, on its own line
 
     other = open_page("app_pages/wallet.py", lang="en", user=stranger, id=poster["id"])
     assert [e.value for e in other.error] == [text("en", "error.not_found")]

@@ -68,8 +68,8 @@ def test_the_wallet_csv_travels_inside_the_page_for_the_browser_to_save(open_pag
     assert content.startswith("\ufeff".encode())  # a BOM: spreadsheet programs then read the Chinese
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert [row[1:] for row in rows] == [
-        [text("en", f"wallet.{column}") for column in ("what", "csv_amount", "csv_after", "note")],
-        [text("en", "ledger.kind_topup"), "35.00", "35.00", "'=cash, <b>in</b> 现金"],  # a formula no more,
+        [text("en", f"wallet.{column}") for column in ("what", "csv_job", "csv_amount", "csv_after", "note")],
+        [text("en", "statement.topup"), "", "35.00", "35.00", "'=cash, <b>in</b> 现金"],  # a formula no more,
     ]
 
 

@@ -46,6 +46,7 @@ from services import (
     questions,
     resets,
     reviews,
+    statements,
     uploads,
     users,
     verification,
@@ -428,6 +429,12 @@ CASES = {
     "ledger.on_hold_fen": by(
         "poster", ledger.on_hold_fen, lambda db, b, who: ledger.on_hold_fen(db, b.people["poster"]["id"], who)
     ),
+    "statements.wallet_lines": by(
+        "poster",
+        statements.wallet_lines,
+        lambda db, b, who: statements.wallet_lines(db, b.people["poster"]["id"], who),
+    ),
+    "statements.receipt": by("poster", statements.receipt, lambda db, b, who: statements.receipt(db, who, b.completed)),
     "ledger.cash_report": org(ledger.cash_report, lambda db, b, who: ledger.cash_report(db, who, UTC)),
     "ledger.totals": org(ledger.totals, lambda db, b, who: ledger.totals(db, who)),
     "fees.set_money_settings": org(

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from demo import samples
-from services import access, booking, contact, disputes, jobs, materials, messages, questions, reviews
+from services import access, booking, contact, disputes, jobs, materials, messages, questions, reviews, statements
 from services import db as database
 from services.clock import from_db
 from services.errors import NotAllowed
@@ -119,6 +119,14 @@ def _edited(job) -> dict:
     }
 
 
+def _may_read_receipt(board, job, who) -> bool:
+    try:
+        statements.receipt(board.db, who, job["id"])
+    except NotAllowed:
+        return False
+    return True
+
+
 PROBES = {  # capability -> (board, stored job, acting user) -> None, raising NotAllowed when refused
     **{action: _act(action) for action, rule in TRANSITIONS.items() if rule.actor != "clock"},
     "add_material": lambda b, job, who: materials.add(
@@ -150,6 +158,7 @@ READS = {  # capability -> (board, stored job, viewer) -> whether the service sh
     ),
     "see_messages": _may_read_threads,
     "see_contact": lambda b, job, who: contact.shared_phone(b.db, job, who) is not None,
+    "see_receipt": _may_read_receipt,
 }
 CASES = [
     (poster, mode, variant, role)

@@ -26,6 +26,11 @@ Checked after every step (the @invariant methods):
   model paid a commission > 0 on (confirmed, auto-confirmed, resolved by pay or split) and none for
   any other (cancelled, expired, refunded, free); the commission account holds the model's total;
 - no idempotency key twice in `transfers`;
+- the wallets as statements (services.statements, #15): every line named, the last one's balance the
+  wallet's, and only a job's helper reads "paid", "tip from the poster" and the like; each settled
+  job's receipt adds up (held = paid + commission + what came back, a refund after a dispute read as
+  one), its commission is the model's, and it equals what the poster's and the helper's wallet lines
+  of the job add up to;
 - conservation: wallets + escrows + commission = minus the cash account (what the organizer holds);
 - notifications (#14): a refused step or a repeat writes none; every job step told exactly the job's
   sides but whoever took it (and organizers of a new dispute), once; nothing about a job reached anyone
@@ -53,7 +58,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from services import booking, disputes, fees, jobs, ledger, materials, transitions, users
+from services import booking, disputes, fees, jobs, ledger, materials, statements, transitions, users
 from services import db as database
 from services.errors import (
     AlreadyDone,
@@ -949,6 +954,35 @@ class MoneyMachine(RuleBasedStateMachine):
                 assert count == 0, f"job {job.id} was refunded ({job.status}) but paid commission"
             assert count == (1 if job.commission_fen else 0), (job.id, job.status, count, job.commission_fen)
         assert ledger.balance_of(self.db, "commission") == sum(job.commission_fen for job in self.model_jobs.values())
+
+    def wallet_lines(self, name: str) -> list[dict]:
+        return statements.wallet_lines(self.db, self.people[name]["id"], self.people["organizer"])
+
+    @invariant()
+    def every_wallet_line_is_named_and_the_last_runs_to_the_balance(self):
+        for name in PEOPLE:
+            lines = self.wallet_lines(name)
+            assert [line["running_fen"] for line in lines[-1:]] == [self.money[("wallet", name)]][: len(lines)]
+            for line in lines:
+                job = self.model_jobs.get(line["job_id"])
+                side = None if job is None else "poster" if name == job.poster else "worker"
+                assert line["what"] in statements.WHAT
+                assert (line["what"] in ("paid", "dispute_share", "cancel_fee", "tip_received")) == (side == "worker")
+
+    @invariant()
+    def each_settled_jobs_receipt_adds_up_and_matches_both_wallets(self):
+        for job in self.model_jobs.values():
+            if job.status not in ("completed", "resolved"):
+                continue
+            receipt = statements.receipt(self.db, self.people["organizer"], job.id)
+            assert receipt.held_fen == receipt.paid_fen + receipt.commission_fen + receipt.back_fen, receipt
+            assert receipt.commission_fen == job.commission_fen
+            spent = sum(line["amount_fen"] for line in self.wallet_lines(job.poster) if line["job_id"] == job.id)
+            assert -spent == receipt.poster_paid_fen
+            got = sum(line["amount_fen"] for line in self.wallet_lines(job.worker) if line["job_id"] == job.id)
+            assert got == receipt.helper_got_fen
+            refunded = job.last[0] in ("resolve_refund", "resolve_split") and receipt.back_fen
+            assert receipt.back_what == ("dispute_refund" if refunded else "unused_back")
 
     @invariant()
     def no_idempotency_key_is_used_twice(self):
