@@ -412,3 +412,9 @@ def m006_talk(db: sqlite_utils.Database) -> None:
         CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
         """,
     )
+
+
+@migrations()
+def m010_larger_text(db: sqlite_utils.Database) -> None:
+    # the person's "larger text" choice (长辈模式, #15 item 13): bigger type and tap targets on every page
+    execute_script(db, "ALTER TABLE users ADD COLUMN larger_text INTEGER NOT NULL DEFAULT 0;")

@@ -25,6 +25,7 @@ class User(TypedDict):
     blocked_at: str | None
     sessions_valid_after: float
     email_kinds: str  # JSON: the notification groups the person wants by e-mail (services.mail)
+    larger_text: int  # 1: bigger type and tap targets on every page (set_larger_text)
 
 
 class Candidate(TypedDict):

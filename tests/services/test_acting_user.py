@@ -226,6 +226,9 @@ CASES = {
     "users.set_phone": by(
         "poster", users.set_phone, lambda db, b, who: users.set_phone(db, who, "021-6666-7777"), writes=True
     ),
+    "users.set_larger_text": by(
+        "poster", users.set_larger_text, lambda db, b, who: users.set_larger_text(db, who, True), writes=True
+    ),
     "community.set_organizer_contact": org(
         community.set_organizer_contact,
         lambda db, b, who: community.set_organizer_contact(db, who, "Office in building 3"),
