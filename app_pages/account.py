@@ -6,8 +6,9 @@ from services import mail, notifications, users
 from ui import auth
 from ui.cards import rating_line
 from ui.db import get_db
-from ui.feedback import PROFILE_PAGE, FieldErrors, attempt, flash, go
+from ui.feedback import PROFILE_PAGE, FieldErrors, attempt
 from ui.i18n import t
+from ui.menu import log_out_button
 from ui.safe import isolated, md
 
 db = get_db()
@@ -85,7 +86,4 @@ st.divider()
 email_choices()
 st.divider()
 st.write(t("account.logout_help"))
-if st.button(t("account.logout"), key="account_logout", use_container_width=True):
-    auth.log_out(db, user)
-    flash(t("account.logged_out"))
-    go("app_pages/browse.py")
+log_out_button(db, user, key="account_logout")
