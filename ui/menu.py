@@ -116,16 +116,13 @@ def menu_styles() -> None:
         st.markdown(
             """<style>
             html { font-size: 20px; }
-            .stButton button, .stFormSubmitButton button, [data-testid="stPageLink"] a,
-            [data-testid="stPopoverButton"], .stSegmentedControl button, .stPills button,
-            [data-testid="stFeedback"] button, .stCheckbox label, .stToggle label, .stRadio label,
+            .stButton button, .stFormSubmitButton button, [data-testid="stPageLink"] a, .st-key-menu_phone button,
+            [data-testid="stButtonGroup"] button, [data-testid="stCheckbox"] label, [data-testid="stRadio"] label,
             [data-baseweb="select"] > div, [data-baseweb="input"], [data-baseweb="tab"] { min-height: 48px; }
-            [data-testid="stTooltipIcon"] svg, [data-testid="stTooltipHoverTarget"] svg { width: 28px; height: 28px; }
-            [data-testid="stTooltipHoverTarget"] { min-width: 48px; min-height: 48px; }
-            [data-testid="stFeedback"] button { min-width: 48px; }
-            [data-testid="stFeedback"] span, [data-testid="stFeedback"] svg {
-                font-size: 2rem; width: 2rem; height: 2rem;
-            }
+            [data-testid="stButtonGroup"] button { min-width: 48px; }
+            [data-testid="stTooltipHoverTarget"] button { min-width: 48px; min-height: 48px; justify-content: center; }
+            [data-testid="stTooltipIcon"] svg { width: 28px; height: 28px; }
+            [data-testid="stFeedback"] [data-testid="stIconMaterial"] { font-size: 2.25rem; }
             </style>""",
             unsafe_allow_html=True,
         )

@@ -59,7 +59,8 @@ def uncovered(page: Page, selector: str) -> bool:
 
 
 def link_labels(page: Page, where: str) -> list[str]:
-    return [re.sub(r"\s+", " ", a.text_content()).strip() for a in page.locator(f"{where} [data-testid=stPageLink] a").all()]
+    links = page.locator(f"{where} [data-testid=stPageLink] a").all()
+    return [re.sub(r"\s+", " ", link.text_content()).strip() for link in links]
 
 
 def heights(page: Page, selector: str) -> list[float]:
@@ -96,11 +97,11 @@ def test_the_labelled_phone_menu_reaches_every_page_of_the_menu_and_closes_after
 
     for key, address in pages:
         label = link_labels(page, '[data-testid="stSidebar"]')[pages.index((key, address))]
+        assert text_in("zh_CN", key) in label or key == "nav.inbox"  # the inbox's may read "消息（2 条未读）"
         choose_in_menu(page, label)
         expect(page).to_have_url(re.compile(rf"{re.escape(seeded.url)}/{address}(\?.*)?$"))
         expect(page.locator(MENU_BODY)).to_have_count(0)  # closed after use
         assert uncovered(page, '[data-testid="stMain"] h1'), f"something covers the page after choosing {key}"
-    assert text_in("zh_CN", "nav.account") in label  # the walk ended on the last page, the account
 
 
 def test_the_phone_menu_closes_when_its_own_page_is_chosen_again(seeded, browser):
@@ -159,7 +160,7 @@ def test_a_visitors_language_survives_a_reload_and_a_link_opened_anew(seeded, br
     page = open_page(browser, viewport=PHONE, locale="zh-CN")
     goto(page, seeded.url)
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("附近的活")
-    open_menu(page).get_by_role("button", name="English").click()
+    open_menu(page).get_by_role("radio", name="English").click()
     wait_idle(page)
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("Jobs nearby")
 
