@@ -120,6 +120,7 @@ def menu_styles() -> None:
             [data-testid="stButtonGroup"] button, [data-testid="stCheckbox"] label, [data-testid="stRadio"] label,
             [data-baseweb="select"] > div, [data-baseweb="input"], [data-baseweb="tab"] { min-height: 48px; }
             [data-testid="stButtonGroup"] button { min-width: 48px; }
+            [data-testid="stCheckbox"] label { align-items: center; }
             [data-testid="stTooltipHoverTarget"] button { min-width: 48px; min-height: 48px; justify-content: center; }
             [data-testid="stTooltipIcon"] svg { width: 28px; height: 28px; }
             [data-testid="stFeedback"] [data-testid="stIconMaterial"] { font-size: 2.25rem; }
