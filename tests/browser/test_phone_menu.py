@@ -6,7 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from streamlit_driver import PHONE, TIMEOUT, goto, log_in, open_page, wait_idle
+from streamlit_driver import AUTH_COOKIE, PHONE, TIMEOUT, goto, log_in, open_page, wait_idle
 
 from services.catalogs import text_in
 
@@ -117,6 +117,11 @@ def test_signing_out_from_the_phone_menu(seeded, browser):
     open_menu(page).get_by_role("button", name="退出登录").click()
     wait_idle(page)
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("附近的活")
+    for _ in range(150):  # the cookie component deletes the re-login cookie, and its value reruns the page
+        if AUTH_COOKIE not in {c["name"] for c in page.context.cookies()}:
+            break
+        page.wait_for_timeout(200)
+    wait_idle(page)
     expect(open_menu(page).locator('[data-testid="stPageLink"] a', has_text="登录")).to_be_visible()
     goto(page, seeded.url + "/wallet")  # a reload: the re-login cookie is gone too
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(text_in("zh_CN", "login.title"))
