@@ -8,8 +8,9 @@ from services.uploads import EXTENSIONS
 from ui import auth
 from ui.cards import avatar, rating_line
 from ui.db import get_db
-from ui.feedback import PROFILE_PAGE, FieldErrors, attempt, flash, go
+from ui.feedback import PROFILE_PAGE, FieldErrors, attempt, flash
 from ui.i18n import LANGUAGE_NAMES, language, set_language, t
+from ui.menu import log_out_button
 from ui.safe import isolated, md
 
 db = get_db()
@@ -143,7 +144,4 @@ st.divider()
 email_choices()
 st.divider()
 st.write(t("account.logout_help"))
-if st.button(t("account.logout"), key="account_logout", use_container_width=True):
-    auth.log_out(db, user)
-    flash(t("account.logged_out"))
-    go("app_pages/browse.py")
+log_out_button(db, user, key="account_logout")

@@ -485,3 +485,9 @@ def m009_favourites(db: sqlite_utils.Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m010_larger_text(db: sqlite_utils.Database) -> None:
+    # the person's "larger text" choice (长辈模式, #15 item 13): bigger type and tap targets on every page
+    execute_script(db, "ALTER TABLE users ADD COLUMN larger_text INTEGER NOT NULL DEFAULT 0;")

@@ -27,6 +27,7 @@ class User(TypedDict):
     sessions_valid_after: float
     email_kinds: str  # JSON: the notification groups the person wants by e-mail (services.mail)
     avatar: str | None  # a public upload: the person's picture of themselves
+    larger_text: int  # 1: bigger type and tap targets on every page (set_larger_text)
 
 
 class Candidate(TypedDict):

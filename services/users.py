@@ -405,6 +405,14 @@ def set_language(db: Database, user_id: int, language: str) -> None:
         db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
 
 
+def set_larger_text(db: Database, actor: User, on: bool) -> None:
+    """The person switches larger text (长辈模式) on or off for every page they open, on any device.
+    Raises NotAllowed for a blocked or unknown actor."""
+    with write(db):
+        actor = active(db, actor)
+        db.execute("UPDATE users SET larger_text = ? WHERE id = ?", [int(bool(on)), actor["id"]])
+
+
 def update_details(
     db: Database,
     actor: User,

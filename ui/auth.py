@@ -24,7 +24,7 @@ from services.clock import utcnow
 from services.db import Database
 from services.rows import User
 
-from .i18n import set_language
+from .prefs import adopt
 
 COOKIE_NAME = "linbang_auth"
 COOKIE_EXPIRY_DAYS = 14.0
@@ -96,7 +96,7 @@ def _grouped(address: str) -> str:
 
 
 def _start_session(user: User, issued_at: float) -> None:
-    set_language(user["language"])
+    adopt(user)
     st.session_state.update(
         user_id=user["id"],
         issued_at=issued_at,

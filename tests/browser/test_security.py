@@ -36,7 +36,8 @@ def test_copied_cookie_works_until_logout_then_never_again(seeded, browser):
     thief.context.close()
 
     visit(page, seeded.url + "/account")
-    click(page, "退出登录")
+    page.locator('[data-testid="stMain"]').get_by_role("button", name="退出登录").click()  # the sidebar has one too
+    wait_idle(page)
     expect_text(page, "附近的活")
     assert not signed_in_as(page, "Bob 师傅")
 

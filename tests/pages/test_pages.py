@@ -344,6 +344,34 @@ def test_changing_the_language_in_the_sidebar_retranslates_and_remembers_it(open
     assert at.segmented_control(key="nav_language").value == "en"
 
 
+def larger_text_shown(at) -> bool:
+    """Whether the run drew the larger-text CSS (ui.menu.menu_styles)."""
+    return any("html { font-size: 20px; }" in m.value for m in at.markdown)
+
+
+def test_larger_text_switched_on_in_the_menu_is_kept_for_the_account_on_another_device(open_page, new_app, person, db):
+    poster = person("poster")
+    at = open_page(BROWSE, lang="en", user=poster)
+    assert not larger_text_shown(at) and users.get(db, poster["id"])["larger_text"] == 0
+
+    at.toggle(key="nav_larger_text").set_value(True).run()
+
+    assert not at.exception
+    assert larger_text_shown(at)
+    assert at.toggle(key="nav_phone_larger_text").value is True  # the phone menu's switch says the same
+    assert users.get(db, poster["id"])["larger_text"] == 1
+    elsewhere = new_app(user=poster).run()  # a new session of the same person
+    assert larger_text_shown(elsewhere) and elsewhere.toggle(key="nav_larger_text").value is True
+
+
+def test_a_visitor_switches_larger_text_for_the_session_only(open_page, db):
+    at = open_page(BROWSE, lang="en")
+    at.toggle(key="nav_phone_larger_text").set_value(True).run()
+    assert not at.exception and larger_text_shown(at)
+    assert at.toggle(key="nav_larger_text").value is True
+    assert [row["larger_text"] for row in db.query("SELECT larger_text FROM users")] == [0] * db["users"].count
+
+
 @pytest.mark.parametrize("how", ["logged_out_elsewhere", "blocked"])
 def test_session_ends_on_the_next_run_after_logout_elsewhere_or_a_block(open_page, person, db, how):
     poster = person("poster")
@@ -514,10 +542,11 @@ def test_failed_login_shows_one_generic_error_and_signs_nobody_in(open_page, use
     assert title(at) == text("en", "login.title")
 
 
-def test_signing_out_on_the_account_page_ends_the_session(open_page, person, db):
+@pytest.mark.parametrize("where", ["account_logout", "nav_logout", "nav_phone_logout"])  # the page, both menus
+def test_signing_out_on_the_account_page_or_from_the_menu_ends_the_session(open_page, person, db, where):
     poster = person("poster")
     at = open_page("app_pages/account.py", lang="en", user=poster)
-    button(at, text("en", "account.logout")).click().run()
+    at.button(key=where).click().run()
 
     assert not at.exception
     assert signed_in_id(at) is None

@@ -263,6 +263,9 @@ CASES = {
     "resets.send_link": org(
         resets.send_link, lambda db, b, who: resets.send_link(db, who, b.people["poster"]["id"], NOW), writes=True
     ),
+    "users.set_larger_text": by(
+        "poster", users.set_larger_text, lambda db, b, who: users.set_larger_text(db, who, True), writes=True
+    ),
     "community.set_organizer_contact": org(
         community.set_organizer_contact,
         lambda db, b, who: community.set_organizer_contact(db, who, "Office in building 3"),

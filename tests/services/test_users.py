@@ -532,3 +532,25 @@ def test_a_blocked_person_cannot_change_their_password(db, organizer, stranger, 
     users.set_blocked(db, organizer, stranger["id"], True, now)
     with pytest.raises(NotAllowed):
         change(db, stranger, now)
+
+
+# --- larger text (#15 item 13) ------------------------------------------------------------------
+
+
+def test_larger_text_is_off_until_the_person_switches_it_on_and_stays_with_the_account(db, poster, stranger):
+    assert users.get(db, poster["id"])["larger_text"] == 0
+
+    users.set_larger_text(db, poster, True)
+
+    assert users.get(db, poster["id"])["larger_text"] == 1
+    assert users.by_username(db, poster["username"])["larger_text"] == 1  # what a new sign-in reads
+    assert users.get(db, stranger["id"])["larger_text"] == 0  # nobody else's
+    users.set_larger_text(db, poster, False)
+    assert users.get(db, poster["id"])["larger_text"] == 0
+
+
+def test_a_blocked_person_cannot_switch_larger_text(db, organizer, stranger, now):
+    users.set_blocked(db, organizer, stranger["id"], True, now)
+    with pytest.raises(NotAllowed):
+        users.set_larger_text(db, stranger, True)
+    assert users.get(db, stranger["id"])["larger_text"] == 0
