@@ -71,6 +71,14 @@ def button(at, label: str):
     return found[0]
 
 
+MENU_KEYS = "nav_"  # the menu's widgets (ui/menu.py: the sidebar's and the phone menu's), on every page
+
+
+def on_page(widgets) -> list:
+    """The page's own widgets of one kind (at.button, at.toggle, ...): the menu's left out."""
+    return [widget for widget in widgets if not (widget.key or "").startswith(MENU_KEYS)]
+
+
 def form_field(at, form: str, field: str) -> str:
     """The widget key of `field` in the current filling-in of the ui.forms.Filling named `form`."""
     return f"{form}_{field}_{at.session_state[f'_filling_{form}']}"

@@ -2,7 +2,7 @@
 the post form filled in from it, posts a completed job again, and stars a helper as a favourite."""
 
 from services import escrow, favourites, jobs
-from tests.pages.conftest import JOB_PAGE, PROFILE_PAGE, button, form_field, text
+from tests.pages.conftest import JOB_PAGE, PROFILE_PAGE, button, form_field, on_page, text
 
 LANG = "zh_CN"  # the category picker's labels are read in the default language (see test_pages.py)
 HELPERS_PAGE = "app_pages/find_helpers.py"
@@ -39,7 +39,7 @@ def test_someone_else_opening_the_edit_address_is_refused(open_page, person, job
 
     assert not at.exception
     assert [e.value for e in at.error] == [text(LANG, "error.not_allowed")]
-    assert not at.button
+    assert not on_page(at.button)
 
 
 def test_a_completed_job_is_posted_again_from_its_page(open_page, person, db, job_ids):

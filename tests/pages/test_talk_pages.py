@@ -13,6 +13,7 @@ from tests.pages.conftest import (
     METRES_PER_DEGREE,
     button,
     form_field,
+    on_page,
     shown_texts,
     text,
     unescape_markdown,
@@ -148,7 +149,7 @@ def test_without_a_phone_the_switch_points_to_the_account_page(open_page, person
     set_phone(db, person("worker"), "")
     at = open_page(JOB_PAGE, lang="en", user=person("worker"), id=job_ids["assigned"])
 
-    assert not at.toggle
+    assert not on_page(at.toggle)
     assert text("en", "contact.no_phone") in texts(at)
     assert text("en", "contact.add_phone") in texts(at)
 
