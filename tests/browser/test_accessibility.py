@@ -17,7 +17,7 @@ from streamlit_driver import PHONE, ROOT, SETTLED, goto, log_in, no_error, open_
 
 from demo import samples
 from services import db as database
-from services import messages, questions, users
+from services import jobs, messages, questions, reviews, users
 from services.clock import utcnow
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -40,7 +40,9 @@ STREAMLITS = [
     ),
 ]
 
-BASE = ["", "job?id=1", "job?id=2", "profile?id=3"]  # 1: questions, 2: messages and a photo, 3: a helper
+# job 1: open, with a question; 2: disputed, with money and messages; 3: done, a rating form for the
+# helper; profile 4: a helper's, with a photo and a review
+BASE = ["", "job?id=1", "job?id=2", "job?id=3", "profile?id=4"]
 MEMBER = ["post_job", "helpers", "my_jobs", "inbox", "wallet", "worker", "account"]
 ORGANIZER = ["organizer_workers", "organizer_users", "organizer_cash", "organizer_disputes", "organizer_mail"]
 # person -> (username, password, the pages they have); None: a signed-out visitor
@@ -54,9 +56,10 @@ ROLES = {
 
 @pytest.fixture(scope="module")
 def board(seeded):
-    """The look tests' board (tests/browser/conftest.py) with talk on its jobs: a plain resident;
-    on the open job 1 a helper's question with the poster's answer; on the disputed job 2 the poster's
-    and the helper's messages, one with a photo."""
+    """The look tests' board (tests/browser/conftest.py) with talk on its jobs and one job done: a
+    plain resident; on the open job 1 a helper's question with the poster's answer; on the disputed
+    job 2 the poster's and the helper's messages, one with a photo; job 3, org_zh's, done by worker_b
+    and rated by org_zh only."""
     db = database.connect(seeded.db_path)
     now = utcnow()
     users.register(
@@ -71,6 +74,23 @@ def board(seeded):
     messages.send(db, org_en, 2, worker_b["id"], "It still drips, see the photo", None, key="m1", now=now)
     photo = samples.picture("水龙头 tap", samples.COLOURS[1])
     messages.send(db, worker_b, 2, worker_b["id"], "换好的新水龙头", photo, key="m2", now=now + timedelta(minutes=1))
+    done = jobs.post(
+        db,
+        poster,
+        title="取快递 Pick up a parcel",
+        description="菜鸟驿站，一个小箱子。",
+        category="errands",
+        price_yuan="30",
+        window_start=now - timedelta(hours=2),
+        window_end=now + timedelta(hours=2),
+        lat=31.2320,
+        lon=121.4750,
+        address_note="7栋",
+        now=now,
+    )
+    for action, who in (("claim", worker_b), ("start", worker_b), ("finish", worker_b), ("confirm", poster)):
+        jobs.act(db, done, action, who, now=now)
+    reviews.rate(db, poster, done, stars=5, comment="准时，很细心 On time and careful", now=now)
     db.conn.close()
     return seeded
 
