@@ -23,7 +23,7 @@ st.markdown(  # constant CSS only: bigger tap targets and no sideways scrolling 
     [data-testid="stCaptionContainer"] { color: inherit; opacity: 0.8; }
     @media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding: 3.5rem 0.75rem 3rem; } }
     </style>""",  # 3.5rem on top: the live badge, first on every page, clear of Streamlit's header bar
-    # captions: the page's text colour at 80% (Streamlit's own grey read 3.8:1 on white; this is over 4.5:1)
+    # captions: the page's text colour at 80%, about 7:1 on white (axe-core); Streamlit's 0.6 read 3.9:1
     unsafe_allow_html=True,
 )
 

@@ -25,7 +25,8 @@ def show_photos(check: dict) -> None:
         with column:
             st.caption(t(f"worker.id_{which}"))
             try:
-                private.picture(verification.photo(db, user, check["id"], which), alt=t(f"worker.id_{which}"))
+                alt = t("organizer.id_photo_alt", name=check["display_name"], photo=t(f"worker.id_{which}"))
+                private.picture(verification.photo(db, user, check["id"], which), alt=alt)
             except NotFound:
                 st.caption(t("photo.missing"))
 

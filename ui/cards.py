@@ -110,7 +110,7 @@ def photo_grid(db: Database, photos: list[Row], *, removable: User | None = None
     for index, photo in enumerate(photos):
         with columns[index % 3]:
             try:
-                st.image(workers.photo_bytes(db, photo), use_container_width=True)
+                st.image(workers.photo_bytes(db, photo), use_container_width=True, alt=t("photo.past_work"))
             except NotFound:
                 st.caption(t("photo.missing"))
             if photo["caption"]:

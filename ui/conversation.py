@@ -98,7 +98,8 @@ def _line(db: Database, job: Job, user: User, line: Row) -> None:
             st.markdown(md(line["body"]))
         if line["has_photo"]:
             try:
-                private.picture(messages.photo_bytes(db, user, line["id"]), alt=t("chat.photo"), width=PHOTO_WIDTH)
+                alt = t("chat.photo", name=line["author_name"])
+                private.picture(messages.photo_bytes(db, user, line["id"]), alt=alt, width=PHOTO_WIDTH)
             except NotFound:
                 st.caption(t("photo.missing"))
         if line["flagged"]:

@@ -86,7 +86,8 @@ def material_line(db: Database, line: MaterialLine, user: User, allowed: frozens
     if line["receipt"]:
         with st.expander(t("materials.receipt"), icon="🧾", key=f"job_money_receipt_{line['id']}"):
             try:
-                private.picture(materials.receipt_bytes(db, line, user), alt=t("materials.receipt"), width=320)
+                alt = t("materials.receipt_alt", what=line["what"])
+                private.picture(materials.receipt_bytes(db, line, user), alt=alt, width=320)
             except NotFound:
                 st.caption(t("photo.missing"))
     if line["status"] != "pending" or "answer_material" not in allowed:

@@ -50,7 +50,7 @@ def test_the_worker_writes_and_the_poster_reads_and_answers(open_page, person, j
     assert text("en", "chat.read") in lines[0]  # the poster has read the worker's line
 
 
-def test_the_worker_sees_the_poster_s_photo_inside_the_page(open_page, person, job_ids, db):
+def test_the_worker_sees_the_poster_s_photo_inside_the_page_named_as_the_poster_s(open_page, person, job_ids, db):
     job_id, worker = job_ids["assigned"], person("worker")
     message_id = messages.send(
         db, person("poster"), job_id, worker["id"], "This parcel", samples.picture("Parcel"), key="p", now=utcnow()
@@ -60,6 +60,10 @@ def test_the_worker_sees_the_poster_s_photo_inside_the_page(open_page, person, j
 
     assert not at.exception and not errors(at)
     assert inline_pictures(at) == [messages.photo_bytes(db, worker, message_id)]
+    poster = person("poster")["display_name"]
+    assert [picture.alt for element in at.get("image") for picture in element.proto.imgs] == [
+        text("zh_CN", "chat.photo", name=poster)
+    ]
 
 
 def test_an_outsider_s_job_page_shows_no_conversation_and_no_photo(open_page, person, job_ids, db):

@@ -24,18 +24,23 @@ def inline_pictures(at) -> list[bytes]:
     return [base64.b64decode(url.removeprefix(DATA_URI)) for url in urls]
 
 
-def test_the_organizer_sees_id_photos_inside_the_page(open_page, person, db):
+def test_the_organizer_sees_id_photos_inside_the_page_each_named_with_whose_it_is(open_page, person, db):
     at = open_page(ORGANIZER_WORKERS, lang="en", user=person("organizer"))
     check = db.execute("SELECT front_file, back_file, selfie_file FROM id_checks WHERE status = 'pending'").fetchone()
+    (name,) = db.execute(
+        "SELECT display_name FROM users JOIN id_checks ON id_checks.user_id = users.id"
+        " WHERE id_checks.status = 'pending'"
+    ).fetchone()
 
     assert not at.exception and not errors(at)
     assert inline_pictures(at) == [uploads.read(db, "private", name) for name in check]
     assert [picture.alt for element in at.get("image") for picture in element.proto.imgs] == [
-        text("en", f"worker.id_{which}") for which in ("front", "back", "selfie")
+        text("en", "organizer.id_photo_alt", name=name, photo=text("en", f"worker.id_{which}"))
+        for which in ("front", "back", "selfie")
     ]
 
 
-def test_the_poster_sees_a_receipt_inside_the_page(open_page, person, db):
+def test_the_poster_sees_a_receipt_inside_the_page_named_by_what_it_is_for(open_page, person, db):
     job_id = job_at(db, person, "in_progress")
     receipt = samples.picture("Receipt ¥12")
     line = materials.add(
@@ -47,6 +52,9 @@ def test_the_poster_sees_a_receipt_inside_the_page(open_page, person, db):
 
     assert not at.exception and not errors(at)
     assert inline_pictures(at) == [stored]
+    assert [picture.alt for element in at.get("image") for picture in element.proto.imgs] == [
+        text("en", "materials.receipt_alt", what="Washer")
+    ]
 
 
 def test_the_wallet_csv_travels_inside_the_page_for_the_browser_to_save(open_page, person, db):
