@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from services import notifications, users
+from services.catalogs import text_in
 from services.db import Database
 from services.rows import User
 
@@ -21,6 +22,10 @@ from .safe import md
 PHONE_MENU = "menu_phone"  # the phone menu's open state in session state; its CSS class is st-key-menu_phone
 KEEP_OPEN = "_menu_keep_open"  # session state: this run was caused by the phone menu's own controls
 Pages = list[StreamlitPage]
+# The phone menu's button reads the same in every language ("菜单 · Menu"): a reader who landed in a
+# language they cannot read finds the language switch in it; and Streamlit names a popover by its label,
+# so a label that changed with the language made a new, closed popover that a tap no longer opened.
+MENU_LABEL = " · ".join(text_in(language, "menu.open") for language in LANGUAGE_NAMES)
 
 
 def draw_menu(db: Database, user: User | None, pages: Pages, inbox: StreamlitPage | None, key: str) -> None:
@@ -91,7 +96,7 @@ def phone_menu(db: Database, user: User | None, pages: Pages, inbox: StreamlitPa
     or the same one) closes it."""
     if not st.session_state.pop(KEEP_OPEN, False):
         st.session_state[PHONE_MENU] = False
-    with st.popover(t("menu.open"), icon=":material/menu:", key=PHONE_MENU, on_change=_keep_open):
+    with st.popover(MENU_LABEL, icon=":material/menu:", key=PHONE_MENU, on_change=_keep_open):
         draw_menu(db, user, pages, inbox, key="nav_phone")
 
 

@@ -119,12 +119,24 @@ def click(page: Page, name: str) -> None:
     _quiet(page, after=before)
 
 
+MENU_BUTTON = '.st-key-menu_phone [data-testid="stPopoverButton"]'  # the phone's labelled menu (ui/menu.py)
+MENU_BODY = '[data-testid="stPopoverBody"]'
+
+
+def open_menu(page: Page):
+    """Tap the phone's menu button; the menu that opens."""
+    page.locator(MENU_BUTTON).click()
+    wait_idle(page)
+    body = page.locator(MENU_BODY)
+    expect(body).to_be_visible(timeout=TIMEOUT)
+    return body
+
+
 def open_menu_page(page: Page, name: str) -> None:
+    """Follow the menu's link to `name`: in the sidebar, or at a phone's width in the phone menu."""
     link = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a', has_text=name)
     if not link.is_visible():
-        page.locator(
-            '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
-        ).first.click()
+        link = open_menu(page).locator('[data-testid="stPageLink"] a', has_text=name)
     link.click()
     wait_idle(page)
 

@@ -14,7 +14,20 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
-from streamlit_driver import PHONE, ROOT, SETTLED, goto, log_in, no_error, open_page, visit, wait_idle
+from streamlit_driver import (
+    MENU_BODY,
+    MENU_BUTTON,
+    PHONE,
+    ROOT,
+    SETTLED,
+    goto,
+    log_in,
+    no_error,
+    open_menu,
+    open_page,
+    visit,
+    wait_idle,
+)
 
 from demo import samples
 from services import db as database
@@ -131,13 +144,12 @@ def speak(page, language: str) -> None:
 
 
 def menu_findings(page) -> list[dict]:
-    """The findings with the menu open: folded away at a phone's width, axe passes over it (hidden)."""
-    page.locator('[data-testid="stExpandSidebarButton"]').click()
-    expect(page.locator(SIDEBAR)).to_be_in_viewport()
-    page.evaluate(SETTLED)  # its sliding in has ended: colours are read where it stops
+    """The findings with the phone menu open (closed, axe passes over it)."""
+    open_menu(page)
+    page.evaluate(SETTLED)  # its opening has ended: colours are read where it stops
     found = findings(page)
-    page.locator('[data-testid="stSidebarCollapseButton"] button').click()
-    expect(page.locator(SIDEBAR)).not_to_be_in_viewport()
+    page.locator(MENU_BUTTON).click()  # a second tap closes it
+    expect(page.locator(MENU_BODY)).to_have_count(0)
     return found
 
 
