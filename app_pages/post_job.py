@@ -80,7 +80,7 @@ with st.form(filling.form):
     left, right = st.columns(2)
     price = errors.at(
         "price",
-        left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key=filling.field("price")),
+        left.text_input(t("post.price_yuan"), help=t("post.price_help"), key=filling.field("price")),
         left,
     )
     hours = errors.at(
@@ -123,6 +123,8 @@ if submitted:
     filling.submitted()
     if point is None:
         errors.show("location", t("error.location_missing"))
+    elif price_kind != "free" and not price.strip().strip("0."):  # free is chosen, never a price left at 0 (#15)
+        errors.show("price", t("error.price_zero"))
     else:
         tz = timezone()
         fields = dict(

@@ -34,6 +34,7 @@ class Question:
     def __init__(self, name: str):
         self.name = name
         self._key = f"_confirm_{name}"
+        self._sent_key = f"_confirm_{name}_sent"
 
     @property
     def asked(self) -> bool:
@@ -97,11 +98,11 @@ class Question:
         notes: Iterable[str] = (),
         *,
         send: tuple[Callable[[], object], str, object] | None = None,
-    ) -> dict | None:
+    ) -> None:
         """The box the first tap opens: each amount on a line of its own, then `notes` (what else
         happens), then "Confirm" and "Back". With `send` (the service call, the toast once done, the
-        error key) the confirm runs it in its callback (ui.feedback.perform); without, on the run the
-        confirm was pressed it returns what was typed, for the caller to send (a form's filling-in)."""
+        error key) the confirm runs it in its callback (ui.feedback.perform); without, the next run's
+        confirmed() hands what was typed to the caller to send (a form's filling-in, ui.forms)."""
         with st.container(border=True):
             st.markdown(f"**{t('confirm.title')}**")
             for label, fen in lines:
@@ -109,20 +110,29 @@ class Question:
             for note in notes:
                 st.caption(md(note))
             yes, back = st.columns(2)
-            confirmed = yes.button(
+            yes.button(
                 t("confirm.yes"),
                 key=f"{self.name}_yes",
                 type="primary",
                 use_container_width=True,
-                on_click=perform if send else None,
-                args=(*send, self._key) if send else None,
+                on_click=perform if send else self._confirm,
+                args=(*send, self._key) if send else (),
             )
             back.button(t("confirm.back"), key=f"{self.name}_back", use_container_width=True, on_click=self.drop)
-        if not confirmed or send:
-            return None
-        typed = self.typed
-        self.drop()
-        return typed
+
+    def _confirm(self) -> None:
+        if self.asked:  # not a second click that finds the question already answered
+            st.session_state[self._sent_key] = st.session_state.pop(self._key)
+
+    def confirmed(self) -> dict | None:
+        """What was typed, once "Confirm" was pressed (summary without `send`), until sending()
+        takes it: the question is over and the form open again, for the caller to send it there and
+        show any refusal under its field. A run interrupted before sending leaves it for the next."""
+        return st.session_state.get(self._sent_key)
+
+    def sending(self) -> None:
+        """The caller sends what was confirmed now: it is sent once."""
+        st.session_state.pop(self._sent_key, None)
 
 
 def job_lines(preview: jobs.Preview) -> tuple[list[Line], list[str]]:
