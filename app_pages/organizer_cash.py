@@ -40,44 +40,32 @@ def money_form(form: str, record, success: str) -> None:
             format_func=lambda i: account_name(people[i]["display_name"], people[i]["username"]),
             placeholder=t("cash.pick_person"),
             key=filling.field("person"),
-            disabled=question.asked,
         ),
     )
     if person is not None:
         st.caption(t("cash.balance", balance=money(ledger.wallet_fen(db, person, user))))
     with st.form(filling.form):
-        amount = errors.at(
-            "amount", st.text_input(t("cash.amount"), key=filling.field("amount"), disabled=question.asked)
-        )
+        amount = errors.at("amount", st.text_input(t("cash.amount"), key=filling.field("amount")))
         note = errors.at(
             "note",
-            st.text_input(
-                t("cash.note"),
-                max_chars=200,
-                placeholder=t("cash.note_example"),
-                key=filling.field("note"),
-                disabled=question.asked,
-            ),
+            st.text_input(t("cash.note"), max_chars=200, placeholder=t("cash.note_example"), key=filling.field("note")),
         )
         repeat = filling.question()
         if repeat:
             st.warning(repeat, icon="❓")
-        again = bool(repeat) and st.checkbox(
-            t(f"cash.{form}_again"), key=filling.field("again"), disabled=question.asked
-        )
+        again = bool(repeat) and st.checkbox(t(f"cash.{form}_again"), key=filling.field("again"))
         submitted = st.form_submit_button(
-            t(f"cash.{form}_submit"),
-            type="primary",
-            use_container_width=True,
-            key=filling.field("send"),
-            disabled=question.asked,
+            t(f"cash.{form}_submit"), type="primary", use_container_width=True, key=filling.field("send")
         )
-    if question.asked:
+    if question.asked and question.typed["person"] != person:  # another person picked: ask anew
+        question.drop()
+    if question.asked and not submitted:
         confirm_cash(form, question, errors)
     elif sent:
         question.sending()
         send_cash(record, success, filling, errors, **sent)
     elif submitted:
+        question.drop()  # sent again: asked anew with what it says now
         filling.submitted()
         if person is None:
             errors.show("person", t("cash.pick_person"))

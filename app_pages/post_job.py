@@ -121,11 +121,12 @@ with st.form(filling.form):
 filling.follow_on(submitted)
 if submitted:
     filling.submitted()
+    no_price = price_kind != "free" and not price.strip().strip("0.")  # free is chosen, never a 0 left (#15)
+    if no_price:
+        errors.show("price", t("error.price_zero"))
     if point is None:
         errors.show("location", t("error.location_missing"))
-    elif price_kind != "free" and not price.strip().strip("0."):  # free is chosen, never a price left at 0 (#15)
-        errors.show("price", t("error.price_zero"))
-    else:
+    elif not no_price:
         tz = timezone()
         fields = dict(
             title=title,

@@ -19,14 +19,11 @@ from .i18n import error_text, t
 WORKER_PAGE = "app_pages/worker.py"
 
 
-def _action_input(
-    job: Job, action: Action, key: str, errors: FieldErrors, *, disabled: bool = False
-) -> dict[str, Callable[[], str]]:
+def _action_input(job: Job, action: Action, key: str, errors: FieldErrors) -> dict[str, Callable[[], str]]:
     """What a person types with a button: the actual hours when finishing an hourly job (the estimate
-    filled in), an optional tip when confirming, each with the place for its error (`errors`);
-    `disabled` while its confirmation is asked (what was typed stays in view). Returns readers of
-    what was typed, from the widgets' session state when the button's callback runs: the request's
-    fields, by name."""
+    filled in), an optional tip when confirming, each with the place for its error (`errors`).
+    Returns readers of what was typed, from the widgets' session state when the button's callback
+    runs: the request's fields, by name."""
     if action == "finish" and job["price_type"] == "hourly":
         field = f"{key}_hours_{job['id']}"
         errors.at(
@@ -36,10 +33,7 @@ def _action_input(
         return {"hours": lambda: str(st.session_state[field])}
     if action == "confirm":
         field = f"{key}_tip_{job['id']}"
-        errors.at(
-            "tip",
-            st.text_input(t("tip.label"), key=field, placeholder="0", help=t("tip.help"), disabled=disabled),
-        )
+        errors.at("tip", st.text_input(t("tip.label"), key=field, placeholder="0", help=t("tip.help")))
         return {"tip_yuan": lambda: st.session_state[field]}
     return {}
 
@@ -78,13 +72,16 @@ def _asks_first(job: Job, action: Action) -> bool:
 def _action_button(db: Database, job: Job, action: Action, key: str, errors: FieldErrors) -> None:
     rule = TRANSITIONS[action]
     question = Question(f"{key}_{action}_{job['id']}")
-    if question.asked:
-        _asked(db, job, action, key, question, errors)
-        return
     readers = _action_input(job, action, key, errors)
 
     def typed() -> dict[str, str]:
         return {name: read() for name, read in readers.items()}
+
+    if question.asked and question.typed != typed():  # changed after the first tap: ask anew
+        question.drop()
+    if question.asked:
+        _asked(db, job, action, question, errors)
+        return
 
     if _asks_first(job, action):
         question.first_tap(
@@ -118,10 +115,9 @@ def _action_button(db: Database, job: Job, action: Action, key: str, errors: Fie
     )
 
 
-def _asked(db: Database, job: Job, action: Action, key: str, question: Question, errors: FieldErrors) -> None:
-    """The first tap was made: what was typed, unchangeable now, and the amounts the action moves
-    (services.jobs.preview, worked out again: the job may have changed since), with Confirm and Back."""
-    _action_input(job, action, key, errors, disabled=True)
+def _asked(db: Database, job: Job, action: Action, question: Question, errors: FieldErrors) -> None:
+    """The first tap was made: the amounts the action moves (services.jobs.preview, worked out
+    again: the job may have changed since), with Confirm and Back."""
     typed = question.typed
     user = st.session_state["user"]
     preview = question.again(

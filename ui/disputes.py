@@ -108,37 +108,29 @@ def resolution_form(db: Database, job: Job, user: User, allowed: frozenset[Capab
                 index=None,
                 format_func=lambda o: t(f"dispute.{o}"),
                 key=f"disputes_outcome_{job['id']}",
-                disabled=question.asked,
             ),
         )
         share = (
             errors.at(
                 "split",
-                st.text_input(
-                    t("dispute.split_amount", held=money(held)),
-                    key=f"disputes_share_{job['id']}",
-                    disabled=question.asked,
-                ),
+                st.text_input(t("dispute.split_amount", held=money(held)), key=f"disputes_share_{job['id']}"),
             )
             if held
             else ""
         )
         note = errors.at(
             "detail",
-            st.text_input(t("dispute.note"), max_chars=500, key=f"disputes_note_{job['id']}", disabled=question.asked),
+            st.text_input(t("dispute.note"), max_chars=500, key=f"disputes_note_{job['id']}"),
         )
         submitted = st.form_submit_button(
-            t("dispute.resolve"),
-            type="primary",
-            use_container_width=True,
-            key=f"disputes_resolve_send_{job['id']}",
-            disabled=question.asked,
+            t("dispute.resolve"), type="primary", use_container_width=True, key=f"disputes_resolve_send_{job['id']}"
         )
-    if question.asked:
-        _confirm_resolution(db, job, user, question, errors)
-    elif not submitted:
+    if not submitted:
+        if question.asked:
+            _confirm_resolution(db, job, user, question, errors)
         return
-    elif outcome is None:  # money moves for good: the organizer picks, nothing is preselected
+    question.drop()  # sent again: asked anew with what it says now
+    if outcome is None:  # money moves for good: the organizer picks, nothing is preselected
         errors.show("outcome", t("dispute.pick_outcome"))
     elif share.strip() and outcome != "resolve_split":
         errors.show("split", t("dispute.share_needs_split"))
