@@ -252,4 +252,3 @@ def test_a_price_left_empty_is_no_free_job(open_page, person, db):
 
     assert text("zh_CN", "error.price_zero") in errors(at)
     assert db["jobs"].count == before
-
