@@ -69,7 +69,7 @@ def money_form(form: str, record, success: str) -> None:
         filling.submitted()
         if person is None:
             errors.show("person", t("cash.pick_person"))
-        elif attempt(lambda: ledger.cash_preview(db, user, person, amount, form), errors=errors):
+        elif attempt(lambda: ledger.cash_preview(db, user, person, amount, form, note=note), errors=errors):
             question.ask(person=person, amount=amount, note=note, again=again)
             st.rerun()
 

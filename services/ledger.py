@@ -213,7 +213,7 @@ def _cash_move(
     key = f"{kind}:{key}"
     with write(db):
         actor = users.organizer(db, actor)
-        note = text(note, "note", max_len=200, single_line=True)
+        note = _note(note)
         users.get(db, user_id)
         first = not _key_used(db, key)  # not this filling-in sent again (which returns the first transfer)
         fen = cash_move_of(db, user_id, amount_yuan, kind)["amount_fen"] if first else _amount(amount_yuan)
@@ -242,13 +242,20 @@ class CashMove(TypedDict):
     after_fen: int
 
 
-def cash_preview(db: Database, actor: User, user_id: int, amount_yuan: Typed, kind: str) -> CashMove:
+def cash_preview(
+    db: Database, actor: User, user_id: int, amount_yuan: Typed, kind: str, *, note: Typed = ""
+) -> CashMove:
     """What a top-up or payout (`kind`) of `amount_yuan` would do to the person's wallet, before the
-    organizer confirms. Organizers only. Raises NotAllowed, NotFound, ValidationError (the amount,
-    or a payout above what the wallet holds)."""
+    organizer confirms. Organizers only. Raises NotAllowed, NotFound, ValidationError (the amount, a
+    payout above what the wallet holds, or the note)."""
     users.organizer(db, actor)
     users.get(db, user_id)
+    _note(note)
     return cash_move_of(db, user_id, amount_yuan, kind)
+
+
+def _note(note: Typed) -> str:
+    return text(note, "note", max_len=200, single_line=True)
 
 
 def cash_move_of(db: Database, user_id: int, amount_yuan: Typed, kind: str) -> CashMove:

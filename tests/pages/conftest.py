@@ -70,6 +70,13 @@ def button(at, label: str):
     return found[0]
 
 
+def confirm(at) -> None:
+    """Press "Confirm" in the confirmation the last run asks (ui.confirm; nothing moves before it)."""
+    asked = [b for b in at.button if b.key and b.key.endswith("_yes")]
+    assert len(asked) == 1, f"one confirmation asked: {[b.key for b in at.button]}"
+    asked[0].click().run()
+
+
 def form_field(at, form: str, field: str) -> str:
     """The widget key of `field` in the current filling-in of the ui.forms.Filling named `form`."""
     return f"{form}_{field}_{at.session_state[f'_filling_{form}']}"
