@@ -106,7 +106,7 @@ class Question:
         with st.container(border=True):
             st.markdown(f"**{t('confirm.title')}**")
             for label, fen in lines:
-                st.markdown(f"{md(label)}: **{money(fen)}**")
+                st.markdown(f"{md(label)}{t('confirm.colon')}**{money(fen)}**")
             for note in notes:
                 st.caption(md(note))
             yes, back = st.columns(2)
@@ -140,11 +140,11 @@ def job_lines(preview: jobs.Preview) -> tuple[list[Line], list[str]]:
     else happens (a material line still waiting ends unapproved). Amounts of nothing are left out."""
     plan = preview["money"]
     lines: list[Line] = [
+        (t("confirm.held"), plan["held"] if plan["kind"] or preview["worker_gets"] else 0),  # settled, or taken on
         (t("confirm.hold"), plan["hold"]),
         (t("confirm.hold_back"), -plan["hold"]),
         (t("confirm.worker_will_get"), preview["worker_gets"]),
         (t("confirm.commission_later"), preview["commission"]),
-        (t("confirm.held"), plan["held"] if plan["kind"] or preview["worker_gets"] else 0),  # settled, or taken on
         (t("confirm.fee") if plan["kind"] == "refund" else t("confirm.to_worker"), plan["to_worker"]),
         (t("confirm.commission"), plan["commission"]),
         (t("confirm.to_poster"), plan["to_poster"]),

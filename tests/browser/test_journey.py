@@ -226,7 +226,7 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     shot(grace, "job_materials_phone_zh")
     fill(grace, "给帮手的小费（元，可不填）", "10")
     click(grace, "确认完成")
-    expect_text(grace, "感谢红包，从发布人余额付给帮手: ¥10.00")
+    expect_text(grace, "感谢红包，从发布人余额付给帮手：¥10.00")
     shot(grace, "confirm_tip_phone_zh")
     click(grace, "确认")
     expect_text(grace, "已完成")

@@ -53,7 +53,7 @@ def _leaves(block):
 
 
 def line(lang: str, key: str, fen: int, **params) -> str:
-    return f"{text(lang, key, **params)}: **¥{fen / 100:,.2f}**"
+    return f"{text(lang, key, **params)}{text(lang, 'confirm.colon')}**¥{fen / 100:,.2f}**"
 
 
 def asks_then_does(at, db, lang: str, first, name: str, expected: list[str]) -> tuple[dict, dict]:
@@ -88,9 +88,9 @@ def test_claiming_a_paid_job_shows_what_the_helper_gets_first(open_page, person,
     at = open_page(JOB_PAGE, lang=lang, user=person("worker"), id=job_id)
 
     expected = [
+        line(lang, "confirm.held", 8000),
         line(lang, "confirm.worker_will_get", 7200),  # ¥80 less the 10 % commission
         line(lang, "confirm.commission_later", 800),
-        line(lang, "confirm.held", 8000),
     ]
     asks_then_does(at, db, lang, lambda: button(at, text(lang, "action.claim")), f"job_claim_{job_id}", expected)
     assert jobs.get(db, job_id, None)["status"] == "assigned"

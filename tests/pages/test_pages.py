@@ -659,7 +659,7 @@ def test_poster_cancels_only_after_confirming(open_page, person, db, job_ids):
     button(at, text("en", "action.cancel")).click().run()
 
     assert jobs.get(db, job_ids["open"], poster)["status"] == "open"
-    assert text("en", "action.cancel_confirm") in [w.value for w in at.warning]
+    assert text("en", "action.cancel_confirm") in [unescape_markdown(c.value) for c in at.caption]  # in the box
     button(at, text("en", "confirm.yes")).click().run()
 
     assert not at.exception and not errors(at)
