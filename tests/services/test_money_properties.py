@@ -747,8 +747,8 @@ class MoneyMachine(RuleBasedStateMachine):
             expected = NotAllowed
         elif not 0 < fen <= MAX_PRICE_FEN:
             expected = ValidationError
-        elif self.overdraws(moves):
-            expected = InsufficientFunds
+        elif self.overdraws(moves):  # a payout above the balance: the amount's error, with the balance (#15)
+            expected = ValidationError
         key = self.fresh(kind)
         service = ledger.top_up if kind == "topup" else ledger.payout
 
