@@ -286,7 +286,7 @@ class MoneyMachine(RuleBasedStateMachine):
                     application["status"] = "declined"
 
     def settlement(self, job: Job, action: str, split: int | None = None) -> Counter:
-        """Where the escrow goes when `action` ends the job (services.escrow.settle, restated)."""
+        """Where the escrow goes when `action` ends the job (services.escrow.plan, restated)."""
         moves, held = Counter(), job.held
         if not held:
             return moves
