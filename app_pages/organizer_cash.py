@@ -6,6 +6,7 @@ import streamlit as st
 from services import community, fees, ledger, settings, users
 from services.clock import utcnow
 from ui.cards import account_name
+from ui.confirm import Question
 from ui.db import get_db
 from ui.feedback import FieldErrors, attempt
 from ui.forms import Filling
@@ -21,41 +22,61 @@ st.caption(t("cash.help"))
 
 
 def money_form(form: str, record, success: str) -> None:
-    """One form recording cash in or out for a person: once per filling-in, however often it is sent
-    (ui.forms); an identical amount for the same person moments ago is asked about first."""
+    """One form recording cash in or out for a person: the person's balance shown once they are
+    picked; the amounts and the balance after asked once before anything is recorded (ui.confirm);
+    once per filling-in, however often it is sent (ui.forms); an identical amount for the same person
+    moments ago is asked about first. What was typed stays after an error."""
     filling = Filling(f"organizer_cash_{form}")
     filling.confirmation()
     errors = FieldErrors()
+    question = Question(f"organizer_cash_{form}_confirm")
+    sent = question.confirmed()
+    person = errors.at(
+        "person",
+        st.selectbox(
+            t(f"cash.{form}_person"),
+            list(people),
+            index=None,
+            format_func=lambda i: account_name(people[i]["display_name"], people[i]["username"]),
+            placeholder=t("cash.pick_person"),
+            key=filling.field("person"),
+        ),
+    )
+    if person is not None:
+        st.caption(t("cash.balance", balance=money(ledger.wallet_fen(db, person, user))))
     with st.form(filling.form):
-        person = errors.at(
-            "person",
-            st.selectbox(
-                t(f"cash.{form}_person"),
-                list(people),
-                index=None,
-                format_func=lambda i: account_name(people[i]["display_name"], people[i]["username"]),
-                placeholder=t("cash.pick_person"),
-                key=filling.field("person"),
-            ),
-        )
         amount = errors.at("amount", st.text_input(t("cash.amount"), key=filling.field("amount")))
         note = errors.at(
             "note",
             st.text_input(t("cash.note"), max_chars=200, placeholder=t("cash.note_example"), key=filling.field("note")),
         )
-        question = filling.question()
-        if question:
-            st.warning(question, icon="❓")
-        again = bool(question) and st.checkbox(t(f"cash.{form}_again"), key=filling.field("again"))
+        repeat = filling.question()
+        if repeat:
+            st.warning(repeat, icon="❓")
+        again = bool(repeat) and st.checkbox(t(f"cash.{form}_again"), key=filling.field("again"))
         submitted = st.form_submit_button(
             t(f"cash.{form}_submit"), type="primary", use_container_width=True, key=filling.field("send")
         )
-    if not submitted:
-        return
-    filling.submitted()
-    if person is None:
-        errors.show("person", t("cash.pick_person"))
-    elif filling.send(
+    if question.asked and question.typed["person"] != person:  # another person picked: ask anew
+        question.drop()
+    if question.asked and not submitted:
+        confirm_cash(form, question, errors)
+    elif sent:
+        question.sending()
+        send_cash(record, success, filling, errors, **sent)
+    elif submitted:
+        question.drop()  # sent again: asked anew with what it says now
+        filling.submitted()
+        if person is None:
+            errors.show("person", t("cash.pick_person"))
+        elif attempt(lambda: ledger.cash_preview(db, user, person, amount, form, note=note), errors=errors):
+            question.ask(person=person, amount=amount, note=note, again=again)
+            st.rerun()
+
+
+def send_cash(record, success: str, filling: Filling, errors: FieldErrors, *, person, amount, note, again) -> None:
+    """Record what the organizer confirmed; a refusal is shown under its field of the open form."""
+    if filling.send(
         lambda: record(
             db, user, person, amount, note=note, key=filling.key(person, amount, note), again=again, now=utcnow()
         ),
@@ -63,6 +84,20 @@ def money_form(form: str, record, success: str) -> None:
     ):
         balance = money(ledger.wallet_fen(db, person, user))
         filling.recorded(md(t("cash.recorded", what=success, name=people[person]["display_name"], balance=balance)))
+
+
+def confirm_cash(form: str, question: Question, errors: FieldErrors) -> None:
+    """The amount and the person's wallet before and after, then Confirm or Back."""
+    typed = question.typed
+    name = people[typed["person"]]["display_name"]
+    move = question.again(lambda: ledger.cash_preview(db, user, typed["person"], typed["amount"], form), errors)
+    if move is not None:
+        lines = [
+            (t("confirm.cash_amount"), move["amount_fen"]),
+            (t("confirm.balance_now", name=name), move["balance_fen"]),
+            (t("confirm.balance_after", name=name), move["after_fen"]),
+        ]
+        question.summary(lines, [t(f"confirm.{form}_note")])
 
 
 def settings_form() -> None:

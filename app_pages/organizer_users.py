@@ -5,9 +5,11 @@ import streamlit as st
 
 from services import outbox, resets, users
 from services.clock import utcnow
+from services.rows import User
 from ui.cards import account_name
+from ui.confirm import Question
 from ui.db import get_db
-from ui.feedback import PROFILE_PAGE, attempt
+from ui.feedback import PROFILE_PAGE, action_error, attempt
 from ui.i18n import t
 from ui.safe import md
 
@@ -35,6 +37,24 @@ def reset_controls(person: dict) -> None:
                 st.success(t("organizer.reset_link_sent", address=md(sent_to)), icon="✉️")
 
 
+def block_button(person: User, blocked: bool) -> None:
+    """Block or unblock, asked once first: a block signs the person out at once (ui.confirm)."""
+    question = Question(f"organizer_users_block_{person['id']}")
+    label = t("organizer.unblock" if blocked else "organizer.block")
+    if not question.asked:
+        question.first_tap(label, lambda: None, ("block", person["id"]))
+        return
+    question.summary(
+        [],
+        [label, t("confirm.unblock" if blocked else "confirm.block", name=person["display_name"])],
+        send=(
+            lambda: users.set_blocked(db, user, person["id"], not blocked, utcnow()),
+            t("organizer.unblocked" if blocked else "organizer.blocked"),
+            ("block", person["id"]),
+        ),
+    )
+
+
 st.title(t("organizer.users_title"))
 st.caption(t("organizer.users_help"))
 for person in users.list_users(db, user):
@@ -46,16 +66,9 @@ for person in users.list_users(db, user):
         )
         st.page_link(WALLET_PAGE, label=t("nav.wallet"), query_params={"id": person["id"]}, icon="👛")
         blocked = bool(person["blocked_at"])
+        action_error(("block", person["id"]))
         st.caption(t(f"role.{person['role']}") + (" · " + t("organizer.is_blocked") if blocked else ""))
-        if person["id"] != user["id"] and st.button(
-            t("organizer.unblock" if blocked else "organizer.block"),
-            key=f"organizer_users_block_{person['id']}",
-            use_container_width=True,
-        ):
-            attempt(
-                lambda p=person, b=blocked: users.set_blocked(db, user, p["id"], not b, utcnow()),
-                success=t("organizer.unblocked" if blocked else "organizer.blocked"),
-                rerun=True,
-            )
+        if person["id"] != user["id"]:
+            block_button(person, blocked)
         if person["id"] != user["id"] and not blocked:
             reset_controls(person)

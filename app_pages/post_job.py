@@ -94,7 +94,7 @@ with st.form(filling.form):
     left, right = st.columns(2)
     price = errors.at(
         "price",
-        left.text_input(t("post.price_yuan"), value="0", help=t("post.price_help"), key=filling.field("price")),
+        left.text_input(t("post.price_yuan"), help=t("post.price_help"), key=filling.field("price")),
         left,
     )
     hours = errors.at(
@@ -138,9 +138,12 @@ with st.form(filling.form):
 filling.follow_on(submitted)
 if submitted:
     filling.submitted()
+    no_price = price_kind != "free" and not price.strip().strip("0.")  # free is chosen, never a 0 left (#15)
+    if no_price:
+        errors.show("price", t("error.price_zero"))
     if point is None:
         errors.show("location", t("error.location_missing"))
-    else:
+    elif not no_price:
         tz = timezone()
         fields = dict(
             title=title,

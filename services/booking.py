@@ -143,10 +143,25 @@ def accept(db: Database, actor: User, application_id: int, *, now: datetime) -> 
             return jobs.get(db, job["id"], actor)
         if application["status"] != "pending":
             raise InvalidTransition("error.application_closed")
-        request = Assign(assignee=application["worker_id"], agreed_fen=application["quote_fen"])
-        jobs.act(db, job["id"], action, actor, request, now=now)
+        jobs.act(db, job["id"], action, actor, _assignment(application), now=now)
         _close(db, application_id, "accepted", action, now)
     return jobs.get(db, job["id"], actor)
+
+
+def preview(db: Database, actor: User, application_id: int, *, now: datetime) -> jobs.Preview:
+    """What accepting the application (or the invitation) would hold and pay, before the person
+    confirms: services.jobs.preview of the acceptance accept() makes. Raises what accept() would
+    (NotFound, NotAllowed, AlreadyTaken, InvalidTransition), and InsufficientFunds when the poster's
+    wallet cannot cover the hold."""
+    application, job, actor, action = _application(db, actor, application_id, ANSWERS)
+    if application["status"] != "pending":
+        raise InvalidTransition("error.application_closed")
+    return jobs.preview(db, job["id"], action, actor, _assignment(application), now=now)
+
+
+def _assignment(application: Application) -> Assign:
+    """The acceptance's request: the application's worker at their quote (an invitation: the posted price)."""
+    return Assign(assignee=application["worker_id"], agreed_fen=application["quote_fen"])
 
 
 def _close(db: Database, application_id: int, status: str, outcome: str, now: datetime) -> None:

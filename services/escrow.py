@@ -14,7 +14,7 @@ Every transfer's key names the job event, so a transition can never move money t
 """
 
 from datetime import datetime
-from typing import cast
+from typing import Literal, TypedDict, cast
 
 from . import fees, ledger, materials, pricing
 from .clock import from_db
@@ -27,12 +27,16 @@ def job_held_fen(db: Database, job_id: int) -> int:
     return ledger.balance_of(db, "escrow", job_id=job_id)
 
 
+def hold_needed_fen(db: Database, job: Job) -> int:
+    """What the escrow must take from the poster's wallet to hold the job's estimated total now
+    (negative: what an earlier, larger hold gives back, when a booking's quote is lower)."""
+    return pricing.estimated_total_fen(job) - job_held_fen(db, job["id"])
+
+
 def hold_estimate(db: Database, job: Job, key: str, now: datetime) -> None:
-    """Make the escrow hold the job's estimated total (topping up, or returning the difference when
-    a booking's quote differs from what an earlier hold covered). InsufficientFunds undoes the
-    transition it is part of."""
-    fen = pricing.estimated_total_fen(job) - job_held_fen(db, job["id"])
-    ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=fen, key=key, now=now)
+    """Make the escrow hold the job's estimated total (hold_needed_fen). InsufficientFunds undoes
+    the transition it is part of."""
+    ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=hold_needed_fen(db, job), key=key, now=now)
 
 
 def hold_extra(db: Database, job: Job, key: str, now: datetime) -> None:
@@ -69,38 +73,77 @@ def paid_in_full(db: Database, job: Job) -> tuple[int, int]:
     return payment(db, job, full_share_fen(db, job))
 
 
-def settle(
-    db: Database, money: str, job: Job, from_status: str, key: str, now: datetime, *, split: int | None = None
-) -> None:
-    """Empty the job's escrow as a transition's `money` says (services.transitions): 'pay' the worker
-    in full, 'refund' the poster (less a late cancellation's fee), or 'split' (`split`: the worker's
-    share in fen). `job` is the row after the change."""
+class Plan(TypedDict):
+    """What one transition does to a job's money, worked out before anything moves: the page shows
+    it before the person confirms (services.jobs.preview), and the transition carries out exactly it
+    (carry_out)."""
+
+    held: int  # what the job's escrow holds before the transition
+    hold: int  # set aside from the poster's wallet into the escrow (negative: handed back)
+    kind: Literal["pay", "refund"] | None  # how the escrow is emptied, if it is
+    to_worker: int  # of the escrow, to the worker (on a refund: a late cancellation's fee)
+    commission: int  # of the escrow, to the board
+    to_poster: int  # of the escrow, back to the poster
+    tip: int  # from the poster's wallet to the worker's, besides the escrow
+
+
+def plan(
+    db: Database,
+    money: str | None,
+    job: Job,
+    from_status: str,
+    now: datetime,
+    *,
+    split: int | None = None,
+    tip: int = 0,
+) -> Plan:
+    """The money of a transition whose row's `money` is `money` (services.transitions): 'hold' the
+    estimate, empty the escrow as 'pay' (the worker in full), 'refund' (the poster, less a late
+    cancellation's fee) or 'split' (`split`: the worker's share in fen); `tip` on top. `job` is the
+    row after the change, `from_status` its status before."""
     held = job_held_fen(db, job["id"])
-    if not held:
-        return
+    nothing: Plan = {"held": held, "hold": 0, "kind": None, "to_worker": 0, "commission": 0, "to_poster": 0, "tip": tip}
+    if money == "hold":
+        return {**nothing, "hold": hold_needed_fen(db, job)}
+    if not money or not held:
+        return nothing
+    kind: Literal["pay", "refund"]
     if money == "refund":
         late = late_cancellation(db, {**job, "status": from_status}, now)  # only an assigned job's cancellation
         kind, to_worker, commission = "refund", fees.late_cancel_fee_of(db, held) if late else 0, 0
     else:
         share = full_share_fen(db, job) if money == "pay" else cast(int, split)  # a split comes with its share (Split)
         kind, (to_worker, commission) = "pay", payment(db, job, share)
-    to_poster = held - to_worker - commission
-    lines = [(ledger.escrow(db, job["id"]), -held), (ledger.wallet(db, job["poster_id"]), to_poster)]
-    if to_worker:
-        lines.append((_worker_wallet(db, job), to_worker))
-    if commission:
-        lines.append((ledger.commission(db), commission))
-    ledger.transfer(db, key=key, kind=kind, lines=lines, actor_id=None, job_id=job["id"], now=now)
+    return {
+        **nothing,
+        "kind": kind,
+        "to_worker": to_worker,
+        "commission": commission,
+        "to_poster": held - to_worker - commission,
+    }
 
 
-def tip(db: Database, job: Job, tip_fen: int, key: str, now: datetime) -> None:
-    """A thank-you from the poster's wallet straight to the worker's, without commission."""
-    if tip_fen:
+def carry_out(db: Database, planned: Plan, job: Job, key: str, now: datetime) -> None:
+    """Move what `planned` (plan(), in this same transaction) says: the hold, the escrow emptied, the
+    tip, each keyed by `key` so it moves once. InsufficientFunds (the hold or the tip) undoes the
+    transition it is part of."""
+    ledger.to_escrow(db, user_id=job["poster_id"], job_id=job["id"], fen=planned["hold"], key=key, now=now)
+    if planned["kind"]:
+        lines = [
+            (ledger.escrow(db, job["id"]), -planned["held"]),
+            (ledger.wallet(db, job["poster_id"]), planned["to_poster"]),
+        ]
+        if planned["to_worker"]:
+            lines.append((_worker_wallet(db, job), planned["to_worker"]))
+        if planned["commission"]:
+            lines.append((ledger.commission(db), planned["commission"]))
+        ledger.transfer(db, key=key, kind=planned["kind"], lines=lines, actor_id=None, job_id=job["id"], now=now)
+    if planned["tip"]:  # a thank-you straight to the worker, without commission
         ledger.transfer(
             db,
-            key=key,
+            key=f"{key}:tip",
             kind="tip",
-            lines=[(ledger.wallet(db, job["poster_id"]), -tip_fen), (_worker_wallet(db, job), tip_fen)],
+            lines=[(ledger.wallet(db, job["poster_id"]), -planned["tip"]), (_worker_wallet(db, job), planned["tip"])],
             actor_id=job["poster_id"],
             job_id=job["id"],
             now=now,

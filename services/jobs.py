@@ -6,7 +6,7 @@ that same transaction. Who may do what is services.access.
 """
 
 from datetime import datetime, timedelta
-from typing import Literal, cast
+from typing import Literal, TypedDict, cast
 
 from . import (
     access,
@@ -16,6 +16,7 @@ from . import (
     escrow,
     fraud,
     geo,
+    ledger,
     materials,
     messages,
     notifications,
@@ -25,8 +26,8 @@ from . import (
 from .clock import from_db, to_db
 from .db import Database, filled_in, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
-from .rows import Clock, Job, Row, User
-from .transitions import SETTLED, TRANSITIONS, Action, Assign, Request, Terms
+from .rows import Clock, Job, MaterialLine, Row, User
+from .transitions import SETTLED, TRANSITIONS, Action, Assign, Request, Terms, Transition
 from .validate import Typed, minutes_of, text, yuan_to_fen
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
@@ -463,6 +464,16 @@ def _effects(action: Action, job: Job, actor: User | Clock, request: Request, no
     return changes
 
 
+def _changes(action: Action, job: Job, actor: User | Clock, request: Request, terms: Terms, now: datetime) -> Row:
+    """The columns the transition writes: its status, worker, agreed price, stamps, actual minutes."""
+    return {
+        "status": TRANSITIONS[action].target,
+        "updated_at": to_db(now),
+        **_effects(action, job, actor, request, now),
+        **({"actual_minutes": terms["actual_minutes"]} if "actual_minutes" in terms else {}),
+    }
+
+
 def _repeated(db: Database, job: Job, action: Action, actor: User, request: str) -> bool:
     """The job is already where `action` takes it, and its last step was this actor doing `action`
     with exactly what they send now: a double click or a retry, to be answered as done rather than
@@ -505,6 +516,18 @@ def _check_actor(db: Database, job: Job, action: Action, actor: User | Clock, re
             raise refusal
 
 
+def _rule_and_request(action: Action, request: Request | None) -> tuple[Transition, Request]:
+    """The action's row and its request (None: an empty one), its note checked. Raises
+    InvalidTransition (no such action, or a request of another type), ValidationError (the note)."""
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise InvalidTransition(action=action)
+    request = rule.takes() if request is None else request
+    if type(request) is not rule.takes:
+        raise InvalidTransition(action=action)
+    return rule, request.with_detail(text(request.detail, "detail", max_len=500))
+
+
 def act(
     db: Database, job_id: int, action: Action, actor: User | Clock, request: Request | None = None, *, now: datetime
 ) -> Job:
@@ -519,13 +542,7 @@ def act(
     first, and InvalidTransition, not possible in the job's status), ValidationError (a bad request),
     InsufficientFunds (the poster's wallet cannot cover the hold or the tip; nothing changes).
     """
-    rule = TRANSITIONS.get(action)
-    if rule is None:
-        raise InvalidTransition(action=action)
-    request = rule.takes() if request is None else request
-    if type(request) is not rule.takes:
-        raise InvalidTransition(action=action)
-    request = request.with_detail(text(request.detail, "detail", max_len=500))
+    rule, request = _rule_and_request(action, request)
     comparable = request.comparable()
     with write(db):
         job = access.stored_job(db, job_id)
@@ -535,12 +552,7 @@ def act(
                 return get(db, job_id, actor)
         _check_actor(db, job, action, actor, request)
         terms = request.terms(db, job)
-        changes: Row = {
-            "status": rule.target,
-            "updated_at": to_db(now),
-            **_effects(action, job, actor, request, now),
-            **({"actual_minutes": terms["actual_minutes"]} if "actual_minutes" in terms else {}),
-        }
+        changes = _changes(action, job, actor, request, terms, now)
         assignments = ", ".join(f"{column} = ?" for column in changes)
         cursor = db.execute(
             f"UPDATE jobs SET {assignments} WHERE id = ? AND status = ?",
@@ -638,20 +650,70 @@ def _record(
 # --- money: every transfer is made inside the transition's own transaction -----------------------
 
 
+def _plan(db: Database, action: Action, job: Job, from_status: str, terms: Terms, now: datetime) -> escrow.Plan:
+    """What `action` does to the money of `job` (the row after the change): act carries it out,
+    preview shows it first."""
+    money = TRANSITIONS[action].money
+    return escrow.plan(db, money, job, from_status, now, split=terms.get("split_fen"), tip=terms.get("tip_fen", 0))
+
+
+def _ends_unanswered(action: Action, job: Job) -> bool:
+    """The transition settles the job without the poster's answer to lines still waiting: they end
+    unapproved (the poster's own confirmation needs every answer first, services.access)."""
+    return bool(TRANSITIONS[action].money) and job["status"] in SETTLED
+
+
 def _move_money(
     db: Database, action: Action, job: Job, from_status: str, event_id: int, terms: Terms, now: datetime
 ) -> None:
-    """The money of a transition (its row's `money`, see services.escrow), keyed by its event so it
-    moves only once; then any tip."""
-    key = _money_key(job["id"], event_id)
-    money = TRANSITIONS[action].money
-    if money == "hold":
-        escrow.hold_estimate(db, job, key, now)
-    elif money:
-        if job["status"] in SETTLED:  # whatever the poster never answered ends unapproved
-            materials.reject_waiting(db, job["id"], now)
-        escrow.settle(db, money, job, from_status, key, now, split=terms.get("split_fen"))
-    escrow.tip(db, job, terms.get("tip_fen", 0), f"{key}:tip", now)
+    """The money of a transition (_plan, services.escrow), keyed by its event so it moves only once."""
+    if _ends_unanswered(action, job):
+        materials.reject_waiting(db, job["id"], now)
+    escrow.carry_out(db, _plan(db, action, job, from_status, terms, now), job, _money_key(job["id"], event_id), now)
+
+
+class Preview(TypedDict):
+    """What an action on a job would do to its money, before the person confirms (preview)."""
+
+    money: escrow.Plan
+    # taking the job on (claim, a booking's acceptance): what the helper gets when paid in full at the
+    # agreed price, and the board's commission of it; 0 otherwise
+    worker_gets: int
+    commission: int
+    waiting: list[MaterialLine]  # lines still waiting for the poster's answer, which end unapproved
+
+
+def preview(
+    db: Database, job_id: int, action: Action, actor: User, request: Request | None = None, *, now: datetime
+) -> Preview:
+    """What `action` with `request` would move if `actor` took it now: the same plan act() carries
+    out, read without writing anything. Raises what act() would: NotFound, NotAllowed (its kinds),
+    ValidationError (a bad request), InsufficientFunds (the poster's wallet cannot cover the hold and
+    the tip)."""
+    rule, request = _rule_and_request(action, request)
+    job = access.stored_job(db, job_id)
+    actor = users.active(db, actor)
+    _check_actor(db, job, action, actor, request)
+    terms = request.terms(db, job)
+    after = cast(Job, {**job, **_changes(action, job, actor, request, terms, now)})
+    planned = _plan(db, action, after, job["status"], terms, now)
+    ledger.require_funds(db, job["poster_id"], planned["hold"] + planned["tip"])
+    worker_gets, commission = (
+        escrow.payment(db, after, pricing.estimated_total_fen(after))
+        if rule.worker
+        in (
+            "claimer",
+            "assignee",
+        )
+        else (0, 0)
+    )
+    waiting = [line for line in materials.for_job(db, job, actor) if line["status"] == "pending"]
+    return {
+        "money": planned,
+        "worker_gets": worker_gets,
+        "commission": commission,
+        "waiting": waiting if _ends_unanswered(action, after) else [],
+    }
 
 
 def _money_key(job_id: int, event_id: int) -> str:

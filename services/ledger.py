@@ -18,6 +18,7 @@ works it out, services.escrow moves it through here.
 """
 
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TypedDict
 
 from . import notifications, users
 from .clock import from_db, to_db
@@ -212,10 +213,11 @@ def _cash_move(
     key = f"{kind}:{key}"
     with write(db):
         actor = users.organizer(db, actor)
-        fen, note = _amount(amount_yuan), text(note, "note", max_len=200, single_line=True)
-        into_wallet = fen if kind == "topup" else -fen
+        note = _note(note)
         users.get(db, user_id)
         first = not _key_used(db, key)  # not this filling-in sent again (which returns the first transfer)
+        fen = cash_move_of(db, user_id, amount_yuan, kind)["amount_fen"] if first else _amount(amount_yuan)
+        into_wallet = fen if kind == "topup" else -fen
         if not again and first:
             _no_recent_twin(db, kind, wallet(db, user_id), into_wallet, now)
         transfer_id = transfer(
@@ -230,6 +232,49 @@ def _cash_move(
         if first:
             notifications.tell(db, [user_id], f"account.{kind}", f"transfer:{transfer_id}", now, amount_fen=fen)
         return transfer_id
+
+
+class CashMove(TypedDict):
+    """A top-up or payout before it is recorded: its amount and the wallet before and after."""
+
+    amount_fen: int
+    balance_fen: int
+    after_fen: int
+
+
+def cash_preview(
+    db: Database, actor: User, user_id: int, amount_yuan: Typed, kind: str, *, note: Typed = ""
+) -> CashMove:
+    """What a top-up or payout (`kind`) of `amount_yuan` would do to the person's wallet, before the
+    organizer confirms. Organizers only. Raises NotAllowed, NotFound, ValidationError (the amount, a
+    payout above what the wallet holds, or the note)."""
+    users.organizer(db, actor)
+    users.get(db, user_id)
+    _note(note)
+    return cash_move_of(db, user_id, amount_yuan, kind)
+
+
+def _note(note: Typed) -> str:
+    return text(note, "note", max_len=200, single_line=True)
+
+
+def cash_move_of(db: Database, user_id: int, amount_yuan: Typed, kind: str) -> CashMove:
+    """The amount and the wallet before and after (cash_preview, and the recording itself). A payout
+    above the balance is the organizer's typing error, said under the amount (ValidationError)."""
+    fen = _amount(amount_yuan)
+    balance = balance_of(db, "wallet", user_id=user_id)
+    after = balance + fen if kind == "topup" else balance - fen
+    if after < 0:
+        raise ValidationError("amount", "error.payout_over_balance", balance_fen=balance)
+    return {"amount_fen": fen, "balance_fen": balance, "after_fen": after}
+
+
+def require_funds(db: Database, user_id: int, fen: int) -> None:
+    """InsufficientFunds (how much is missing) unless the user's wallet holds `fen`: a preview's
+    check before anything moves (transfer checks again as it moves)."""
+    missing = fen - balance_of(db, "wallet", user_id=user_id)
+    if missing > 0:
+        raise InsufficientFunds(missing_fen=missing)
 
 
 def _key_used(db: Database, key: str) -> bool:

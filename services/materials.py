@@ -73,10 +73,7 @@ def decide(db: Database, actor: User, material_id: int, *, approve: bool, now: d
     missing and changes nothing) or rejects a waiting line. Giving the same answer again is a no-op."""
     answer = "approved" if approve else "rejected"
     with write(db):
-        line = one(db, "SELECT * FROM job_materials WHERE id = ?", [material_id])
-        if not line:
-            raise NotFound()
-        job, actor = access.load(db, line["job_id"], actor)
+        line, job, actor = _line(db, actor, material_id)
         if access.require(db, job, actor, "answer_material", done_already=line["status"] == answer):
             return
         if line["status"] != "pending":
@@ -99,6 +96,27 @@ def decide(db: Database, actor: User, material_id: int, *, approve: bool, now: d
             what=line["what"],
             amount_fen=line["amount_fen"],
         )
+
+
+def preview(db: Database, actor: User, material_id: int) -> MaterialLine:
+    """The waiting line the poster is about to approve, before they confirm: its amount is what
+    approving holds from their wallet (and pays the worker with the job, without commission). Raises
+    NotFound, NotAllowed, InvalidTransition (answered already), InsufficientFunds (the wallet holds less)."""
+    line, job, actor = _line(db, actor, material_id)
+    access.require(db, job, actor, "answer_material")
+    if line["status"] != "pending":
+        raise InvalidTransition("error.material_decided")
+    ledger.require_funds(db, job["poster_id"], line["amount_fen"])
+    return line
+
+
+def _line(db: Database, actor: User, material_id: int) -> tuple[MaterialLine, Job, User]:
+    """A line, its stored job and the acting user (not yet checked for a capability). Raises NotFound."""
+    line = one(db, "SELECT * FROM job_materials WHERE id = ?", [material_id])
+    if not line:
+        raise NotFound()
+    job, actor = access.load(db, line["job_id"], actor)
+    return cast(MaterialLine, line), job, actor
 
 
 def for_job(db: Database, job: Job, viewer: User | None) -> list[MaterialLine]:

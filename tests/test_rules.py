@@ -220,6 +220,7 @@ DYNAMIC_KEYS = {
     "cash.{}_submit": ("topup", "payout"),  # organizer_cash.py's two money forms
     "cash.{}_person": ("topup", "payout"),
     "cash.{}_again": ("topup", "payout"),
+    "confirm.{}_note": ("topup", "payout"),  # organizer_cash.py: what to check before confirming
     "hours.extra_{}": ("approved", "declined"),  # jobs.extra_decision
     "materials.{}": ("pending", "approved", "rejected"),  # job_materials.status
     "dispute.{}": transitions.RESOLUTIONS,

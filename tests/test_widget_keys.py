@@ -46,6 +46,7 @@ NAMING_ARGUMENT = {
     "form": 0,
     "callback_button": 1,  # ui.feedback
     "Filling": 0,  # ui.forms: the form and its fields
+    "Question": 0,  # ui.confirm: its three buttons
     "point_picker": 0,  # ui.maps: the map and its two inputs
     "neutral": 0,  # ui.i18n: a choice kept across languages
     "show": 1,  # ui.maps.show(m, key): the map

@@ -12,6 +12,7 @@ from services.db import Database
 from services.rows import Job, User
 from services.transitions import TRANSITIONS, Action
 
+from .confirm import Question, job_lines
 from .feedback import FieldErrors, action_error, perform
 from .i18n import error_text, t
 
@@ -61,23 +62,40 @@ def why_not_a_helper(db: Database, job: Job, user: User, capability: Capability)
     st.page_link(WORKER_PAGE, label=t("job.become_helper_link"), icon="👉")
 
 
+def _asks_first(job: Job, action: Action) -> bool:
+    """Undoing something (a row's `confirm`), moving money (its `money`) or taking on a paid job is
+    asked once, with the amounts, before it is sent (ui.confirm)."""
+    rule = TRANSITIONS[action]
+    return rule.confirm or bool(rule.money) or (rule.worker == "claimer" and job["price_fen"] > 0)
+
+
 def _action_button(db: Database, job: Job, action: Action, key: str, errors: FieldErrors) -> None:
     rule = TRANSITIONS[action]
-    armed_key = f"{key}_{action}_{job['id']}_armed"
-    if rule.confirm and not st.session_state.get(armed_key):
-        st.button(
+    question = Question(f"{key}_{action}_{job['id']}")
+    readers = _action_input(job, action, key, errors)
+
+    def typed() -> dict[str, str]:
+        return {name: read() for name, read in readers.items()}
+
+    if question.asked and question.typed != typed():  # changed after the first tap: ask anew
+        question.drop()
+    if question.asked:
+        _asked(db, job, action, question, errors)
+        return
+
+    if _asks_first(job, action):
+        question.first_tap(
             t(f"action.{action}"),
-            key=f"{armed_key}_ask",
-            use_container_width=True,
-            on_click=st.session_state.__setitem__,
-            args=(armed_key, True),
+            lambda **values: jobs.preview(
+                db, job["id"], action, st.session_state["user"], transitions.request(action, **values), now=utcnow()
+            ),
+            job["id"],
+            typed=typed,
+            primary=rule.primary,
         )
         return
-    if rule.confirm:
-        st.warning(t(f"action.{action}_confirm"), icon="❓")
-    typed = _action_input(job, action, key, errors)
     st.button(
-        t(f"action.{action}_sure") if rule.confirm else t(f"action.{action}"),
+        t(f"action.{action}"),
         key=f"{key}_{action}_{job['id']}",
         type="primary" if rule.primary else "secondary",
         use_container_width=True,
@@ -88,12 +106,34 @@ def _action_button(db: Database, job: Job, action: Action, key: str, errors: Fie
                 job["id"],
                 action,
                 st.session_state["user"],  # whoever is signed in when the button is pressed
-                transitions.request(action, **{name: read() for name, read in typed.items()}),
+                transitions.request(action, **typed()),
                 now=utcnow(),
             ),
             t(f"action.{action}_done"),
             job["id"],
-            armed_key,
+        ),
+    )
+
+
+def _asked(db: Database, job: Job, action: Action, question: Question, errors: FieldErrors) -> None:
+    """The first tap was made: the amounts the action moves (services.jobs.preview, worked out
+    again: the job may have changed since), with Confirm and Back."""
+    typed = question.typed
+    user = st.session_state["user"]
+    preview = question.again(
+        lambda: jobs.preview(db, job["id"], action, user, transitions.request(action, **typed), now=utcnow()), errors
+    )
+    if preview is None:  # the job moved on since the first tap
+        return
+    lines, notes = job_lines(preview)
+    warning = [t(f"action.{action}_confirm")] if TRANSITIONS[action].confirm else []
+    question.summary(
+        lines,
+        [*warning, *notes],
+        send=(
+            lambda: jobs.act(db, job["id"], action, user, transitions.request(action, **typed), now=utcnow()),
+            t(f"action.{action}_done"),
+            job["id"],
         ),
     )
 

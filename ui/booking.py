@@ -12,6 +12,7 @@ from services.rows import Job, Row, User
 
 from .action_bar import why_not_a_helper
 from .cards import person_name, price_guide, profile_link, stars_text, status_text
+from .confirm import Question, job_lines
 from .feedback import JOB_PAGE, FieldErrors, action_error, attempt, callback_button
 from .i18n import money, t, timezone, when, yuan_field
 from .safe import isolated, md
@@ -41,18 +42,24 @@ def _details(application: Row, job: Job | Row) -> None:
 
 
 def _answer_buttons(db: Database, application: Row, user: User, *, accept_label: str) -> None:
-    """Accept / decline, each run in its button's callback (two accepts at once: one wins)."""
+    """Accept / decline, each run in its button's callback (two accepts at once: one wins). Accepting
+    holds the quote: it is asked once first, with the amounts (ui.confirm)."""
     key = ("application", application["id"])
-    action_error(key)
+    errors = action_error(key)
+    question = Question(f"booking_accept_{application['id']}")
+    if question.asked:
+        preview = question.again(lambda: booking.preview(db, user, application["id"], now=utcnow()), errors)
+        if preview is None:  # answered or taken since the first tap
+            return
+        question.summary(
+            *job_lines(preview),
+            send=(lambda: booking.accept(db, user, application["id"], now=utcnow()), t("booking.accepted"), key),
+        )
+        return
     left, right = st.columns(2)
     with left:
-        callback_button(
-            accept_label,
-            f"booking_accept_{application['id']}",
-            lambda: booking.accept(db, user, application["id"], now=utcnow()),
-            done=t("booking.accepted"),
-            error_key=key,
-            primary=True,
+        question.first_tap(
+            accept_label, lambda: booking.preview(db, user, application["id"], now=utcnow()), key, primary=True
         )
     with right:
         callback_button(

@@ -10,7 +10,8 @@ from services.db import Database
 from services.rows import Job, User
 from services.transitions import RESOLUTIONS, TRANSITIONS, Reason, request
 
-from .feedback import FieldErrors, attempt
+from .confirm import Question, job_lines
+from .feedback import FieldErrors, action_error, attempt
 from .forms import Filling
 from .i18n import money, neutral, t, when
 from .safe import isolated, md
@@ -96,7 +97,8 @@ def resolution_form(db: Database, job: Job, user: User, allowed: frozenset[Capab
     )
     # nothing held: nothing to split
     outcomes = [o for o in RESOLUTIONS if o in allowed and (held or TRANSITIONS[o].money != "split")]
-    errors = FieldErrors()
+    errors = action_error(("dispute", job["id"]))  # the confirm's own error, left by its callback
+    question = Question(f"disputes_resolve_{job['id']}")
     with st.form(f"disputes_resolve_form_{job['id']}"):
         outcome = errors.at(
             "outcome",
@@ -116,21 +118,48 @@ def resolution_form(db: Database, job: Job, user: User, allowed: frozenset[Capab
             if held
             else ""
         )
-        note = errors.at("detail", st.text_input(t("dispute.note"), max_chars=500, key=f"disputes_note_{job['id']}"))
+        note = errors.at(
+            "detail",
+            st.text_input(t("dispute.note"), max_chars=500, key=f"disputes_note_{job['id']}"),
+        )
         submitted = st.form_submit_button(
             t("dispute.resolve"), type="primary", use_container_width=True, key=f"disputes_resolve_send_{job['id']}"
         )
     if not submitted:
+        if question.asked:
+            _confirm_resolution(db, job, user, question, errors)
         return
+    question.drop()  # sent again: asked anew with what it says now
     if outcome is None:  # money moves for good: the organizer picks, nothing is preselected
         errors.show("outcome", t("dispute.pick_outcome"))
     elif share.strip() and outcome != "resolve_split":
         errors.show("split", t("dispute.share_needs_split"))
     else:
         typed = {"detail": note, "split_yuan": share} if outcome == "resolve_split" else {"detail": note}
-        attempt(
+        if attempt(
+            lambda: jobs.preview(db, job["id"], outcome, user, request(outcome, **typed), now=utcnow()), errors=errors
+        ):
+            question.ask(outcome=outcome, **typed)
+            st.rerun()
+
+
+def _confirm_resolution(db: Database, job: Job, user: User, question: Question, errors: FieldErrors) -> None:
+    """Who gets what under the chosen outcome, the material lines still waiting included, and the
+    organizer's Confirm / Back."""
+    typed = dict(question.typed)
+    outcome = typed.pop("outcome")
+    preview = question.again(
+        lambda: jobs.preview(db, job["id"], outcome, user, request(outcome, **typed), now=utcnow()), errors
+    )
+    if preview is None:
+        return
+    lines, notes = job_lines(preview)
+    question.summary(
+        lines,
+        [t(f"dispute.{outcome}"), *notes],
+        send=(
             lambda: jobs.act(db, job["id"], outcome, user, request(outcome, **typed), now=utcnow()),
-            success=t("dispute.resolved"),
-            rerun=True,
-            errors=errors,
-        )
+            t("dispute.resolved"),
+            ("dispute", job["id"]),
+        ),
+    )

@@ -21,6 +21,8 @@ ACCOUNT_PAGE = "app_pages/account.py"
 ASK_THE_ORGANIZER = frozenset(
     {"error.not_verified", "error.verification_pending", "error.insufficient_funds", "error.reset_failed"}
 )
+# Their organizers' wording, for those errors an organizer meets themself (a wallet they top up themselves).
+ORGANIZER_WORDING = {"error.insufficient_funds": "error.insufficient_funds_organizer"}
 ACTION_ERROR = "_job_action_error"
 PAGE_VISIT = "_page_visit"  # how many times pages were opened in this session (count_visit)
 LOGIN_PAGE = "app_pages/login.py"
@@ -89,8 +91,15 @@ def organizer_note() -> str:
 def error_message(error: LinbangError) -> str:
     """A service's refusal in the reader's language; one that sends them to the organizer ends with
     how to reach them (the one place every error shown on a page is worded)."""
+    if error.key in ASK_THE_ORGANIZER and _organizer():  # never "ask the organizer" to the organizer (#15)
+        return error_text(LinbangError(ORGANIZER_WORDING.get(error.key, error.key), **error.params))
     note = organizer_note() if error.key in ASK_THE_ORGANIZER else ""
     return error_text(error) + (f"  \n{note}" if note else "")
+
+
+def _organizer() -> bool:
+    """The signed-in person is an organizer (their own wording of errors that send others to them)."""
+    return (st.session_state.get("user") or {}).get("role") == "organizer"
 
 
 def field_of(error: LinbangError) -> str | None:

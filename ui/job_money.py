@@ -2,6 +2,7 @@
 and what the helper will get, the hours an hourly job took (and the poster's answer to any extra),
 and the materials the helper bought, with their receipts."""
 
+from collections.abc import Callable
 from typing import cast
 
 import streamlit as st
@@ -14,6 +15,7 @@ from services.errors import NotFound
 from services.rows import Job, MaterialLine, User
 
 from . import private
+from .confirm import Line, Question
 from .feedback import FieldErrors, action_error, callback_button
 from .forms import Filling
 from .i18n import money, number, t
@@ -97,14 +99,37 @@ def material_line(db: Database, line: MaterialLine, user: User, allowed: frozens
         (t("materials.approve"), t("materials.reject")),
         lambda approve: materials.decide(db, user, line["id"], approve=approve, now=utcnow()),
         done=t("materials.answered"),
+        holds=lambda: [
+            (t("confirm.material_hold", what=line["what"]), materials.preview(db, user, line["id"])["amount_fen"])
+        ],
+        note=t("confirm.material_note"),
     )
 
 
-def yes_or_no(key: tuple, labels: tuple[str, str], answer, *, done: str) -> None:
-    """The poster's two buttons side by side: approve (`answer(True)`) or not (`answer(False)`)."""
-    action_error(key)
+def yes_or_no(
+    key: tuple,
+    labels: tuple[str, str],
+    answer,
+    *,
+    done: str,
+    holds: Callable[[], list[Line]] | None = None,
+    note: str = "",
+) -> None:
+    """The poster's two buttons side by side: approve (`answer(True)`) or not (`answer(False)`).
+    An approval that holds money (`holds`: the amounts, from the service's preview) is asked once
+    first, with them and `note` (ui.confirm)."""
+    errors = action_error(key)
+    question = Question(f"job_money_{key[0]}_{key[1]}")
+    if holds is not None and question.asked:
+        lines = question.again(holds, errors)
+        if lines is not None:
+            question.summary(lines, [note], send=(lambda: answer(True), done, key))
+        return
     for column, approve, label in zip(st.columns(2), (True, False), labels, strict=True):
         with column:
+            if approve and holds is not None:
+                question.first_tap(label, holds, key, primary=True)
+                continue
             callback_button(
                 label,
                 f"job_money_{key[0]}_{key[1]}_{approve}",

@@ -183,15 +183,18 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def record_top_up(organizer: Page, person: str, amount: str, *, note: str = "微信转账", send=None) -> None:
-    """Fill in the top-up form of the cashier page (open, in Chinese) and send it: `send(button)`
-    presses the button (default: one click)."""
+    """Fill in the top-up form of the cashier page (open, in Chinese), send it and confirm the
+    amounts it shows (ui.confirm): `send(button)` presses each button (default: one click)."""
     form = organizer.locator('[data-testid="stForm"]').first  # the top-up tab's (payout has the same fields)
-    form.get_by_label("谁交的钱", exact=True).click()
+    organizer.get_by_label("谁交的钱", exact=True).click()  # above the form: the balance follows the pick
     organizer.get_by_role("option", name=person, exact=True).click()
+    wait_idle(organizer)
     for label, value in (("金额（元）", amount), ("备注", note)):
         form.get_by_label(label, exact=True).fill(value)
         form.get_by_label(label, exact=True).press("Tab")
     (send or Locator.click)(form.get_by_role("button", name="记一笔充值", exact=True))
+    wait_idle(organizer)
+    (send or Locator.click)(organizer.get_by_role("button", name="确认", exact=True).first)
     wait_idle(organizer)
 
 

@@ -101,6 +101,7 @@ def test_the_same_top_up_from_a_second_tab_is_asked_about_once(seeded, browser, 
 
     second.get_by_text("是的，这是另一笔充值", exact=True).click()
     click(second, "记一笔充值")
+    click(second, "确认")  # the amounts once more, then recorded (ui.confirm)
     expect_text(second, "充值已记录")
     assert wallet(db, "worker_a") == before + 2 * 7700
     assert ledger.check_books(db) == []

@@ -111,6 +111,7 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     expect_text(worker, "圆圈是大致位置")
 
     click(worker, "抢单")
+    click(worker, "确认")  # what the helper gets, then taken (ui.confirm)
     expect_text(worker, "5栋2单元601")
     click(worker, "开始干活")
     click(worker, "活干完了")
@@ -119,6 +120,7 @@ def test_whole_journey_from_posting_to_mutual_ratings(server, browser, organizer
     visit(poster, server.url + "/my_jobs")
     shot(poster, "my_jobs_phone_zh")
     click(poster, "确认完成")
+    click(poster, "确认")
     visit(poster, job_url)
     rate(poster, stars=5, comment="准时又细心 <b>thanks</b>")
 
@@ -178,6 +180,7 @@ def test_booking_two_workers_apply_the_poster_chooses_one_the_other_is_declined(
     expect(carol_card).to_contain_text("¥100.00")
     carol_card.get_by_role("button", name="选他来做", exact=True).click()
     wait_idle(resident)
+    click(resident, "确认")  # the quote held, then accepted
     expect_text(resident, "帮手：Carol 周 ✅已实名")
 
     visit(dave, server.url + "/my_jobs")
@@ -202,6 +205,7 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     visit(frank, first)
     expect_text(frank, "接这单的帮手确认完成后得到 ¥90.00（平台抽成 10%）")
     click(frank, "抢单")
+    click(frank, "确认")
     click(frank, "开始干活")
     fill(frank, "买了什么", "水龙头 <b>铜</b>")
     fill(frank, "金额（元）", "15.50")
@@ -215,15 +219,22 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     grace.get_by_text("小票", exact=True).click()  # the receipt, as the poster sees it before approving
     expect(grace.locator('[data-testid="stExpander"] [data-testid="stImage"] img')).to_have_count(1)
     click(grace, "同意")
+    expect_text(grace, "现在从你的余额中为“水龙头 <b>铜</b>”冻结")
+    shot(grace, "confirm_material_phone_zh")
+    click(grace, "确认")
     expect_text(grace, "水龙头 <b>铜</b> · ¥15.50 · 已同意")
     shot(grace, "job_materials_phone_zh")
     fill(grace, "给帮手的小费（元，可不填）", "10")
     click(grace, "确认完成")
+    expect_text(grace, "感谢红包，从发布人余额付给帮手：¥10.00")
+    shot(grace, "confirm_tip_phone_zh")
+    click(grace, "确认")
     expect_text(grace, "已完成")
 
     second = post_paid_job(grace, server.url, "把旧沙发搬到楼下", "80")
     visit(frank, second)
     click(frank, "抢单")
+    click(frank, "确认")
     click(frank, "开始干活")
     click(frank, "活干完了")
     visit(grace, second)
@@ -244,6 +255,8 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     organizer.get_by_text("按金额分", exact=True).click()
     fill(organizer, "按金额分时，帮手拿多少（元，担保中共 ¥80.00）", "30")
     click(organizer, "确定处理")
+    shot(organizer, "confirm_dispute_desktop_zh")
+    click(organizer, "确认")
     expect_text(organizer, "争议已处理")
     shot(organizer, "job_dispute_resolved_desktop_zh")
 

@@ -134,6 +134,7 @@ def test_two_neighbours_are_told_talk_share_phones_and_an_outsider_sees_nothing(
     # she claims it; the poster, on the job's page, is told without a reload
     expect(poster.locator(BADGE)).to_have_accessible_name(ZH["nav.inbox"])
     click(worker, EN["action.claim"])
+    click(worker, EN["confirm.yes"])  # what the helper gets, then taken (ui.confirm)
     expect(poster.locator(BADGE)).to_have_accessible_name(ZH["inbox.badge"].format(count=1), timeout=TOLD_WITHIN)
     shot(poster, "talk-told-poster-zh-390")
 
@@ -193,6 +194,7 @@ def test_two_neighbours_are_told_talk_share_phones_and_an_outsider_sees_nothing(
     poster.get_by_role("link", name=waiting).click()
     wait_idle(poster)
     click(poster, ZH["action.confirm"])
+    click(poster, ZH["confirm.yes"])
     expect_text(poster, ZH["status.completed"])
     for page in (poster, worker):
         visit(page, job_url)

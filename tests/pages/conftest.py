@@ -79,6 +79,13 @@ def on_page(widgets) -> list:
     return [widget for widget in widgets if not (widget.key or "").startswith(MENU_KEYS)]
 
 
+def confirm(at) -> None:
+    """Press "Confirm" in the confirmation the last run asks (ui.confirm; nothing moves before it)."""
+    asked = [b for b in at.button if b.key and b.key.endswith("_yes")]
+    assert len(asked) == 1, f"one confirmation asked: {[b.key for b in at.button]}"
+    asked[0].click().run()
+
+
 def form_field(at, form: str, field: str) -> str:
     """The widget key of `field` in the current filling-in of the ui.forms.Filling named `form`."""
     return f"{form}_{field}_{at.session_state[f'_filling_{form}']}"

@@ -45,17 +45,20 @@ def controls(board, job_id: int) -> dict:
     """capability -> how the job page shows it: a button's key, a form's, a section's words."""
     mine = {who: board.applications.get((job_id, who)) for who in ("applicant", "invitee")}
     return {
-        **{a: _button(rf"job_{a}_{job_id}") for a in ("claim", "start", "finish", "confirm")},
-        **{a: _button(rf"job_{a}_{job_id}_armed_ask") for a in ("release", "cancel")},
+        # a step that moves money or undoes something first asks (ui.confirm: its first tap's key ends _ask)
+        **{
+            a: _button(rf"job_{a}_{job_id}(_ask)?")
+            for a in ("claim", "start", "finish", "confirm", "release", "cancel")
+        },
         **{a: _resolution(a) for a in RESOLUTIONS},
         "dispute": _button(rf"disputes_open_send_{job_id}"),
-        "accept": _button(rf"booking_accept_{mine['applicant']}"),
-        "accept_invitation": _button(rf"booking_accept_{mine['invitee']}"),
+        "accept": _button(rf"booking_accept_{mine['applicant']}_ask"),
+        "accept_invitation": _button(rf"booking_accept_{mine['invitee']}_ask"),
         "withdraw": _button(rf"booking_withdraw_{mine['applicant']}"),
         "invite": _button(rf"booking_withdraw_{mine['invitee']}"),  # an open job's invitation, taken back
         "apply": _button(rf"booking_apply_send_{job_id}"),
         "add_material": _button(rf"job_money_material_{job_id}_send_\w+"),
-        "answer_material": _button(r"job_money_material_\d+_True"),
+        "answer_material": _button(r"job_money_material_\d+_ask"),
         "answer_extra_hours": _button(rf"job_money_extra_{job_id}_True"),
         "add_statement": _button(rf"disputes_statement_{job_id}_send_\w+"),
         "rate": _button(rf"job_rate_send_{job_id}"),

@@ -5,7 +5,7 @@ stated and split by an organizer. Each form or button sent twice (a double click
 from services import disputes, jobs, ledger, materials
 from services.clock import utcnow
 from services.transitions import Reason
-from tests.pages.conftest import JOB_PAGE, button, job_fields, text
+from tests.pages.conftest import JOB_PAGE, button, confirm, job_fields, text
 from tests.pages.test_pages import errors
 
 ORGANIZER_DISPUTES = "app_pages/organizer_disputes.py"
@@ -73,9 +73,13 @@ def test_the_poster_approves_a_material_and_confirms_with_a_tip(open_page, perso
     at = open_page(JOB_PAGE, lang="en", user=poster, id=job_id)
 
     button(at, text("en", "materials.approve")).click().run()
+    assert materials.approved_fen(db, job_id) == 0  # asked first, with the amount (ui.confirm)
+    confirm(at)
     assert not errors(at) and materials.approved_fen(db, job_id) == 2000
     at.text_input(key=f"job_tip_{job_id}").set_value("5")
     button(at, text("en", "action.confirm")).click().run()
+    assert jobs.get(db, job_id, None)["status"] == "done"
+    confirm(at)
 
     assert not errors(at) and jobs.get(db, job_id, None)["status"] == "completed"
     # ¥80 less 10 % commission, the ¥20 of screws in full, the ¥5 tip: 7200 + 2000 + 500
@@ -138,6 +142,8 @@ def test_a_dispute_is_opened_stated_and_split_by_an_organizer(open_page, person,
     at.radio[0].set_value("resolve_split")
     field(at.text_input, text("zh_CN", "dispute.split_amount", held="¥80.00")).set_value("30")
     button(at, text("zh_CN", "dispute.resolve")).click().run()
+    assert jobs.get(db, job_id, None)["status"] == "disputed"  # asked first, with who gets what
+    confirm(at)
 
     assert not errors(at) and jobs.get(db, job_id, None)["status"] == "resolved"
     assert wallet(db, worker) - worker_before == 2700  # ¥30 less 10 %

@@ -22,6 +22,7 @@ from tests.pages.conftest import (
     PROFILE_PAGE,
     ROLE_USER,
     button,
+    confirm,
     form_field,
     job_fields,
     raw_keys,
@@ -664,6 +665,8 @@ def test_verified_worker_claims_an_open_job_with_the_claim_button(open_page, per
     worker = person("worker")
     at = open_page(JOB_PAGE, lang=lang, user=worker, id=job_ids["open"])
     button(at, text(lang, "action.claim")).click().run()
+    assert jobs.get(db, job_ids["open"], worker)["status"] == "open"  # asked first (ui.confirm)
+    confirm(at)
 
     assert not at.exception and not errors(at)
     job = jobs.get(db, job_ids["open"], worker)
@@ -685,8 +688,8 @@ def test_poster_cancels_only_after_confirming(open_page, person, db, job_ids):
     button(at, text("en", "action.cancel")).click().run()
 
     assert jobs.get(db, job_ids["open"], poster)["status"] == "open"
-    assert text("en", "action.cancel_confirm") in [w.value for w in at.warning]
-    button(at, text("en", "action.cancel_sure")).click().run()
+    assert text("en", "action.cancel_confirm") in [unescape_markdown(c.value) for c in at.caption]  # in the box
+    button(at, text("en", "confirm.yes")).click().run()
 
     assert not at.exception and not errors(at)
     assert jobs.get(db, job_ids["open"], poster)["status"] == "cancelled"
@@ -731,16 +734,19 @@ def test_claim_pressed_after_someone_else_took_the_job_tells_the_worker_it_was_t
 def test_organizer_blocks_an_account_which_can_then_no_longer_sign_in(open_page, role_user, db_path):
     organizer = role_user("organizer")
     at = open_page(ORGANIZER_USERS, user=organizer)
-    assert not [b for b in at.button if b.key == f"organizer_users_block_{organizer['id']}"], (
+    assert not [b for b in at.button if b.key == f"organizer_users_block_{organizer['id']}_ask"], (
         "an organizer cannot block themselves"
     )
     first_other = next(b for b in at.button if b.key and b.key.startswith("organizer_users_block_"))
     first_other.click().run()
+    confirm(at)
 
     assert not at.exception
     db = database.connect(db_path)
     blocked = [u for u in users.list_users(db, organizer) if u["blocked_at"]]
-    assert [u["id"] for u in blocked] == [int(first_other.key.removeprefix("organizer_users_block_"))]
+    assert [u["id"] for u in blocked] == [
+        int(first_other.key.removeprefix("organizer_users_block_").removesuffix("_ask"))
+    ]
     assert users.session_user(db, blocked[0]["username"], time.time()) is None
 
 
@@ -755,6 +761,8 @@ def record_cash(at, form: str, person_id: int, amount: str, note: str = "", lang
     if again is not None:
         at.checkbox(key=form_field(at, f"organizer_cash_{form}", "again")).set_value(again)
     button(at, text(lang, f"cash.{form}_submit")).click().run()
+    if not errors(at):  # the amounts are shown first, then recorded (ui.confirm)
+        confirm(at)
 
 
 def test_four_top_ups_in_a_row_are_each_recorded_once(open_page, person, db):
@@ -805,13 +813,13 @@ def test_the_same_top_up_again_within_minutes_is_asked_about_once(open_page, per
     assert ledger.check_books(db) == []
 
 
-def test_a_payout_beyond_the_balance_says_exactly_what_is_missing(open_page, person, db):
+def test_a_payout_beyond_the_balance_says_what_the_wallet_holds(open_page, person, db):
     worker = person("pending_worker")  # a wallet with nothing in it yet
     at = open_page(ORGANIZER_CASH, lang="zh_CN", user=person("organizer"))
     record_cash(at, "topup", worker["id"], "10", lang="zh_CN")
     record_cash(at, "payout", worker["id"], "22.50", lang="zh_CN")
 
-    assert [e.value for e in at.error] == [text("zh_CN", "error.insufficient_funds", missing_fen="¥12.50")]
+    assert [e.value for e in at.error] == [text("zh_CN", "error.payout_over_balance", balance_fen="¥10.00")]
     assert ledger.balance_of(db, "wallet", user_id=worker["id"]) == 1000
 
 

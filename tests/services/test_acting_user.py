@@ -142,6 +142,9 @@ CASES = {
     "jobs.act:claim": by(
         "verified_worker", jobs.act, lambda db, b, who: jobs.act(db, b.open_job, "claim", who, now=NOW), writes=True
     ),
+    "jobs.preview": by(
+        "verified_worker", jobs.preview, lambda db, b, who: jobs.preview(db, b.open_job, "claim", who, now=NOW)
+    ),
     "jobs.act:resolve_pay": org(
         jobs.act, lambda db, b, who: jobs.act(db, b.disputed, "resolve_pay", who, now=NOW), writes=True
     ),
@@ -287,6 +290,9 @@ CASES = {
     "booking.accept": by(
         "poster", booking.accept, lambda db, b, who: booking.accept(db, who, b.application, now=NOW), writes=True
     ),
+    "booking.preview": by(
+        "poster", booking.preview, lambda db, b, who: booking.preview(db, who, b.application, now=NOW)
+    ),
     "booking.decline": by(
         "poster", booking.decline, lambda db, b, who: booking.decline(db, who, b.application, now=NOW), writes=True
     ),
@@ -315,6 +321,7 @@ CASES = {
         lambda db, b, who: materials.decide(db, who, b.material, approve=True, now=NOW),
         writes=True,
     ),
+    "materials.preview": by("poster", materials.preview, lambda db, b, who: materials.preview(db, who, b.material)),
     "materials.for_job": by(
         "poster", materials.for_job, lambda db, b, who: materials.for_job(db, jobs.get(db, b.in_progress, None), who)
     ),
@@ -422,6 +429,9 @@ CASES = {
         ledger.payout,
         lambda db, b, who: ledger.payout(db, who, b.people["poster"]["id"], "5", key="again", now=NOW),
         writes=True,
+    ),
+    "ledger.cash_preview": org(
+        ledger.cash_preview, lambda db, b, who: ledger.cash_preview(db, who, b.people["poster"]["id"], "5", "payout")
     ),
     "ledger.history": by(
         "poster", ledger.history, lambda db, b, who: ledger.history(db, b.people["poster"]["id"], who)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from services import db as database
 from services import ledger
-from services.errors import InsufficientFunds, NotAllowed, NotFound, PossibleRepeat, ValidationError
+from services.errors import NotAllowed, NotFound, PossibleRepeat, ValidationError
 from tests.budget import budget
 from tests.services.conftest import STARTING_CREDIT, person
 
@@ -85,13 +85,14 @@ def test_other_amounts_people_or_a_later_hour_are_not_asked_about(db, organizer,
     assert totals(db)["transfers"] == 5
 
 
-def test_a_payout_beyond_the_wallet_is_refused_whole_with_the_exact_shortfall(db, organizer, stranger, now):
+def test_a_payout_beyond_the_wallet_is_refused_whole_under_the_amount_with_the_balance(db, organizer, stranger, now):
     ledger.top_up(db, organizer, stranger["id"], "20", key="t", now=now)
 
-    with pytest.raises(InsufficientFunds) as refused:
+    with pytest.raises(ValidationError) as refused:
         ledger.payout(db, organizer, stranger["id"], "32.50", key="p", now=now)
 
-    assert refused.value.params == {"missing_fen": 1250}
+    assert (refused.value.field, refused.value.key) == ("amount", "error.payout_over_balance")
+    assert refused.value.params == {"balance_fen": 2000}
     assert ledger.balance_of(db, "wallet", user_id=stranger["id"]) == 2000
     assert totals(db)["transfers"] == 1
 
@@ -209,8 +210,9 @@ def test_random_cash_moves_keep_the_books_balanced(copy_community, tmp_path_fact
             before = dict(expected)
             try:
                 getattr(ledger, operation)(db, organizer, user["id"], f"{fen / 100:.2f}", key=key, again=True, now=now)
-            except InsufficientFunds as short:
-                assert operation == "payout" and short.params["missing_fen"] == fen - expected.get(who, 0)
+            except ValidationError as short:  # a payout above the balance (#15: said with the balance)
+                assert operation == "payout" and fen > expected.get(who, 0)
+                assert short.params["balance_fen"] == expected.get(who, 0)
                 continue
             full_key = f"{operation.replace('_', '')}:{key}"
             if full_key not in keys:

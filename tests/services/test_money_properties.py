@@ -291,7 +291,7 @@ class MoneyMachine(RuleBasedStateMachine):
                     application["status"] = "declined"
 
     def settlement(self, job: Job, action: str, split: int | None = None) -> Counter:
-        """Where the escrow goes when `action` ends the job (services.escrow.settle, restated)."""
+        """Where the escrow goes when `action` ends the job (services.escrow.plan, restated)."""
         moves, held = Counter(), job.held
         if not held:
             return moves
@@ -752,8 +752,8 @@ class MoneyMachine(RuleBasedStateMachine):
             expected = NotAllowed
         elif not 0 < fen <= MAX_PRICE_FEN:
             expected = ValidationError
-        elif self.overdraws(moves):
-            expected = InsufficientFunds
+        elif self.overdraws(moves):  # a payout above the balance: the amount's error, with the balance (#15)
+            expected = ValidationError
         key = self.fresh(kind)
         service = ledger.top_up if kind == "topup" else ledger.payout
 
