@@ -18,7 +18,7 @@ from tests.pages.conftest import (
     text,
     unescape_markdown,
 )
-from tests.pages.test_pages import ORGANIZER_CASH, record_cash
+from tests.pages.test_pages import ORGANIZER_CASH, fill_post_form
 from tests.services.test_contact import phone_seen
 from tests.support import set_phone
 from ui.feedback import ASK_THE_ORGANIZER
@@ -178,12 +178,13 @@ def test_the_organizer_sets_the_contact_line_on_the_cashier_page(open_page, pers
 
 def test_an_error_that_sends_people_to_the_organizer_ends_with_the_contact_line(open_page, person, db):
     community.set_organizer_contact(db, person("organizer"), LINE)
-    at = open_page(ORGANIZER_CASH, lang="en", user=person("organizer"))
-    record_cash(at, "payout", person("pending_worker")["id"], "5")  # an empty wallet
+    at = open_page("app_pages/post_job.py", lang="zh_CN", user=person("pending_worker"))  # an empty wallet
+    fill_post_form(at)
+    button(at, text("zh_CN", "post.submit")).click().run()
 
     [error] = at.error
-    assert error.value.startswith(text("en", "error.insufficient_funds", missing_fen="¥5.00"))
-    assert text("en", "contact.organizer", line=LINE) in texts(at)
+    assert error.value.startswith(text("zh_CN", "error.insufficient_funds", missing_fen="¥80.00"))
+    assert text("zh_CN", "contact.organizer", line=LINE) in texts(at)
 
 
 def test_a_person_changes_their_phone_on_the_account_page(open_page, person, db):
