@@ -23,9 +23,12 @@ def size(count: int) -> str:
     return f"{number(count / 1_000_000, 1)} MB" if count >= 1_000_000 else f"{number(count / 1000, 0)} KB"
 
 
-def check_result(taken: backup.Backup) -> None:
-    """What the integrity check said of the copy: sound, or the problem it found."""
-    if taken.integrity == "ok":
+def check_result(taken: backup.Backup, *, quiet: bool = False) -> None:
+    """What the integrity check said of the copy: sound (`quiet`: one line, for the list), or the
+    problem it found (always a red box)."""
+    if taken.integrity == "ok" and quiet:
+        st.caption(f"✅ {t('backup.check_ok')}")
+    elif taken.integrity == "ok":
         st.success(t("backup.check_ok"), icon="✅")
     else:
         st.error(t("backup.check_failed", detail=md(taken.integrity)), icon="⚠️")
@@ -65,7 +68,7 @@ def kept() -> None:
     for archive in archives:  # one box each: reads whole on a phone
         with st.container(border=True):
             st.markdown(f"**{t('backup.item', when=when(archive.created_at), size=size(archive.size))}**")
-            check_result(archive)
+            check_result(archive, quiet=True)
             if archive.counts:
                 st.caption(t("backup.counts", **{name: archive.counts.get(name, 0) for name in COUNTS}))
             download(archive, f"organizer_backup_download_{archive.path.name}")

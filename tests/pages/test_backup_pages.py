@@ -31,7 +31,8 @@ def test_organizer_takes_a_backup_and_sees_it_checked_and_kept(open_page, organi
     assert text(lang, "backup.none") in shown_texts(at)
     button(at, text(lang, "backup.take")).click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == [text(lang, "backup.check_ok")] * 2  # the new one, and in the list
+    assert [s.value for s in at.success] == [text(lang, "backup.check_ok")]  # the new one's; the list says it in a line
+    assert f"✅ {text(lang, 'backup.check_ok')}" in [c.value for c in at.caption]
     assert len(downloads(at)) == 2
     assert text(lang, "backup.none") not in shown_texts(at)
 
@@ -40,7 +41,7 @@ def test_kept_backups_show_their_contents(open_page, db, organizer):
     backup.take(db, organizer, utcnow())
     at = open_page(PAGE, lang="en", user=organizer)
     people = db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
-    assert [c.value for c in at.caption if c.value.startswith(f"{people} people, ")]
+    assert [c.value for c in at.caption if c.value.startswith(f"People: {people} · ")]
     assert len(downloads(at)) == 1
 
 
