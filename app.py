@@ -7,7 +7,7 @@ import streamlit as st
 
 from services import community, jobs, verification
 from services.clock import utcnow
-from ui import auth, mailer, maps, notices, prefs
+from ui import auth, backup_clock, mailer, maps, notices, prefs
 from ui.db import get_db
 from ui.feedback import count_visit, follow_goto, show_flash, sign_in_first
 from ui.i18n import set_language, t
@@ -52,6 +52,7 @@ if place is None:
     st.stop()
 
 mailer.start_sender()
+backup_clock.start_clock()
 st.session_state["timezone"] = place["timezone"]
 jobs.run_clock(db, utcnow())
 verification.purge_photos(db, utcnow())  # ID photos whose keeping time is up
@@ -78,6 +79,7 @@ organizers = [
     page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴", member=True),
     page("app_pages/organizer_disputes.py", "nav.organizer_disputes", "⚖️", member=True),
     page("app_pages/organizer_mail.py", "nav.organizer_mail", "📧", member=True),
+    page("app_pages/organizer_backup.py", "nav.organizer_backup", "💾", member=True),
 ]
 if user is None:
     menu = [browse, page("app_pages/login.py", "nav.login", "🔑"), page("app_pages/register.py", "nav.register", "📝")]

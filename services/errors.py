@@ -78,3 +78,8 @@ class NeedsConfirmation(LinbangError):
 class PossibleRepeat(NeedsConfirmation):
     """The same top-up or payout (same person, same amount) was recorded a few minutes ago from
     another filling-in, say a second tab: is this a second one? (ledger.REPEAT_QUESTIONS)"""
+
+
+class BackupRefused(LinbangError):
+    """A backup or a restore that cannot go ahead (services.backup): no board to back up, a board
+    already where a restore would go, an archive damaged, failing its check, or from a newer board."""

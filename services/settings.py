@@ -48,6 +48,12 @@ SETTINGS: dict[str, Setting] = {
     "smtp_user": Setting(str, ""),  # "": the server takes mail without signing in
     "smtp_from": Setting(str, ""),
     "public_url": Setting(str, ""),  # the board's address, for the links in e-mails
+    # backups (services.backup): daily at this hour of the community's day, the newest `keep` kept
+    "backup_daily": Setting(int, 1),  # 1 on, 0 off
+    "backup_hour": Setting(int, 3),
+    "backup_keep": Setting(int, 7),
+    "backup_last_day": Setting(str, ""),  # the community's date of the last daily backup: each day's is taken once
+    "health_checked_at": Setting(str, ""),  # written by each health check (services.health) to prove a write works
 }
 DEFAULTS: dict[str, Value] = {name: s.default for name, s in SETTINGS.items() if s.default is not None}
 

@@ -29,6 +29,7 @@ from demo import samples
 from services import (
     access,
     alerts,
+    backup,
     booking,
     community,
     contact,
@@ -205,6 +206,13 @@ CASES = {
     ),
     "mail.send_test": org(mail.send_test, lambda db, b, who: mail.send_test(db, who, "chen@example.org", NOW)),
     "mail.delivery_report": org(mail.delivery_report, lambda db, b, who: mail.delivery_report(db, who)),
+    # backups: an archive is a file beside the database, not a row
+    "backup.take": org(backup.take, lambda db, b, who: backup.take(db, who, NOW).integrity),
+    "backup.kept": org(backup.kept, lambda db, b, who: backup.kept(db, who)),
+    "backup.schedule": org(backup.schedule, lambda db, b, who: backup.schedule(db, who)),
+    "backup.configure": org(
+        backup.configure, lambda db, b, who: backup.configure(db, who, daily=True, hour=4, keep=3), writes=True
+    ),
     "mail.email_choice": by("poster", mail.email_choice, lambda db, b, who: mail.email_choice(db, who)),
     "mail.set_email_kinds": by(
         "poster", mail.set_email_kinds, lambda db, b, who: mail.set_email_kinds(db, who, ["job"]), writes=True
