@@ -15,11 +15,12 @@ import ssl
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
 from playwright.sync_api import expect
-from streamlit_driver import ROOT, TIMEOUT, free_port, goto, open_page, stop_group
+from streamlit_driver import MAP_FRAME, ROOT, TIMEOUT, free_port, goto, map_frame, open_page, stop_group
 
 from tests.support import missing_tool
 
@@ -135,6 +136,18 @@ def test_a_page_through_caddy_runs_over_its_websocket(https, browser):
     goto(page, f"https://localhost:{https.https_port}/")  # the page's title comes over the websocket
     assert [socket.url for socket in sockets] == [f"wss://localhost:{https.https_port}/_stcore/stream"]
     assert not sockets[0].is_closed()
+
+
+def test_the_boards_own_frames_still_draw_through_caddy(https, browser):
+    """The map and the sign-in cookie are components: pages of the board's own, shown in frames of the
+    board's pages. They may still be framed, by the board alone."""
+    page, board = open_page(browser, ignore_https_errors=True), f"https://localhost:{https.https_port}/"
+    goto(page, board)  # the setup page: its centre is picked on a map
+    expect(map_frame(page).locator(".leaflet-container")).to_be_visible(timeout=TIMEOUT)
+    component = https.get(urllib.parse.urljoin(board, page.locator(MAP_FRAME).get_attribute("src")))
+    assert "/component/" in component.url
+    assert component.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert component.headers["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_another_sites_page_cannot_frame_the_board(https, browser):
