@@ -23,8 +23,9 @@ $(BIN)/pytest: requirements-dev.lock $(BIN)/streamlit
 	$(BIN)/pip install -q -r requirements-dev.lock
 	touch $@
 
+# With LINBANG_REPLICA_URL set, Litestream runs beside the board and stops with it (services/replication.py).
 run: $(BIN)/streamlit
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m services.replication serve -- $(BIN)/streamlit run app.py --server.port $(PORT)
 
 demo: $(BIN)/streamlit
 	$(BIN)/python -m demo.seed data/demo.db --force

@@ -1,14 +1,25 @@
 """Helpers shared by the test folders."""
 
+import os
 import pathlib
 import shutil
 import sqlite3
+
+import pytest
 
 from services import community, uploads, users
 
 # Text that must show literally wherever a person's words appear: HTML, a JS template literal, a
 # backtick, a backslash, and Jinja tags (folium compiles each map element's script as a template).
 HOSTILE = "<img src=x onerror=alert(1)> ${alert(2)} ` \\ {{7*7}}{%x%}"
+
+
+def missing_tool(reason: str) -> None:
+    """Skip a test whose outside program (Litestream, Caddy) cannot run here, with the reason shown;
+    under REQUIRE_BROWSER=1 (.ci/run, which installs every such program) fail instead."""
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
 
 
 def copy_database(source, target, *, with_uploads: bool = False) -> None:
