@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from streamlit_driver import (
     DESKTOP,
     PHONE,
+    TIMEOUT,
     choose,
     click,
     click_map_centre,
@@ -161,12 +162,14 @@ def test_a_double_click_on_post_posts_one_job(seeded, browser, db, gap_ms):
     log_in(page, seeded.url, "worker_a", "worker-pass", again=True)
     visit(page, seeded.url + "/post_job")
     click_map_centre(page)
+    page.get_by_text("邻里帮忙（免费）", exact=True).click()  # free: chosen, not a price left at 0
+    wait_idle(page)
     title = f"帮忙取个快递 {gap_ms}"
     fill(page, "标题", title)
     fill(page, "具体要做什么", "菜鸟驿站，一个小包裹")
     choose(page, "类别", "📦 搬家")
     double_click(page.get_by_role("button", name="发布", exact=True), gap_ms)
-    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(title)
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(title, timeout=TIMEOUT)
     wait_idle(page)
     assert db["jobs"].count_where("title = ?", [title]) == 1
 
@@ -229,6 +232,7 @@ def test_a_bad_title_and_a_bad_price_are_each_explained_under_their_own_box(
     click_map_centre(page)
     choose(page, words["post.category"], name)
     fill(page, words["post.description"], "Carry two boxes to the car")
+    fill(page, words["post.price_yuan"], "12")
 
     fill(page, words["post.job_title"], "x")
     click(page, words["post.submit"])
