@@ -78,6 +78,7 @@ organizers = [
     page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴", member=True),
     page("app_pages/organizer_disputes.py", "nav.organizer_disputes", "⚖️", member=True),
     page("app_pages/organizer_mail.py", "nav.organizer_mail", "📧", member=True),
+    page("app_pages/organizer_reports.py", "nav.organizer_reports", "🚩", member=True),
 ]
 if user is None:
     menu = [browse, page("app_pages/login.py", "nav.login", "🔑"), page("app_pages/register.py", "nav.register", "📝")]
