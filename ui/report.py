@@ -2,12 +2,14 @@
 opens a form with a reason and optional words (services.reports); and how an item the organizer hid
 reads, for everyone else and for organizers."""
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from services import reports
 from services.clock import utcnow
 from services.db import Database
-from services.rows import Row, User
+from services.rows import User
 
 from .feedback import FieldErrors, attempt
 from .i18n import t
@@ -52,7 +54,7 @@ def report_button(db: Database, user: User, kind: reports.Kind, item_id: int) ->
             )
 
 
-def hidden_note(item: Row, words: str) -> None:
+def hidden_note(item: Mapping[str, object], words: str) -> None:
     """Where an item the organizer hid stands (its `hidden`, services.reports.shown): for everyone
     else its `words` are gone and this says why; organizers still have them, marked hidden."""
     if item.get("hidden"):
