@@ -12,7 +12,7 @@ from services.db import Database
 from services.rows import User
 
 from .feedback import FieldErrors, attempt
-from .i18n import t
+from .i18n import neutral, t
 
 
 def report_button(db: Database, user: User, kind: reports.Kind, item_id: int) -> None:
@@ -30,7 +30,7 @@ def report_button(db: Database, user: User, kind: reports.Kind, item_id: int) ->
                     reports.REASONS,
                     index=reports.REASONS.index(mine["reason"]) if mine["reason"] else None,
                     format_func=lambda slug: t(f"report.reason_{slug}"),
-                    key=f"report_reason_{kind}_{item_id}",
+                    key=neutral(f"report_reason_{kind}_{item_id}"),
                 ),
             )
             detail = errors.at(
@@ -50,6 +50,7 @@ def report_button(db: Database, user: User, kind: reports.Kind, item_id: int) ->
             attempt(
                 lambda: reports.report(db, user, kind, item_id, reason=reason, detail=detail, now=utcnow()),
                 success=t("report.sent"),
+                rerun=True,
                 errors=errors,
             )
 
