@@ -26,10 +26,10 @@ def context(entry: Row) -> None:
     else:
         if entry["kind"] != "job":
             st.markdown(md(entry["text"] or "–"))
-            st.caption(md(t("reports.written_by", name=entry["owner_name"])))
         if entry["job_id"]:
             label = entry["text"] if entry["kind"] == "job" else t("reports.open_job")
             st.page_link(JOB_PAGE, label=md(label), query_params={"id": entry["job_id"]}, icon="🧰")
+        st.caption(md(t("reports.written_by", name=entry["owner_name"])))  # who a warning or a block is for
     if entry["hidden_at"]:
         st.caption("🚫 " + t("report.hidden_mark"))
     if entry["owner_blocked"]:
