@@ -49,8 +49,6 @@ if kind["hazardous"]:
     st.warning(t("job.hazard_note"), icon="⚠️")
 if job["hidden_at"]:  # its sides and organizers still see it
     st.warning(t("report.hidden_job_mark"), icon="🚫")
-if user and "report" in allowed:
-    report_button(db, user, "job", job["id"])
 
 
 info, place_column = st.columns([3, 2], gap="medium")
@@ -88,6 +86,8 @@ with info:
         booking_section(db, job, user, allowed)
     conversation_section(db, job, user, allowed)
     dispute_section(db, job, user, allowed)
+    if user and "report" in allowed:  # below everything the job is for: rarely needed
+        report_button(db, user, "job", job["id"])
 
 with place_column:
     if job["exact"]:
