@@ -79,6 +79,7 @@ organizers = [
     page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴", member=True),
     page("app_pages/organizer_disputes.py", "nav.organizer_disputes", "⚖️", member=True),
     page("app_pages/organizer_mail.py", "nav.organizer_mail", "📧", member=True),
+    page("app_pages/organizer_reports.py", "nav.organizer_reports", "🚩", member=True),
     page("app_pages/organizer_backup.py", "nav.organizer_backup", "💾", member=True),
 ]
 if user is None:

@@ -19,6 +19,7 @@ from ui.job_after import after_posting
 from ui.job_money import money_section
 from ui.query import query_id
 from ui.questions import questions_section
+from ui.report import report_button
 from ui.safe import isolated, md
 from ui.statements import receipt_section
 
@@ -28,6 +29,10 @@ try:
     job = jobs.get(db, query_id(), user)
 except NotFound:
     st.error(t("error.not_found"), icon="🔍")
+    st.page_link("app_pages/browse.py", label=t("nav.browse"), icon="🗺️")
+    st.stop()
+if job["withheld"]:  # hidden by the organizer after a report: only that is said
+    st.info(t("report.hidden_job"), icon="🚫")
     st.page_link("app_pages/browse.py", label=t("nav.browse"), icon="🗺️")
     st.stop()
 if user:  # what they were told about this job is read now
@@ -42,6 +47,8 @@ st.markdown(
 st.caption(md(t("job.window", window=window_text(job))))
 if kind["hazardous"]:
     st.warning(t("job.hazard_note"), icon="⚠️")
+if job["hidden_at"]:  # its sides and organizers still see it
+    st.warning(t("report.hidden_job_mark"), icon="🚫")
 
 
 info, place_column = st.columns([3, 2], gap="medium")
@@ -79,6 +86,8 @@ with info:
         booking_section(db, job, user, allowed)
     conversation_section(db, job, user, allowed)
     dispute_section(db, job, user, allowed)
+    if user and "report" in allowed:  # below everything the job is for: rarely needed
+        report_button(db, user, "job", job["id"])
 
 with place_column:
     if job["exact"]:

@@ -14,6 +14,7 @@ from ui.feedback import JOB_PAGE, FieldErrors, attempt
 from ui.i18n import category_label, day, listing, number, t
 from ui.job_after import favourite_star
 from ui.query import query_id
+from ui.report import hidden_note, report_button
 from ui.safe import md
 
 db = get_db()
@@ -35,6 +36,8 @@ st.title(md(person_name(person["display_name"], helper and helper["verified"])))
 st.caption(t("profile.member_since", when=day(from_db(person["created_at"]))))
 if helper and helper["verified"]:
     st.success(t("profile.verified"), icon="🛡️")
+if viewer and viewer["id"] != person["id"]:
+    report_button(db, viewer, "user", person["id"])
 
 
 def helper_details() -> None:
@@ -117,10 +120,14 @@ if helper and helper["taking_jobs"]:
         invite_form()
 
 st.subheader(stars_text(summary["average"], summary["count"]))
-for review in reviews.received(db, person["id"]):
+for review in reviews.received(db, person["id"], viewer):
     with st.container(border=True):
         author = person_name(review["author_name"], review["author_verified"])
-        st.markdown(f"{'★' * review['stars']}{'☆' * (5 - review['stars'])} · {md(author)}")
+        stars = f"{'★' * review['stars']}{'☆' * (5 - review['stars'])} · " if review["stars"] else ""
+        st.markdown(f"{stars}{md(author)}")
         st.caption(md(t(f"profile.review_as_{review['author_role']}", title=review["job_title"])))
+        hidden_note(review, "comment")
         if review["comment"]:
             st.markdown(md(review["comment"]))
+        if viewer and review["author_id"] != viewer["id"]:
+            report_button(db, viewer, "review", review["id"])

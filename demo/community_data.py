@@ -28,7 +28,7 @@ class Person(NamedTuple):
 
 
 PEOPLE = (
-    Person("organizer", "居委会陈晓梅（组织者）", "organizer", "zh_CN", "1号楼物业办公室"),
+    Person("organizer", "居委会陈晓梅（管理员）", "organizer", "zh_CN", "1号楼物业办公室"),
     Person("wang_ayi", "3号楼王阿姨", "resident", "zh_CN", "3号楼1单元502"),
     Person("li_shushu", "7栋李叔叔", "resident", "zh_CN", "7栋2单元301"),
     Person("zhang_laoshi", "张老师", "resident", "zh_CN", "9号楼2单元1201"),
@@ -710,7 +710,7 @@ HELPER_ANSWERS = {
     "en": ("Sure, I'll be there on time", "Got it, I'll message before I leave"),
 }
 DISPUTE_NOTES = {
-    "zh_CN": ("说好的活没干完就走了", "东西磕坏了一个角，希望组织者看看"),
+    "zh_CN": ("说好的活没干完就走了", "东西磕坏了一个角，希望管理员看看"),
     "en": ("Half of the job was left undone.",),
 }
 STATEMENT_NOTES = {

@@ -4,7 +4,6 @@
 `require()` (or loads the job and checks in one step with `load()`), and a page draws exactly the
 buttons and sections the set names. Each capability is one rule below: first who the person must
 be (NotAllowed), then what state the job must be in (InvalidTransition, a kind of NotAllowed).
-Reports (`report`) join this table when they are built.
 """
 
 from collections.abc import Callable
@@ -40,6 +39,7 @@ Capability = Literal[
     "post_again",  # the poster starts a new job like this completed one
     "book_again",  # ... in booking mode, asking the same helper again
     "see_receipt",  # where a settled job's money went: held, paid, commission, tip, materials, refund
+    "report",  # tell the organizer something is wrong with the job (its questions and messages: services.reports)
 ]
 OPEN_FOR_MATERIALS: tuple[Status, ...] = ("in_progress", "done")  # bought once the work started
 TALKING: tuple[Status, ...] = ("open", "assigned", "in_progress", "done", "disputed")  # not yet ended
@@ -235,6 +235,7 @@ RULES: dict[Capability, Rule] = {
         _mode(job, "booking") or _as(s.poster) or _in(job, ("completed",), "error.not_completed")
     ),
     "see_receipt": lambda job, s: _as(s.involved) or _in(job, SETTLED, "error.receipt_not_settled"),
+    "report": lambda job, s: _as(not s.poster, "error.report_own"),
 }
 CAPABILITIES: tuple[Capability, ...] = tuple(RULES)
 

@@ -298,6 +298,10 @@ def for_viewer(db: Database, row: Row, viewer: User | None) -> Job:
     says whether the private fields are there; without see_private they are blanked."""
     job = cast(Job, dict(row))
     job["exact"] = access.refusal(db, job, viewer, "see_private") is None
+    # a job the organizer hid: its sides and organizers still see it (marked), anyone else only that fact
+    job["withheld"] = bool(job.get("hidden_at")) and not job["exact"]
+    if job["withheld"]:
+        job["title"] = job["description"] = ""
     if not job["exact"]:
         for field in PRIVATE_FIELDS:
             job[field] = None
@@ -408,7 +412,7 @@ def list_open(
         searched, params = _matching(_search_words(search))
     except ValidationError:
         return []
-    where = ["status = 'open'", *searched]
+    where = ["status = 'open'", "hidden_at IS NULL", *searched]
     if category:
         where.append("category = ?")
         params.append(category)
@@ -542,7 +546,7 @@ def act(
     first, and InvalidTransition, not possible in the job's status), ValidationError (a bad request),
     InsufficientFunds (the poster's wallet cannot cover the hold or the tip; nothing changes).
     """
-    rule, request = _rule_and_request(action, request)
+    request = _rule_and_request(action, request)[1]
     comparable = request.comparable()
     with write(db):
         job = access.stored_job(db, job_id)
@@ -551,28 +555,59 @@ def act(
             if _repeated(db, job, action, actor, comparable):
                 return get(db, job_id, actor)
         _check_actor(db, job, action, actor, request)
-        terms = request.terms(db, job)
-        changes = _changes(action, job, actor, request, terms, now)
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        cursor = db.execute(
-            f"UPDATE jobs SET {assignments} WHERE id = ? AND status = ?",
-            [*changes.values(), job_id, job["status"]],
-        )
-        if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as the CAS guard
-            raise InvalidTransition(action=action, status=job["status"])
-        _applications_follow(db, job, action, changes, now)
-        if changes.get("worker_id"):  # the new pair has a conversation (a booking's opened at its application)
-            messages.open_thread(db, job_id, changes["worker_id"], now)
-        worker_id = changes.get("worker_id") or job["worker_id"]
-        event_id = _record(
-            db, job_id, actor, action, job["status"], rule.target, now, request.detail, worker_id, comparable
-        )
-        _move_money(db, action, cast(Job, {**job, **changes}), job["status"], event_id, terms, now)
-        if rule.target == "disputed":  # the reason opens the statements (a dispute is the poster's, never the clock's)
-            disputes.record(db, job_id, cast(User, actor), request.detail, f"dispute:{event_id}", now)
-            messages.organizer_joined(db, job, f"dispute:{event_id}", now)  # visibly, in the pair's conversation
-        _tell(db, job, action, actor["id"], event_id, worker_id, terms, now)
+        _perform(db, job, action, actor, request, now)
     return get(db, job_id, _person(actor))
+
+
+def _perform(db: Database, job: Job, action: Action, actor: User | Clock, request: Request, now: datetime) -> None:
+    """Inside the caller's write transaction, the actor already checked: the compare-and-set write of
+    `action` on the stored `job`, its event, applications, conversation, money and notifications."""
+    rule, job_id = TRANSITIONS[action], job["id"]
+    comparable = request.comparable()
+    terms = request.terms(db, job)
+    changes = _changes(action, job, actor, request, terms, now)
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    cursor = db.execute(
+        f"UPDATE jobs SET {assignments} WHERE id = ? AND status = ?",
+        [*changes.values(), job_id, job["status"]],
+    )
+    if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as the CAS guard
+        raise InvalidTransition(action=action, status=job["status"])
+    _applications_follow(db, job, action, changes, now)
+    if changes.get("worker_id"):  # the new pair has a conversation (a booking's opened at its application)
+        messages.open_thread(db, job_id, changes["worker_id"], now)
+    worker_id = changes.get("worker_id") or job["worker_id"]
+    event_id = _record(
+        db, job_id, actor, action, job["status"], rule.target, now, request.detail, worker_id, comparable
+    )
+    _move_money(db, action, cast(Job, {**job, **changes}), job["status"], event_id, terms, now)
+    if rule.target == "disputed":  # the reason opens the statements (a dispute is the poster's, never the clock's)
+        disputes.record(db, job_id, cast(User, actor), request.detail, f"dispute:{event_id}", now)
+        messages.organizer_joined(db, job, f"dispute:{event_id}", now)  # visibly, in the pair's conversation
+    _tell(db, job, action, actor["id"], event_id, worker_id, terms, now)
+
+
+# What a block does to the blocked person's jobs (end_for_blocked): the poster's jobs nobody has
+# started are cancelled, as the poster's own cancel would (the hold refunded); jobs they hold as a
+# worker before finishing go back to open, as their own release would (the poster is told). A job whose
+# work they began is released too: a blocked worker can never finish it, and the poster's money stays
+# held for the next helper rather than stuck.
+ENDED_BY_BLOCK: tuple[tuple[str, Action, tuple[str, ...]], ...] = (
+    ("poster_id", "cancel", TRANSITIONS["cancel"].sources),
+    ("worker_id", "release", (*TRANSITIONS["release"].sources, "in_progress")),
+)
+
+
+def end_for_blocked(db: Database, organizer: User, user_id: int, now: datetime) -> None:
+    """Inside users.set_blocked's write transaction (the organizer checked there): the blocked
+    person's open jobs are cancelled with their holds refunded through escrow, and the jobs they hold
+    as a worker are released back to open (ENDED_BY_BLOCK), each step an event by the organizer
+    that the job's sides hear of, as act() writes it."""
+    for column, action, statuses in ENDED_BY_BLOCK:
+        marks = ", ".join("?" for _ in statuses)
+        rows = db.query(f"SELECT id FROM jobs WHERE {column} = ? AND status IN ({marks})", [user_id, *statuses])
+        for row in list(rows):
+            _perform(db, access.stored_job(db, row["id"]), action, organizer, Request("blocked"), now)
 
 
 def _tell(

@@ -18,7 +18,7 @@ has seen it.
 from datetime import datetime
 from typing import cast
 
-from . import access, fraud, notifications, uploads, users
+from . import access, fraud, notifications, reports, uploads, users
 from .clock import to_db
 from .db import Database, filled_in, insert, one, the_one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -106,6 +106,18 @@ def _readable(db: Database, viewer: object, thread_id: int) -> tuple[Row, Job, U
     return thread, job, viewer
 
 
+def readable_line(db: Database, viewer: object, message_id: int) -> Row:
+    """One stored message (with its thread's `job_id`) that `viewer` may read. Raises NotFound,
+    NotAllowed."""
+    line = one(
+        db, "SELECT m.*, t.job_id FROM messages m JOIN threads t ON t.id = m.thread_id WHERE m.id = ?", [message_id]
+    )
+    if not line:
+        raise NotFound()
+    _readable(db, viewer, line["thread_id"])
+    return line
+
+
 def _is_open(db: Database, job: Job, worker_id: int) -> bool:
     """Whether the thread of `worker_id` can still be written in: they are the job's worker, or their
     application or invitation still waits (a declined applicant's thread is read-only)."""
@@ -189,7 +201,7 @@ def threads(db: Database, job: Job, viewer: User | None) -> list[Row]:
     access.require(db, job, viewer, "see_messages")
     rows = db.query(
         f"""SELECT t.id, t.worker_id, w.display_name AS worker_name, {UNREAD} AS unread,
-                   m.body AS last_body, m.kind AS last_kind, m.created_at AS last_at, m.id AS last_id
+                   m.body AS last_body, m.kind AS last_kind, m.created_at AS last_at, m.id AS last_id, m.hidden_at
             FROM threads t JOIN users w ON w.id = t.worker_id
             LEFT JOIN messages m ON m.id = (SELECT MAX(id) FROM messages WHERE thread_id = t.id)
             WHERE t.job_id = :job ORDER BY t.worker_id IS NOT :worker, m.id IS NULL, m.id DESC, t.id DESC""",
@@ -197,7 +209,7 @@ def threads(db: Database, job: Job, viewer: User | None) -> list[Row]:
     )
     poster_name = notifications.name_of(db, job["poster_id"])
     shown = []
-    for row in rows:
+    for row in reports.shown(viewer, list(rows), "last_body"):  # the last line hidden: no words shown of it
         if not _reads(job, viewer, row["worker_id"]):
             continue
         mine = row["worker_id"] == viewer["id"]
@@ -221,7 +233,7 @@ def read(db: Database, viewer: User, thread_id: int) -> list[Row]:
         db.query(
             """SELECT m.id, m.author_id, u.display_name AS author_name, m.kind, m.body,
                       m.photo IS NOT NULL AS has_photo,
-                      m.quote_fen, m.flagged, m.created_at
+                      m.quote_fen, m.flagged, m.created_at, m.hidden_at
                FROM messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.thread_id = ? ORDER BY m.id""",
             [thread_id],
         )
@@ -239,6 +251,7 @@ def read(db: Database, viewer: User, thread_id: int) -> list[Row]:
         line["read"] = other >= line["id"]
         line["author_role"] = roles.get(line["author_id"], "organizer")
         line["mine"] = line["author_id"] == viewer["id"]
+    reports.shown(viewer, lines, "body", "has_photo")  # a hidden line: its words and photo for organizers only
     if lines and seen.get(viewer["id"], 0) < lines[-1]["id"]:
         with write(db):
             _mark_read(db, thread_id, viewer["id"], lines[-1]["id"])
@@ -277,10 +290,10 @@ def unread_total(db: Database, viewer: User) -> int:
 def photo_bytes(db: Database, viewer: User | None, message_id: int) -> bytes:
     """A message's photo, for those who may read its thread. Raises NotFound (no such message or no
     photo), NotAllowed."""
-    message = one(db, "SELECT thread_id, photo FROM messages WHERE id = ?", [message_id])
+    message = one(db, "SELECT thread_id, photo, hidden_at FROM messages WHERE id = ?", [message_id])
     if not message:
         raise NotFound()
-    _readable(db, viewer, message["thread_id"])
-    if not message["photo"]:
+    viewer = _readable(db, viewer, message["thread_id"])[2]
+    if not reports.shown(viewer, [message], "photo")[0]["photo"]:  # none, or hidden by the organizer
         raise NotFound()
     return uploads.read(db, "private", message["photo"])

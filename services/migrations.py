@@ -491,3 +491,37 @@ def m009_favourites(db: sqlite_utils.Database) -> None:
 def m010_larger_text(db: sqlite_utils.Database) -> None:
     # the person's "larger text" choice (长辈模式, #15 item 13): bigger type and tap targets on every page
     execute_script(db, "ALTER TABLE users ADD COLUMN larger_text INTEGER NOT NULL DEFAULT 0;")
+
+
+@migrations()
+def m011_reports(db: sqlite_utils.Database) -> None:
+    """Reports (#16): a person reports a job, a user, a review, a message or a question to the
+    organizer, one row per person and item (a second report changes the reason); the organizer's answer
+    is written on the rows it handled (who, what, when). An item the organizer hides keeps its text, and
+    `hidden_at` says it is shown to nobody but organizers."""
+    execute_script(
+        db,
+        """
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            reporter_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL CHECK (kind IN ('job', 'user', 'review', 'message', 'question')),
+            item_id INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'dismiss', 'hide', 'warn', 'block')),
+            handled_by INTEGER REFERENCES users(id),
+            handled_at TEXT,
+            note TEXT NOT NULL DEFAULT '',  -- the organizer's words (a warning's text)
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (reporter_id, kind, item_id)
+        );
+        -- the organizer's queue reads only the open ones
+        CREATE INDEX reports_open ON reports (kind, item_id) WHERE status = 'open';
+        ALTER TABLE jobs ADD COLUMN hidden_at TEXT;
+        ALTER TABLE reviews ADD COLUMN hidden_at TEXT;
+        ALTER TABLE messages ADD COLUMN hidden_at TEXT;
+        ALTER TABLE questions ADD COLUMN hidden_at TEXT;
+        """,
+    )

@@ -43,6 +43,7 @@ KINDS: tuple[str, ...] = (
     "account.payout",
     "account.reset_code",  # the organizer made a password reset code for the person
     "account.reset_link",  # ... or e-mailed them a reset link
+    "account.warned",  # the organizer warned the person after a report (services.reports), in their words
     "nearby.job",
     "message.new",
     "message.question",

@@ -13,7 +13,7 @@ until services.fraud marks it.
 from datetime import datetime
 from typing import cast
 
-from . import access, fraud, notifications, users
+from . import access, fraud, notifications, reports, users
 from .clock import to_db
 from .db import Database, filled_in, insert, one, write
 from .errors import NotFound
@@ -90,12 +90,13 @@ def answer(db: Database, actor: User, question_id: int, body: Typed, *, now: dat
 
 def for_job(db: Database, job: Job, viewer: User | None) -> list[Question]:
     """A job's questions with their answers, oldest first, for anyone (signed out: None): each names
-    its asker by display name only. Raises NotAllowed for a blocked viewer."""
-    users.active_or_none(db, viewer)
+    its asker by display name only; one the organizer hid has no words but for organizers (`hidden`,
+    services.reports.shown). Raises NotAllowed for a blocked viewer."""
+    viewer = users.active_or_none(db, viewer)
     rows = db.query(
         """SELECT q.id, q.job_id, q.author_id, u.display_name AS author_name, q.body, q.answer, q.answered_at,
-                  q.flagged, q.created_at
+                  q.flagged, q.created_at, q.hidden_at
            FROM questions q JOIN users u ON u.id = q.author_id WHERE q.job_id = ? ORDER BY q.id""",
         [job["id"]],
     )
-    return cast(list[Question], list(rows))
+    return cast(list[Question], reports.shown(viewer, list(rows), "body", "answer"))

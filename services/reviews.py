@@ -3,7 +3,7 @@ worker each rate the other once."""
 
 from datetime import datetime
 
-from . import access, notifications
+from . import access, notifications, reports, users
 from .clock import to_db
 from .db import Database, insert, one, the_one, write
 from .errors import AlreadyDone, ValidationError
@@ -53,13 +53,22 @@ def rate(db: Database, actor: User, job_id: int, *, stars: Typed, comment: Typed
 
 
 def summary(db: Database, user_id: int) -> Row:
-    """{'average': float | None, 'count': int} over every rating the user received."""
-    row = the_one(db, "SELECT AVG(stars) AS average, COUNT(*) AS count FROM reviews WHERE subject_id = ?", [user_id])
+    """{'average': float | None, 'count': int} over every rating the user received but those the
+    organizer hid."""
+    row = the_one(
+        db,
+        "SELECT AVG(stars) AS average, COUNT(*) AS count FROM reviews WHERE subject_id = ? AND hidden_at IS NULL",
+        [user_id],
+    )
     return {"average": row["average"], "count": row["count"]}
 
 
-def received(db: Database, user_id: int) -> list[Row]:
-    return list(
+def received(db: Database, user_id: int, viewer: User | None) -> list[Row]:
+    """The reviews the user received, newest first, as `viewer` may see them: one the organizer hid
+    has no stars or words but for organizers (services.reports.shown). Raises NotAllowed for a
+    blocked viewer."""
+    viewer = users.active_or_none(db, viewer)
+    rows = list(
         db.query(
             """SELECT r.*, u.display_name AS author_name, j.title AS job_title,
                       COALESCE(w.verification = 'verified', 0) AS author_verified
@@ -69,6 +78,7 @@ def received(db: Database, user_id: int) -> list[Row]:
             [user_id],
         )
     )
+    return reports.shown(viewer, rows, "stars", "comment")
 
 
 def by_author(db: Database, job_id: int, author_id: int) -> Row | None:

@@ -63,6 +63,8 @@ class Job(TypedDict):
     agreed_fen: int | None
     actual_minutes: NotRequired[int | None]
     extra_decision: NotRequired[str | None]
+    hidden_at: NotRequired[str | None]  # the organizer hid it after a report (services.reports)
+    withheld: NotRequired[bool]  # hidden, and the viewer is neither side nor an organizer: shown as hidden
     window_start: str
     window_end: str
     lat: float | None
@@ -127,6 +129,8 @@ class Question(TypedDict):
     answered_at: str | None
     flagged: int  # asks for a deposit, a transfer off the board, ... (services.fraud): warned about
     created_at: str
+    hidden_at: str | None  # the organizer hid it after a report
+    hidden: bool  # ... as the viewer sees it: body and answer are None for anyone but organizers
 
 
 class Community(TypedDict):

@@ -17,7 +17,7 @@ from typing import cast
 
 import bcrypt
 
-from . import uploads
+from . import jobs, uploads
 from .clock import from_db, to_db
 from .db import Database, insert, one, the_one, write
 from .errors import AuthFailed, NotAllowed, NotFound, TooManyAttempts, ValidationError
@@ -461,16 +461,22 @@ def picture_bytes(db: Database, person: User) -> bytes | None:
 
 
 def set_blocked(db: Database, actor: User, user_id: int, blocked: bool, now: datetime) -> None:
-    """Organizers block or unblock an account; a block also ends its sessions at once."""
+    """Organizers block or unblock an account. A block, in one transaction, also ends its sessions
+    and re-login cookies at once, cancels the jobs it posted that nobody started (their holds refunded)
+    and releases the jobs it holds as a worker (services.jobs.end_for_blocked). Blocking an account
+    already blocked changes nothing. Raises NotAllowed (not an organizer, or oneself), NotFound."""
     with write(db):
         actor = organizer(db, actor)
         if user_id == actor["id"]:
             raise NotAllowed()
-        get(db, user_id)
+        if bool(get(db, user_id)["blocked_at"]) == blocked:
+            return
         db.execute(
             "UPDATE users SET blocked_at = ?, sessions_valid_after = MAX(sessions_valid_after, ?) WHERE id = ?",
             [to_db(now) if blocked else None, now.timestamp() if blocked else 0, user_id],
         )
+        if blocked:
+            jobs.end_for_blocked(db, actor, user_id, now)
 
 
 def list_users(db: Database, actor: User) -> list[User]:

@@ -242,7 +242,8 @@ PUBLIC_SELECT = """
            (SELECT COUNT(*) FROM jobs j WHERE j.worker_id = w.user_id AND j.status = 'completed') AS completed
     FROM worker_profiles w JOIN users u ON u.id = w.user_id
     LEFT JOIN (SELECT subject_id, COUNT(*) AS count, AVG(stars) AS average, SUM(stars) AS total
-               FROM reviews WHERE author_role = 'poster' GROUP BY subject_id) r ON r.subject_id = w.user_id
+               FROM reviews WHERE author_role = 'poster' AND hidden_at IS NULL GROUP BY subject_id) r
+              ON r.subject_id = w.user_id
     WHERE u.blocked_at IS NULL"""
 
 

@@ -12,7 +12,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs, mail, needs, notifications, statements, transitions, verification, workers
+from services import jobs, mail, needs, notifications, reports, statements, transitions, verification, workers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = sorted((ROOT / "services").glob("*.py"))
@@ -231,6 +231,11 @@ DYNAMIC_KEYS = {
     "mail.status_{}": ("pending", "failed"),  # outbox.status of a row that has an error to show
     "mail.group_{}": notifications.GROUPS,  # account.py's e-mail choices
     "after.{}": module_constant(ROOT / "ui" / "job_after.py", "AFTER_POSTING"),  # the job page's after-posting buttons
+    "report.reason_{}": reports.REASONS,  # #16 reports
+    "reports.kind_{}": reports.KINDS,
+    "reports.{}": reports.ACTIONS,
+    "reports.confirm_{}": reports.ACTIONS,
+    "reports.done_{}": reports.ACTIONS,
 }
 
 

@@ -22,6 +22,7 @@ from .booking import quote_text
 from .feedback import JOB_PAGE, FieldErrors
 from .forms import Filling
 from .i18n import t, when
+from .report import hidden_note, report_button
 from .safe import isolated, md
 
 REFRESH_SECONDS = 5
@@ -102,8 +103,11 @@ def _line(db: Database, job: Job, user: User, line: Row) -> None:
                 private.picture(messages.photo_bytes(db, user, line["id"]), alt=alt, width=PHOTO_WIDTH)
             except NotFound:
                 st.caption(t("photo.missing"))
-        if line["flagged"]:
+        hidden_note(line, "body")
+        if line["flagged"] and not line["hidden"]:
             fraud_warning()
+        if not line["mine"] and line["author_id"]:
+            report_button(db, user, "message", line["id"])
 
 
 def fraud_warning() -> None:

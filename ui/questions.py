@@ -13,6 +13,7 @@ from .conversation import fraud_warning
 from .feedback import FieldErrors, attempt
 from .forms import Filling
 from .i18n import t, when
+from .report import hidden_note, report_button
 from .safe import isolated, md
 
 
@@ -27,6 +28,8 @@ def questions_section(db: Database, job: Job, user: User | None, allowed: frozen
     for question in asked:
         with st.container(border=True):
             question_lines(question)
+            if user and question["author_id"] != user["id"]:
+                report_button(db, user, "question", question["id"])
             if user and "answer_question" in allowed:  # (a signed-out visitor has no capabilities)
                 answer_form(db, question, user)
     if user and "ask" in allowed:
@@ -35,6 +38,9 @@ def questions_section(db: Database, job: Job, user: User | None, allowed: frozen
 
 def question_lines(question: Question) -> None:
     st.caption(md(f"{isolated(question['author_name'])} · {when(from_db(question['created_at']))}"))
+    hidden_note(question, "body")
+    if question["body"] is None:  # hidden by the organizer
+        return
     st.markdown(md(question["body"]))
     if question["answer"]:
         st.markdown(f"**{t('questions.answer_label')}** {md(question['answer'])}")

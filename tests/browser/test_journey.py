@@ -239,7 +239,7 @@ def test_money_materials_a_tip_and_a_dispute_split_by_the_organizer(server, brow
     click(frank, "活干完了")
     visit(grace, second)
     grace.get_by_text("对这单不满意？", exact=True).click()
-    fill(grace, "哪里不满意？（组织者和帮手都能看到）", "沙发腿磕坏了 <script>alert(4)</script>")
+    fill(grace, "哪里不满意？（管理员和帮手都能看到）", "沙发腿磕坏了 <script>alert(4)</script>")
     click(grace, "提交争议")
     expect_text(grace, "争议中")
     visit(frank, second)

@@ -58,6 +58,7 @@ PAGE_TITLES = {
     "app_pages/organizer_cash.py": "cash.title",
     "app_pages/organizer_disputes.py": "disputes.title",
     "app_pages/organizer_mail.py": "mail.title",
+    "app_pages/organizer_reports.py": "reports.title",
     "app_pages/organizer_backup.py": "backup.title",
     "app_pages/wallet.py": "wallet.title",
 }

@@ -73,6 +73,7 @@ def controls(board, job_id: int) -> dict:
         **{c: _button(rf"job_{c}_{job_id}") for c in ("edit_job", "post_again", "book_again")},
         "see_contact": lambda page: any(phone in shown for phone in PHONES.values() for shown in page.texts),
         "see_receipt": _shows(text("en", "receipt.help")),
+        "report": _button(rf"report_send_job_{job_id}"),  # the form in the 🚩 popover
     }
 
 

@@ -39,6 +39,7 @@ ORGANIZER_USERS = "app_pages/organizer_users.py"
 ORGANIZER_CASH = "app_pages/organizer_cash.py"
 ORGANIZER_DISPUTES = "app_pages/organizer_disputes.py"
 ORGANIZER_MAIL = "app_pages/organizer_mail.py"
+ORGANIZER_REPORTS = "app_pages/organizer_reports.py"
 ORGANIZER_BACKUP = "app_pages/organizer_backup.py"
 INBOX = "app_pages/inbox.py"
 SIGNED_IN_MENU = [
@@ -62,6 +63,7 @@ MENUS = {  # role -> the pages of its sidebar menu, in order (job and profile pa
         ORGANIZER_CASH,
         ORGANIZER_DISPUTES,
         ORGANIZER_MAIL,
+        ORGANIZER_REPORTS,
         ORGANIZER_BACKUP,
     ],
 }
@@ -81,6 +83,7 @@ NAV_KEYS = {
     ORGANIZER_CASH: "nav.organizer_cash",
     ORGANIZER_DISPUTES: "nav.organizer_disputes",
     ORGANIZER_MAIL: "nav.organizer_mail",
+    ORGANIZER_REPORTS: "nav.organizer_reports",
     ORGANIZER_BACKUP: "nav.organizer_backup",
 }
 UNESCAPED_TAG = re.compile(r"(?<!\\)<img")

@@ -45,6 +45,7 @@ from services import (
     needs,
     notifications,
     questions,
+    reports,
     resets,
     reviews,
     statements,
@@ -358,10 +359,28 @@ CASES = {
     "messages.photo_bytes": by(
         "poster", messages.photo_bytes, lambda db, b, who: messages.photo_bytes(db, who, b.message)
     ),
+    "messages.readable_line": by(
+        "poster", messages.readable_line, lambda db, b, who: messages.readable_line(db, who, b.message)
+    ),
     "fraud.attention": org(fraud.attention, lambda db, b, who: fraud.attention(db, who)),
     # reviews
     "reviews.rate": by(
         "poster", reviews.rate, lambda db, b, who: reviews.rate(db, who, b.completed, stars=5, now=NOW), writes=True
+    ),
+    "reviews.received": by(
+        "poster", reviews.received, lambda db, b, who: reviews.received(db, b.people["verified_worker"]["id"], who)
+    ),
+    # reports (#16): the board has none open, so an organizer's answer has nothing to change
+    "reports.report": by(
+        "stranger",
+        reports.report,
+        lambda db, b, who: reports.report(db, who, "job", b.open_job, reason="scam", now=NOW),
+        writes=True,
+    ),
+    "reports.mine": by("stranger", reports.mine, lambda db, b, who: reports.mine(db, who, "job", b.open_job)),
+    "reports.queue": org(reports.queue, lambda db, b, who: reports.queue(db, who)),
+    "reports.handle": org(
+        reports.handle, lambda db, b, who: reports.handle(db, who, "job", b.open_job, "dismiss", now=NOW)
     ),
     # identity checks
     "verification.submit": by(

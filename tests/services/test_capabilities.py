@@ -12,7 +12,19 @@ from datetime import UTC, datetime
 import pytest
 
 from demo import samples
-from services import access, booking, contact, disputes, jobs, materials, messages, questions, reviews, statements
+from services import (
+    access,
+    booking,
+    contact,
+    disputes,
+    jobs,
+    materials,
+    messages,
+    questions,
+    reports,
+    reviews,
+    statements,
+)
 from services import db as database
 from services.clock import from_db
 from services.errors import NotAllowed
@@ -148,6 +160,7 @@ PROBES = {  # capability -> (board, stored job, acting user) -> None, raising No
     "edit_job": lambda b, job, who: jobs.edit(b.db, who, job["id"], **_edited(job), now=b.now),
     "post_again": lambda b, job, who: jobs.again_draft(b.db, who, job["id"]),
     "book_again": lambda b, job, who: jobs.again_draft(b.db, who, job["id"], same_helper=True),
+    "report": lambda b, job, who: reports.report(b.db, who, "job", job["id"], reason="spam", now=b.now),
 }
 PREPARES = {"answer_material"}  # probes that change the board before the call they test
 READS = {  # capability -> (board, stored job, viewer) -> whether the service shows it

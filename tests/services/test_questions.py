@@ -151,7 +151,19 @@ def test_everyone_reads_the_questions_and_answers_on_any_job(db, job_in, asked, 
 def test_a_question_carries_nothing_private_of_the_job_or_the_asker(db, open_job, asked, verified_worker):
     """The asker's display name, the words and the times: no phone, e-mail, username, place or note."""
     [question] = questions.for_job(db, open_job, None)
-    columns = {"id", "job_id", "author_id", "author_name", "body", "answer", "answered_at", "flagged", "created_at"}
+    columns = {
+        "id",
+        "job_id",
+        "author_id",
+        "author_name",
+        "body",
+        "answer",
+        "answered_at",
+        "flagged",
+        "created_at",
+        "hidden_at",
+        "hidden",
+    }
     assert set(question) == columns
     everything = " ".join(str(value) for value in question.values())
     worker = users.get(db, verified_worker["id"])

@@ -121,7 +121,7 @@ def test_summary_averages_the_ratings_a_person_received(db, job_in, poster, veri
     assert reviews.summary(db, verified_worker["id"]) == {"average": 4.5, "count": 2}
     assert reviews.summary(db, poster["id"]) == {"average": 2.0, "count": 1}
     assert reviews.summary(db, second_worker["id"]) == {"average": None, "count": 0}
-    assert [r["job_id"] for r in reviews.received(db, verified_worker["id"])] == [second, first]
+    assert [r["job_id"] for r in reviews.received(db, verified_worker["id"], None)] == [second, first]
 
 
 # --- workers -----------------------------------------------------------------------------------
