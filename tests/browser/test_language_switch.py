@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 from streamlit_driver import (
     DESKTOP,
+    MENU_BUTTON,
     PHONE,
     choose,
     click,
@@ -13,6 +14,7 @@ from streamlit_driver import (
     goto,
     log_in,
     map_frame,
+    open_menu,
     open_page,
     shot,
     visit,
@@ -38,15 +40,17 @@ def label(kind: dict, lang: str) -> str:
 
 
 def switch_to(page, name: str) -> None:
-    """Tap the language in the menu (at a phone's width the menu opens first, and closes after)."""
+    """Tap the language in the menu: the sidebar's, or at a phone's width the phone menu's, which stays
+    open for it and is closed after."""
     button = page.locator('[data-testid="stSidebar"]').get_by_text(name, exact=True)
-    opened = not button.is_visible()
-    if opened:
-        page.locator('[data-testid="stExpandSidebarButton"]').first.click()
-    button.click()
+    if button.is_visible():
+        button.click()
+        wait_idle(page)
+        return
+    open_menu(page).get_by_text(name, exact=True).click()
     wait_idle(page)
-    if opened:  # the menu stays open over the page on a phone
-        page.locator('[data-testid="stSidebarCollapseButton"] button').first.click()
+    page.locator(MENU_BUTTON).click()
+    wait_idle(page)
 
 
 def chosen_radio(page, label: str):
