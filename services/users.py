@@ -17,7 +17,7 @@ from typing import cast
 
 import bcrypt
 
-from . import uploads
+from . import audit, uploads
 from .clock import from_db, to_db
 from .db import Database, insert, one, the_one, write
 from .errors import AuthFailed, NotAllowed, NotFound, TooManyAttempts, ValidationError
@@ -461,12 +461,22 @@ def picture_bytes(db: Database, person: User) -> bytes | None:
 
 
 def set_blocked(db: Database, actor: User, user_id: int, blocked: bool, now: datetime) -> None:
-    """Organizers block or unblock an account; a block also ends its sessions at once."""
+    """Organizers block or unblock an account; a block also ends its sessions at once. Written in the
+    audit log (services.audit)."""
     with write(db):
         actor = organizer(db, actor)
         if user_id == actor["id"]:
             raise NotAllowed()
-        get(db, user_id)
+        was = get(db, user_id)["blocked_at"] is not None
+        audit.record(
+            db,
+            actor,
+            "block" if blocked else "unblock",
+            user_id=user_id,
+            before={"blocked": was},
+            after={"blocked": blocked},
+            now=now,
+        )
         db.execute(
             "UPDATE users SET blocked_at = ?, sessions_valid_after = MAX(sessions_valid_after, ?) WHERE id = ?",
             [to_db(now) if blocked else None, now.timestamp() if blocked else 0, user_id],
