@@ -12,7 +12,7 @@ from typing import Any
 
 from . import export, users
 from .clock import from_db, to_db
-from .db import Database, insert, the_one
+from .db import Database, insert, the_one, write
 from .rows import Row, User
 
 KINDS = (
@@ -35,7 +35,7 @@ PAGE_SIZE = 25
 
 def record(
     db: Database,
-    actor: User,
+    actor: User | None,
     kind: str,
     *,
     user_id: int | None = None,
@@ -44,18 +44,37 @@ def record(
     after: Mapping[str, Any] | None = None,
     now: datetime,
 ) -> int:
-    """Write one row of the audit log and return its id: organizer `actor` did `kind` (one of KINDS)
-    to the person `user_id` and/or the job `job_id` (either may be None: a setting concerns no one),
-    changing `before` into `after` (small dicts of plain values, stored as JSON; amounts as *_fen).
+    """Write one row of the audit log and return its id: the organizer `actor` (None: the board itself,
+    a scheduled backup say) did `kind` (one of KINDS) to the person `user_id` and/or the job `job_id`
+    (either may be None: a setting concerns no one), changing `before` into `after` (small dicts of
+    plain values, stored as JSON; amounts as *_fen, times as services.clock.to_db text).
 
     Call it INSIDE the write transaction of the action it records (services.db.write), after the
-    action's own checks: the row then commits or rolls back with the action. The caller has checked
-    that `actor` may act (users.organizer). A kind not in KINDS is a programming error (ValueError).
+    action's own checks: the row then commits or rolls back with the action (called outside one, it
+    is a transaction of its own). Example, in a report's handling:
+        audit.record(db, actor, "report_handled", user_id=report["user_id"],
+                     before={"status": "open"}, after={"status": "hidden"}, now=now)
+    Raises NotAllowed when `actor` is not an organizer in the database (users.organizer); a kind not
+    in KINDS is a programming error (ValueError).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown audit kind {kind!r}")
-    row = {
-        "actor_id": actor["id"],
+    with write(db):
+        acting = users.organizer(db, actor) if actor is not None else None
+        return insert(db, "audit_log", _row(acting, kind, user_id, job_id, before, after, now))
+
+
+def _row(
+    actor: User | None,
+    kind: str,
+    user_id: int | None,
+    job_id: int | None,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    now: datetime,
+) -> Row:
+    return {
+        "actor_id": actor["id"] if actor else None,
         "kind": kind,
         "user_id": user_id,
         "job_id": job_id,
@@ -63,7 +82,6 @@ def record(
         "after": json.dumps(dict(after or {}), ensure_ascii=False, sort_keys=True),
         "at": to_db(now),
     }
-    return insert(db, "audit_log", row)
 
 
 AUDIT_SELECT = """

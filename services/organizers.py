@@ -32,6 +32,6 @@ def set_organizer(db: Database, actor: object, user_id: int, organizer: bool, no
         )["n"]
         if not organizer and not others:
             raise InvalidTransition("error.last_organizer")
-        db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
-        kind = "organizer_granted" if organizer else "organizer_revoked"
+        kind = "organizer_granted" if organizer else "organizer_revoked"  # recorded first: one may step down
         audit.record(db, actor, kind, user_id=user_id, before={"role": person["role"]}, after={"role": role}, now=now)
+        db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])

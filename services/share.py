@@ -43,12 +43,13 @@ def board_url(db: Database) -> str:
     return url
 
 
-def job_url(db: Database, job: Job) -> str:
-    """The public address of an open job's page (the e-mails' job links have the same form). Raises
-    ValidationError("public_url") as board_url, InvalidTransition for a job that is not open."""
-    if job["status"] != "open":
-        raise InvalidTransition("error.share_not_open")
-    return f"{board_url(db)}/job?{urlencode({'id': job['id']})}"
+def job_url(db: Database, job: Job) -> str | None:
+    """The public address of the job's page (the e-mails' job links have the same form) when it may be
+    shared: it is open (anyone may take it) and the board has its address; else None."""
+    url = str(settings.read(db, ["public_url"])["public_url"])
+    if job["status"] != "open" or not url:
+        return None
+    return f"{url}/job?{urlencode({'id': job['id']})}"
 
 
 def board_card(db: Database) -> bytes:
@@ -57,9 +58,12 @@ def board_card(db: Database) -> bytes:
 
 
 def job_card(db: Database, job: Job) -> bytes:
-    """The card of an open job: its page's code, the community's name and the job's title. Raises as
-    job_url."""
-    return card(job_url(db, job), [_community_name(db), job["title"]])
+    """The card of an open job: its page's code, the community's name and the job's title. Raises
+    InvalidTransition when the job may not be shared (job_url: not open, or no address)."""
+    url = job_url(db, job)
+    if url is None:
+        raise InvalidTransition("error.share_not_open")
+    return card(url, [_community_name(db), job["title"]])
 
 
 def _community_name(db: Database) -> str:
