@@ -17,7 +17,6 @@ from services.db import write
 from services.errors import InvalidTransition, NotAllowed, ValidationError
 from services.transitions import request
 
-
 STARTS: dict[int, int] = {}  # id(db) -> the last row the template already had (its verifications, top-ups)
 
 
@@ -257,40 +256,41 @@ def test_a_resident_cannot_make_organizers(db, poster, stranger, now):
         organizers.set_organizer(db, {**poster, "role": "organizer"}, poster["id"], True, now)
 
 
-def test_two_organizers_removing_each_other_at_once_leave_one(db_path, organizer, deputy, now):
-    """Each on its own connection and thread, released together: one removal wins, the other finds
-    its maker no longer an organizer; fifty rounds."""
+def _remove_at_once(db_path, pairs, now) -> list[str]:
+    """Each (organizer, other) removes `other` on its own connection and thread, released together by
+    a barrier; what each was told ("done" or the refusal's key)."""
+    results = [""] * len(pairs)
+    barrier = threading.Barrier(len(pairs), timeout=30)
+
+    def remove(index, me, other):
+        connection = database.connect(db_path)
+        try:
+            barrier.wait()
+            organizers.set_organizer(connection, me, other["id"], False, now)
+            results[index] = "done"
+        except NotAllowed as error:  # InvalidTransition is a NotAllowed too
+            results[index] = error.key
+        finally:
+            connection.conn.close()
+
+    threads = [threading.Thread(target=remove, args=(i, *pair)) for i, pair in enumerate(pairs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_two_organizers_removing_each_other_at_once_leave_one(db, db_path, organizer, deputy, now):
+    """One removal wins, the other finds its maker no longer an organizer; fifty rounds."""
     for _ in range(50):
-        results: dict[str, object] = {}
-        barrier = threading.Barrier(2, timeout=30)
-
-        def remove(me, other, name):
-            connection = database.connect(db_path)
-            try:
-                barrier.wait()
-                organizers.set_organizer(connection, me, other["id"], False, now)
-                results[name] = "done"
-            except NotAllowed as error:  # InvalidTransition is a NotAllowed too
-                results[name] = error.key
-            finally:
-                connection.conn.close()
-
-        threads = [
-            threading.Thread(target=remove, args=(organizer, deputy, "first")),
-            threading.Thread(target=remove, args=(deputy, organizer, "second")),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert sorted(map(str, results.values())) == ["done", "error.not_allowed"]
-        check = database.connect(db_path)
-        remaining = [row["id"] for row in check.query("SELECT id FROM users WHERE role = 'organizer'")]
+        results = _remove_at_once(db_path, [(organizer, deputy), (deputy, organizer)], now)
+        assert sorted(results) == ["done", "error.not_allowed"]
+        remaining = [row["id"] for row in db.query("SELECT id FROM users WHERE role = 'organizer'")]
         assert len(remaining) == 1
-        winner = users.get(check, remaining[0])
+        winner = users.get(db, remaining[0])
         loser = deputy if winner["id"] == organizer["id"] else organizer
-        organizers.set_organizer(check, winner, loser["id"], True, now)  # the next round starts with two
-        check.conn.close()
+        organizers.set_organizer(db, winner, loser["id"], True, now)  # the next round starts with two again
 
 
 # --- announcements --------------------------------------------------------------------------------
