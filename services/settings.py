@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
 
-from . import audit
-from .db import Database
+from . import audit, users
+from .db import Database, write
 from .rows import User
 
 Value = int | float | str
@@ -89,11 +89,14 @@ def save(db: Database, values: Mapping[str, Value]) -> None:
 
 def change(db: Database, actor: User, values: Mapping[str, Value], now: datetime) -> None:
     """An organizer's change of settings: `save`, and one audit-log row (services.audit) with each
-    setting that changed, as it was and as it is now (none changed: no row). Call inside write(),
-    after the owner's permission and value checks."""
-    before = read(db, values)
-    changed = [name for name, value in values.items() if before.get(name) != value]
-    save(db, values)
-    if changed:
-        was = {name: before.get(name) for name in changed}
-        audit.record(db, actor, "setting_changed", before=was, after={name: values[name] for name in changed}, now=now)
+    setting that changed, as it was and as it is now (none changed: no row). Call inside the write()
+    of the owner's value checks. Raises NotAllowed unless `actor` is an organizer."""
+    with write(db):
+        actor = users.organizer(db, actor)
+        before = read(db, values)
+        changed = [name for name, value in values.items() if before.get(name) != value]
+        save(db, values)
+        if changed:
+            was = {name: before.get(name) for name in changed}
+            now_is = {name: values[name] for name in changed}
+            audit.record(db, actor, "setting_changed", before=was, after=now_is, now=now)

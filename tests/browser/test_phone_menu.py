@@ -39,6 +39,7 @@ ORGANIZER = [
     ("nav.organizer_cash", "organizer_cash"),
     ("nav.organizer_disputes", "organizer_disputes"),
     ("nav.organizer_mail", "organizer_mail"),
+    ("nav.organizer_audit", "organizer_audit"),
 ]
 
 

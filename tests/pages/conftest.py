@@ -58,6 +58,7 @@ PAGE_TITLES = {
     "app_pages/organizer_cash.py": "cash.title",
     "app_pages/organizer_disputes.py": "disputes.title",
     "app_pages/organizer_mail.py": "mail.title",
+    "app_pages/organizer_audit.py": "audit.title",
     "app_pages/wallet.py": "wallet.title",
 }
 JOB_PAGE = "app_pages/job.py"

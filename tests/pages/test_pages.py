@@ -39,6 +39,7 @@ ORGANIZER_USERS = "app_pages/organizer_users.py"
 ORGANIZER_CASH = "app_pages/organizer_cash.py"
 ORGANIZER_DISPUTES = "app_pages/organizer_disputes.py"
 ORGANIZER_MAIL = "app_pages/organizer_mail.py"
+ORGANIZER_AUDIT = "app_pages/organizer_audit.py"
 INBOX = "app_pages/inbox.py"
 SIGNED_IN_MENU = [
     "app_pages/post_job.py",
@@ -61,6 +62,7 @@ MENUS = {  # role -> the pages of its sidebar menu, in order (job and profile pa
         ORGANIZER_CASH,
         ORGANIZER_DISPUTES,
         ORGANIZER_MAIL,
+        ORGANIZER_AUDIT,
     ],
 }
 NAV_KEYS = {
@@ -79,6 +81,7 @@ NAV_KEYS = {
     ORGANIZER_CASH: "nav.organizer_cash",
     ORGANIZER_DISPUTES: "nav.organizer_disputes",
     ORGANIZER_MAIL: "nav.organizer_mail",
+    ORGANIZER_AUDIT: "nav.organizer_audit",
 }
 UNESCAPED_TAG = re.compile(r"(?<!\\)<img")
 
