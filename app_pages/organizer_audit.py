@@ -74,10 +74,14 @@ def value_text(name: str, value: object) -> str:
         return money_in(value, language())
     if name == "ends_at" and isinstance(value, str):
         return when(from_db(value))
-    if name in ("status", "role") and isinstance(value, str):
-        return t(f"{name}.{value}")
-    if name in ("verification", "decision") and isinstance(value, str):
-        return t(f"audit.{name}.{value}")
+    if name == "status" and isinstance(value, str):
+        return t(f"status.{value}")
+    if name == "role" and isinstance(value, str):
+        return t(f"role.{value}")
+    if name == "verification" and isinstance(value, str):
+        return t(f"audit.verification.{value}")
+    if name == "decision" and isinstance(value, str):
+        return t(f"audit.decision.{value}")
     return "—" if value in ("", None) else str(value)
 
 
@@ -85,8 +89,7 @@ def changes(row: Row) -> list[str]:
     """Each thing the action changed, "what: before → after" (or just what it became)."""
     lines = []
     for name in dict.fromkeys([*row["before"], *row["after"]]):
-        label = t(f"audit.field.{name}")
-        label = name if label == f"audit.field.{name}" else label  # another part's field: its own name
+        label = t(f"audit.field.{name}") if name in audit.FIELDS else name  # a field of no words yet: its name
         after = value_text(name, row["after"].get(name)) if name in row["after"] else ""
         if name in row["before"]:
             lines.append(f"{label}: {value_text(name, row['before'][name])} → {after}")
@@ -95,14 +98,22 @@ def changes(row: Row) -> list[str]:
     return lines
 
 
-def entry(row: Row) -> None:
-    """One action: when, the sentence of its kind (who did what to whom or which job), what changed."""
+def sentence(row: Row) -> str:
+    """Who did what, to whom or to which job (services.audit.ABOUT_*)."""
     organizer = account_name(row["actor_name"], row["actor_username"]) if row["actor_id"] else t("audit.the_board")
-    person = account_name(row["user_name"], row["user_username"]) if row["user_id"] else ""
-    job = row["job_title"] or ""
+    if row["user_id"]:
+        person = account_name(row["user_name"], row["user_username"])
+        return t(f"audit.person.{row['kind']}", organizer=organizer, person=person)
+    if row["job_id"]:
+        return t(f"audit.job.{row['kind']}", organizer=organizer, job=row["job_title"])
+    return t(f"audit.board.{row['kind']}", organizer=organizer)
+
+
+def entry(row: Row) -> None:
+    """One action: when, who did what to whom or which job, what changed."""
     with st.container(border=True):
         st.caption(when(row["at"]))
-        st.markdown(md(t(f"audit.kind.{row['kind']}", organizer=organizer, person=person, job=job)))
+        st.markdown(md(sentence(row)))
         for line in changes(row):
             st.caption(md(line))
 

@@ -30,6 +30,48 @@ KINDS = (
     "organizer_revoked",
     "announcement",
 )
+# Which kinds have a sentence about a person, about a job, or about the board as a whole (the catalogs'
+# audit.person.*, audit.job.*, audit.board.*): a row is told by the first its user_id, job_id allow.
+ABOUT_PERSON = (
+    "verify",
+    "revoke",
+    "block",
+    "unblock",
+    "top_up",
+    "payout",
+    "report_handled",
+    "organizer_granted",
+    "organizer_revoked",
+)
+ABOUT_JOB = ("dispute_decision", "report_handled")
+ABOUT_BOARD = ("setting_changed", "backup_taken", "announcement")
+# The names a row's before and after may hold, each with its words in the catalogs (audit.field.*).
+FIELDS = (
+    "verification",
+    "reason",
+    "blocked",
+    "balance_fen",
+    "amount_fen",
+    "status",
+    "decision",
+    "split_fen",
+    "role",
+    "body",
+    "ends_at",
+    "organizer_contact",
+    "commission_pct",
+    "cancel_fee_pct",
+    "cancel_fee_cap_fen",
+    "cancel_window_hours",
+    "id_photo_keep_days",
+    "alerts_daily_cap",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_user",
+    "smtp_from",
+    "public_url",
+)
 PAGE_SIZE = 25
 
 
