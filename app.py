@@ -7,7 +7,7 @@ import streamlit as st
 
 from services import community, jobs, verification
 from services.clock import utcnow
-from ui import auth, backup_clock, mailer, maps, notices, prefs
+from ui import announcements, auth, backup_clock, mailer, maps, notices, prefs
 from ui.db import get_db
 from ui.feedback import count_visit, follow_goto, show_flash, sign_in_first
 from ui.i18n import set_language, t
@@ -81,6 +81,7 @@ organizers = [
     page("app_pages/organizer_mail.py", "nav.organizer_mail", "📧", member=True),
     page("app_pages/organizer_reports.py", "nav.organizer_reports", "🚩", member=True),
     page("app_pages/organizer_backup.py", "nav.organizer_backup", "💾", member=True),
+    page("app_pages/organizer_audit.py", "nav.organizer_audit", "📜", member=True),
 ]
 if user is None:
     menu = [browse, page("app_pages/login.py", "nav.login", "🔑"), page("app_pages/register.py", "nav.register", "📝")]
@@ -104,6 +105,7 @@ show_flash()
 with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):
     top = st.container(width="content")  # the live badge, drawn after the page (the page may read news)
     phone_menu(db, user, menu, inbox)
+announcements.show(db)  # the organizers' notices, for everyone, under the badge row
 current.run()
 if user:
     with top:

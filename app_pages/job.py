@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import access, categories, escrow, jobs, notifications, pricing, reviews, settings
+from services import access, categories, escrow, jobs, notifications, pricing, reviews, settings, share
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -21,6 +21,7 @@ from ui.query import query_id
 from ui.questions import questions_section
 from ui.report import report_button
 from ui.safe import isolated, md
+from ui.share import share_button
 from ui.statements import receipt_section
 
 db = get_db()
@@ -103,6 +104,8 @@ with place_column:
             st.markdown(f"**{t('job.address_note')}** {md(isolated(job['address_note']))}")
     else:
         st.caption(t("job.approximate_location"))
+    if share.job_url(db, job):  # an open job, on a board with its address: a card for the WeChat group
+        share_button(f"job_share_{job['id']}", lambda: share.job_card(db, job), f"linbang-job-{job['id']}.png")
 
 if "rate" in allowed:
     st.subheader(t("rating.title"))

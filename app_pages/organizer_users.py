@@ -1,9 +1,10 @@
 """Organizer: everyone with an account; block (and unblock) an account, which also ends its sessions; give
-a person who forgot their password a one-time reset code, or e-mail them a reset link."""
+a person who forgot their password a one-time reset code, or e-mail them a reset link; make a person an
+organizer (or a resident again); the board's share card for the community's WeChat group."""
 
 import streamlit as st
 
-from services import outbox, resets, users
+from services import organizers, outbox, resets, share, users
 from services.clock import utcnow
 from services.rows import User
 from ui.cards import account_name
@@ -12,6 +13,7 @@ from ui.db import get_db
 from ui.feedback import PROFILE_PAGE, action_error, attempt
 from ui.i18n import t
 from ui.safe import md
+from ui.share import share_button
 
 WALLET_PAGE = "app_pages/wallet.py"
 
@@ -55,8 +57,29 @@ def block_button(person: User, blocked: bool) -> None:
     )
 
 
+def organizer_button(person: User) -> None:
+    """Make the person an organizer, or a resident again (the last organizer stays one: the service
+    refuses), asked once first (ui.confirm)."""
+    question = Question(f"organizer_users_role_{person['id']}")
+    making = person["role"] != "organizer"
+    label = t("organizers.make" if making else "organizers.unmake")
+    if not question.asked:
+        question.first_tap(label, lambda: None, ("role", person["id"]))
+        return
+    question.summary(
+        [],
+        [label, t("organizers.confirm_make" if making else "organizers.confirm_unmake", name=person["display_name"])],
+        send=(
+            lambda: organizers.set_organizer(db, user, person["id"], making, utcnow()),
+            t("organizers.made" if making else "organizers.unmade"),
+            ("role", person["id"]),
+        ),
+    )
+
+
 st.title(t("organizer.users_title"))
 st.caption(t("organizer.users_help"))
+share_button("organizer_users_board", lambda: share.board_card(db), "linbang.png")
 for person in users.list_users(db, user):
     with st.container(border=True):
         st.page_link(
@@ -72,3 +95,6 @@ for person in users.list_users(db, user):
             block_button(person, blocked)
         if person["id"] != user["id"] and not blocked:
             reset_controls(person)
+        if not blocked:
+            action_error(("role", person["id"]))
+            organizer_button(person)

@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from . import files, settings, uploads, users
+from . import audit, files, settings, uploads, users
 from .catalogs import text_in
 from .clock import utcnow
 from .db import Database, database_path, write
@@ -303,8 +303,7 @@ def _take(db: Database, actor: User | None, now: datetime) -> Backup:
     schedule took it."""
     name = f"linbang-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.tar.gz"
     taken = create(files.database_file(db.conn), folder_of(db) / name, now)
-    # "backup taken" (who: `actor`, None for the schedule; what: taken.path.name, taken.integrity)
-    # is recorded in the audit log here (#16 item 6).
+    audit.record(db, actor, "backup_taken", after={"archive": name, "integrity": taken.integrity}, now=now)
     _prune(db)
     return taken
 
@@ -359,9 +358,12 @@ def _schedule(db: Database) -> Schedule:
     return Schedule(bool(values["backup_daily"]), int(values["backup_hour"]), int(values["backup_keep"]))
 
 
-def configure(db: Database, actor: User, *, daily: bool, hour: object, keep: object) -> None:
+def configure(
+    db: Database, actor: User, *, daily: bool, hour: object, keep: object, now: datetime | None = None
+) -> None:
     """The organizer sets the daily backup: on or off, the hour (0-23) and how many archives to keep
-    (1-KEEP_MOST). Raises NotAllowed, ValidationError naming backup_hour or backup_keep."""
+    (1-KEEP_MOST); a change is written in the audit log. Raises NotAllowed, ValidationError naming
+    backup_hour or backup_keep."""
     with write(db):
         users.organizer(db, actor)
         values = {"backup_daily": int(bool(daily))}
@@ -370,7 +372,7 @@ def configure(db: Database, actor: User, *, daily: bool, hour: object, keep: obj
             if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= most:
                 raise ValidationError(name, "error.backup_range", least=least, most=most)
             values[name] = value
-        settings.save(db, values)
+        settings.change(db, actor, values, now or utcnow())
 
 
 def run_schedule(db: Database, now: datetime) -> Backup | None:

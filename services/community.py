@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import cast
 
 from . import settings, users
+from .clock import utcnow
 from .db import Database, write
 from .errors import SetupDone, ValidationError
 from .geo import check_lat_lon
@@ -69,11 +70,12 @@ def organizer_contact(db: Database) -> str:
     return str(settings.read(db, ["organizer_contact"])["organizer_contact"])
 
 
-def set_organizer_contact(db: Database, actor: User, line: Typed) -> None:
+def set_organizer_contact(db: Database, actor: User, line: Typed, now: datetime | None = None) -> None:
     """An organizer sets the line that tells everyone how to reach them (a phone, an office and its
     hours): shown on every job page and under errors that send people to them; "" removes it. It is
-    public: whatever they write here anyone may read. Raises NotAllowed, ValidationError("contact")."""
+    public: whatever they write here anyone may read. Written in the audit log at `now` (None: the
+    clock's). Raises NotAllowed, ValidationError("contact")."""
     line = text(line, "contact", max_len=MAX_CONTACT, single_line=True)
     with write(db):
-        users.organizer(db, actor)
-        settings.save(db, {"organizer_contact": line})
+        actor = users.organizer(db, actor)
+        settings.change(db, actor, {"organizer_contact": line}, now or utcnow())

@@ -6,9 +6,10 @@ settings (services.settings); the ledger (services.ledger) moves the amounts wor
 knows nothing of them.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from . import settings, users
+from .clock import utcnow
 from .db import Database, write
 from .errors import ValidationError
 from .rows import User
@@ -34,19 +35,21 @@ def set_money_settings(
     cancel_fee_pct: Typed,
     cancel_fee_cap_yuan: Typed,
     cancel_window_hours: Typed,
+    now: datetime | None = None,
 ) -> None:
     """The organizer sets the commission (0–20 %) and the late-cancellation fee (a percentage of the
     price, a cap in yuan, and how many hours before the start "late" begins). They apply to money
-    moved from then on. Raises NotAllowed, ValidationError (naming the field); stores nothing on error."""
+    moved from then on. Written in the audit log at `now` (None: the clock's). Raises NotAllowed,
+    ValidationError (naming the field); stores nothing on error."""
     with write(db):
-        users.organizer(db, actor)
+        actor = users.organizer(db, actor)
         values = {
             "commission_pct": _whole(commission_pct, "commission_pct"),
             "cancel_fee_pct": _whole(cancel_fee_pct, "cancel_fee_pct"),
             "cancel_fee_cap_fen": yuan_to_fen(cancel_fee_cap_yuan, "cancel_fee_cap"),
             "cancel_window_hours": _whole(cancel_window_hours, "cancel_window_hours"),
         }
-        settings.save(db, values)
+        settings.change(db, actor, values, now or utcnow())
 
 
 def commission_of(db: Database, fen: int) -> int:

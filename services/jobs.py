@@ -11,6 +11,7 @@ from typing import Literal, TypedDict, cast
 from . import (
     access,
     alerts,
+    audit,
     community,
     disputes,
     escrow,
@@ -581,6 +582,17 @@ def _perform(db: Database, job: Job, action: Action, actor: User | Clock, reques
         db, job_id, actor, action, job["status"], rule.target, now, request.detail, worker_id, comparable
     )
     _move_money(db, action, cast(Job, {**job, **changes}), job["status"], event_id, terms, now)
+    if rule.actor == "organizer":  # a dispute's decision
+        decision = {"status": rule.target, "decision": action, **terms}
+        audit.record(
+            db,
+            cast(User, actor),
+            "dispute_decision",
+            job_id=job_id,
+            before={"status": job["status"]},
+            after=decision,
+            now=now,
+        )
     if rule.target == "disputed":  # the reason opens the statements (a dispute is the poster's, never the clock's)
         disputes.record(db, job_id, cast(User, actor), request.detail, f"dispute:{event_id}", now)
         messages.organizer_joined(db, job, f"dispute:{event_id}", now)  # visibly, in the pair's conversation

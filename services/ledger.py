@@ -20,7 +20,7 @@ works it out, services.escrow moves it through here.
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TypedDict
 
-from . import notifications, users
+from . import audit, notifications, users
 from .clock import from_db, to_db
 from .db import Database, insert, one, the_one, write
 from .errors import InsufficientFunds, PossibleRepeat, ValidationError
@@ -216,7 +216,8 @@ def _cash_move(
         note = _note(note)
         users.get(db, user_id)
         first = not _key_used(db, key)  # not this filling-in sent again (which returns the first transfer)
-        fen = cash_move_of(db, user_id, amount_yuan, kind)["amount_fen"] if first else _amount(amount_yuan)
+        move = cash_move_of(db, user_id, amount_yuan, kind) if first else None
+        fen = move["amount_fen"] if move else _amount(amount_yuan)
         into_wallet = fen if kind == "topup" else -fen
         if not again and first:
             _no_recent_twin(db, kind, wallet(db, user_id), into_wallet, now)
@@ -229,8 +230,17 @@ def _cash_move(
             note=note,
             now=now,
         )
-        if first:
+        if move:
             notifications.tell(db, [user_id], f"account.{kind}", f"transfer:{transfer_id}", now, amount_fen=fen)
+            audit.record(
+                db,
+                actor,
+                "top_up" if kind == "topup" else "payout",
+                user_id=user_id,
+                before={"balance_fen": move["balance_fen"]},
+                after={"balance_fen": move["after_fen"], "amount_fen": fen},
+                now=now,
+            )
         return transfer_id
 
 

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 
 from . import files, notifications, outbox, resets, settings, users
 from .catalogs import readable, text_in
-from .clock import from_db, to_db
+from .clock import from_db, to_db, utcnow
 from .db import Database, one, write
 from .errors import ValidationError
 from .rows import Row, User
@@ -119,13 +119,15 @@ def configure(
     password: Typed,
     from_address: Typed,
     public_url: Typed,
+    now: datetime | None = None,
 ) -> None:
     """The organizer sets up the mail server: its host ("" switches e-mail off: nothing more is
     queued), port (1-65535), security (SECURITY), the account to sign in with ("" for none), a new
     password ("" keeps the saved one), the sender's address and the board's public address for the
-    links. Raises NotAllowed, ValidationError naming the field; stores nothing on error."""
+    links. Written in the audit log at `now` (None: the clock's), never the password. Raises NotAllowed,
+    ValidationError naming the field; stores nothing on error."""
     with write(db):
-        users.organizer(db, actor)
+        actor = users.organizer(db, actor)
         host = text(host, "smtp_host", max_len=253, single_line=True)
         if host and not HOST_RE.match(host):
             raise ValidationError("smtp_host", "error.mail_host")
@@ -147,7 +149,7 @@ def configure(
         values["public_url"] = text(public_url, "public_url", max_len=300, single_line=True).rstrip("/")
         if (host or values["public_url"]) and not PUBLIC_URL_RE.match(cast(str, values["public_url"])):
             raise ValidationError("public_url", "error.mail_public_url")
-        settings.save(db, values)
+        settings.change(db, actor, values, now or utcnow())
         if new_password:
             _save_password(db, new_password)  # last: an error before it leaves the saved one as it was
 

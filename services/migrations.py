@@ -525,3 +525,39 @@ def m011_reports(db: sqlite_utils.Database) -> None:
         ALTER TABLE questions ADD COLUMN hidden_at TEXT;
         """,
     )
+
+
+@migrations()
+def m014_audit(db: sqlite_utils.Database) -> None:
+    """The organizers' audit log, append-only as the ledger is, and the notice shown at the top of
+    every page (#16 items 6, 7)."""
+    execute_script(
+        db,
+        """
+        -- one organizer action (services.audit.KINDS): who, what, on whom or which job, when, before -> after
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            actor_id INTEGER REFERENCES users(id),
+            kind TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            job_id INTEGER REFERENCES jobs(id),
+            before TEXT NOT NULL DEFAULT '{}',  -- JSON: what the action changed, as it was
+            after TEXT NOT NULL DEFAULT '{}',  -- ... and as it became
+            at TEXT NOT NULL
+        );
+        CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        -- an organizer's notice to everyone, shown until ends_at (or until an organizer ends it early)
+        CREATE TABLE announcements (
+            id INTEGER PRIMARY KEY,
+            body TEXT NOT NULL,
+            author_id INTEGER NOT NULL REFERENCES users(id),
+            request_key TEXT UNIQUE,  -- one filling-in of the form posts one notice (NULL: no form)
+            created_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL
+        );
+        CREATE INDEX announcements_ends ON announcements (ends_at);
+        """,
+    )

@@ -12,7 +12,7 @@ the item: who answered, how, when, in what words. A hidden item keeps its text; 
 from datetime import datetime
 from typing import Literal, cast, get_args
 
-from . import access, messages, notifications, users
+from . import access, audit, messages, notifications, users
 from .clock import to_db
 from .db import Database, insert, one, the_one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -182,6 +182,9 @@ def handle(
                WHERE kind = ? AND item_id = ? AND status = 'open'""",
             [action, actor["id"], to_db(now), note, kind, item_id],
         )
+        about = {"job_id": item_id} if kind == "job" else {"user_id": owner}
+        after = {"status": action, **({"reason": note} if note else {})}
+        audit.record(db, actor, "report_handled", **about, before={"status": "open"}, after=after, now=now)
 
 
 # --- hidden items, as each viewer sees them ----------------------------------------------------

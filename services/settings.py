@@ -3,13 +3,17 @@
 The table stores text; this module alone reads and writes it, so each setting is read back as the
 same type everywhere and its default is written once. Who may change a setting, and which values
 are good, is the business of the module that owns it (services.community, services.fees,
-services.verification): they check, then `save` here.
+services.verification, services.mail): they check, then an organizer's change is stored by `change`
+here (which writes it in the audit log), the board's own by `save`.
 """
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import NamedTuple
 
-from .db import Database
+from . import audit, users
+from .db import Database, write
+from .rows import User
 
 Value = int | float | str
 
@@ -87,3 +91,18 @@ def save(db: Database, values: Mapping[str, Value]) -> None:
         if not isinstance(value, SETTINGS[name].type):
             raise TypeError(f"{name}: {value!r} is not {SETTINGS[name].type.__name__}")
     db.table("settings").upsert_all([{"key": name, "value": str(value)} for name, value in values.items()], pk="key")
+
+
+def change(db: Database, actor: User, values: Mapping[str, Value], now: datetime) -> None:
+    """An organizer's change of settings: `save`, and one audit-log row (services.audit) with each
+    setting that changed, as it was and as it is now (none changed: no row). Call inside the write()
+    of the owner's value checks. Raises NotAllowed unless `actor` is an organizer."""
+    with write(db):
+        actor = users.organizer(db, actor)
+        before = read(db, values)
+        changed = [name for name, value in values.items() if before.get(name) != value]
+        save(db, values)
+        if changed:
+            was = {name: before.get(name) for name in changed}
+            now_is = {name: values[name] for name in changed}
+            audit.record(db, actor, "setting_changed", before=was, after=now_is, now=now)

@@ -17,7 +17,7 @@ from typing import cast
 
 import bcrypt
 
-from . import jobs, uploads
+from . import audit, jobs, uploads
 from .clock import from_db, to_db
 from .db import Database, insert, one, the_one, write
 from .errors import AuthFailed, NotAllowed, NotFound, TooManyAttempts, ValidationError
@@ -464,13 +464,24 @@ def set_blocked(db: Database, actor: User, user_id: int, blocked: bool, now: dat
     """Organizers block or unblock an account. A block, in one transaction, also ends its sessions
     and re-login cookies at once, cancels the jobs it posted that nobody started (their holds refunded)
     and releases the jobs it holds as a worker (services.jobs.end_for_blocked). Blocking an account
-    already blocked changes nothing. Raises NotAllowed (not an organizer, or oneself), NotFound."""
+    already blocked changes nothing. Raises NotAllowed (not an organizer, or oneself), NotFound.
+    Written in the audit log (services.audit)."""
     with write(db):
         actor = organizer(db, actor)
         if user_id == actor["id"]:
             raise NotAllowed()
         if bool(get(db, user_id)["blocked_at"]) == blocked:
             return
+        was = get(db, user_id)["blocked_at"] is not None
+        audit.record(
+            db,
+            actor,
+            "block" if blocked else "unblock",
+            user_id=user_id,
+            before={"blocked": was},
+            after={"blocked": blocked},
+            now=now,
+        )
         db.execute(
             "UPDATE users SET blocked_at = ?, sessions_valid_after = MAX(sessions_valid_after, ?) WHERE id = ?",
             [to_db(now) if blocked else None, now.timestamp() if blocked else 0, user_id],

@@ -13,7 +13,7 @@ import secrets
 import unicodedata
 from datetime import datetime, timedelta
 
-from . import notifications, settings, uploads, users
+from . import audit, notifications, settings, uploads, users
 from .clock import to_db
 from .db import Database, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
@@ -164,14 +164,14 @@ def set_keep_days(db: Database, actor: User, days: Typed, now: datetime) -> None
     """How many days ID photos are kept after the decision (0: deleted at once); photos already past
     the new limit are deleted now. Organizers only."""
     with write(db):
-        users.organizer(db, actor)
+        actor = users.organizer(db, actor)
         try:
             days = int(days)
         except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
             raise ValidationError("keep_days", "error.keep_days", max=MAX_KEEP_DAYS) from None
         if not 0 <= days <= MAX_KEEP_DAYS:
             raise ValidationError("keep_days", "error.keep_days", max=MAX_KEEP_DAYS)
-        settings.save(db, {KEEP_DAYS_SETTING: days})
+        settings.change(db, actor, {KEEP_DAYS_SETTING: days}, now)
     purge_photos(db, now)
 
 
@@ -198,6 +198,10 @@ def decide(db: Database, actor: User, check_id: int, *, approve: bool, reason: T
         if not changed:
             raise InvalidTransition("error.already_decided")
         _set_profile(db, check["user_id"], "verified" if approve else "rejected", reason, now)
+        decision = {"verification": "verified" if approve else "rejected", "reason": reason}
+        audit.record(
+            db, actor, "verify", user_id=check["user_id"], before={"verification": "pending"}, after=decision, now=now
+        )
         kind = "account.verified" if approve else "account.rejected"
         notifications.tell(db, [check["user_id"]], kind, f"id_check:{check_id}", now, reason=reason)
     purge_photos(db, now)
@@ -220,6 +224,8 @@ def revoke(db: Database, actor: User, user_id: int, *, reason: Typed, now: datet
             [actor["id"], to_db(now), reason, user_id],
         )
         _set_profile(db, user_id, "rejected", reason, now)
+        after = {"verification": "rejected", "reason": reason}
+        audit.record(db, actor, "revoke", user_id=user_id, before={"verification": "verified"}, after=after, now=now)
         notifications.tell(db, [user_id], "account.revoked", f"revoked:{user_id}:{to_db(now)}", now, reason=reason)
 
 

@@ -12,7 +12,18 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs, mail, needs, notifications, reports, statements, transitions, verification, workers
+from services import (
+    audit,
+    jobs,
+    mail,
+    needs,
+    notifications,
+    reports,
+    statements,
+    transitions,
+    verification,
+    workers,
+)
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = sorted((ROOT / "services").glob("*.py"))
@@ -236,6 +247,12 @@ DYNAMIC_KEYS = {
     "reports.{}": reports.ACTIONS,
     "reports.confirm_{}": reports.ACTIONS,
     "reports.done_{}": reports.ACTIONS,
+    "audit.person.{}": audit.ABOUT_PERSON,  # organizer_audit.py: the record's sentences and words
+    "audit.job.{}": audit.ABOUT_JOB,
+    "audit.board.{}": audit.ABOUT_BOARD,
+    "audit.field.{}": audit.FIELDS,
+    "audit.verification.{}": ("pending", "verified", "rejected"),
+    "audit.decision.{}": transitions.RESOLUTIONS,
 }
 
 

@@ -41,6 +41,7 @@ ORGANIZER = [
     ("nav.organizer_mail", "organizer_mail"),
     ("nav.organizer_reports", "organizer_reports"),
     ("nav.organizer_backup", "organizer_backup"),
+    ("nav.organizer_audit", "organizer_audit"),
 ]
 
 

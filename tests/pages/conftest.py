@@ -60,6 +60,7 @@ PAGE_TITLES = {
     "app_pages/organizer_mail.py": "mail.title",
     "app_pages/organizer_reports.py": "reports.title",
     "app_pages/organizer_backup.py": "backup.title",
+    "app_pages/organizer_audit.py": "audit.title",
     "app_pages/wallet.py": "wallet.title",
 }
 JOB_PAGE = "app_pages/job.py"

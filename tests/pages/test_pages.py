@@ -41,6 +41,7 @@ ORGANIZER_DISPUTES = "app_pages/organizer_disputes.py"
 ORGANIZER_MAIL = "app_pages/organizer_mail.py"
 ORGANIZER_REPORTS = "app_pages/organizer_reports.py"
 ORGANIZER_BACKUP = "app_pages/organizer_backup.py"
+ORGANIZER_AUDIT = "app_pages/organizer_audit.py"
 INBOX = "app_pages/inbox.py"
 SIGNED_IN_MENU = [
     "app_pages/post_job.py",
@@ -65,6 +66,7 @@ MENUS = {  # role -> the pages of its sidebar menu, in order (job and profile pa
         ORGANIZER_MAIL,
         ORGANIZER_REPORTS,
         ORGANIZER_BACKUP,
+        ORGANIZER_AUDIT,
     ],
 }
 NAV_KEYS = {
@@ -85,6 +87,7 @@ NAV_KEYS = {
     ORGANIZER_MAIL: "nav.organizer_mail",
     ORGANIZER_REPORTS: "nav.organizer_reports",
     ORGANIZER_BACKUP: "nav.organizer_backup",
+    ORGANIZER_AUDIT: "nav.organizer_audit",
 }
 UNESCAPED_TAG = re.compile(r"(?<!\\)<img")
 

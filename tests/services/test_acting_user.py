@@ -19,7 +19,7 @@ import pathlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -29,6 +29,8 @@ from demo import samples
 from services import (
     access,
     alerts,
+    announcements,
+    audit,
     backup,
     booking,
     community,
@@ -44,10 +46,12 @@ from services import (
     messages,
     needs,
     notifications,
+    organizers,
     questions,
     reports,
     resets,
     reviews,
+    settings,
     statements,
     uploads,
     users,
@@ -208,7 +212,7 @@ CASES = {
     "mail.send_test": org(mail.send_test, lambda db, b, who: mail.send_test(db, who, "chen@example.org", NOW)),
     "mail.delivery_report": org(mail.delivery_report, lambda db, b, who: mail.delivery_report(db, who)),
     # backups: an archive is a file beside the database, not a row
-    "backup.take": org(backup.take, lambda db, b, who: backup.take(db, who, NOW).integrity),
+    "backup.take": org(backup.take, lambda db, b, who: backup.take(db, who, NOW).integrity, writes=True),
     "backup.kept": org(backup.kept, lambda db, b, who: backup.kept(db, who)),
     "backup.schedule": org(backup.schedule, lambda db, b, who: backup.schedule(db, who)),
     "backup.configure": org(
@@ -484,6 +488,26 @@ CASES = {
         ),
         writes=True,
     ),
+    # the audit log, organizers, announcements (#16 items 6, 7)
+    "audit.record": org(audit.record, lambda db, b, who: audit.record(db, who, "backup_taken", now=NOW), writes=True),
+    "audit.page": org(audit.page, lambda db, b, who: audit.page(db, who)),
+    "audit.csv_file": org(audit.csv_file, lambda db, b, who: audit.csv_file(db, who)),
+    "settings.change": org(
+        settings.change, lambda db, b, who: settings.change(db, who, {"alerts_daily_cap": 3}, NOW), writes=True
+    ),
+    "organizers.set_organizer": org(
+        organizers.set_organizer,
+        lambda db, b, who: organizers.set_organizer(db, who, b.people["second_worker"]["id"], True, NOW),
+        writes=True,
+    ),
+    "announcements.post": org(
+        announcements.post,
+        lambda db, b, who: announcements.post(db, who, "Water off on Sunday", NOW + timedelta(days=1), now=NOW),
+        writes=True,
+    ),
+    "announcements.end": org(
+        announcements.end, lambda db, b, who: announcements.end(db, who, b.announcement, NOW), writes=True
+    ),
 }
 
 
@@ -577,6 +601,7 @@ def board_template(community_template, tmp_path_factory):
     ids["thread"] = db.execute("SELECT thread_id FROM messages WHERE id = ?", [ids["message"]]).fetchone()[0]
     ids["question"] = questions.ask(db, people["second_worker"], ids["open_job"], "Parking?", key="q", now=NOW)
     contact.share(db, people["poster"], ids["in_progress"], True, NOW)
+    ids["announcement"] = announcements.post(db, people["organizer"], "Lift repairs", NOW + timedelta(days=1), now=NOW)
     ids["photo"] = workers.add_photo(db, people["verified_worker"], samples.picture("Shelf"), "A shelf", NOW)
     workers.save_profile(
         db,
