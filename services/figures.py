@@ -150,7 +150,7 @@ def money(db: Database, actor: object, period: str, now: datetime, tz: tzinfo) -
 # :me is the organizer reading (their own dispute or ID check is not theirs to handle); :flagged_since
 # starts the FLAGGED_DAYS of scam warnings.
 WAITING = {
-    "disputes": "SELECT COUNT(*) FROM jobs WHERE status = 'disputed' AND :me NOT IN (poster_id, COALESCE(worker_id, 0))",
+    "disputes": "SELECT COUNT(*) FROM jobs WHERE status = 'disputed' AND :me NOT IN (poster_id, worker_id)",
     "id_checks": "SELECT COUNT(*) FROM id_checks WHERE status = 'pending' AND user_id != :me",
     "flagged": """SELECT (SELECT COUNT(*) FROM messages WHERE flagged = 1 AND created_at >= :flagged_since)
                        + (SELECT COUNT(*) FROM jobs WHERE flagged = 1 AND created_at >= :flagged_since)

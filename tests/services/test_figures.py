@@ -219,7 +219,9 @@ def test_every_figure_reads_the_big_tables_through_an_index(community, organizer
     figures.waiting(community, organizer, REPORT)
     community.conn.set_trace_callback(None)
     # a partial index (id_checks_one_pending: WHERE status = 'pending') holds only the rows counted
-    partial = {name for name, sql in community.conn.execute("SELECT name, sql FROM sqlite_master") if " WHERE " in (sql or "")}
+    partial = {
+        name for name, sql in community.conn.execute("SELECT name, sql FROM sqlite_master") if " WHERE " in (sql or "")
+    }
     reads = [s for s in statements if s.lstrip().startswith(("WITH", "SELECT"))]
     assert len(reads) >= 3 * 5 + 2
     scans = {}
