@@ -12,7 +12,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs, mail, needs, notifications, statements, transitions, verification, workers
+from services import export, figures, jobs, mail, needs, notifications, statements, transitions, verification, workers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = sorted((ROOT / "services").glob("*.py"))
@@ -231,6 +231,9 @@ DYNAMIC_KEYS = {
     "mail.status_{}": ("pending", "failed"),  # outbox.status of a row that has an error to show
     "mail.group_{}": notifications.GROUPS,  # account.py's e-mail choices
     "after.{}": module_constant(ROOT / "ui" / "job_after.py", "AFTER_POSTING"),  # the job page's after-posting buttons
+    "console.period_{}": tuple(figures.PERIODS),  # the organizer's console (#16 items 4, 5)
+    "console.waiting_{}": tuple(figures.WAITING),
+    "console.export_{}": tuple(export.TABLES),
 }
 
 
