@@ -113,7 +113,7 @@ def stacked_jobs(rows: list[Row], group: str, name_of, axis_labels: dict[str, st
             ],
         )
     )
-    _draw(chart, t("console.jobs_chart_alt", what=what, total=sum(value["jobs"] for value in values)))
+    _draw(chart, t("console.jobs_chart_alt", total=sum(value["jobs"] for value in values)))
 
 
 def wait_chart(rows: list[Row], axis_labels: dict[str, str]) -> None:
@@ -133,7 +133,7 @@ def wait_chart(rows: list[Row], axis_labels: dict[str, str]) -> None:
         .mark_bar()
         .encode(
             x=_x(axis_labels),
-            y=alt.Y("hours:Q", title=t("console.hours_axis")),
+            y=alt.Y("hours:Q", title=None),
             tooltip=[
                 alt.Tooltip("label:O", title=t("console.when")),
                 alt.Tooltip("wait:N", title=t("console.median_wait")),
@@ -158,7 +158,7 @@ def money_chart(rows: list[Row], axis_labels: dict[str, str]) -> None:
         .encode(
             x=_x(axis_labels),
             xOffset=alt.XOffset("what:N", sort=list(series.values())),
-            y=alt.Y("yuan:Q", title=t("console.yuan_axis")),
+            y=alt.Y("yuan:Q", title=None),
             color=alt.Color(
                 "what:N", title=None, sort=list(series.values()), legend=alt.Legend(orient="bottom", columns=2)
             ),
