@@ -45,11 +45,6 @@ money_rows = figures.money(db, user, period, now, tz)
 posted = outcomes["posted"]
 
 
-def share(count: int) -> str:
-    """`count` of the jobs posted, as a percentage (a dash when none were posted)."""
-    return f"{count * 100 // posted} %" if posted else "–"
-
-
 st.markdown(  # constant CSS: two tiles side by side on a 390 px phone, their whole labels and numbers shown
     """<style>
     .st-key-organizer_console_tiles [data-testid="stMetricValue"] { font-size: 1.6rem; }
@@ -62,12 +57,12 @@ with st.container(horizontal=True, gap="small", key="organizer_console_tiles"):
         (t("console.posted"), str(posted), None),
         (
             t("console.completed"),
-            share(outcomes["completed"]),
+            console.percent(outcomes["completed"], posted),
             t("console.of_posted", count=outcomes["completed"], posted=posted),
         ),
         (
             t("console.cancelled"),
-            share(outcomes["cancelled"]),
+            console.percent(outcomes["cancelled"], posted),
             t("console.of_posted", count=outcomes["cancelled"], posted=posted),
         ),
         (t("console.median_wait"), console.duration(overall and overall["median_minutes"]), t("console.wait_help")),

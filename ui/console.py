@@ -11,6 +11,7 @@ from typing import NamedTuple
 import altair as alt
 import streamlit as st
 from babel.dates import format_date
+from babel.numbers import format_percent
 
 from services import figures
 from services.db import Database
@@ -66,6 +67,11 @@ def labels(period: str, now: datetime) -> dict[str, str]:
     """Each week or month of `period` (ISO first day) -> its label on the chart, oldest first."""
     spans = figures.buckets(period, now, timezone())
     return {b.first_day.isoformat(): period_label(b.first_day, period) for b in spans}
+
+
+def percent(part: int, whole: int) -> str:
+    """`part` of `whole` as a whole percentage in the reader's way ("14%"); a dash when `whole` is 0."""
+    return format_percent(part / whole, locale=language()) if whole else "–"
 
 
 def duration(minutes: float | None) -> str:
