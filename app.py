@@ -74,6 +74,7 @@ members = [
     page("app_pages/account.py", "nav.account", "⚙️", member=True),
 ]
 organizers = [
+    page("app_pages/organizer_console.py", "nav.organizer_console", "📊", member=True),
     page("app_pages/organizer_workers.py", "nav.organizer_workers", "🛡️", member=True),
     page("app_pages/organizer_users.py", "nav.organizer_users", "👥", member=True),
     page("app_pages/organizer_cash.py", "nav.organizer_cash", "💴", member=True),

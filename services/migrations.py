@@ -528,6 +528,20 @@ def m011_reports(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m013_figures(db: sqlite_utils.Database) -> None:
+    """The organizer's console (#16 item 4): its figures read jobs, job events and transfers by time,
+    and count flagged questions, through indexes instead of reading every row."""
+    execute_script(
+        db,
+        """
+        CREATE INDEX jobs_created ON jobs (created_at);
+        CREATE INDEX job_events_at ON job_events (at);
+        CREATE INDEX questions_flagged ON questions (flagged) WHERE flagged = 1;
+        """,
+    )
+
+
+@migrations()
 def m014_audit(db: sqlite_utils.Database) -> None:
     """The organizers' audit log, append-only as the ledger is, and the notice shown at the top of
     every page (#16 items 6, 7)."""

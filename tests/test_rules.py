@@ -14,6 +14,8 @@ from babel.messages.pofile import read_po
 
 from services import (
     audit,
+    export,
+    figures,
     jobs,
     mail,
     needs,
@@ -253,6 +255,9 @@ DYNAMIC_KEYS = {
     "audit.field.{}": audit.FIELDS,
     "audit.verification.{}": ("pending", "verified", "rejected"),
     "audit.decision.{}": transitions.RESOLUTIONS,
+    "console.period_{}": tuple(figures.PERIODS),  # the organizer's console (#16 items 4, 5)
+    "console.waiting_{}": tuple(figures.WAITING),
+    "console.export_{}": tuple(export.TABLES),
 }
 
 

@@ -11,10 +11,11 @@ from streamlit.navigation.page import StreamlitPage
 
 from services import notifications, users
 from services.catalogs import text_in
+from services.clock import utcnow
 from services.db import Database
 from services.rows import User
 
-from . import auth, notices, prefs
+from . import auth, console, notices, prefs
 from .feedback import flash, go
 from .i18n import LANGUAGE_NAMES, set_language, t
 from .safe import md
@@ -33,7 +34,7 @@ def draw_menu(db: Database, user: User | None, pages: Pages, inbox: StreamlitPag
     language, larger text and, for a signed-in person, signing out. `key` names its widgets."""
     unread = notifications.unread_count(db, user["id"]) if user else 0
     for item in pages:
-        st.page_link(item, label=notices.badge_label(unread) if item is inbox else None, use_container_width=True)
+        st.page_link(item, label=_label(db, user, item, inbox, unread), use_container_width=True)
     if user:
         st.caption(t("nav.signed_in_as", name=md(user["display_name"])))
     st.session_state[f"{key}_language"] = st.session_state["lang"]  # follow a language set elsewhere
@@ -57,6 +58,18 @@ def draw_menu(db: Database, user: User | None, pages: Pages, inbox: StreamlitPag
     )
     if user:
         log_out_button(db, user, key=f"{key}_logout")
+
+
+def _label(
+    db: Database, user: User | None, item: StreamlitPage, inbox: StreamlitPage | None, unread: int
+) -> str | None:
+    """A page's name in the menu with its count: the inbox's unread notices, the organizer's console's
+    things waiting (ui.console); None: the page's own title."""
+    if item is inbox:
+        return notices.badge_label(unread)
+    if user and item.url_path == console.URL_PATH:
+        return console.badge_label(db, user, utcnow())
+    return None
 
 
 def _switch_language(db: Database, user: User | None, key: str) -> None:

@@ -58,7 +58,14 @@ STREAMLITS = [
 # helper; profile 4: a helper's, with a photo and a review
 BASE = ["", "job?id=1", "job?id=2", "job?id=3", "profile?id=4"]
 MEMBER = ["post_job", "helpers", "my_jobs", "inbox", "wallet", "worker", "account"]
-ORGANIZER = ["organizer_workers", "organizer_users", "organizer_cash", "organizer_disputes", "organizer_mail"]
+ORGANIZER = [
+    "organizer_console",
+    "organizer_workers",
+    "organizer_users",
+    "organizer_cash",
+    "organizer_disputes",
+    "organizer_mail",
+]
 # person -> (username, password, the pages they have); None: a signed-out visitor
 ROLES = {
     "visitor": (None, None, [*BASE, "login", "register"]),

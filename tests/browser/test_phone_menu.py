@@ -34,6 +34,7 @@ RESIDENT = [
 ]
 ORGANIZER = [
     *RESIDENT,
+    ("nav.organizer_console", "organizer_console"),
     ("nav.organizer_workers", "organizer_workers"),
     ("nav.organizer_users", "organizer_users"),
     ("nav.organizer_cash", "organizer_cash"),

@@ -53,6 +53,7 @@ PAGE_TITLES = {
     "app_pages/inbox.py": "inbox.title",
     "app_pages/worker.py": "worker.title",
     "app_pages/account.py": "account.title",
+    "app_pages/organizer_console.py": "console.title",
     "app_pages/organizer_workers.py": "organizer.workers_title",
     "app_pages/organizer_users.py": "organizer.users_title",
     "app_pages/organizer_cash.py": "cash.title",

@@ -36,8 +36,10 @@ from services import (
     community,
     contact,
     disputes,
+    export,
     favourites,
     fees,
+    figures,
     fraud,
     jobs,
     ledger,
@@ -481,6 +483,16 @@ CASES = {
     "statements.receipt": by("poster", statements.receipt, lambda db, b, who: statements.receipt(db, who, b.completed)),
     "ledger.cash_report": org(ledger.cash_report, lambda db, b, who: ledger.cash_report(db, who, UTC)),
     "ledger.totals": org(ledger.totals, lambda db, b, who: ledger.totals(db, who)),
+    # the organizer's console (#16 items 4, 5)
+    "figures.jobs_posted": org(
+        figures.jobs_posted, lambda db, b, who: figures.jobs_posted(db, who, "4w", "status", NOW, UTC)
+    ),
+    "figures.wait_to_take": org(figures.wait_to_take, lambda db, b, who: figures.wait_to_take(db, who, "4w", NOW, UTC)),
+    "figures.outcomes": org(figures.outcomes, lambda db, b, who: figures.outcomes(db, who, "12m", NOW, UTC)),
+    "figures.active_people": org(figures.active_people, lambda db, b, who: figures.active_people(db, who, NOW)),
+    "figures.money": org(figures.money, lambda db, b, who: figures.money(db, who, "12w", NOW, UTC)),
+    "figures.waiting": org(figures.waiting, lambda db, b, who: figures.waiting(db, who, NOW)),
+    "export.table_csv": org(export.table_csv, lambda db, b, who: export.table_csv(db, who, "users", UTC)),
     "fees.set_money_settings": org(
         fees.set_money_settings,
         lambda db, b, who: fees.set_money_settings(
