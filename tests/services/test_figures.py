@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services import figures, jobs, ledger
+from services import figures, jobs, ledger, reports
 from services.errors import NotAllowed
 from tests.services.conftest import act_as_sent, valid_job_fields
 
@@ -183,7 +183,16 @@ def test_money_per_month(community, organizer):
 def test_what_waits_on_the_organizers(community, organizer):
     # job 4's dispute; unverified_worker's ID check; job 6's "add my WeChat" (the old job's 先付款 was
     # flagged in October, more than FLAGGED_DAYS ago)
-    assert figures.waiting(community, organizer, REPORT) == {"disputes": 1, "id_checks": 1, "flagged": 1}
+    assert figures.waiting(community, organizer, REPORT) == {"disputes": 1, "id_checks": 1, "flagged": 1, "reports": 0}
+
+
+def test_reported_items_wait_on_the_organizers_however_many_reported_them(community, organizer, people):
+    job_id = jobs.list_open(community)[0]["id"]
+    for who in ("stranger", "second_worker"):
+        reports.report(community, people[who], "job", job_id, reason="scam", now=REPORT)
+    reports.report(community, people["stranger"], "user", people["poster"]["id"], reason="abusive", now=REPORT)
+
+    assert figures.waiting(community, organizer, REPORT)["reports"] == 2  # two items, three reports
 
 
 @pytest.mark.parametrize(
