@@ -767,6 +767,16 @@ def _money_key(job_id: int, event_id: int) -> str:
     return f"job:{job_id}:event:{event_id}"
 
 
+def extra_hours_preview(db: Database, actor: User, job_id: int) -> int:
+    """What approving the hours above the estimate would hold from the poster's wallet, before they
+    confirm (the amount escrow.hold_extra then holds). Raises NotFound, NotAllowed, InvalidTransition
+    (answered already), InsufficientFunds (the wallet holds less)."""
+    job, actor = access.load(db, job_id, actor, "answer_extra_hours")
+    fen = pricing.extra_fen(job)
+    ledger.require_funds(db, job["poster_id"], fen)
+    return fen
+
+
 def answer_extra_hours(db: Database, actor: User, job_id: int, *, approve: bool, now: datetime) -> None:
     """The poster answers hours recorded above the estimate: approving holds the extra they come to
     (InsufficientFunds says what is missing and changes nothing); declining pays the estimate only.

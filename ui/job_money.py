@@ -64,6 +64,8 @@ def hours_notes(db: Database, job: Job, user: User, allowed: frozenset[Capabilit
             (t("hours.approve"), t("hours.decline")),
             lambda approve: jobs.answer_extra_hours(db, user, job["id"], approve=approve, now=utcnow()),
             done=t("hours.answered"),
+            holds=lambda: [(t("confirm.extra_hold"), jobs.extra_hours_preview(db, user, job["id"]))],
+            note=t("confirm.extra_note"),
         )
     else:
         st.info(t("hours.extra_waiting", extra=money(extra)), icon="⏱️")

@@ -7,7 +7,7 @@ import pytest
 
 from services import booking, jobs, ledger, materials, users
 from services.clock import utcnow
-from services.transitions import Reason
+from services.transitions import Finish, Reason
 from tests.pages.conftest import JOB_PAGE, button, form_field, job_fields, text, unescape_markdown
 from tests.pages.test_pages import errors
 
@@ -142,6 +142,16 @@ def test_approving_a_material_shows_what_is_held_first(open_page, person, db):
         at, db, "en", lambda: button(at, text("en", "materials.approve")), f"job_money_material_{line_id}", expected
     )
     assert materials.approved_fen(db, job_id) == 2000
+
+
+def test_approving_extra_hours_shows_what_is_held_first(open_page, person, db):
+    job_id = job_at(db, person, ("claim", "start"), price_type="hourly", price_yuan="40", est_hours=2)
+    jobs.act(db, job_id, "finish", person("worker"), Finish(hours="2.5"), now=utcnow())
+    at = open_page(JOB_PAGE, lang="en", user=person("poster"), id=job_id)
+
+    expected = [line("en", "confirm.extra_hold", 2000), text("en", "confirm.extra_note")]
+    asks_then_does(at, db, "en", lambda: button(at, text("en", "hours.approve")), f"job_money_extra_{job_id}", expected)
+    assert ledger.balance_of(db, "escrow", job_id=job_id) == 10000
 
 
 def test_accepting_an_application_shows_the_quote_held_first(open_page, person, db):

@@ -115,6 +115,7 @@ def test_the_helper_records_the_hours_of_an_hourly_job(open_page, person, db):
     at = open_page(JOB_PAGE, lang="en", user=person("poster"), id=job_id)
     assert text("en", "hours.extra_ask", extra="¥20.00") in [w.value for w in at.warning]
     button(at, text("en", "hours.approve")).click().run()
+    confirm(at)  # approving holds money: asked once first
     assert ledger.balance_of(db, "escrow", job_id=job_id) == 10000
 
 

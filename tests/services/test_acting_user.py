@@ -156,6 +156,9 @@ CASES = {
     "jobs.act:resolve_pay": org(
         jobs.act, lambda db, b, who: jobs.act(db, b.disputed, "resolve_pay", who, now=NOW), writes=True
     ),
+    "jobs.extra_hours_preview": by(
+        "poster", jobs.extra_hours_preview, lambda db, b, who: jobs.extra_hours_preview(db, who, b.extra_hours)
+    ),
     "jobs.answer_extra_hours": by(
         "poster",
         jobs.answer_extra_hours,
