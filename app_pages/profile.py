@@ -24,10 +24,10 @@ except NotFound:
     st.error(t("error.not_found"), icon="🔍")
     st.stop()
 try:
-    helper = workers.public_profile(db, person["id"])
+    helper = workers.public_profile(db, person["id"], now=utcnow())
 except NotFound:
     helper = None
-summary = reviews.summary(db, person["id"])
+summary = reviews.summary(db, person["id"], now=utcnow())
 kinds = categories.by_slug(db)
 
 avatar(db, person)

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from . import settings, users
 from .db import Database, write
 from .errors import SetupDone, ValidationError
 from .geo import check_lat_lon
-from .rows import Community, User
+from .clock import from_db
+from .rows import Community, Job, User
 from .validate import LANGUAGES, Typed, text
 
 FIELDS = ("name", "lat", "lon", "radius_km", "language", "timezone")
@@ -77,3 +79,9 @@ def set_organizer_contact(db: Database, actor: User, line: Typed) -> None:
     with write(db):
         users.organizer(db, actor)
         settings.save(db, {"organizer_contact": line})
+
+
+def starts_in_evening(db: Database, job: Job) -> bool:
+    """The job's time window starts at or after the `evening_hour` setting, in the community's time."""
+    zone = ZoneInfo(str(settings.read(db, ["timezone"])["timezone"]))
+    return from_db(job["window_start"]).astimezone(zone).hour >= settings.whole(db, "evening_hour")

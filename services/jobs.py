@@ -21,13 +21,14 @@ from . import (
     messages,
     notifications,
     pricing,
+    safety,
     users,
 )
 from .clock import from_db, to_db
 from .db import Database, filled_in, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from .rows import Clock, Job, MaterialLine, Row, User
-from .transitions import SETTLED, TRANSITIONS, Action, Assign, Request, Terms, Transition
+from .transitions import SETTLED, TRANSITIONS, Action, Assign, Finish, Request, Terms, Transition
 from .validate import Typed, minutes_of, text, yuan_to_fen
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
@@ -128,12 +129,14 @@ def post(
     lon: Typed,
     address_note: Typed = "",
     mode: Typed = "grab",
+    handover_code: bool = False,
     key: str | None = None,
     now: datetime,
 ) -> int:
     """Validate every field and store a new open job. Returns its id; stores nothing on error.
 
     `key` identifies one filling-in of the post form: sending it again returns the job it posted.
+    `handover_code`: the board makes the job a handover code (services.safety) for the worker to type.
     Raises ValidationError(field, key) for the first bad field, in form order (the mode first: the
     form asks it above the others).
     """
@@ -171,6 +174,7 @@ def post(
                 "status": "open",
                 "public_lat": public_lat,
                 "public_lon": public_lon,
+                "handover_code": safety.new_code() if handover_code else None,
                 "created_at": to_db(now),
                 "updated_at": to_db(now),
             },
@@ -301,6 +305,8 @@ def for_viewer(db: Database, row: Row, viewer: User | None) -> Job:
     if not job["exact"]:
         for field in PRIVATE_FIELDS:
             job[field] = None
+    if job["poster_id"] != (viewer and viewer["id"]):  # the code is the poster's to tell the worker in person
+        job["handover_code"] = None
     return job
 
 
@@ -539,11 +545,14 @@ def act(
     with the same request right after doing it (a double click) changes nothing and succeeds.
 
     Raises NotFound, NotAllowed (wrong person; its kinds AlreadyTaken, someone else got the job
-    first, and InvalidTransition, not possible in the job's status), ValidationError (a bad request),
+    first, and InvalidTransition, not possible in the job's status), ValidationError (a bad request;
+    "code": a wrong handover code), TooManyAttempts (wrong handover codes came too fast: wait),
     InsufficientFunds (the poster's wallet cannot cover the hold or the tip; nothing changes).
     """
     rule, request = _rule_and_request(action, request)
     comparable = request.comparable()
+    if isinstance(request, Finish) and actor is not CLOCK:  # a wrong code is counted even though nothing else happens
+        safety.check_code(db, cast(User, actor), job_id, request.code, now)
     with write(db):
         job = access.stored_job(db, job_id)
         if actor is not CLOCK:

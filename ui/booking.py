@@ -180,7 +180,7 @@ def booking_section(db: Database, job: Job, user: User | None, allowed: frozense
     if user is None:
         st.info(t("job.login_to_claim"), icon="🔑")
         return
-    applications = booking.for_job(db, job, user)
+    applications = booking.for_job(db, job, user, now=utcnow())
     if "see_applicants" in allowed:
         if "invite" in allowed:
             st.caption(t("booking.poster_help"))
