@@ -274,7 +274,7 @@ RULES: dict[Capability, Rule] = {
     "ask_handover_code": lambda job, s: (
         _as(s.poster)
         or _in(job, ("open",), "error.job_not_open")
-        or (AlreadyDone("error.handover_code_set") if s.has_code else None)
+        or _if(not s.has_code, "error.handover_code_set")
     ),
     "see_handover_code": lambda job, s: (
         _as(s.poster) or _if(s.has_code, "error.no_handover_code") or _in(job, HANDING_OVER, "error.handover_over")

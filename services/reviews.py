@@ -96,8 +96,9 @@ def reply(db: Database, actor: User, review_id: int, *, reply: Typed, now: datet
         job, actor = access.load(db, review["job_id"], actor)
         if review["subject_id"] != actor["id"]:
             raise NotAllowed()
-        if access.require(db, job, actor, "reply_review", done_already=review["reply"] == reply):
+        if review["reply"] == reply:  # sent twice: answered as done
             return
+        access.require(db, job, actor, "reply_review")
         db.execute("UPDATE reviews SET reply = ?, replied_at = ? WHERE id = ?", [reply, to_db(now), review_id])
         notifications.tell(
             db,
