@@ -120,6 +120,12 @@ class Standing:
         return one(self._db, sql, [self._job["id"]]) is not None
 
     @cached_property
+    def rated(self) -> bool:
+        """They rated the job's other side already (once is all)."""
+        sql = "SELECT 1 AS x FROM reviews WHERE job_id = ? AND author_id = ?"
+        return one(self._db, sql, [self._job["id"], self.user["id"]]) is not None
+
+    @cached_property
     def reply_refusal(self) -> LinbangError | None:
         """Why they may not answer the other side's review of them on this job: none was written, or
         they answered it already."""
@@ -240,7 +246,11 @@ RULES: dict[Capability, Rule] = {
         _as(s.poster) or (None if _extra_waiting(job) else InvalidTransition("error.extra_not_waiting"))
     ),
     "add_statement": lambda job, s: _as(s.party) or _in(job, ("disputed",), "error.not_disputed"),
-    "rate": lambda job, s: _as(s.party) or _in(job, SETTLED, "error.rate_not_completed"),
+    "rate": lambda job, s: (
+        _as(s.party)
+        or _in(job, SETTLED, "error.rate_not_completed")
+        or (AlreadyDone("error.already_rated") if s.rated else None)
+    ),
     "see_private": lambda job, s: _as(s.involved),
     "see_history": lambda job, s: _as(s.involved or s.was_assigned),
     "see_applicants": lambda job, s: _mode(job, "booking") or _as(s.poster or s.organizer),

@@ -305,7 +305,7 @@ def for_viewer(db: Database, row: Row, viewer: User | None) -> Job:
     if not job["exact"]:
         for field in PRIVATE_FIELDS:
             job[field] = None
-    if job["poster_id"] != (viewer and viewer["id"]):  # the code is the poster's to tell the worker in person
+    if access.refusal(db, job, viewer, "see_handover_code"):  # the poster's, to tell the worker in person
         job["handover_code"] = None
     return job
 
@@ -551,7 +551,11 @@ def act(
     """
     rule, request = _rule_and_request(action, request)
     comparable = request.comparable()
-    if isinstance(request, Finish) and actor is not CLOCK:  # a wrong code is counted even though nothing else happens
+    if (  # a wrong code is counted in a transaction of its own, though nothing else happens
+        isinstance(request, Finish)
+        and actor is not CLOCK
+        and access.refusal(db, access.stored_job(db, job_id), actor, "type_handover_code") is None
+    ):
         safety.check_code(db, cast(User, actor), job_id, request.code, now)
     with write(db):
         job = access.stored_job(db, job_id)

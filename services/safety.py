@@ -119,7 +119,8 @@ def ask_code(db: Database, actor: User, job_id: int, now: datetime) -> str:
     Raises NotFound, NotAllowed (not the poster; its kind InvalidTransition: the job is no longer open)."""
     with write(db):
         job, actor = access.load(db, job_id, actor)
-        if access.require(db, job, actor, "ask_handover_code", done_already=job["handover_code"] is not None):
+        made = job["handover_code"] is not None and job["status"] == "open"  # asked twice: the code made already
+        if access.require(db, job, actor, "ask_handover_code", done_already=made):
             return str(job["handover_code"])
         code = new_code()
         db.execute("UPDATE jobs SET handover_code = ?, updated_at = ? WHERE id = ?", [code, to_db(now), job_id])
@@ -127,17 +128,15 @@ def ask_code(db: Database, actor: User, job_id: int, now: datetime) -> str:
 
 
 def check_code(db: Database, actor: User, job_id: int, code: Typed, now: datetime) -> None:
-    """Before the worker finishes a job that has a handover code (services.jobs.act): the code they
-    typed must be it. A wrong one is counted in a transaction of its own, so that it stays counted
-    when the finish is refused; after CODE_TRIES wrong ones in a row the next try waits CODE_WAIT.
-    Nothing is checked where the finish itself would be refused or answered as done (not the worker,
-    not in progress, a double click): jobs.act says so.
+    """Before the worker finishes a job that has a handover code (services.jobs.act, which calls it
+    only then): the code they typed must be it. A wrong one is counted in this transaction of its
+    own, so that it stays counted when the finish is refused; after CODE_TRIES wrong ones within
+    CODE_WAIT the next try waits CODE_WAIT.
 
-    Raises TooManyAttempts("error.handover_wait", minutes=...), ValidationError("code")."""
+    Raises NotFound, NotAllowed (not the worker of an in-progress job with a code),
+    TooManyAttempts("error.handover_wait", minutes=...), ValidationError("code": wrong)."""
     with write(db):
-        job = access.stored_job(db, job_id)
-        if access.refusal(db, job, actor, "type_handover_code") is not None:
-            return
+        job, actor = access.load(db, job_id, actor, "type_handover_code")
         wait = _wait(db, job_id, now)
         if wait:
             raise TooManyAttempts("error.handover_wait", minutes=max(1, -(-wait // 60)))
