@@ -40,7 +40,9 @@ slot = right.selectbox(
 near = st.session_state.get("find_helpers_point")
 mine = favourites.helper_ids(db, viewer)
 only_mine = st.toggle(t("helpers.favourites_only"), key="find_helpers_favourites_only")
-found = favourites.first(workers.directory(db, category=category, near=near, slot=slot, now=utcnow()), mine, only=only_mine)
+found = favourites.first(
+    workers.directory(db, category=category, near=near, slot=slot, now=utcnow()), mine, only=only_mine
+)
 
 
 map_column, list_column = st.columns([2, 3], gap="medium")

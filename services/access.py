@@ -282,9 +282,7 @@ RULES: dict[Capability, Rule] = {
         _as(s.worker) or _in(job, SHARING, "error.tell_closed") or _if(s.evening, "error.not_evening")
     ),
     "ask_handover_code": lambda job, s: (
-        _as(s.poster)
-        or _in(job, ("open",), "error.job_not_open")
-        or _if(not s.has_code, "error.handover_code_set")
+        _as(s.poster) or _in(job, ("open",), "error.job_not_open") or _if(not s.has_code, "error.handover_code_set")
     ),
     "see_handover_code": lambda job, s: (
         _as(s.poster) or _if(s.has_code, "error.no_handover_code") or _in(job, HANDING_OVER, "error.handover_over")

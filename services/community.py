@@ -5,10 +5,10 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from . import settings, users
+from .clock import from_db
 from .db import Database, write
 from .errors import SetupDone, ValidationError
 from .geo import check_lat_lon
-from .clock import from_db
 from .rows import Community, Job, User
 from .validate import LANGUAGES, Typed, text
 

@@ -62,7 +62,9 @@ def rate(db: Database, actor: User, job_id: int, *, stars: Typed, comment: Typed
             },
         )
         # the job's other side, who was rated, hears (not the stars: they are hidden until revealed)
-        notifications.job_step(db, job, "account.review", f"review:{review_id}", actor["id"], now, worker_id=job["worker_id"])
+        notifications.job_step(
+            db, job, "account.review", f"review:{review_id}", actor["id"], now, worker_id=job["worker_id"]
+        )
         return review_id
 
 
@@ -140,4 +142,15 @@ def received(db: Database, user_id: int, *, now: datetime) -> list[Row]:
 def by_author(db: Database, job_id: int, author_id: int) -> Row | None:
     """The person's own review of the job (always theirs to see), with `reveal_at`: when it shows to
     the others."""
-    return one(db, f"SELECT r.*, {REVEAL} AS reveal_at FROM reviews r WHERE job_id = ? AND author_id = ?", [job_id, author_id])
+    return one(
+        db, f"SELECT r.*, {REVEAL} AS reveal_at FROM reviews r WHERE job_id = ? AND author_id = ?", [job_id, author_id]
+    )
+
+
+def of_person(db: Database, job_id: int, subject_id: int, *, now: datetime) -> Row | None:
+    """The other side's review of the person on this job, once it shows at `now` (None before, or none)."""
+    return one(
+        db,
+        f"SELECT r.* FROM reviews r WHERE job_id = ? AND subject_id = ? AND {REVEAL} <= ?",
+        [job_id, subject_id, to_db(now)],
+    )

@@ -183,9 +183,7 @@ class Transition:
 
 
 TRANSITIONS: dict[Action, Transition] = {
-    "claim": Transition(
-        ("open",), "assigned", "claimer", mode="grab", worker="claimer", takes=Claim, primary=True
-    ),
+    "claim": Transition(("open",), "assigned", "claimer", mode="grab", worker="claimer", takes=Claim, primary=True),
     "accept": Transition(
         ("open",), "assigned", "poster", mode="booking", worker="assignee", money="hold", takes=Assign
     ),

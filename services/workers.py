@@ -235,16 +235,16 @@ def bayesian_score(stars_total: float, count: int) -> float:
     return (PRIOR_WEIGHT * PRIOR_STARS + stars_total) / (PRIOR_WEIGHT + count)
 
 
-PUBLIC_SELECT = """
+PUBLIC_SELECT = f"""
     SELECT w.user_id, u.display_name, w.taking_jobs, w.categories, w.bio, w.service_radius_km, w.rate_fen,
            w.area_lat, w.area_lon, w.area_label, w.availability, w.verification = 'verified' AS verified,
            COALESCE(r.count, 0) AS rating_count, r.average AS rating_average, COALESCE(r.total, 0) AS rating_total,
            (SELECT COUNT(*) FROM jobs j WHERE j.worker_id = w.user_id AND j.status = 'completed') AS completed
     FROM worker_profiles w JOIN users u ON u.id = w.user_id
     LEFT JOIN (SELECT subject_id, COUNT(*) AS count, AVG(stars) AS average, SUM(stars) AS total
-               FROM reviews r WHERE author_role = 'poster' AND {reveal} <= ? GROUP BY subject_id) r
+               FROM reviews r WHERE author_role = 'poster' AND {reviews.REVEAL} <= ? GROUP BY subject_id) r
         ON r.subject_id = w.user_id
-    WHERE u.blocked_at IS NULL""".format(reveal=reviews.REVEAL)  # the ratings shown at the moment given first
+    WHERE u.blocked_at IS NULL"""  # the ratings shown at the moment given first
 
 
 def _public(row: Row) -> Row:

@@ -12,7 +12,19 @@ from datetime import UTC, datetime
 import pytest
 
 from demo import samples
-from services import access, booking, contact, disputes, jobs, materials, messages, questions, reviews, safety, statements
+from services import (
+    access,
+    booking,
+    contact,
+    disputes,
+    jobs,
+    materials,
+    messages,
+    questions,
+    reviews,
+    safety,
+    statements,
+)
 from services import db as database
 from services.clock import from_db
 from services.errors import NotAllowed
@@ -123,7 +135,10 @@ def _edited(job) -> dict:
 
 def _reply(board, job, who):
     """Answer the review of `who` on the job (else any review of it: not theirs to answer)."""
-    rows = board.db.query("SELECT id, subject_id FROM reviews WHERE job_id = ? ORDER BY subject_id = ? DESC", [job["id"], (who or {}).get("id")])
+    rows = board.db.query(
+        "SELECT id, subject_id FROM reviews WHERE job_id = ? ORDER BY subject_id = ? DESC",
+        [job["id"], (who or {}).get("id")],
+    )
     review = next(iter(rows), None)
     if review is None:
         raise NotAllowed()  # nothing written to answer: no call the page could make

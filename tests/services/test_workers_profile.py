@@ -9,7 +9,7 @@ import pytest
 from demo import samples
 from services import geo, jobs, reviews, uploads, users, verification, workers
 from services.errors import NotAllowed, NotFound, ValidationError
-from tests.services.conftest import NOW, CENTER, METRES_PER_DEGREE, valid_job_fields
+from tests.services.conftest import CENTER, METRES_PER_DEGREE, NOW, valid_job_fields
 
 SEEN = NOW + timedelta(days=reviews.BLIND_DAYS)  # every rating of these tests shows by then (double-blind)
 
