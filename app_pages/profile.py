@@ -14,6 +14,7 @@ from ui.feedback import JOB_PAGE, FieldErrors, attempt
 from ui.i18n import category_label, day, listing, number, t
 from ui.job_after import favourite_star
 from ui.query import query_id
+from ui.reviews import shown_review
 from ui.safe import md
 
 db = get_db()
@@ -117,10 +118,10 @@ if helper and helper["taking_jobs"]:
         invite_form()
 
 st.subheader(stars_text(summary["average"], summary["count"]))
-for review in reviews.received(db, person["id"]):
+for review in reviews.received(db, person["id"], now=utcnow()):  # those shown by now (double-blind)
     with st.container(border=True):
-        author = person_name(review["author_name"], review["author_verified"])
-        st.markdown(f"{'★' * review['stars']}{'☆' * (5 - review['stars'])} · {md(author)}")
-        st.caption(md(t(f"profile.review_as_{review['author_role']}", title=review["job_title"])))
-        if review["comment"]:
-            st.markdown(md(review["comment"]))
+        shown_review(
+            review,
+            person_name(review["author_name"], review["author_verified"]),
+            t(f"profile.review_as_{review['author_role']}", title=review["job_title"]),
+        )

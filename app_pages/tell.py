@@ -7,10 +7,11 @@ import streamlit as st
 from services.errors import InvalidTransition, NotFound
 from ui.db import get_db
 from ui.i18n import error_text, t
+from ui.query import query_text
 from ui.safety import card_page
 
 try:
-    card_page(get_db(), st.query_params.get("t", ""))
+    card_page(get_db(), query_text("t", max_len=200))
 except (NotFound, InvalidTransition) as why:
     st.title(f"👪 {t('tell.page_title')}")
     st.info(error_text(why) if isinstance(why, InvalidTransition) else t("tell.unknown"), icon="🔗")

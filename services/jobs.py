@@ -551,12 +551,13 @@ def act(
     """
     rule, request = _rule_and_request(action, request)
     comparable = request.comparable()
+    person = _person(actor)
     if (  # a wrong code is counted in a transaction of its own, though nothing else happens
         isinstance(request, Finish)
-        and actor is not CLOCK
-        and access.refusal(db, access.stored_job(db, job_id), actor, "type_handover_code") is None
+        and person is not None
+        and access.refusal(db, access.stored_job(db, job_id), person, "type_handover_code") is None
     ):
-        safety.check_code(db, cast(User, actor), job_id, request.code, now)
+        safety.check_code(db, person, job_id, request.code, now)
     with write(db):
         job = access.stored_job(db, job_id)
         if actor is not CLOCK:

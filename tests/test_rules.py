@@ -12,7 +12,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from services import jobs, mail, needs, notifications, statements, transitions, verification, workers
+from services import jobs, mail, migrations, needs, notifications, statements, transitions, verification, workers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = sorted((ROOT / "services").glob("*.py"))
@@ -207,6 +207,7 @@ DYNAMIC_KEYS = {
     "my_jobs.none_{}": ("posted", "working"),
     "my_jobs.{}": ("posted", "working"),
     "profile.review_as_{}": ("poster", "worker"),  # reviews.author_role
+    "safety.{}": tuple(slug for slug, *_, hazardous in migrations.SEED_CATEGORIES if hazardous),  # ui.safety
     "slot.{}": workers.AVAILABILITY,
     "application.{}": ("pending", "accepted", "withdrawn"),  # applications.status; 'declined' says why:
     "application.declined_{}": ("declined", *LEAVING_OPEN),  # applications.outcome

@@ -18,9 +18,12 @@ def stars(count: int) -> str:
     return "★" * count + "☆" * (5 - count)
 
 
-def shown_review(review: Row, author: str) -> None:
-    """A review as everyone reads it: stars, who wrote it, the comment, and the reply under it."""
+def shown_review(review: Row, author: str, about: str = "") -> None:
+    """A review as everyone reads it: stars, who wrote it (and `about`: which job), the comment, and
+    the reply under it."""
     st.markdown(f"{stars(review['stars'])} · {md(author)}")
+    if about:
+        st.caption(md(about))
     if review["comment"]:
         st.markdown(md(review["comment"]))
     if review["reply"]:
