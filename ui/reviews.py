@@ -57,15 +57,15 @@ def job_reviews(db: Database, job: Job, user: User | None, allowed: frozenset[Ca
 
 def _rate_form(db: Database, job: Job, user: User, other: str) -> None:
     errors = FieldErrors()
-    with st.form(f"job_rate_form_{job['id']}"):
+    with st.form(f"reviews_rate_form_{job['id']}"):
         st.markdown(md(t("rating.prompt", name=other)))
         st.caption(t("rating.blind"))
-        given = errors.at("stars", st.feedback("stars", key=f"job_rate_stars_{job['id']}"))
+        given = errors.at("stars", st.feedback("stars", key=f"reviews_rate_stars_{job['id']}"))
         comment = errors.at(
-            "comment", st.text_area(t("rating.comment"), max_chars=500, key=f"job_rate_comment_{job['id']}")
+            "comment", st.text_area(t("rating.comment"), max_chars=500, key=f"reviews_rate_comment_{job['id']}")
         )
         if st.form_submit_button(
-            t("rating.submit"), type="primary", use_container_width=True, key=f"job_rate_send_{job['id']}"
+            t("rating.submit"), type="primary", use_container_width=True, key=f"reviews_rate_send_{job['id']}"
         ):
             if given is None:
                 errors.show("stars", t("error.stars"))
@@ -80,13 +80,13 @@ def _rate_form(db: Database, job: Job, user: User, other: str) -> None:
 
 def _reply_form(db: Database, user: User, review: Row) -> None:
     errors = FieldErrors()
-    with st.form(f"job_reply_form_{review['id']}"):
+    with st.form(f"reviews_reply_form_{review['id']}"):
         reply = errors.at(
-            "reply", st.text_area(t("rating.reply"), max_chars=500, key=f"job_reply_text_{review['job_id']}")
+            "reply", st.text_area(t("rating.reply"), max_chars=500, key=f"reviews_reply_text_{review['job_id']}")
         )
         st.caption(t("rating.reply_help"))
         if st.form_submit_button(
-            t("rating.reply_send"), use_container_width=True, key=f"job_reply_send_{review['job_id']}"
+            t("rating.reply_send"), use_container_width=True, key=f"reviews_reply_send_{review['job_id']}"
         ):
             attempt(
                 lambda: reviews.reply(db, user, review["id"], reply=reply, now=utcnow()),

@@ -53,7 +53,7 @@ def handover_code(db: Database, job: Job, allowed: frozenset[Capability]) -> Non
     if "ask_handover_code" in allowed:
         callback_button(
             t("handover.ask"),
-            f"job_handover_ask_{job['id']}",
+            f"safety_handover_ask_{job['id']}",
             lambda: safety.ask_code(db, st.session_state["user"], job["id"], utcnow()),
             done=t("handover.made"),
             error_key=("handover", job["id"]),

@@ -262,7 +262,7 @@ def test_worker_rates_the_poster_through_the_rating_form(open_page, person, db, 
     worker = person("worker")
     at = open_page(JOB_PAGE, lang="en", user=worker, id=completed_unrated_job)
     at.feedback[0].set_value(3)  # the fourth star
-    at.text_area(key=f"job_rate_comment_{completed_unrated_job}").input("Friendly, paid at once.")
+    at.text_area(key=f"reviews_rate_comment_{completed_unrated_job}").input("Friendly, paid at once.")
     button(at, text("en", "rating.submit")).click().run()
 
     assert not at.exception and not errors(at)
