@@ -13,6 +13,7 @@ from demo import samples
 from services import community, jobs, ledger, notifications, reviews, settings, users, verification, workers
 from services import db as database
 from services.clock import utcnow
+from services.transitions import request
 from tests.pages.conftest import (
     CENTER,
     JOB_PAGE,
@@ -720,7 +721,7 @@ def test_claim_pressed_after_someone_else_took_the_job_tells_the_worker_it_was_t
     )
     workers.set_taking_jobs(db, rival, taking_jobs=True, categories=["moving"], now=utcnow())
     samples.verify(db, person("organizer"), users.get(db, rival["id"]), utcnow())
-    jobs.act(db, job_ids["open"], "claim", rival, now=utcnow())
+    jobs.act(db, job_ids["open"], "claim", rival, request("claim", safety=True), now=utcnow())  # notes read
 
     claim.click().run()
 
