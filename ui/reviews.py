@@ -26,9 +26,8 @@ def shown_review(review: Row, author: str, about: str = "") -> None:
         st.caption(md(about))
     if review["comment"]:
         st.markdown(md(review["comment"]))
-    if review["reply"]:
-        st.caption(t("rating.reply_label"))
-        st.markdown(f"> {md(review['reply'])}")
+    if review["reply"]:  # under the review, in the text's own colour (a quote's grey reads too faint)
+        st.markdown(f"↪️ **{t('rating.reply_label')}** {md(review['reply'])}")
 
 
 def job_reviews(db: Database, job: Job, user: User | None, allowed: frozenset[Capability]) -> None:
