@@ -90,7 +90,8 @@ if user is None:
 else:
     menu = [browse, *members, *(organizers if user["role"] == "organizer" else [])]
     doors = []
-current = st.navigation([*menu, job_page, profile_page, *doors], position="hidden")
+tell_page = page("app_pages/tell.py", "nav.tell", "👪")  # a helper's card for their family (#16 item 3)
+current = st.navigation([*menu, job_page, profile_page, tell_page, *doors], position="hidden")
 follow_goto(current, PAGES)
 count_visit(current)
 

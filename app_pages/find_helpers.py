@@ -5,6 +5,7 @@ the resident's favourite helpers first, or alone, each card with its star."""
 import streamlit as st
 
 from services import categories, community, favourites, workers
+from services.clock import utcnow
 from ui import maps
 from ui.cards import person_name, rate_text, stars_text
 from ui.db import get_db
@@ -39,7 +40,9 @@ slot = right.selectbox(
 near = st.session_state.get("find_helpers_point")
 mine = favourites.helper_ids(db, viewer)
 only_mine = st.toggle(t("helpers.favourites_only"), key="find_helpers_favourites_only")
-found = favourites.first(workers.directory(db, category=category, near=near, slot=slot), mine, only=only_mine)
+found = favourites.first(
+    workers.directory(db, category=category, near=near, slot=slot, now=utcnow()), mine, only=only_mine
+)
 
 
 map_column, list_column = st.columns([2, 3], gap="medium")

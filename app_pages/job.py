@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import access, categories, escrow, jobs, notifications, pricing, reviews, settings, share
+from services import access, categories, escrow, jobs, notifications, pricing, settings, share
 from services.clock import from_db, utcnow
 from services.errors import NotFound
 from ui import maps
@@ -13,14 +13,15 @@ from ui.contact import contact_section
 from ui.conversation import conversation_section, fraud_warning
 from ui.db import get_db
 from ui.disputes import dispute_section
-from ui.feedback import FieldErrors, attempt
 from ui.i18n import category_label, money, t, when
 from ui.job_after import after_posting
 from ui.job_money import money_section
 from ui.query import query_id
 from ui.questions import questions_section
 from ui.report import report_button
+from ui.reviews import job_reviews
 from ui.safe import isolated, md
+from ui.safety import handover_code, tell_someone
 from ui.share import share_button
 from ui.statements import receipt_section
 
@@ -77,7 +78,9 @@ with info:
         st.info(t("job.auto_confirm", when=when(confirm_by)), icon="⏳")
     if user is None and job["status"] == "open":
         st.info(t("job.login_to_claim"), icon="🔑")
+    handover_code(db, job, allowed)
     job_actions(db, job, user, allowed, key="job")
+    tell_someone(db, job, allowed)
     after_posting(job, allowed, key="job")  # change it, post it again, book the helper again
     if user and job["mode"] == "grab":  # (booking's section says it under its applications)
         why_not_a_helper(db, job, user, "claim")
@@ -107,32 +110,7 @@ with place_column:
     if share.job_url(db, job):  # an open job, on a board with its address: a card for the WeChat group
         share_button(f"job_share_{job['id']}", lambda: share.job_card(db, job), f"linbang-job-{job['id']}.png")
 
-if "rate" in allowed:
-    st.subheader(t("rating.title"))
-    mine = reviews.by_author(db, job["id"], user["id"])
-    if mine:
-        st.success(t("rating.thanks", stars="★" * mine["stars"]), icon="🙏")
-    else:
-        other = job["worker_name"] if reviews.author_role(job, user) == "poster" else job["poster_name"]
-        errors = FieldErrors()
-        with st.form(f"job_rate_form_{job['id']}"):
-            st.markdown(md(t("rating.prompt", name=other)))
-            stars = errors.at("stars", st.feedback("stars", key=f"job_rate_stars_{job['id']}"))
-            comment = errors.at(
-                "comment", st.text_area(t("rating.comment"), max_chars=500, key=f"job_rate_comment_{job['id']}")
-            )
-            if st.form_submit_button(
-                t("rating.submit"), type="primary", use_container_width=True, key=f"job_rate_send_{job['id']}"
-            ):
-                if stars is None:
-                    errors.show("stars", t("error.stars"))
-                else:
-                    attempt(
-                        lambda: reviews.rate(db, user, job["id"], stars=stars + 1, comment=comment, now=utcnow()),
-                        success=t("rating.saved"),
-                        rerun=True,
-                        errors=errors,
-                    )
+job_reviews(db, job, user, allowed)
 
 events = jobs.history(db, job, user)
 if not events:  # not involved: when it was posted, and nobody's name or steps

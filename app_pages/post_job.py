@@ -127,6 +127,9 @@ with st.form(filling.form):
         ),
     )
     st.caption(t("post.privacy"))
+    handover = draft.editing is None and st.checkbox(  # an open job's own page asks for one later
+        t("post.handover"), help=t("post.handover_help"), key=filling.field("handover")
+    )
     st.caption(t("post.hold_note", balance=money(ledger.wallet_fen(db, user["id"], user))))
     submitted = st.form_submit_button(
         t("post.edit_submit" if draft.editing else "post.submit"),
@@ -158,6 +161,7 @@ if submitted:
             lon=point[1],
             address_note=address_note,
             mode=mode,
+            **({"handover_code": handover} if handover else {}),
         )
         job_id = filling.send(
             lambda: job_after.save(db, user, draft, fields, key=filling.key(*fields.values()), now=utcnow()), errors

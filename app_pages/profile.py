@@ -14,7 +14,8 @@ from ui.feedback import JOB_PAGE, FieldErrors, attempt
 from ui.i18n import category_label, day, listing, number, t
 from ui.job_after import favourite_star
 from ui.query import query_id
-from ui.report import hidden_note, report_button
+from ui.report import report_button
+from ui.reviews import shown_review
 from ui.safe import md
 
 db = get_db()
@@ -25,10 +26,10 @@ except NotFound:
     st.error(t("error.not_found"), icon="🔍")
     st.stop()
 try:
-    helper = workers.public_profile(db, person["id"])
+    helper = workers.public_profile(db, person["id"], now=utcnow())
 except NotFound:
     helper = None
-summary = reviews.summary(db, person["id"])
+summary = reviews.summary(db, person["id"], now=utcnow())
 kinds = categories.by_slug(db)
 
 avatar(db, person)
@@ -120,14 +121,12 @@ if helper and helper["taking_jobs"]:
         invite_form()
 
 st.subheader(stars_text(summary["average"], summary["count"]))
-for review in reviews.received(db, person["id"], viewer):
+for review in reviews.received(db, person["id"], viewer, now=utcnow()):  # those shown by now (double-blind)
     with st.container(border=True):
-        author = person_name(review["author_name"], review["author_verified"])
-        stars = f"{'★' * review['stars']}{'☆' * (5 - review['stars'])} · " if review["stars"] else ""
-        st.markdown(f"{stars}{md(author)}")
-        st.caption(md(t(f"profile.review_as_{review['author_role']}", title=review["job_title"])))
-        hidden_note(review, "comment")
-        if review["comment"]:
-            st.markdown(md(review["comment"]))
+        shown_review(
+            review,
+            person_name(review["author_name"], review["author_verified"]),
+            t(f"profile.review_as_{review['author_role']}", title=review["job_title"]),
+        )
         if viewer and review["author_id"] != viewer["id"]:
             report_button(db, viewer, "review", review["id"])

@@ -589,7 +589,10 @@ class _Seeder:
         return run
 
     def transition(self, when: datetime, job: _Job, action: str, who: str, detail: str, **inputs) -> None:
-        """The seed's one call of jobs.act."""
+        """The seed's one call of jobs.act. A helper claims having read the job's safety notes (the
+        claim's question shows them)."""
+        if action == "claim":
+            inputs["safety"] = True
         jobs.act(
             self.db, job.id, action, self.user(who), transitions.request(action, detail=detail, **inputs), now=when
         )
@@ -613,7 +616,7 @@ class _Seeder:
 
         def run(when, job):
             note = self.note(who, data.APPLY_NOTES, 0.8)
-            booking.apply(self.db, self.user(who), job.id, quote_yuan=quote, message=note, now=when)
+            booking.apply(self.db, self.user(who), job.id, quote_yuan=quote, message=note, safety=True, now=when)
 
         return run
 

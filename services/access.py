@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Literal, cast
 
-from . import materials, pricing, users, workers
+from . import community, materials, pricing, users, workers
 from .db import Database, one
 from .errors import AlreadyDone, AlreadyTaken, InvalidTransition, LinbangError, NotAllowed, NotFound
 from .rows import Candidate, Job, User
@@ -40,11 +40,17 @@ Capability = Literal[
     "book_again",  # ... in booking mode, asking the same helper again
     "see_receipt",  # where a settled job's money went: held, paid, commission, tip, materials, refund
     "report",  # tell the organizer something is wrong with the job (its questions and messages: services.reports)
+    "reply_review",  # the person rated answers the other side's review of them, once, publicly
+    "tell_someone",  # the worker of an evening job shares its time and rough area with family (services.safety)
+    "ask_handover_code",  # the poster has the board make a handover code (取件码) for their open job
+    "see_handover_code",  # ... and reads it, to tell the worker in person
+    "type_handover_code",  # the worker types it to finish the job
 ]
 OPEN_FOR_MATERIALS: tuple[Status, ...] = ("in_progress", "done")  # bought once the work started
 TALKING: tuple[Status, ...] = ("open", "assigned", "in_progress", "done", "disputed")  # not yet ended
 SHARING: tuple[Status, ...] = ("assigned", "in_progress")  # a phone is switched on while the work is ahead
 SHARED: tuple[Status, ...] = (*SHARING, "done", "disputed")  # ... and shown until the job ends
+HANDING_OVER: tuple[Status, ...] = ("open", "assigned", "in_progress")  # the code is still to be given
 
 
 class Standing:
@@ -107,6 +113,33 @@ class Standing:
         return bool(materials.waiting(self._db, self._job["id"])) or _extra_waiting(self._job)
 
     @cached_property
+    def has_code(self) -> bool:
+        """The job has a handover code (read from the database: a job as a page shows it has the code
+        blanked for everyone but the poster)."""
+        sql = "SELECT 1 AS x FROM jobs WHERE id = ? AND handover_code IS NOT NULL"
+        return one(self._db, sql, [self._job["id"]]) is not None
+
+    @cached_property
+    def rated(self) -> bool:
+        """They rated the job's other side already (once is all)."""
+        sql = "SELECT 1 AS x FROM reviews WHERE job_id = ? AND author_id = ?"
+        return one(self._db, sql, [self._job["id"], self.user["id"]]) is not None
+
+    @cached_property
+    def reply_refusal(self) -> LinbangError | None:
+        """Why they may not answer the other side's review of them on this job: none was written, or
+        they answered it already."""
+        sql = "SELECT reply FROM reviews WHERE job_id = ? AND subject_id = ?"
+        review = one(self._db, sql, [self._job["id"], self.user["id"]])
+        if review is None:
+            return InvalidTransition("error.no_review")
+        return AlreadyDone("error.already_replied") if review["reply"] is not None else None
+
+    @cached_property
+    def evening(self) -> bool:
+        return community.starts_in_evening(self._db, self._job)
+
+    @cached_property
     def was_assigned(self) -> bool:
         """The job was theirs once (released, say): job_events.worker_id is who had it then."""
         sql = "SELECT 1 AS x FROM job_events WHERE job_id = ? AND worker_id = ? LIMIT 1"
@@ -135,6 +168,11 @@ def _as(allowed: bool, key: str = "error.not_allowed") -> LinbangError | None:
 
 def _in(job: Job, statuses: tuple[Status, ...], key: str) -> LinbangError | None:
     return None if job["status"] in statuses else InvalidTransition(key)
+
+
+def _if(condition: bool, key: str) -> LinbangError | None:
+    """Something about the job the capability needs, whoever asks (an evening job, a code to give)."""
+    return None if condition else InvalidTransition(key)
 
 
 def _mode(job: Job, mode: str | None) -> LinbangError | None:
@@ -208,7 +246,11 @@ RULES: dict[Capability, Rule] = {
         _as(s.poster) or (None if _extra_waiting(job) else InvalidTransition("error.extra_not_waiting"))
     ),
     "add_statement": lambda job, s: _as(s.party) or _in(job, ("disputed",), "error.not_disputed"),
-    "rate": lambda job, s: _as(s.party) or _in(job, SETTLED, "error.rate_not_completed"),
+    "rate": lambda job, s: (
+        _as(s.party)
+        or _in(job, SETTLED, "error.rate_not_completed")
+        or (AlreadyDone("error.already_rated") if s.rated else None)
+    ),
     "see_private": lambda job, s: _as(s.involved),
     "see_history": lambda job, s: _as(s.involved or s.was_assigned),
     "see_applicants": lambda job, s: _mode(job, "booking") or _as(s.poster or s.organizer),
@@ -236,6 +278,19 @@ RULES: dict[Capability, Rule] = {
     ),
     "see_receipt": lambda job, s: _as(s.involved) or _in(job, SETTLED, "error.receipt_not_settled"),
     "report": lambda job, s: _as(not s.poster, "error.report_own"),
+    "reply_review": lambda job, s: _as(s.party) or _in(job, SETTLED, "error.rate_not_completed") or s.reply_refusal,
+    "tell_someone": lambda job, s: (
+        _as(s.worker) or _in(job, SHARING, "error.tell_closed") or _if(s.evening, "error.not_evening")
+    ),
+    "ask_handover_code": lambda job, s: (
+        _as(s.poster) or _in(job, ("open",), "error.job_not_open") or _if(not s.has_code, "error.handover_code_set")
+    ),
+    "see_handover_code": lambda job, s: (
+        _as(s.poster) or _if(s.has_code, "error.no_handover_code") or _in(job, HANDING_OVER, "error.handover_over")
+    ),
+    "type_handover_code": lambda job, s: (
+        _as(s.worker) or _if(s.has_code, "error.no_handover_code") or _in(job, ("in_progress",), "error.handover_over")
+    ),
 }
 CAPABILITIES: tuple[Capability, ...] = tuple(RULES)
 

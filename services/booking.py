@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TypeVar, cast
 
-from . import access, jobs, messages, notifications, users, workers
+from . import access, categories, jobs, messages, notifications, users, workers
 from .access import Capability
 from .clock import from_db, to_db
 from .db import Database, insert, one, write
@@ -46,19 +46,22 @@ def apply(
     quote_yuan: Typed,
     message: Typed = "",
     proposed_time: Typed = None,
+    safety: object = False,
     now: datetime,
 ) -> int:
     """A verified worker offers to do an open booking-mode job. Returns the application id. The
     message (with the quote) opens the worker's conversation with the poster (services.messages).
 
     The quote is in the job's price type: a total for a fixed-price job, a rate for an hourly one.
+    `safety`: True once the job's safety notes were shown with this tap (a hazardous category's job).
     Raises NotFound, NotAllowed (not verified, own job, not booking mode), InvalidTransition (job
-    not open, already applied), ValidationError.
+    not open, already applied), ValidationError (the fields; "safety": the notes not shown).
     """
     quote_fen = yuan_to_fen(quote_yuan, "quote")
     message = text(message, "message", max_len=300)
     with write(db):
         job, actor = access.load(db, job_id, actor, "apply")
+        categories.require_safety_seen(db, job["category"], safety)
         row = {
             "job_id": job_id,
             "worker_id": actor["id"],
@@ -199,9 +202,9 @@ APPLICANT_SELECT = """SELECT a.*, u.display_name AS worker_name FROM application
     JOIN users u ON u.id = a.worker_id"""
 
 
-def for_job(db: Database, job: Job, viewer: User | None) -> list[Row]:
+def for_job(db: Database, job: Job, viewer: User | None, *, now: datetime) -> list[Row]:
     """A job's applications and invitations as `viewer` may see them, newest first: the poster and
-    organizers see all, each with the worker's public standing (badge, rating, completed jobs);
+    organizers see all, each with the worker's public standing (badge, rating shown at `now`, completed jobs);
     a worker sees their own; anyone else nothing. Applications of blocked accounts are left out."""
     viewer = users.active_or_none(db, viewer)
     if viewer is None:
@@ -211,7 +214,7 @@ def for_job(db: Database, job: Job, viewer: User | None) -> list[Row]:
     rows = db.query(APPLICANT_SELECT + " WHERE a.job_id = ? AND u.blocked_at IS NULL ORDER BY a.id DESC", [job["id"]])
     shown = [r for r in rows if everyone or r["worker_id"] == viewer["id"]]
     for row in shown:
-        standing = workers.public_profile(db, row["worker_id"])
+        standing = workers.public_profile(db, row["worker_id"], now=now)
         row.update({key: standing[key] for key in ("verified", "rating_average", "rating_count", "completed")})
     return shown
 

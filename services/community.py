@@ -2,13 +2,14 @@
 
 from datetime import datetime
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from . import settings, users
-from .clock import utcnow
+from .clock import from_db, utcnow
 from .db import Database, write
 from .errors import SetupDone, ValidationError
 from .geo import check_lat_lon
-from .rows import Community, User
+from .rows import Community, Job, User
 from .validate import LANGUAGES, Typed, text
 
 FIELDS = ("name", "lat", "lon", "radius_km", "language", "timezone")
@@ -79,3 +80,9 @@ def set_organizer_contact(db: Database, actor: User, line: Typed, now: datetime 
     with write(db):
         actor = users.organizer(db, actor)
         settings.change(db, actor, {"organizer_contact": line}, now or utcnow())
+
+
+def starts_in_evening(db: Database, job: Job) -> bool:
+    """The job's time window starts at or after the `evening_hour` setting, in the community's time."""
+    zone = ZoneInfo(str(settings.read(db, ["timezone"])["timezone"]))
+    return from_db(job["window_start"]).astimezone(zone).hour >= settings.whole(db, "evening_hour")

@@ -21,7 +21,7 @@ def mark(db: Database, user: User, helper_id: int, favourite: bool, now: datetim
             return
         if helper_id == user["id"]:
             raise NotAllowed()
-        workers.public_profile(db, helper_id)  # a helper anyone may see
+        workers.public_profile(db, helper_id, now=now)  # a helper anyone may see
         db.execute(
             "INSERT OR IGNORE INTO favourites (user_id, helper_id, created_at) VALUES (?, ?, ?)",
             [user["id"], helper_id, to_db(now)],

@@ -10,6 +10,7 @@ looser modes, is closed again.
 import contextlib
 import os
 import pathlib
+import secrets
 import sqlite3
 
 FILE_MODE = 0o600
@@ -20,6 +21,19 @@ SMTP_PASSWORD_FILE = "smtp.key"  # beside the database: the mail server's passwo
 def database_file(conn: sqlite3.Connection) -> pathlib.Path:
     """The file of the database open on `conn`: what the board's other files are kept beside."""
     return pathlib.Path(conn.execute("PRAGMA database_list").fetchone()[2])
+
+
+def secret_key(conn: sqlite3.Connection, name: str) -> bytes:
+    """The key in the file `name` beside the database open on `conn`, made once (32 random bytes,
+    FILE_MODE): it signs links, so it is never inside the database (a copy of the database alone
+    signs nothing)."""
+    path = database_file(conn).with_name(name)
+    try:
+        with open(create_private(path), "wb") as out:
+            out.write(secrets.token_bytes(32))
+    except FileExistsError:
+        pass  # made before (or at this moment by another session): read what is there
+    return path.read_bytes()
 
 
 def private_folder(path: pathlib.Path) -> pathlib.Path:

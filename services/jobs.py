@@ -22,13 +22,14 @@ from . import (
     messages,
     notifications,
     pricing,
+    safety,
     users,
 )
 from .clock import from_db, to_db
 from .db import Database, filled_in, insert, one, write
 from .errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from .rows import Clock, Job, MaterialLine, Row, User
-from .transitions import SETTLED, TRANSITIONS, Action, Assign, Request, Terms, Transition
+from .transitions import SETTLED, TRANSITIONS, Action, Assign, Finish, Request, Terms, Transition
 from .validate import Typed, minutes_of, text, yuan_to_fen
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
@@ -129,12 +130,14 @@ def post(
     lon: Typed,
     address_note: Typed = "",
     mode: Typed = "grab",
+    handover_code: bool = False,
     key: str | None = None,
     now: datetime,
 ) -> int:
     """Validate every field and store a new open job. Returns its id; stores nothing on error.
 
     `key` identifies one filling-in of the post form: sending it again returns the job it posted.
+    `handover_code`: the board makes the job a handover code (services.safety) for the worker to type.
     Raises ValidationError(field, key) for the first bad field, in form order (the mode first: the
     form asks it above the others).
     """
@@ -172,6 +175,7 @@ def post(
                 "status": "open",
                 "public_lat": public_lat,
                 "public_lon": public_lon,
+                "handover_code": safety.new_code() if handover_code else None,
                 "created_at": to_db(now),
                 "updated_at": to_db(now),
             },
@@ -306,6 +310,8 @@ def for_viewer(db: Database, row: Row, viewer: User | None) -> Job:
     if not job["exact"]:
         for field in PRIVATE_FIELDS:
             job[field] = None
+    if access.refusal(db, job, viewer, "see_handover_code"):  # the poster's, to tell the worker in person
+        job["handover_code"] = None
     return job
 
 
@@ -544,11 +550,19 @@ def act(
     with the same request right after doing it (a double click) changes nothing and succeeds.
 
     Raises NotFound, NotAllowed (wrong person; its kinds AlreadyTaken, someone else got the job
-    first, and InvalidTransition, not possible in the job's status), ValidationError (a bad request),
+    first, and InvalidTransition, not possible in the job's status), ValidationError (a bad request;
+    "code": a wrong handover code), TooManyAttempts (wrong handover codes came too fast: wait),
     InsufficientFunds (the poster's wallet cannot cover the hold or the tip; nothing changes).
     """
     request = _rule_and_request(action, request)[1]
     comparable = request.comparable()
+    person = _person(actor)
+    if (  # a wrong code is counted in a transaction of its own, though nothing else happens
+        isinstance(request, Finish)
+        and person is not None
+        and access.refusal(db, access.stored_job(db, job_id), person, "type_handover_code") is None
+    ):
+        safety.check_code(db, person, job_id, request.code, now)
     with write(db):
         job = access.stored_job(db, job_id)
         if actor is not CLOCK:

@@ -528,6 +528,35 @@ def m011_reports(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m012_reviews_safety(db: sqlite_utils.Database) -> None:
+    """Reviews round two and safety (#16 items 2, 3).
+
+    A review is double-blind: hidden until both sides rated the job or `blind_until` (14 days after
+    the job ended) has passed; services.reviews.REVEAL works the moment out in SQL from these stored
+    times, so nothing runs on a timer. Reviews written before this migration were shown at once: their
+    blind_until is when they were written. The reviewed person's one public reply sits beside it.
+    A job's handover code (取件码) is four digits the worker types to finish it; each wrong try is a row,
+    counted for the wait after a few (services.safety)."""
+    execute_script(
+        db,
+        """
+        ALTER TABLE reviews ADD COLUMN blind_until TEXT;
+        UPDATE reviews SET blind_until = created_at;
+        ALTER TABLE reviews ADD COLUMN reply TEXT;
+        ALTER TABLE reviews ADD COLUMN replied_at TEXT;
+        CREATE INDEX reviews_job ON reviews (job_id);
+        ALTER TABLE jobs ADD COLUMN handover_code TEXT CHECK (length(handover_code) = 4);
+        CREATE TABLE handover_misses (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX handover_misses_job ON handover_misses (job_id, at);
+        """,
+    )
+
+
+@migrations()
 def m013_figures(db: sqlite_utils.Database) -> None:
     """The organizer's console (#16 item 4): its figures read jobs, job events and transfers by time,
     and count flagged questions, through indexes instead of reading every row."""

@@ -36,6 +36,7 @@ KINDS: tuple[str, ...] = (
     *(f"job.material_{answer}" for answer in ("added", "approved", "rejected")),
     "job.statement",
     "account.review",
+    "account.review_reply",  # the person rated answered the review (services.reviews.reply)
     "account.verified",
     "account.rejected",
     "account.revoked",

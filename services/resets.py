@@ -101,10 +101,4 @@ def _token(db: Database, salt: str) -> str:
 
 def _key(db: Database) -> bytes:
     """The key of the link tokens, made once beside the database (never inside it)."""
-    path = files.database_file(db.conn).with_name(KEY_FILE)
-    try:
-        with open(files.create_private(path), "wb") as out:
-            out.write(secrets.token_bytes(32))
-    except FileExistsError:
-        pass  # made before (or at this moment by another session): read what is there
-    return path.read_bytes()
+    return files.secret_key(db.conn, KEY_FILE)

@@ -76,6 +76,7 @@ class Job(TypedDict):
     created_at: str
     updated_at: str
     finished_at: NotRequired[str | None]
+    handover_code: NotRequired[str | None]  # four digits the worker types to finish; the poster's alone to see
     flagged: NotRequired[int]  # its title or description looks like a scam's request (services.fraud)
     # joined or worked out by services.jobs
     poster_name: NotRequired[str]

@@ -45,6 +45,9 @@ SETTINGS: dict[str, Setting] = {
     "id_hash_salt": Setting(str, None),  # hex; made on first use, never changed (it would orphan every hash)
     # nearby-job alerts (services.alerts)
     "alerts_daily_cap": Setting(int, 5),  # new-job alerts one helper gets in a day, at most
+    # safety (services.safety): a job whose window starts at or after this hour (community time) is
+    # an evening job, whose worker is offered the "tell someone" card
+    "evening_hour": Setting(int, 19),
     # e-mail (services.mail): no host, no e-mail. The password is never here (mail.password_file).
     "smtp_host": Setting(str, ""),
     "smtp_port": Setting(int, 587),

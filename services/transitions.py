@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Literal, TypedDict, get_args
 
-from . import ledger
+from . import categories, ledger
 from .db import Database
 from .errors import InvalidTransition, ValidationError
 from .rows import Job
@@ -86,10 +86,24 @@ class Reason(Request):
 
 
 @dataclass(frozen=True)
+class Claim(Request):
+    """Claiming: `safety` is True when the helper was shown the job's safety notes with this tap (a
+    hazardous category's job is taken only so)."""
+
+    safety: object = False
+
+    def terms(self, db: Database, job: Job) -> Terms:
+        categories.require_safety_seen(db, job["category"], self.safety)
+        return {}
+
+
+@dataclass(frozen=True)
 class Finish(Request):
-    """Finishing: for an hourly job, the hours actually worked as typed (None: as estimated)."""
+    """Finishing: for an hourly job, the hours actually worked as typed (None: as estimated); the
+    handover code as typed, for a job that has one (services.safety checks it, counting wrong tries)."""
 
     hours: object = None
+    code: object = None
 
     def terms(self, db: Database, job: Job) -> Terms:
         if job["price_type"] != "hourly":
@@ -169,7 +183,7 @@ class Transition:
 
 
 TRANSITIONS: dict[Action, Transition] = {
-    "claim": Transition(("open",), "assigned", "claimer", mode="grab", worker="claimer", primary=True),
+    "claim": Transition(("open",), "assigned", "claimer", mode="grab", worker="claimer", takes=Claim, primary=True),
     "accept": Transition(
         ("open",), "assigned", "poster", mode="booking", worker="assignee", money="hold", takes=Assign
     ),

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import cast, overload
 
 from . import categories as categories_module
-from . import community, geo, uploads, users
+from . import community, geo, reviews, uploads, users
 from .clock import to_db
 from .db import Database, filled_in, insert, one, the_one, write
 from .errors import NotAllowed, NotFound, ValidationError
@@ -235,16 +235,17 @@ def bayesian_score(stars_total: float, count: int) -> float:
     return (PRIOR_WEIGHT * PRIOR_STARS + stars_total) / (PRIOR_WEIGHT + count)
 
 
-PUBLIC_SELECT = """
+PUBLIC_SELECT = f"""
     SELECT w.user_id, u.display_name, w.taking_jobs, w.categories, w.bio, w.service_radius_km, w.rate_fen,
            w.area_lat, w.area_lon, w.area_label, w.availability, w.verification = 'verified' AS verified,
            COALESCE(r.count, 0) AS rating_count, r.average AS rating_average, COALESCE(r.total, 0) AS rating_total,
            (SELECT COUNT(*) FROM jobs j WHERE j.worker_id = w.user_id AND j.status = 'completed') AS completed
     FROM worker_profiles w JOIN users u ON u.id = w.user_id
     LEFT JOIN (SELECT subject_id, COUNT(*) AS count, AVG(stars) AS average, SUM(stars) AS total
-               FROM reviews WHERE author_role = 'poster' AND hidden_at IS NULL GROUP BY subject_id) r
-              ON r.subject_id = w.user_id
-    WHERE u.blocked_at IS NULL"""
+               FROM reviews r WHERE author_role = 'poster' AND hidden_at IS NULL AND {reviews.REVEAL} <= ?
+               GROUP BY subject_id) r
+        ON r.subject_id = w.user_id
+    WHERE u.blocked_at IS NULL"""  # the ratings shown at the moment given first
 
 
 def _public(row: Row) -> Row:
@@ -254,13 +255,13 @@ def _public(row: Row) -> Row:
     return row
 
 
-def public_profile(db: Database, user_id: int) -> Row:
+def public_profile(db: Database, user_id: int, *, now: datetime) -> Row:
     """What anyone may see of a worker: no phone, e-mail, ID data or exact position. Ratings are
-    those received as a worker.
+    those received as a worker and shown at `now` (services.reviews: double-blind).
 
     Raises NotFound for someone with no worker profile (or a blocked account).
     """
-    row = one(db, PUBLIC_SELECT + " AND w.user_id = ?", [user_id])
+    row = one(db, PUBLIC_SELECT + " AND w.user_id = ?", [to_db(now), user_id])
     if not row:
         raise NotFound()
     profile = _public(row)
@@ -270,14 +271,23 @@ def public_profile(db: Database, user_id: int) -> Row:
 
 
 def directory(
-    db: Database, *, category: str | None = None, near: tuple[float, float] | None = None, slot: str | None = None
+    db: Database,
+    *,
+    category: str | None = None,
+    near: tuple[float, float] | None = None,
+    slot: str | None = None,
+    now: datetime,
 ) -> list[Row]:
-    """Verified workers taking jobs, best first: Bayesian score, then completed jobs, then name.
+    """Verified workers taking jobs, best first: Bayesian score (of the ratings shown at `now`), then
+    completed jobs, then name.
 
     category: they offer it. near: a point inside their service radius (from their approximate
     area). slot: they are usually available then (one of AVAILABILITY).
     """
-    rows = [_public(r) for r in db.query(PUBLIC_SELECT + " AND w.taking_jobs = 1 AND w.verification = 'verified'")]
+    rows = [
+        _public(r)
+        for r in db.query(PUBLIC_SELECT + " AND w.taking_jobs = 1 AND w.verification = 'verified'", [to_db(now)])
+    ]
     if category:
         rows = [r for r in rows if category in r["categories"]]
     if slot:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from demo import samples
-from services import booking, contact, jobs, ledger, materials, questions, users, workers
+from services import booking, contact, jobs, ledger, materials, questions, reviews, settings, users, workers
 from services import db as database
 from services.transitions import Finish, Reason
 from tests.support import set_phone, sunny_garden
@@ -77,6 +77,8 @@ def build(path, now: datetime) -> Board:
     for username, phone in PHONES.items():
         set_phone(db, people[username], phone)
         people[username] = users.get(db, people[username]["id"])
+    with database.write(db):  # every job is an evening one: its worker may tell someone (services.safety)
+        settings.save(db, {"evening_hour": 0})
     for username in POSTERS:
         ledger.top_up(db, people["org_zh"], people[username]["id"], "10000", key=f"start-{username}", now=now)
     board = Board(db, now + timedelta(hours=1), people, {}, {})
@@ -107,6 +109,7 @@ def _job(board: Board, poster: str, mode: str, variant: str, now: datetime) -> i
         lon=CENTER[1],
         address_note="Building 7, unit 2",
         mode=mode,
+        handover_code=variant == "in_progress",  # a code to see and type; the open job's poster may still ask
         now=now,
     )
     questions.ask(db, people["other"], job_id, "Is there a lift?", key=f"lift-{job_id}", now=now)
@@ -139,6 +142,8 @@ def _job(board: Board, poster: str, mode: str, variant: str, now: datetime) -> i
     if variant == "resolved":
         resolver = people["deputy" if poster == "org_zh" else "org_zh"]
         jobs.act(db, job_id, "resolve_pay", resolver, now=now)
-    if variant == "completed":
+    if variant == "completed":  # both sides rated it: both reviews show, each may be answered
         jobs.act(db, job_id, "confirm", people[poster], now=now)
+        for author in (poster, "worker"):
+            reviews.rate(db, people[author], job_id, stars=4, comment="Good", now=now)
     return job_id

@@ -18,6 +18,7 @@ from services import (
     figures,
     jobs,
     mail,
+    migrations,
     needs,
     notifications,
     reports,
@@ -220,6 +221,7 @@ DYNAMIC_KEYS = {
     "my_jobs.none_{}": ("posted", "working"),
     "my_jobs.{}": ("posted", "working"),
     "profile.review_as_{}": ("poster", "worker"),  # reviews.author_role
+    "safety.{}": tuple(slug for slug, *_, hazardous in migrations.SEED_CATEGORIES if hazardous),  # ui.safety
     "slot.{}": workers.AVAILABILITY,
     "application.{}": ("pending", "accepted", "withdrawn"),  # applications.status; 'declined' says why:
     "application.declined_{}": ("declined", *LEAVING_OPEN),  # applications.outcome

@@ -5,46 +5,58 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from services import access, jobs, pricing, transitions, workers
+from services import access, categories, jobs, pricing, transitions, workers
 from services.access import Capability
 from services.clock import utcnow
 from services.db import Database
-from services.rows import Job, User
+from services.rows import Job, Row, User
 from services.transitions import TRANSITIONS, Action
 
 from .confirm import Question, job_lines
 from .feedback import FieldErrors, action_error, perform
 from .i18n import error_text, t
+from .safety import safety_notes
 
 WORKER_PAGE = "app_pages/worker.py"
 
 
-def _action_input(job: Job, action: Action, key: str, errors: FieldErrors) -> dict[str, Callable[[], str]]:
-    """What a person types with a button: the actual hours when finishing an hourly job (the estimate
-    filled in), an optional tip when confirming, each with the place for its error (`errors`).
-    Returns readers of what was typed, from the widgets' session state when the button's callback
-    runs: the request's fields, by name."""
+def _action_input(
+    job: Job, action: Action, key: str, errors: FieldErrors, allowed: frozenset[Capability], hazardous: bool
+) -> dict[str, Callable[[], object]]:
+    """What a person sends with a button: the actual hours when finishing an hourly job (the estimate
+    filled in) and the handover code when the job has one, an optional tip when confirming, each
+    with the place for its error (`errors`); claiming a hazardous job, that its safety notes were
+    shown (its question shows them). Returns readers of what was typed, from the widgets' session
+    state when the button's callback runs: the request's fields, by name."""
+    readers: dict[str, Callable[[], object]] = {}
+    if action == "claim" and hazardous:
+        readers["safety"] = lambda: True
+    if action == "finish" and "type_handover_code" in allowed:
+        code = f"{key}_code_{job['id']}"
+        errors.at("code", st.text_input(t("handover.type"), max_chars=4, key=code, help=t("handover.type_help")))
+        readers["code"] = lambda: st.session_state[code]
     if action == "finish" and job["price_type"] == "hourly":
         field = f"{key}_hours_{job['id']}"
         errors.at(
             "hours",
             st.number_input(t("hours.actual"), 0.25, 24.0, pricing.estimated_minutes(job) / 60, 0.25, key=field),
         )
-        return {"hours": lambda: str(st.session_state[field])}
+        readers["hours"] = lambda: str(st.session_state[field])
     if action == "confirm":
-        field = f"{key}_tip_{job['id']}"
-        errors.at("tip", st.text_input(t("tip.label"), key=field, placeholder="0", help=t("tip.help")))
-        return {"tip_yuan": lambda: st.session_state[field]}
-    return {}
+        tip = f"{key}_tip_{job['id']}"
+        errors.at("tip", st.text_input(t("tip.label"), key=tip, placeholder="0", help=t("tip.help")))
+        readers["tip_yuan"] = lambda: st.session_state[tip]
+    return readers
 
 
 def job_actions(db: Database, job: Job, user: User | None, allowed: frozenset[Capability], *, key: str) -> None:
     """Buttons for exactly the transitions in `allowed` (the job's capabilities for `user`) that are
     pressed rather than filled in (a row's `form`) and not answers to one application (booking's)."""
     errors = action_error(job["id"])
+    kind = categories.by_slug(db)[job["category"]]
     for action, rule in TRANSITIONS.items():
         if action in allowed and not rule.form and rule.worker != "assignee":
-            _action_button(db, job, action, key, errors)
+            _action_button(db, job, action, key, errors, allowed, kind)
     _waiting_for_answers(db, job, user, allowed)
 
 
@@ -62,28 +74,30 @@ def why_not_a_helper(db: Database, job: Job, user: User, capability: Capability)
     st.page_link(WORKER_PAGE, label=t("job.become_helper_link"), icon="👉")
 
 
-def _asks_first(job: Job, action: Action) -> bool:
-    """Undoing something (a row's `confirm`), moving money (its `money`) or taking on a paid job is
-    asked once, with the amounts, before it is sent (ui.confirm)."""
+def _asks_first(job: Job, action: Action, hazardous: bool) -> bool:
+    """Undoing something (a row's `confirm`), moving money (its `money`) or taking on a paid job or a
+    hazardous one is asked once, with the amounts and the safety notes, before it is sent (ui.confirm)."""
     rule = TRANSITIONS[action]
-    return rule.confirm or bool(rule.money) or (rule.worker == "claimer" and job["price_fen"] > 0)
+    return rule.confirm or bool(rule.money) or (rule.worker == "claimer" and (job["price_fen"] > 0 or hazardous))
 
 
-def _action_button(db: Database, job: Job, action: Action, key: str, errors: FieldErrors) -> None:
+def _action_button(
+    db: Database, job: Job, action: Action, key: str, errors: FieldErrors, allowed: frozenset[Capability], kind: Row
+) -> None:
     rule = TRANSITIONS[action]
     question = Question(f"{key}_{action}_{job['id']}")
-    readers = _action_input(job, action, key, errors)
+    readers = _action_input(job, action, key, errors, allowed, bool(kind["hazardous"]))
 
-    def typed() -> dict[str, str]:
+    def typed() -> dict[str, object]:
         return {name: read() for name, read in readers.items()}
 
     if question.asked and question.typed != typed():  # changed after the first tap: ask anew
         question.drop()
     if question.asked:
-        _asked(db, job, action, question, errors)
+        _asked(db, job, action, question, errors, safety_notes(kind) if rule.worker == "claimer" else [])
         return
 
-    if _asks_first(job, action):
+    if _asks_first(job, action, bool(kind["hazardous"])):
         question.first_tap(
             t(f"action.{action}"),
             lambda **values: jobs.preview(
@@ -115,9 +129,12 @@ def _action_button(db: Database, job: Job, action: Action, key: str, errors: Fie
     )
 
 
-def _asked(db: Database, job: Job, action: Action, question: Question, errors: FieldErrors) -> None:
+def _asked(
+    db: Database, job: Job, action: Action, question: Question, errors: FieldErrors, heads_up: list[str]
+) -> None:
     """The first tap was made: the amounts the action moves (services.jobs.preview, worked out
-    again: the job may have changed since), with Confirm and Back."""
+    again: the job may have changed since), the safety notes of a hazardous job taken on
+    (`heads_up`: its Confirm is the helper's word that they read them), with Confirm and Back."""
     typed = question.typed
     user = st.session_state["user"]
     preview = question.again(
@@ -130,6 +147,7 @@ def _asked(db: Database, job: Job, action: Action, question: Question, errors: F
     question.summary(
         lines,
         [*warning, *notes],
+        heads_up=heads_up,
         send=(
             lambda: jobs.act(db, job["id"], action, user, transitions.request(action, **typed), now=utcnow()),
             t(f"action.{action}_done"),

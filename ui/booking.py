@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from services import booking, settings
+from services import booking, categories, settings
 from services.access import Capability
 from services.clock import from_db, utcnow
 from services.db import Database
@@ -16,6 +16,7 @@ from .confirm import Question, job_lines
 from .feedback import JOB_PAGE, FieldErrors, action_error, attempt, callback_button
 from .i18n import money, t, timezone, when, yuan_field
 from .safe import isolated, md
+from .safety import safety_notes, show_notes
 
 
 def quote_text(application: Row, job: Job | Row) -> str:
@@ -142,13 +143,22 @@ def _apply_form(db: Database, job: Job, user: User) -> None:
             ),
             time_column,
         )
+        notes = safety_notes(categories.by_slug(db)[job["category"]])
+        show_notes(notes)  # read before the one tap that sends: the tap says they were (services.categories)
         if st.form_submit_button(
             t("booking.apply"), type="primary", use_container_width=True, key=f"booking_apply_send_{job['id']}"
         ):
             proposed = datetime.combine(day, at, timezone()) if propose else None
             attempt(
                 lambda: booking.apply(
-                    db, user, job["id"], quote_yuan=quote, message=message, proposed_time=proposed, now=utcnow()
+                    db,
+                    user,
+                    job["id"],
+                    quote_yuan=quote,
+                    message=message,
+                    proposed_time=proposed,
+                    safety=bool(notes),
+                    now=utcnow(),
                 ),
                 success=t("booking.applied"),
                 rerun=True,
@@ -180,7 +190,7 @@ def booking_section(db: Database, job: Job, user: User | None, allowed: frozense
     if user is None:
         st.info(t("job.login_to_claim"), icon="🔑")
         return
-    applications = booking.for_job(db, job, user)
+    applications = booking.for_job(db, job, user, now=utcnow())
     if "see_applicants" in allowed:
         if "invite" in allowed:
             st.caption(t("booking.poster_help"))

@@ -133,7 +133,8 @@ def stars_text(average, count: int) -> str:
 
 
 def rating_line(db: Database, user_id: int) -> str:
-    summary = reviews.summary(db, user_id)
+    """The person's stars over the ratings shown now (services.reviews: double-blind)."""
+    summary = reviews.summary(db, user_id, now=utcnow())
     return stars_text(summary["average"], summary["count"])
 
 

@@ -23,6 +23,7 @@ from services.errors import LinbangError
 from .feedback import ACTION_ERROR, FieldErrors, error_message, field_of, perform
 from .i18n import money, t
 from .safe import md
+from .safety import show_notes
 
 Line = tuple[str, int]  # what an amount is, and the amount in fen
 Value = TypeVar("Value")
@@ -97,10 +98,12 @@ class Question:
         lines: Iterable[Line],
         notes: Iterable[str] = (),
         *,
+        heads_up: list[str] | None = None,
         send: tuple[Callable[[], object], str, object] | None = None,
     ) -> None:
         """The box the first tap opens: each amount on a line of its own, then `notes` (what else
-        happens), then "Confirm" and "Back". With `send` (the service call, the toast once done, the
+        happens), then `heads_up` (what the person must read before saying yes: a hazardous job's
+        safety notes, ui.safety), then "Confirm" and "Back". With `send` (the service call, the toast once done, the
         error key) the confirm runs it in its callback (ui.feedback.perform); without, the next run's
         confirmed() hands what was typed to the caller to send (a form's filling-in, ui.forms)."""
         with st.container(border=True):
@@ -109,6 +112,7 @@ class Question:
                 st.markdown(f"{md(label)}{t('confirm.colon')}**{money(fen)}**")
             for note in notes:
                 st.caption(md(note))
+            show_notes(heads_up or [])
             yes, back = st.columns(2)
             yes.button(
                 t("confirm.yes"),

@@ -14,7 +14,7 @@ from demo import samples
 from services import db as database
 from services import disputes, jobs, ledger, materials, users, workers
 from services.clock import utcnow
-from services.transitions import Reason
+from services.transitions import Claim, Reason
 from tests.support import sunny_garden
 
 
@@ -157,8 +157,8 @@ def disputed_job(db, poster: dict, worker: dict, now) -> int:
         address_note="3栋101",
         now=now,
     )
-    for action in ("claim", "start"):
-        jobs.act(db, job_id, action, worker, now=now)
+    jobs.act(db, job_id, "claim", worker, Claim(safety=True), now=now)  # a plumbing job: the notes were shown
+    jobs.act(db, job_id, "start", worker, now=now)
     receipt = samples.picture("小票 receipt ¥18.50", samples.COLOURS[2])
     line = materials.add(db, worker, job_id, what="水龙头 Tap", amount_yuan="18.50", receipt=receipt, key="t", now=now)
     materials.decide(db, poster, line, approve=True, now=now)

@@ -178,7 +178,8 @@ def _build_template(path: pathlib.Path) -> dict[str, int]:
     def drive(job_id: int, *steps: tuple) -> int:
         """Steps of (action, actor) or (action, actor, what they typed)."""
         for action, actor, *typed in steps:
-            jobs.act(db, job_id, action, actor, request(action, **(typed[0] if typed else {})), now=now)
+            sent = typed[0] if typed else {"safety": True} if action == "claim" else {}  # as the claim's question sends
+            jobs.act(db, job_id, action, actor, request(action, **sent), now=now)
         return job_id
 
     ids = {

@@ -61,7 +61,7 @@ def controls(board, job_id: int) -> dict:
         "answer_material": _button(r"job_money_material_\d+_ask"),
         "answer_extra_hours": _button(rf"job_money_extra_{job_id}_True"),
         "add_statement": _button(rf"disputes_statement_{job_id}_send_\w+"),
-        "rate": _button(rf"job_rate_send_{job_id}"),
+        "rate": _button(rf"reviews_rate_send_{job_id}"),
         "see_private": _shows("Building 7, unit 2"),
         "see_history": _shows(text("en", "job.history")),
         "see_applicants": _shows(" jobs done"),  # each applicant's standing: rating and jobs done
@@ -74,6 +74,11 @@ def controls(board, job_id: int) -> dict:
         "see_contact": lambda page: any(phone in shown for phone in PHONES.values() for shown in page.texts),
         "see_receipt": _shows(text("en", "receipt.help")),
         "report": _button(rf"report_send_job_{job_id}"),  # the form in the 🚩 popover
+        "reply_review": _button(rf"reviews_reply_send_{job_id}"),
+        "tell_someone": _shows(text("en", "tell.help")),
+        "ask_handover_code": _button(rf"safety_handover_ask_{job_id}"),
+        "see_handover_code": lambda page: any("Handover code (取件码): " in shown for shown in page.texts),
+        "type_handover_code": _button(rf"job_code_{job_id}"),
     }
 
 

@@ -13,6 +13,7 @@ from demo import samples
 from services import community, jobs, ledger, notifications, reviews, settings, users, verification, workers
 from services import db as database
 from services.clock import utcnow
+from services.transitions import request
 from tests.pages.conftest import (
     CENTER,
     JOB_PAGE,
@@ -274,7 +275,7 @@ def test_worker_rates_the_poster_through_the_rating_form(open_page, person, db, 
     worker = person("worker")
     at = open_page(JOB_PAGE, lang="en", user=worker, id=completed_unrated_job)
     at.feedback[0].set_value(3)  # the fourth star
-    at.text_area(key=f"job_rate_comment_{completed_unrated_job}").input("Friendly, paid at once.")
+    at.text_area(key=f"reviews_rate_comment_{completed_unrated_job}").input("Friendly, paid at once.")
     button(at, text("en", "rating.submit")).click().run()
 
     assert not at.exception and not errors(at)
@@ -734,7 +735,7 @@ def test_claim_pressed_after_someone_else_took_the_job_tells_the_worker_it_was_t
     )
     workers.set_taking_jobs(db, rival, taking_jobs=True, categories=["moving"], now=utcnow())
     samples.verify(db, person("organizer"), users.get(db, rival["id"]), utcnow())
-    jobs.act(db, job_ids["open"], "claim", rival, now=utcnow())
+    jobs.act(db, job_ids["open"], "claim", rival, request("claim", safety=True), now=utcnow())  # notes read
 
     claim.click().run()
 

@@ -53,6 +53,7 @@ from services import (
     reports,
     resets,
     reviews,
+    safety,
     settings,
     statements,
     uploads,
@@ -69,6 +70,7 @@ from tests.support import copy_database
 ACTING = {"actor", "viewer", "user", "worker"}  # the parameter names of an acting user
 OUTSIDER = "stranger"  # a resident with no part in anything on the board
 HOURLY = {"price_type": "hourly", "price_yuan": "40", "est_hours": "2"}
+EVENING = NOW.replace(hour=11, minute=30)  # 19:30 in the community's time (Shanghai)
 # The board's mail server: nothing listens on port 1, so a test e-mail is answered at once with why not.
 MAIL_SERVER = {
     "host": "127.0.0.1",
@@ -321,7 +323,9 @@ CASES = {
         writes=True,
     ),
     "booking.for_job": by(
-        "poster", booking.for_job, lambda db, b, who: booking.for_job(db, jobs.get(db, b.booking_job, None), who)
+        "poster",
+        booking.for_job,
+        lambda db, b, who: booking.for_job(db, jobs.get(db, b.booking_job, None), who, now=NOW),
     ),
     "booking.mine": by("second_worker", booking.mine, lambda db, b, who: booking.mine(db, who)),
     # materials
@@ -377,7 +381,9 @@ CASES = {
         "poster", reviews.rate, lambda db, b, who: reviews.rate(db, who, b.completed, stars=5, now=NOW), writes=True
     ),
     "reviews.received": by(
-        "poster", reviews.received, lambda db, b, who: reviews.received(db, b.people["verified_worker"]["id"], who)
+        "poster",
+        reviews.received,
+        lambda db, b, who: reviews.received(db, b.people["verified_worker"]["id"], who, now=NOW),
     ),
     # reports (#16): the board has none open, so an organizer's answer has nothing to change
     "reports.report": by(
@@ -390,6 +396,24 @@ CASES = {
     "reports.queue": org(reports.queue, lambda db, b, who: reports.queue(db, who)),
     "reports.handle": org(
         reports.handle, lambda db, b, who: reports.handle(db, who, "job", b.open_job, "dismiss", now=NOW)
+    ),
+    "reviews.reply": by(
+        "verified_worker",
+        reviews.reply,
+        lambda db, b, who: reviews.reply(db, who, b.review, reply="Thank you", now=NOW),
+        writes=True,
+    ),
+    # safety
+    "safety.tell_token": by(
+        "verified_worker", safety.tell_token, lambda db, b, who: safety.tell_token(db, who, b.evening)
+    ),
+    "safety.ask_code": by(
+        "poster", safety.ask_code, lambda db, b, who: safety.ask_code(db, who, b.open_job, NOW), writes=True
+    ),
+    "safety.check_code": by(
+        "verified_worker",
+        safety.check_code,
+        lambda db, b, who: safety.check_code(db, who, b.coded, db["jobs"].get(b.coded)["handover_code"], NOW),
     ),
     # identity checks
     "verification.submit": by(
@@ -589,8 +613,13 @@ def board_template(community_template, tmp_path_factory):
         "disputed": _job_in(db, people, "disputed"),
         "completed": _job_in(db, people, "completed"),
         "booking_job": _job_in(db, people, "open", mode="booking"),
+        "rated": _job_in(db, people, "completed"),
+        "evening": _job_in(db, people, "assigned", window_start=EVENING, window_end=EVENING + timedelta(hours=2)),
+        "coded": _job_in(db, people, "in_progress", handover_code=True),
         "id_check": db.execute("SELECT id FROM id_checks WHERE status = 'pending'").fetchone()[0],
     }
+    ids["review"] = reviews.rate(db, people["poster"], ids["rated"], stars=3, now=NOW)
+    reviews.rate(db, people["verified_worker"], ids["rated"], stars=5, now=NOW)  # both rated: shown
     jobs.act(db, ids["extra_hours"], "finish", people["verified_worker"], Finish(hours="3"), now=NOW)
     ids["application"] = booking.apply(db, people["second_worker"], ids["booking_job"], quote_yuan="95", now=NOW)
     ids["material"] = materials.add(

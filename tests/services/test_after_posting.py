@@ -243,7 +243,7 @@ def test_only_helpers_and_never_oneself_are_favourites(db, people, now):
 
 def test_the_directory_shows_favourites_first_or_alone(db, people, now):
     resident, second = people["stranger"], people["second_worker"]
-    helpers = workers.directory(db)
+    helpers = workers.directory(db, now=now)
     favourites.mark(db, resident, second["id"], True, now)
     mine = favourites.helper_ids(db, resident)
 

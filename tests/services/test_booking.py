@@ -11,7 +11,9 @@ from services import db as database
 from services.clock import to_db
 from services.errors import AlreadyDone, AlreadyTaken, InvalidTransition, NotAllowed, NotFound, ValidationError
 from services.transitions import Assign
-from tests.services.conftest import buttons, make_verified_worker, valid_job_fields
+from tests.services.conftest import NOW, buttons, make_verified_worker, valid_job_fields
+
+SEEN = NOW + timedelta(days=reviews.BLIND_DAYS)  # every rating of these tests shows by then (double-blind)
 
 LATER = timedelta(minutes=5)
 PEOPLE = ("poster", "verified_worker", "second_worker", "unverified_worker", "stranger", "organizer")
@@ -712,7 +714,7 @@ def test_poster_and_organizers_see_every_application_with_the_workers_standing(
 ):
     first, second = two_applications
 
-    rows = booking.for_job(db, jobs.get(db, booking_job, None), people[who])
+    rows = booking.for_job(db, jobs.get(db, booking_job, None), people[who], now=SEEN)
 
     assert [r["id"] for r in rows] == [second, first]  # newest first
     by_worker = {r["worker_id"]: r for r in rows}
@@ -727,14 +729,14 @@ def test_poster_and_organizers_see_every_application_with_the_workers_standing(
 
 @pytest.mark.parametrize("who", ["verified_worker", "second_worker"])
 def test_worker_sees_only_their_own_application(db, people, booking_job, two_applications, who):
-    rows = booking.for_job(db, jobs.get(db, booking_job, None), people[who])
+    rows = booking.for_job(db, jobs.get(db, booking_job, None), people[who], now=SEEN)
 
     assert [r["worker_id"] for r in rows] == [people[who]["id"]]
 
 
 @pytest.mark.parametrize("who", ["stranger", "unverified_worker", None])
 def test_anyone_else_sees_no_applications(db, people, booking_job, two_applications, who):
-    assert booking.for_job(db, jobs.get(db, booking_job, None), people[who] if who else None) == []
+    assert booking.for_job(db, jobs.get(db, booking_job, None), people[who] if who else None, now=SEEN) == []
 
 
 def test_poster_still_sees_the_applications_when_an_applicant_is_blocked(
@@ -742,7 +744,7 @@ def test_poster_still_sees_the_applications_when_an_applicant_is_blocked(
 ):
     users.set_blocked(db, people["organizer"], people["second_worker"]["id"], True, now)
 
-    rows = booking.for_job(db, jobs.get(db, booking_job, None), people["poster"])
+    rows = booking.for_job(db, jobs.get(db, booking_job, None), people["poster"], now=SEEN)
 
     assert [r["worker_id"] for r in rows] == [people["verified_worker"]["id"]]
 

@@ -23,6 +23,7 @@ from services import (
     questions,
     reports,
     reviews,
+    safety,
     statements,
 )
 from services import db as database
@@ -42,6 +43,8 @@ def _act(action):
         if TRANSITIONS[action].worker == "assignee":  # booking: the worker an application names
             assignee = board.people["applicant" if action == "accept" else "invitee"]["id"]
             typed = Assign(assignee=assignee)
+        elif action == "finish":  # with the job's handover code, where it has one
+            typed = request(action, code=job["handover_code"])
         else:
             typed = request(action, **TYPED.get(action, {}))
         jobs.act(board.db, job["id"], action, who, typed, now=board.now)
@@ -131,6 +134,18 @@ def _edited(job) -> dict:
     }
 
 
+def _reply(board, job, who):
+    """Answer the review of `who` on the job (else any review of it: not theirs to answer)."""
+    rows = board.db.query(
+        "SELECT id, subject_id FROM reviews WHERE job_id = ? ORDER BY subject_id = ? DESC",
+        [job["id"], (who or {}).get("id")],
+    )
+    review = next(iter(rows), None)
+    if review is None:
+        raise NotAllowed()  # nothing written to answer: no call the page could make
+    reviews.reply(board.db, who, review["id"], reply="Thank you", now=board.now)
+
+
 def _may_read_receipt(board, job, who) -> bool:
     try:
         statements.receipt(board.db, who, job["id"])
@@ -161,17 +176,22 @@ PROBES = {  # capability -> (board, stored job, acting user) -> None, raising No
     "post_again": lambda b, job, who: jobs.again_draft(b.db, who, job["id"]),
     "book_again": lambda b, job, who: jobs.again_draft(b.db, who, job["id"], same_helper=True),
     "report": lambda b, job, who: reports.report(b.db, who, "job", job["id"], reason="spam", now=b.now),
+    "reply_review": _reply,
+    "tell_someone": lambda b, job, who: safety.tell_token(b.db, who, job["id"]),
+    "ask_handover_code": lambda b, job, who: safety.ask_code(b.db, who, job["id"], b.now),
+    "type_handover_code": lambda b, job, who: safety.check_code(b.db, who, job["id"], job["handover_code"], b.now),
 }
 PREPARES = {"answer_material"}  # probes that change the board before the call they test
 READS = {  # capability -> (board, stored job, viewer) -> whether the service shows it
     "see_private": lambda b, job, who: jobs.get(b.db, job["id"], who)["exact"],
     "see_history": lambda b, job, who: bool(jobs.history(b.db, job, who)),
     "see_applicants": lambda b, job, who: any(
-        a["worker_id"] != (who or {}).get("id") for a in booking.for_job(b.db, job, who)
+        a["worker_id"] != (who or {}).get("id") for a in booking.for_job(b.db, job, who, now=b.now)
     ),
     "see_messages": _may_read_threads,
     "see_contact": lambda b, job, who: contact.shared_phone(b.db, job, who) is not None,
     "see_receipt": _may_read_receipt,
+    "see_handover_code": lambda b, job, who: jobs.get(b.db, job["id"], who)["handover_code"] is not None,
 }
 CASES = [
     (poster, mode, variant, role)

@@ -254,7 +254,7 @@ def test_another_applicant_cannot_read_or_write_someone_else_s_thread(
 
 
 def test_a_declined_applicant_s_thread_is_read_only(db, booking_job, poster, verified_worker, second_worker, now):
-    application = booking.for_job(db, jobs.get(db, booking_job, None), second_worker)[0]["id"]
+    application = booking.for_job(db, jobs.get(db, booking_job, None), second_worker, now=now)[0]["id"]
     booking.decline(db, poster, application, now=now)
 
     with pytest.raises(NotAllowed):
@@ -270,7 +270,7 @@ def test_a_declined_applicant_s_thread_is_read_only(db, booking_job, poster, ver
 
 def test_the_accepted_applicant_keeps_the_same_thread(db, booking_job, poster, verified_worker, now):
     before = thread_of(db, booking_job, poster, verified_worker)["id"]
-    application = booking.for_job(db, jobs.get(db, booking_job, None), verified_worker)[0]["id"]
+    application = booking.for_job(db, jobs.get(db, booking_job, None), verified_worker, now=now)[0]["id"]
     booking.accept(db, poster, application, now=now)
 
     thread = thread_of(db, booking_job, poster)  # the job's worker's thread comes first

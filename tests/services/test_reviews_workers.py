@@ -111,17 +111,18 @@ def test_rating_a_missing_job_raises_not_found(db, poster, now):
 
 
 def test_summary_averages_the_ratings_a_person_received(db, job_in, poster, verified_worker, second_worker, now):
-    assert reviews.summary(db, verified_worker["id"]) == {"average": None, "count": 0}
+    seen = now + timedelta(days=reviews.BLIND_DAYS)  # every rating shows by then (double-blind)
+    assert reviews.summary(db, verified_worker["id"], now=seen) == {"average": None, "count": 0}
     first, second = job_in("completed"), job_in("completed")
 
     reviews.rate(db, poster, first, stars=5, now=now)
     reviews.rate(db, poster, second, stars=4, now=now)
     reviews.rate(db, verified_worker, first, stars=2, now=now)
 
-    assert reviews.summary(db, verified_worker["id"]) == {"average": 4.5, "count": 2}
-    assert reviews.summary(db, poster["id"]) == {"average": 2.0, "count": 1}
-    assert reviews.summary(db, second_worker["id"]) == {"average": None, "count": 0}
-    assert [r["job_id"] for r in reviews.received(db, verified_worker["id"], None)] == [second, first]
+    assert reviews.summary(db, verified_worker["id"], now=seen) == {"average": 4.5, "count": 2}
+    assert reviews.summary(db, poster["id"], now=seen) == {"average": 2.0, "count": 1}
+    assert reviews.summary(db, second_worker["id"], now=seen) == {"average": None, "count": 0}
+    assert [r["job_id"] for r in reviews.received(db, verified_worker["id"], None, now=seen)] == [second, first]
 
 
 # --- workers -----------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ import pytest
 from demo import samples
 from services import geo, jobs, reviews, uploads, users, verification, workers
 from services.errors import NotAllowed, NotFound, ValidationError
-from tests.services.conftest import CENTER, METRES_PER_DEGREE, valid_job_fields
+from tests.services.conftest import CENTER, METRES_PER_DEGREE, NOW, valid_job_fields
+
+SEEN = NOW + timedelta(days=reviews.BLIND_DAYS)  # every rating of these tests shows by then (double-blind)
 
 
 def north_of_centre(metres: float) -> tuple[float, float]:
@@ -202,7 +204,7 @@ def test_public_profile_holds_no_contact_id_or_exact_position(db, save, organize
     check = verification.latest(db, verified_worker["id"], organizer)
     id_hash = db["id_checks"].get(check["id"])["id_hash"]
 
-    profile = workers.public_profile(db, verified_worker["id"])
+    profile = workers.public_profile(db, verified_worker["id"], now=SEEN)
 
     assert set(profile) == PUBLIC_KEYS
     assert (profile["display_name"], profile["verified"], profile["area_label"]) == (
@@ -232,19 +234,19 @@ def test_public_profile_holds_no_contact_id_or_exact_position(db, save, organize
 @pytest.mark.parametrize("who", ["stranger", "poster"])
 def test_public_profile_of_someone_without_a_worker_profile_is_not_found(db, people, who):
     with pytest.raises(NotFound):
-        workers.public_profile(db, people[who]["id"])
+        workers.public_profile(db, people[who]["id"], now=SEEN)
 
 
 def test_public_profile_of_a_blocked_worker_is_not_found(db, organizer, verified_worker, now):
     users.set_blocked(db, organizer, verified_worker["id"], True, now)
 
     with pytest.raises(NotFound):
-        workers.public_profile(db, verified_worker["id"])
+        workers.public_profile(db, verified_worker["id"], now=SEEN)
 
 
 def test_public_profile_of_a_missing_user_is_not_found(db):
     with pytest.raises(NotFound):
-        workers.public_profile(db, 999_999)
+        workers.public_profile(db, 999_999, now=SEEN)
 
 
 # --- portfolio photos ------------------------------------------------------------------------------
@@ -264,7 +266,7 @@ def test_worker_adds_up_to_six_photos_with_captions(db, verified_worker, now):
     assert [(p["id"], p["caption"]) for p in photos] == [(i, f"Job {n}") for n, i in enumerate(ids)]
     assert stored_files(db) == sorted(p["file"] for p in photos)
     assert workers.photo_bytes(db, photos[0]).startswith(b"\xff\xd8")  # stored as a JPEG
-    assert [p["id"] for p in workers.public_profile(db, verified_worker["id"])["photos"]] == ids
+    assert [p["id"] for p in workers.public_profile(db, verified_worker["id"], now=SEEN)["photos"]] == ids
 
 
 def test_the_same_filling_in_of_the_photo_form_adds_one_photo_and_one_file(db, verified_worker, now):
@@ -401,7 +403,7 @@ def test_reliability_from_a_fixed_history(db, people, now, stories, expected):
 
     keys = ("assigned", "released", "completed", "completion_rate", "shown")
     assert tuple(standing[key] for key in keys) == expected
-    assert workers.public_profile(db, people["verified_worker"]["id"])["reliability"] == standing
+    assert workers.public_profile(db, people["verified_worker"]["id"], now=SEEN)["reliability"] == standing
 
 
 def test_reliability_is_shown_from_the_fifth_assignment(db, people, now):
@@ -470,7 +472,7 @@ def test_directory_ranks_many_good_ratings_above_one_perfect_rating(db, people, 
     complete_jobs(db, people, "verified_worker", now, stars=[5])
     complete_jobs(db, people, "second_worker", now, stars=[5] * 8 + [4] * 2)  # ten ratings averaging 4.8
 
-    rows = workers.directory(db)
+    rows = workers.directory(db, now=SEEN)
 
     assert names(rows) == ["Second Worker", "Verified Worker"]
     assert [(r["rating_count"], r["rating_average"], r["completed"]) for r in rows] == [(10, 4.8, 10), (1, 5.0, 1)]
@@ -478,20 +480,20 @@ def test_directory_ranks_many_good_ratings_above_one_perfect_rating(db, people, 
 
 
 def test_directory_breaks_a_tie_by_name(db):
-    assert names(workers.directory(db)) == ["Second Worker", "Verified Worker"]
+    assert names(workers.directory(db, now=SEEN)) == ["Second Worker", "Verified Worker"]
 
 
 def test_directory_breaks_a_tie_by_completed_jobs_before_name(db, people, now):
     complete_jobs(db, people, "verified_worker", now, stars=[None])
 
-    assert names(workers.directory(db)) == ["Verified Worker", "Second Worker"]
+    assert names(workers.directory(db, now=SEEN)) == ["Verified Worker", "Second Worker"]
 
 
 def test_equal_scores_rank_by_completed_jobs_whatever_the_ratings(db, people, now):
     complete_jobs(db, people, "verified_worker", now, stars=[4])  # (20 + 4) / 6 = 4.0, one job
     complete_jobs(db, people, "second_worker", now, stars=[None, None])  # no ratings: 4.0, two jobs
 
-    rows = workers.directory(db)
+    rows = workers.directory(db, now=SEEN)
 
     assert [r["score"] for r in rows] == [4.0, 4.0]
     assert names(rows) == ["Second Worker", "Verified Worker"]
@@ -500,19 +502,19 @@ def test_equal_scores_rank_by_completed_jobs_whatever_the_ratings(db, people, no
 def test_directory_filters_by_category(db, second_worker, now):
     workers.set_taking_jobs(db, second_worker, taking_jobs=True, categories=["pets"], now=now)
 
-    assert names(workers.directory(db, category="pets")) == ["Second Worker"]
-    assert names(workers.directory(db, category="moving")) == ["Verified Worker"]
-    assert names(workers.directory(db, category="cleaning")) == []
+    assert names(workers.directory(db, now=SEEN, category="pets")) == ["Second Worker"]
+    assert names(workers.directory(db, now=SEEN, category="moving")) == ["Verified Worker"]
+    assert names(workers.directory(db, now=SEEN, category="cleaning")) == []
 
 
 def test_directory_filters_by_availability(db, save, verified_worker, second_worker):
     save(verified_worker, availability=["weekdays_morning", "weekends_morning"])
     save(second_worker, availability=["weekends_evening", "weekends_morning"])
 
-    assert names(workers.directory(db, slot="weekdays_morning")) == ["Verified Worker"]
-    assert names(workers.directory(db, slot="weekends_evening")) == ["Second Worker"]
-    assert names(workers.directory(db, slot="weekends_morning")) == ["Second Worker", "Verified Worker"]
-    assert names(workers.directory(db, slot="weekdays_afternoon")) == []
+    assert names(workers.directory(db, now=SEEN, slot="weekdays_morning")) == ["Verified Worker"]
+    assert names(workers.directory(db, now=SEEN, slot="weekends_evening")) == ["Second Worker"]
+    assert names(workers.directory(db, now=SEEN, slot="weekends_morning")) == ["Second Worker", "Verified Worker"]
+    assert names(workers.directory(db, now=SEEN, slot="weekdays_afternoon")) == []
 
 
 def test_directory_near_a_point_lists_workers_whose_radius_reaches_it(db, save, verified_worker, second_worker):
@@ -521,16 +523,16 @@ def test_directory_near_a_point_lists_workers_whose_radius_reaches_it(db, save, 
     outside = (CLICK[0] - 2_000 / METRES_PER_DEGREE, CLICK[1])  # at least 1.6 km from it
 
     # second_worker has no area yet: never near anything
-    near_inside = workers.directory(db, near=inside)
+    near_inside = workers.directory(db, now=SEEN, near=inside)
     assert names(near_inside) == ["Verified Worker"]
     assert near_inside[0]["distance_km"] <= 0.4 + 1e-9
-    assert names(workers.directory(db, near=outside)) == []
+    assert names(workers.directory(db, now=SEEN, near=outside)) == []
 
     save(second_worker, area=CENTER, service_radius_km=5)
 
-    assert names(workers.directory(db, near=outside)) == ["Second Worker"]
-    assert names(workers.directory(db, near=inside)) == ["Second Worker", "Verified Worker"]
-    assert [r["distance_km"] for r in workers.directory(db)] == [None, None]
+    assert names(workers.directory(db, now=SEEN, near=outside)) == ["Second Worker"]
+    assert names(workers.directory(db, now=SEEN, near=inside)) == ["Second Worker", "Verified Worker"]
+    assert [r["distance_km"] for r in workers.directory(db, now=SEEN)] == [None, None]
 
 
 def test_people_who_are_not_verified_workers_are_never_listed(db, save, unverified_worker, stranger, now):
@@ -538,8 +540,8 @@ def test_people_who_are_not_verified_workers_are_never_listed(db, save, unverifi
     save(stranger)
     workers.set_taking_jobs(db, stranger, taking_jobs=True, categories=["moving"], now=now)
 
-    assert names(workers.directory(db)) == ["Second Worker", "Verified Worker"]
-    assert names(workers.directory(db, category="moving", near=CLICK, slot="weekdays_evening")) == []
+    assert names(workers.directory(db, now=SEEN)) == ["Second Worker", "Verified Worker"]
+    assert names(workers.directory(db, now=SEEN, category="moving", near=CLICK, slot="weekdays_evening")) == []
 
 
 def stop(db, people, how, now):
@@ -559,5 +561,5 @@ def test_worker_who_stopped_being_available_is_not_listed(db, people, save, now,
 
     stop(db, people, how, now + timedelta(minutes=1))
 
-    assert names(workers.directory(db)) == ["Second Worker"]
-    assert names(workers.directory(db, near=CLICK)) == []
+    assert names(workers.directory(db, now=SEEN)) == ["Second Worker"]
+    assert names(workers.directory(db, now=SEEN, near=CLICK)) == []
