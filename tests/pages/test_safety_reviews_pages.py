@@ -26,7 +26,7 @@ def test_the_worker_replies_once_to_the_rating_and_the_profile_shows_it_under_th
     button(at, text("en", "rating.reply_send")).click().run()
 
     assert not at.exception, [e.value for e in at.exception]
-    assert [r["reply"] for r in reviews.received(db, worker["id"], now=utcnow())] == ["Thank you, see you soon!"]
+    assert [r["reply"] for r in reviews.received(db, worker["id"], None, now=utcnow())] == ["Thank you, see you soon!"]
     assert text("en", "rating.reply_send") not in [b.label for b in at.button]  # once
 
     profile = open_page(PROFILE_PAGE, lang="en", id=worker["id"])

@@ -12,7 +12,7 @@ BLIND = timedelta(days=reviews.BLIND_DAYS)
 
 
 def shown(db, user_id, when):
-    return [r["stars"] for r in reviews.received(db, user_id, now=when)]
+    return [r["stars"] for r in reviews.received(db, user_id, None, now=when)]
 
 
 def test_a_review_is_hidden_from_everyone_until_the_other_side_rates(db, job_in, poster, verified_worker, now):
@@ -74,7 +74,7 @@ def test_the_person_reviewed_replies_once_publicly_and_the_author_hears(db, job_
     reviews.reply(db, verified_worker, review_id, reply="  Sorry, the lift was broken.  ", now=now)
     reviews.reply(db, verified_worker, review_id, reply="Sorry, the lift was broken.", now=now)  # a double click
 
-    [row] = [r for r in reviews.received(db, verified_worker["id"], now=now)]
+    [row] = [r for r in reviews.received(db, verified_worker["id"], None, now=now)]
     assert row["reply"] == "Sorry, the lift was broken."
     kinds = [n["kind"] for n in notifications.inbox(db, poster)]
     assert kinds.count("account.review_reply") == 1
