@@ -59,7 +59,17 @@ def test_two_workers_claiming_at_once_one_wins_one_is_told(seeded, browser):
     buttons = [page.get_by_role("button", name=label, exact=True) for page, label in zip(pages, claim, strict=True)]
     for button in buttons:
         expect(button).to_be_visible()
-    for button in buttons:  # both presses go out before either answer comes back
+    for button in buttons:  # a paid job: each is first shown what they will get (ui.confirm)
+        button.click()
+    for page in pages:
+        wait_idle(page)
+    confirms = [
+        page.get_by_role("button", name=text(lang, "confirm.yes"), exact=True)
+        for page, lang in zip(pages, ("zh_CN", "en"), strict=True)
+    ]
+    for button in confirms:
+        expect(button).to_be_visible()
+    for button in confirms:  # both confirmations go out before either answer comes back
         button.click(no_wait_after=True)
     for page in pages:
         wait_idle(page)
