@@ -299,7 +299,7 @@ def become_verified_worker(page, organizer, base_url: str, *, username: str, nam
     the organizer approves them from the queue, looking at the three photos."""
     register(page, base_url, username=username, name=name, password=f"{username}-pass-1", wants_work=True)
     expect_text(page, "我要接活")
-    page.get_by_text("我接活", exact=True).click()
+    expect(page.get_by_role("switch", name="我接活")).to_be_checked()  # "I take jobs too" at registration
     choose(page, "我能做的类别", "📦 搬家")
     page.keyboard.press("Escape")
     click(page, "保存")
