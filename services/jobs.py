@@ -628,12 +628,19 @@ def end_for_blocked(db: Database, organizer: User, user_id: int, now: datetime) 
     """Inside users.set_blocked's write transaction (the organizer checked there): the blocked
     person's open jobs are cancelled with their holds refunded through escrow, and the jobs they hold
     as a worker are released back to open (ENDED_BY_BLOCK), each step an event by the organizer
-    that the job's sides hear of, as act() writes it."""
+    that the job's sides hear of, as act() writes it. Their applications and invitations still waiting
+    on other people's jobs are withdrawn (a poster could otherwise pick a helper who can no longer work);
+    the applications to their own cancelled jobs close as the cancel closes them."""
     for column, action, statuses in ENDED_BY_BLOCK:
         marks = ", ".join("?" for _ in statuses)
         rows = db.query(f"SELECT id FROM jobs WHERE {column} = ? AND status IN ({marks})", [user_id, *statuses])
         for row in list(rows):
             _perform(db, access.stored_job(db, row["id"]), action, organizer, Request("blocked"), now)
+    db.execute(
+        """UPDATE applications SET status = 'withdrawn', outcome = 'blocked', decided_at = ?
+           WHERE worker_id = ? AND status = 'pending'""",
+        [to_db(now), user_id],
+    )
 
 
 def _tell(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from services import jobs, ledger, messages, questions, reports, reviews, users, workers
+from services import booking, jobs, ledger, messages, questions, reports, reviews, users, workers
 from services.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from tests.services.conftest import act_as_sent
 
@@ -236,6 +236,8 @@ def test_reports_then_hide_then_block_ends_sessions_cancels_refunds_and_releases
     act_as_sent(db, own_taken, "claim", people["second_worker"], now)  # assigned to someone else: cancelled too
     held = job_in("assigned")  # a job they hold as the worker
     started = job_in("in_progress")  # ... and one they began
+    booked = post_job(mode="booking")  # someone else's booking job they applied to
+    applied = booking.apply(db, bad, booked, quote_yuan="90", now=now)
     messages.send(db, bad, held, bad["id"], "Send a deposit to my account", None, key="m", now=now)
     message = db.execute("SELECT MAX(id) FROM messages WHERE author_id = ?", [bad["id"]]).fetchone()[0]
     issued_before = (now - timedelta(hours=1)).timestamp()
@@ -263,6 +265,7 @@ def test_reports_then_hide_then_block_ends_sessions_cancels_refunds_and_releases
     told_poster = "SELECT job_id FROM notifications WHERE kind = 'job.release' AND user_id = ?"
     assert {row["job_id"] for row in db.query(told_poster, [people["poster"]["id"]])} == {held, started}
     assert [r["status"] for r in db.query("SELECT status FROM reports ORDER BY id")] == ["hide", "block"]
+    assert db["applications"].get(applied)["status"] == "withdrawn"  # waits on no one any more
 
 
 def test_a_failed_block_changes_nothing(db, people, post_job, now):
