@@ -5,6 +5,7 @@ import streamlit as st
 
 from services import community, fees, ledger, settings, users
 from services.clock import utcnow
+from services.errors import NeedsConfirmation
 from ui.cards import account_name
 from ui.confirm import Question
 from ui.db import get_db
@@ -62,8 +63,7 @@ def money_form(form: str, record, success: str) -> None:
     if question.asked and not submitted:
         confirm_cash(form, question, errors)
     elif sent:
-        question.sending()
-        send_cash(record, success, filling, errors, **sent)
+        send_cash(record, success, filling, errors, question, **sent)
     elif submitted:
         question.drop()  # sent again: asked anew with what it says now
         filling.submitted()
@@ -74,14 +74,27 @@ def money_form(form: str, record, success: str) -> None:
             st.rerun()
 
 
-def send_cash(record, success: str, filling: Filling, errors: FieldErrors, *, person, amount, note, again) -> None:
-    """Record what the organizer confirmed; a refusal is shown under its field of the open form."""
-    if filling.send(
-        lambda: record(
-            db, user, person, amount, note=note, key=filling.key(person, amount, note), again=again, now=utcnow()
-        ),
-        errors,
-    ):
+def send_cash(
+    record, success: str, filling: Filling, errors: FieldErrors, question: Question, *, person, amount, note, again
+) -> None:
+    """Record what the organizer confirmed; a refusal is shown under its field of the open form.
+
+    What was confirmed is let go only once the record is stored or refused: a double click's second
+    click can interrupt this run anywhere before that, and the next run then sends it again, recorded
+    once by its filling-in's key (letting go first lost such top-ups, the defect #12 fixed)."""
+
+    def record_it():
+        try:
+            return record(
+                db, user, person, amount, note=note, key=filling.key(person, amount, note), again=again, now=utcnow()
+            )
+        except NeedsConfirmation:
+            question.sending()  # the form asks about the repeat instead: not sent again
+            raise
+
+    stored = filling.send(record_it, errors)
+    question.sending()
+    if stored:
         balance = money(ledger.wallet_fen(db, person, user))
         filling.recorded(md(t("cash.recorded", what=success, name=people[person]["display_name"], balance=balance)))
 

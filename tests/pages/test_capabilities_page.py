@@ -59,7 +59,7 @@ def controls(board, job_id: int) -> dict:
         "apply": _button(rf"booking_apply_send_{job_id}"),
         "add_material": _button(rf"job_money_material_{job_id}_send_\w+"),
         "answer_material": _button(r"job_money_material_\d+_ask"),
-        "answer_extra_hours": _button(rf"job_money_extra_{job_id}_True"),
+        "answer_extra_hours": _button(rf"job_money_extra_{job_id}_ask"),
         "add_statement": _button(rf"disputes_statement_{job_id}_send_\w+"),
         "rate": _button(rf"reviews_rate_send_{job_id}"),
         "see_private": _shows("Building 7, unit 2"),
