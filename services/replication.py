@@ -109,9 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "config":
         path = write_config(database, os.environ)
         if path is None:
-            print("LINBANG_REPLICA_URL is not set: no replica is configured.", file=sys.stderr)
+            sys.stderr.write("LINBANG_REPLICA_URL is not set: no replica is configured.\n")
             return 1
-        print(path)
+        sys.stdout.write(f"{path}\n")  # a command line's answer, read by the README's restore step
         return 0
     app = args.app[1:] if args.app[:1] == ["--"] else args.app
     if not app:
