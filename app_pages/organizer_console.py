@@ -9,7 +9,7 @@ from services import categories, export, figures
 from services.clock import utcnow
 from ui import console, private
 from ui.db import get_db
-from ui.i18n import category_name, money, t, timezone
+from ui.i18n import category_name, money, neutral, t, timezone
 
 TILE_PX = 170  # two tiles beside each other in a 390 px phone's 366 px of page
 
@@ -32,7 +32,7 @@ period = (
         format_func=lambda p: t(f"console.period_{p}"),
         default="12w",
         required=True,
-        key="organizer_console_period",
+        key=neutral("organizer_console_period"),
     )
     or "12w"
 )
@@ -105,7 +105,7 @@ table = (
         format_func=lambda name: t(f"console.export_{name}"),
         default="jobs",
         required=True,
-        key="organizer_console_export",
+        key=neutral("organizer_console_export"),
     )
     or "jobs"
 )
