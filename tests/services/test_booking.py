@@ -618,15 +618,16 @@ def test_invited_worker_who_lost_verification_cannot_accept(db, people, booking_
     assert state(db, booking_job) == before
 
 
-def test_application_of_a_blocked_worker_cannot_be_accepted(db, people, booking_job, now):
+def test_application_of_a_blocked_worker_is_withdrawn_and_cannot_be_accepted(db, people, booking_job, now):
     applicant = make_application(db, people, booking_job, "apply", now)
     users.set_blocked(db, people["organizer"], people["second_worker"]["id"], True, now)
     before = state(db, booking_job)
 
-    with pytest.raises(NotAllowed) as refused:
+    with pytest.raises(InvalidTransition) as refused:
         booking.accept(db, people["poster"], applicant, now=now + LATER)
 
-    assert refused.value.key == "error.helper_not_verified"
+    assert refused.value.key == "error.application_closed"  # the block withdrew it
+    assert application(db, applicant)["status"] == "withdrawn"
     assert state(db, booking_job) == before
 
 
