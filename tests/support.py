@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from services import community, uploads, users
+from services import community, settings, uploads, users
 
 # Text that must show literally wherever a person's words appear: HTML, a JS template literal, a
 # backtick, a backslash, and Jinja tags (folium compiles each map element's script as a template).
@@ -39,7 +39,7 @@ def copy_database(source, target, *, with_uploads: bool = False) -> None:
 def sunny_garden(db, now, *, radius_km: float = 5) -> int:
     """The browser tests' community around central Shanghai, speaking Chinese, set up with its first
     organizer org_zh (王主任, password organizer-pass). Returns the organizer's id."""
-    return community.set_up(
+    organizer_id = community.set_up(
         db,
         name="阳光花园 Sunny Garden",
         lat=31.2304,
@@ -49,6 +49,11 @@ def sunny_garden(db, now, *, radius_km: float = 5) -> int:
         organizer={"username": "org_zh", "display_name": "王主任", "password": "organizer-pass"},
         now=now,
     )
+    # A test board takes no daily backup: its server would take one within its first minute (past 03:00
+    # the day's is due), a tar of the board and a write lock in the middle of the test's clicks.
+    # tests/services/test_backup.py tests the schedule.
+    settings.save(db, {"backup_daily": 0})
+    return organizer_id
 
 
 # Single-line text Streamlit's Markdown would rewrite (issue #13): links nobody wrote, icon and emoji
