@@ -11,7 +11,7 @@ from ui import announcements, auth, backup_clock, mailer, maps, notices, prefs
 from ui.db import get_db
 from ui.feedback import count_visit, follow_goto, show_flash, sign_in_first
 from ui.i18n import set_language, t
-from ui.menu import draw_menu, menu_styles, phone_menu
+from ui.menu import draw_menu, links, menu_styles, phone_menu
 from ui.safe import md
 
 st.set_page_config(page_title="邻帮 Linbang", page_icon="🏘️", layout="wide", initial_sidebar_state="auto")
@@ -96,17 +96,17 @@ follow_goto(current, PAGES)
 count_visit(current)
 
 menu_styles()
-inbox = PAGES.get(notices.INBOX_PAGE)
+menu_links = links(db, user, menu, PAGES.get(notices.INBOX_PAGE))  # once a run: both menus draw them
 with st.sidebar:
     st.markdown(f"### 🏘️ {t('app.name')}")
     st.caption(md(place["name"]))
-    draw_menu(db, user, menu, inbox, key="nav")
+    draw_menu(db, user, menu_links, key="nav")
     prefs.remember()
 
 show_flash()
 with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):
     top = st.container(width="content")  # the live badge, drawn after the page (the page may read news)
-    phone_menu(db, user, menu, inbox)
+    phone_menu(db, user, menu_links)
 announcements.show(db)  # the organizers' notices, for everyone, under the badge row
 current.run()
 if user:

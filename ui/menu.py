@@ -23,18 +23,34 @@ from .safe import md
 PHONE_MENU = "menu_phone"  # the phone menu's open state in session state; its CSS class is st-key-menu_phone
 KEEP_OPEN = "_menu_keep_open"  # session state: this run was caused by the phone menu's own controls
 Pages = list[StreamlitPage]
+Links = list[tuple[StreamlitPage, str | None]]  # a menu's pages, each with its label (None: its title)
 # The phone menu's button reads the same in every language ("菜单 · Menu"): a reader who landed in a
 # language they cannot read finds the language switch in it; and Streamlit names a popover by its label,
 # so a label that changed with the language made a new, closed popover that a tap no longer opened.
 MENU_LABEL = " · ".join(text_in(language, "menu.open") for language in LANGUAGE_NAMES)
 
 
-def draw_menu(db: Database, user: User | None, pages: Pages, inbox: StreamlitPage | None, key: str) -> None:
-    """The menu: a link to each of `pages` (`inbox` with its unread count), who is signed in, the
-    language, larger text and, for a signed-in person, signing out. `key` names its widgets."""
+def links(db: Database, user: User | None, pages: Pages, inbox: StreamlitPage | None) -> Links:
+    """Each of `pages` with its name in the menu: the inbox with its unread count, the organizer's
+    console with its things waiting (ui.console), None for the page's own title. Worked out once per
+    run: the sidebar and the phone menu both draw them."""
     unread = notifications.unread_count(db, user["id"]) if user else 0
-    for item in pages:
-        st.page_link(item, label=_label(db, user, item, inbox, unread), use_container_width=True)
+
+    def label(item: StreamlitPage) -> str | None:
+        if item is inbox:
+            return notices.badge_label(unread)
+        if user and item.url_path == console.URL_PATH:
+            return console.badge_label(db, user, utcnow())
+        return None
+
+    return [(item, label(item)) for item in pages]
+
+
+def draw_menu(db: Database, user: User | None, menu: Links, key: str) -> None:
+    """The menu: a link to each page (`menu`, from links()), who is signed in, the language, larger text
+    and, for a signed-in person, signing out. `key` names its widgets."""
+    for item, label in menu:
+        st.page_link(item, label=label, use_container_width=True)
     if user:
         st.caption(t("nav.signed_in_as", name=md(user["display_name"])))
     st.session_state[f"{key}_language"] = st.session_state["lang"]  # follow a language set elsewhere
@@ -58,18 +74,6 @@ def draw_menu(db: Database, user: User | None, pages: Pages, inbox: StreamlitPag
     )
     if user:
         log_out_button(db, user, key=f"{key}_logout")
-
-
-def _label(
-    db: Database, user: User | None, item: StreamlitPage, inbox: StreamlitPage | None, unread: int
-) -> str | None:
-    """A page's name in the menu with its count: the inbox's unread notices, the organizer's console's
-    things waiting (ui.console); None: the page's own title."""
-    if item is inbox:
-        return notices.badge_label(unread)
-    if user and item.url_path == console.URL_PATH:
-        return console.badge_label(db, user, utcnow())
-    return None
 
 
 def _switch_language(db: Database, user: User | None, key: str) -> None:
@@ -103,14 +107,14 @@ def log_out_button(db: Database, user: User, *, key: str) -> None:
         go("app_pages/browse.py")
 
 
-def phone_menu(db: Database, user: User | None, pages: Pages, inbox: StreamlitPage | None) -> None:
+def phone_menu(db: Database, user: User | None, menu: Links) -> None:
     """The menu behind a labelled button, for phones (the constant CSS shows it at 768 px or narrower
     only). It stays open only for the runs its own controls cause: a page chosen in it (another page
     or the same one) closes it."""
     if not st.session_state.pop(KEEP_OPEN, False):
         st.session_state[PHONE_MENU] = False
     with st.popover(MENU_LABEL, icon=":material/menu:", key=PHONE_MENU, on_change=_keep_open):
-        draw_menu(db, user, pages, inbox, key="nav_phone")
+        draw_menu(db, user, menu, key="nav_phone")
 
 
 def _keep_open() -> None:
